@@ -3,7 +3,7 @@
 // Usage: node scripts/test.mjs [PATH_PREFIX...]  — only test files under these prefixes
 // (source paths work too: `images/log-shipper` or `src/store`). Build first (`npm run build`).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -23,7 +23,10 @@ function walk(dir, out) {
 }
 
 // dist/src/store/x.test.js -> src/store/x.test.js; images/a/dist/src/y.test.js -> images/a/src/y.test.js
-const sourcePath = (f) => relative(root, f).replace(/^dist\//, '').replace(/\/dist\//, '/');
+const sourcePath = (f) =>
+  relative(root, f)
+    .replace(/^dist\//, '')
+    .replace(/\/dist\//, '/');
 const prefixes = process.argv.slice(2).map((p) => p.replace(/^\.\//, ''));
 const files = roots
   .flatMap((r) => walk(r, []))

@@ -105,7 +105,11 @@ export const badRequest = (message: string, causes?: StatusCause[]): ApiError =>
 export const methodNotAllowed = (message: string): ApiError => new ApiError(405, 'MethodNotAllowed', message);
 
 export const unsupportedMediaType = (contentType: string): ApiError =>
-  new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${JSON.stringify(contentType)})`);
+  new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${JSON.stringify(contentType)})`,
+  );
 
 export const tooLarge = (limitBytes: number): ApiError =>
   new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limitBytes}`);
@@ -116,3 +120,8 @@ export const internalError = (message: string): ApiError =>
   new ApiError(500, 'InternalError', `Internal error occurred: ${message}`);
 
 export const unauthorized = (): ApiError => new ApiError(401, 'Unauthorized', 'Unauthorized');
+
+export const forbidden = (message: string, details?: StatusDetails): ApiError =>
+  new ApiError(403, 'Forbidden', message, details);
+
+export const notAcceptable = (message: string): ApiError => new ApiError(406, 'NotAcceptable', message);

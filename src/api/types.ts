@@ -3,9 +3,12 @@
  * Typed views come from `kubernetes-types` (type-only, no runtime code); `KubeObject` is the
  * shape every stored object has, whatever its kind.
  */
-import type { ObjectMeta } from 'kubernetes-types/meta/v1';
+import type { ObjectMeta as UpstreamObjectMeta } from 'kubernetes-types/meta/v1';
 
-export type { ObjectMeta, OwnerReference, LabelSelector, Status } from 'kubernetes-types/meta/v1';
+export type { LabelSelector, OwnerReference, Status } from 'kubernetes-types/meta/v1';
+
+/** kubernetes-types marks server-set fields readonly; the server is exactly who sets them. */
+export type ObjectMeta = { -readonly [K in keyof UpstreamObjectMeta]: UpstreamObjectMeta[K] };
 
 /** Any API object as stored and served: apiVersion, kind, metadata, and kind-specific fields. */
 export interface KubeObject {

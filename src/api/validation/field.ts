@@ -44,7 +44,8 @@ export interface FieldError {
 /** Go's %#v for the composite values validation reports (string slices mostly). */
 function goSyntax(v: unknown): string {
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === 'string')) return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
+    if (v.every((x) => typeof x === 'string'))
+      return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
     return `[]interface {}{${v.map(goSyntax).join(', ')}}`;
   }
   if (typeof v === 'string') return JSON.stringify(v);
@@ -99,7 +100,11 @@ export function invalid(group: string, kind: string, name: string, errs: readonl
 }
 
 /** Constructors named as upstream's (field.Required, field.Invalid, ...). */
-export const required = (field: string, detail = ''): FieldError => ({ type: 'FieldValueRequired', field, detail });
+export const required = (field: string, detail = ''): FieldError => ({
+  type: 'FieldValueRequired',
+  field,
+  detail,
+});
 export const invalidValue = (field: string, badValue: unknown, detail = ''): FieldError => ({
   type: 'FieldValueInvalid',
   field,
@@ -112,8 +117,16 @@ export const notSupported = (field: string, badValue: unknown, valid: readonly s
   badValue,
   detail: valid.length ? `supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}` : '',
 });
-export const forbidden = (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, detail });
-export const duplicate = (field: string, badValue: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, badValue });
+export const forbidden = (field: string, detail: string): FieldError => ({
+  type: 'FieldValueForbidden',
+  field,
+  detail,
+});
+export const duplicate = (field: string, badValue: unknown): FieldError => ({
+  type: 'FieldValueDuplicate',
+  field,
+  badValue,
+});
 export const tooLong = (field: string, _badValue: unknown, maxLength: number): FieldError => ({
   type: 'FieldValueTooLong',
   field,

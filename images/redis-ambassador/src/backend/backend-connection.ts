@@ -1,0 +1,285 @@
+/**
+ * One TCP (or TLS) connection to one Redis server. It owns the socket, the handshake that gives the
+ * connection its session state (AUTH, HELLO, SELECT, CLIENT SETNAME), and the FIFO of requests waiting
+ * for replies. Redis answers in order, so the n-th reply belongs to the n-th waiter.
+ *
+ * Lifecycle:  connecting ──► handshaking ──► ready ──► closed
+ *             (requests sent before `ready` wait in the outbox: a command must never run on a connection
+ *             whose AUTH or SELECT has not succeeded, or it would run as the wrong user or in db 0)
+ *
+ * Contracts: every waiter gets exactly one `onReply` or `onError`. `close()` is safe to call twice.
+ * Writes are batched per event-loop turn (setImmediate), so commands from many clients that arrive in
+ * the same turn leave in one writev: this is what lets shared connections beat per-client ones.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { HostPort, TlsSettings } from '../config/config.js';
+import { replyErrors } from '../errors.js';
+import { scanReply } from '../resp/reply-scanner.js';
+import { Deque } from '../util/deque.js';
+
+export interface ReplyWaiter {
+  onReply(reply: Buffer): void;
+  onError(text: string): void;
+}
+
+export interface BackendConnectionDeps {
+  readonly address: HostPort;
+  readonly tls?: TlsSettings;
+  /** Commands sent first; any error reply fails the connection with that error. */
+  readonly handshake: readonly Buffer[];
+  readonly connectTimeoutMs: number;
+  readonly commandTimeoutMs: number;
+  readonly onClosed?: (conn: BackendConnection, reason: string) => void;
+}
+
+interface InFlight {
+  readonly waiter: ReplyWaiter;
+  readonly sentAt: number;
+  /** Blocking commands (BLPOP…) may legitimately wait forever: exempt from the command timeout. */
+  readonly blocking: boolean;
+}
+
+type State = 'connecting' | 'handshaking' | 'ready' | 'closed';
+
+export class BackendConnection {
+  readonly label: string;
+  private readonly socket: net.Socket;
+  private state: State = 'connecting';
+  private readonly inflight = new Deque<InFlight>();
+  /** Requests accepted before the handshake finished. */
+  private waiting: { raw: Buffer; entry: InFlight }[] = [];
+  private outbox: Buffer[] = [];
+  private flushScheduled = false;
+  private leftover: Buffer | null = null;
+  /** Buffered length below which the partial reply in `leftover` cannot be complete. */
+  private needBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private tunnel: { onData: (b: Buffer) => void; onEnd: () => void } | null = null;
+  private readyCallbacks: ((error?: string) => void)[] = [];
+
+  constructor(private readonly deps: BackendConnectionDeps) {
+    const { host, port } = deps.address;
+    this.label = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    this.socket = deps.tls
+      ? tls.connect({ host, port, ...deps.tls, ...(deps.tls.servername ? {} : { servername: host }) })
+      : net.connect({ host, port });
+    this.socket.setNoDelay(true);
+    this.socket.setTimeout(deps.connectTimeoutMs, () =>
+      this.fail(`connect timeout after ${deps.connectTimeoutMs} ms`),
+    );
+    this.socket.once(deps.tls ? 'secureConnect' : 'connect', () => this.onConnect());
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (e) => this.fail(e.message));
+    this.socket.on('close', () => this.fail('connection closed'));
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Replies still owed by the server (used by the least-outstanding read policy). */
+  get outstanding(): number {
+    return this.inflight.length + this.waiting.length;
+  }
+
+  send(raw: Buffer, waiter: ReplyWaiter, blocking = false): void {
+    if (this.state === 'closed') {
+      waiter.onError(replyErrors.backendDown(this.label, 'connection closed'));
+      return;
+    }
+    const entry: InFlight = { waiter, sentAt: Date.now(), blocking };
+    if (this.state !== 'ready') {
+      this.waiting.push({ raw, entry });
+      return;
+    }
+    this.inflight.push(entry);
+    this.enqueueWrite(raw);
+  }
+
+  /** Calls `cb` once the handshake succeeded (no argument) or the connection failed (the error text). */
+  onceReady(cb: (error?: string) => void): void {
+    if (this.state === 'ready') cb();
+    else if (this.state === 'closed') cb(replyErrors.backendDown(this.label, 'connection closed'));
+    else this.readyCallbacks.push(cb);
+  }
+
+  /**
+   * Turns the connection into a raw byte pipe (SUBSCRIBE, MONITOR). Only valid once no reply is owed;
+   * from then on the caller writes with `writeRaw` and gets every byte the server sends.
+   */
+  becomeTunnel(onData: (b: Buffer) => void, onEnd: () => void): void {
+    this.tunnel = { onData, onEnd };
+    this.clearTimer();
+    if (this.leftover) {
+      const rest = this.leftover;
+      this.leftover = null;
+      onData(rest);
+    }
+  }
+
+  writeRaw(b: Buffer): boolean {
+    return this.state !== 'closed' && this.socket.write(b);
+  }
+
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
+  onDrain(cb: () => void): void {
+    this.socket.once('drain', cb);
+  }
+
+  close(reason = 'closed by ambassador'): void {
+    this.fail(reason);
+  }
+
+  private onConnect(): void {
+    this.socket.setTimeout(0);
+    this.state = 'handshaking';
+    const steps = this.deps.handshake;
+    if (steps.length === 0) return this.onReady();
+    let left = steps.length;
+    let failed = false;
+    for (const raw of steps) {
+      this.inflight.push({
+        sentAt: Date.now(),
+        blocking: false,
+        waiter: {
+          onReply: (reply) => {
+            if (failed) return;
+            if (reply[0] === 45 /* - */) {
+              failed = true;
+              this.fail(`handshake refused: ${reply.toString('utf8', 1, reply.length - 2)}`);
+            } else if (--left === 0) this.onReady();
+          },
+          onError: () => {},
+        },
+      });
+      this.enqueueWrite(raw);
+    }
+    this.startTimer();
+  }
+
+  private onReady(): void {
+    this.state = 'ready';
+    this.startTimer();
+    const queued = this.waiting;
+    this.waiting = [];
+    for (const { raw, entry } of queued) {
+      this.inflight.push(entry);
+      this.enqueueWrite(raw);
+    }
+    const callbacks = this.readyCallbacks;
+    this.readyCallbacks = [];
+    for (const cb of callbacks) cb();
+  }
+
+  private enqueueWrite(raw: Buffer): void {
+    this.outbox.push(raw);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const out = this.outbox;
+    this.outbox = [];
+    if (this.state === 'closed' || out.length === 0) return;
+    if (out.length === 1) {
+      this.socket.write(out[0]!);
+      return;
+    }
+    this.socket.cork();
+    for (const b of out) this.socket.write(b);
+    this.socket.uncork();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.tunnel) {
+      this.tunnel.onData(chunk);
+      return;
+    }
+    let buf = chunk;
+    if (this.leftover) {
+      buf = Buffer.concat([this.leftover, chunk]);
+      this.leftover = null;
+      if (buf.length < this.needBytes) {
+        this.leftover = buf;
+        return;
+      }
+    }
+    let pos = 0;
+    while (pos < buf.length) {
+      let end: number;
+      try {
+        end = scanReply(buf, pos);
+      } catch (e) {
+        this.fail(`invalid reply: ${(e as Error).message}`);
+        return;
+      }
+      if (end === -1) {
+        this.leftover = buf.subarray(pos);
+        // Re-scan only once the buffer has grown meaningfully (large bulk replies arrive in many chunks).
+        this.needBytes = this.leftover.length + Math.min(this.leftover.length, 64 * 1024);
+        return;
+      }
+      const reply = buf.subarray(pos, end);
+      pos = end;
+      // RESP3 out-of-band pushes (e.g. invalidations) answer no request.
+      if (reply[0] === 62 /* > */) continue;
+      const entry = this.inflight.shift();
+      if (!entry) {
+        this.fail('reply with no request waiting');
+        return;
+      }
+      entry.waiter.onReply(reply);
+      if (this.tunnel) {
+        if (pos < buf.length) (this.tunnel as { onData: (b: Buffer) => void }).onData(buf.subarray(pos));
+        return;
+      }
+    }
+  }
+
+  private startTimer(): void {
+    if (this.timer) return;
+    const period = Math.max(5, Math.min(250, Math.floor(this.deps.commandTimeoutMs / 4)));
+    this.timer = setInterval(() => this.checkTimeout(), period);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private checkTimeout(): void {
+    const head = this.inflight.peek();
+    if (!head || head.blocking) return;
+    if (Date.now() - head.sentAt > this.deps.commandTimeoutMs) {
+      this.fail(`no reply within ${this.deps.commandTimeoutMs} ms`, replyErrors.timeout(this.label, this.deps.commandTimeoutMs));
+    }
+  }
+
+  private fail(reason: string, clientText = replyErrors.backendDown(this.label, reason)): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.clearTimer();
+    this.socket.destroy();
+    const queued = this.waiting;
+    this.waiting = [];
+    for (const entry of this.inflight.drain()) entry.waiter.onError(clientText);
+    for (const { entry } of queued) entry.waiter.onError(clientText);
+    const callbacks = this.readyCallbacks;
+    this.readyCallbacks = [];
+    for (const cb of callbacks) cb(clientText);
+    this.tunnel?.onEnd();
+    this.deps.onClosed?.(this, reason);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Prometheus metrics, served on their own port (`/metrics`, plus `/healthz`). Per-command counters are
+ * plain numbers bumped on the hot path and copied into prom-client only at scrape time, so a command
+ * costs two integer increments and one histogram observation.
+ */
+import http from 'node:http';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HostPort } from '../config/config.js';
+import type { TopologyMonitor } from '../topology/monitor.js';
+
+export type MetricRoute = 'master' | 'replica' | 'private' | 'local';
+
+interface RouteStats {
+  readonly backend: string;
+  readonly route: MetricRoute;
+  commands: number;
+  errors: number;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly stats = new Map<string, RouteStats>();
+  private readonly latency: Histogram<'route'>;
+  private readonly latencyByRoute: Record<MetricRoute, { observe(v: number): void }>;
+  clients = 0;
+  masterChanges = 0;
+
+  constructor(topology: () => TopologyMonitor | undefined) {
+    const stats = this.stats;
+    new Counter({
+      name: 'redis_ambassador_commands_total',
+      help: 'Commands answered, by backend and route',
+      labelNames: ['backend', 'route'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of stats.values()) this.inc({ backend: s.backend, route: s.route }, s.commands);
+      },
+    });
+    new Counter({
+      name: 'redis_ambassador_command_errors_total',
+      help: 'Commands answered with an error reply (from Redis or from the ambassador), by backend and route',
+      labelNames: ['backend', 'route'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of stats.values()) this.inc({ backend: s.backend, route: s.route }, s.errors);
+      },
+    });
+    this.latency = new Histogram({
+      name: 'redis_ambassador_command_duration_seconds',
+      help: 'Time from a command fully read from the client to its reply queued back, by route',
+      labelNames: ['route'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5],
+      registers: [this.registry],
+    });
+    this.latencyByRoute = {
+      master: this.latency.labels('master'),
+      replica: this.latency.labels('replica'),
+      private: this.latency.labels('private'),
+      local: this.latency.labels('local'),
+    };
+    const self = this;
+    new Gauge({
+      name: 'redis_ambassador_clients',
+      help: 'Client connections open',
+      registers: [this.registry],
+      collect() {
+        this.set(self.clients);
+      },
+    });
+    new Counter({
+      name: 'redis_ambassador_master_changes_total',
+      help: 'Times the master changed (failover, promotion, loss)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(self.masterChanges);
+      },
+    });
+    new Gauge({
+      name: 'redis_ambassador_backend_up',
+      help: '1 when the backend answered its last ROLE check, by backend and role',
+      labelNames: ['backend', 'role'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const n of topology()?.nodes.values() ?? []) this.set({ backend: n.id, role: n.role }, n.up ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'redis_ambassador_backend_readable',
+      help: '1 when the replica is in read rotation',
+      labelNames: ['backend'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const t = topology();
+        const readable = new Set(t?.readableReplicas() ?? []);
+        for (const n of t?.nodes.values() ?? []) this.set({ backend: n.id }, readable.has(n) ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'redis_ambassador_replica_lag_bytes',
+      help: 'Master replication offset minus the replica offset, from the same check round',
+      labelNames: ['backend'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const n of topology()?.nodes.values() ?? []) if (n.role === 'replica') this.set({ backend: n.id }, n.lagBytes);
+      },
+    });
+  }
+
+  /** Hot path: one answered command. */
+  record(backend: string, route: MetricRoute, isError: boolean, seconds: number): void {
+    const key = `${route}|${backend}`;
+    let s = this.stats.get(key);
+    if (!s) {
+      s = { backend, route, commands: 0, errors: 0 };
+      this.stats.set(key, s);
+    }
+    s.commands++;
+    if (isError) s.errors++;
+    this.latencyByRoute[route].observe(seconds);
+  }
+
+  /** Serves /metrics and /healthz (200 while a master is known, else 503). Resolves once listening. */
+  serve(at: HostPort, ready: () => boolean): Promise<http.Server> {
+    const server = http.createServer(async (req, res) => {
+      try {
+        if (req.url === '/metrics') {
+          const body = await this.registry.metrics();
+          res.writeHead(200, { 'content-type': this.registry.contentType }).end(body);
+        } else if (req.url === '/healthz') {
+          const ok = ready();
+          res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'no master\n');
+        } else res.writeHead(404).end();
+      } catch (e) {
+        res.writeHead(500).end(String(e));
+      }
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(at.port, at.host, () => resolve(server));
+    });
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Picks the replica for one read. Pure apart from the round-robin cursor it owns.
+ *
+ * Contract: returns null when no replica may serve this read; the caller then uses the master. A replica
+ * qualifies when the topology monitor lists it as readable and, under read-your-writes, when it has
+ * caught up with the client's last write (`caughtUpRound >= mustReachRound`).
+ */
+import type { ReadPolicy } from '../config/settings.js';
+import type { BackendNode } from '../topology/backend-node.js';
+
+export class ReplicaPicker {
+  private cursor = 0;
+
+  constructor(private readonly policy: ReadPolicy) {}
+
+  pick(readable: readonly BackendNode[], mustReachRound: number): BackendNode | null {
+    let best: BackendNode | null = null;
+    const n = readable.length;
+    if (n === 0) return null;
+    if (this.policy === 'round-robin') {
+      for (let i = 0; i < n; i++) {
+        const candidate = readable[(this.cursor + i) % n]!;
+        if (candidate.caughtUpRound >= mustReachRound) {
+          this.cursor = (this.cursor + i + 1) % n;
+          return candidate;
+        }
+      }
+      return null;
+    }
+    for (const candidate of readable) {
+      if (candidate.caughtUpRound < mustReachRound) continue;
+      if (best === null || candidate.readsInFlight < best.readsInFlight) best = candidate;
+    }
+    return best;
+  }
+}

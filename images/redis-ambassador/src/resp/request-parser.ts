@@ -1,0 +1,157 @@
+/**
+ * Parser for client requests: RESP multibulk arrays (`*2\r\n$3\r\nGET\r\n$1\r\nk\r\n`) and inline
+ * commands (`GET k\r\n`), as Redis's own `processMultibulkBuffer` / `processInlineBuffer` accept them.
+ *
+ * Contract: `parseRequest(buf, offset, limits)` looks at `buf` from `offset` and returns either one whole
+ * command (its arguments as zero-copy views into `buf`, and `raw`, the exact bytes to forward), or
+ * `null` when more bytes are needed. Bad input throws `ProtocolError` with Redis's wording; the caller
+ * answers it and closes that connection, as Redis does. The parser keeps no state between calls, so a
+ * caller re-parses a partial frame when more bytes arrive; `minimumBytesNeeded` lets it skip re-parsing
+ * while a large bulk string is still streaming in.
+ */
+import { ProtocolError } from '../errors.js';
+
+export interface RequestLimits {
+  /** Largest accepted bulk string (Redis: proto-max-bulk-len). */
+  readonly maxBulkBytes: number;
+  /** Largest accepted argument count in one command. */
+  readonly maxArgs: number;
+}
+
+/** Redis's PROTO_INLINE_MAX_SIZE: an inline command or a `*N`/`$N` header line longer than this is refused. */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+export interface ParsedCommand {
+  /** Arguments, each a view into the input buffer (valid until the caller drops that buffer). */
+  readonly args: readonly Buffer[];
+  /** Lower-case command name (args[0]). */
+  readonly name: string;
+  /** The bytes to send to a backend: the original frame, or a RESP encoding for inline input. */
+  readonly raw: Buffer;
+  /** Offset just past this command in the input buffer. */
+  readonly next: number;
+}
+
+export interface Incomplete {
+  /** The total buffer length (from the start offset) below which parsing again cannot succeed. */
+  readonly minimumBytesNeeded: number;
+}
+
+const CR = 13;
+const LF = 10;
+
+/** Reads a decimal integer line ending in CRLF starting at `start`; returns [value, offsetAfterCRLF] or null. */
+function readLineInteger(buf: Buffer, start: number, what: string): [number, number] | null {
+  const cr = buf.indexOf(CR, start);
+  if (cr === -1 || cr + 1 >= buf.length) {
+    if (buf.length - start > MAX_LINE_BYTES) throw new ProtocolError(`too big ${what} count string`, start);
+    return null;
+  }
+  if (buf[cr + 1] !== LF) throw new ProtocolError(`expected CRLF after ${what} count`, cr + 1);
+  if (cr - start > 20) throw new ProtocolError(`invalid ${what} length`, start);
+  let value = 0;
+  let negative = false;
+  let i = start;
+  if (buf[i] === 45 /* - */) {
+    negative = true;
+    i++;
+  }
+  if (i === cr) throw new ProtocolError(`invalid ${what} length`, start);
+  for (; i < cr; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) throw new ProtocolError(`invalid ${what} length`, i);
+    value = value * 10 + d;
+  }
+  return [negative ? -value : value, cr + 2];
+}
+
+export function parseRequest(buf: Buffer, offset: number, limits: RequestLimits): ParsedCommand | Incomplete | null {
+  if (offset >= buf.length) return null;
+  if (buf[offset] !== 42 /* * */) return parseInline(buf, offset);
+  const header = readLineInteger(buf, offset + 1, 'multibulk');
+  if (header === null) return null;
+  const [count, afterHeader] = header;
+  if (count > limits.maxArgs) throw new ProtocolError('invalid multibulk length', offset + 1);
+  if (count <= 0) {
+    // Redis ignores `*0` and `*-1` frames; signalled as an empty command the caller skips.
+    return { args: [], name: '', raw: buf.subarray(offset, afterHeader), next: afterHeader };
+  }
+  const args: Buffer[] = new Array(count);
+  let pos = afterHeader;
+  for (let i = 0; i < count; i++) {
+    if (pos >= buf.length) return null;
+    if (buf[pos] !== 36 /* $ */) {
+      throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[pos]!)}'`, pos);
+    }
+    const bulk = readLineInteger(buf, pos + 1, 'bulk');
+    if (bulk === null) return null;
+    const [len, dataStart] = bulk;
+    if (len < 0 || len > limits.maxBulkBytes) throw new ProtocolError('invalid bulk length', pos + 1);
+    const dataEnd = dataStart + len;
+    if (dataEnd + 2 > buf.length) return { minimumBytesNeeded: dataEnd + 2 - offset };
+    if (buf[dataEnd] !== CR || buf[dataEnd + 1] !== LF) {
+      throw new ProtocolError('bulk string not terminated by CRLF', dataEnd);
+    }
+    args[i] = buf.subarray(dataStart, dataEnd);
+    pos = dataEnd + 2;
+  }
+  return { args, name: args[0]!.toString('latin1').toLowerCase(), raw: buf.subarray(offset, pos), next: pos };
+}
+
+/** Inline commands (telnet style): whitespace-separated words, optional "double quoted" words. */
+function parseInline(buf: Buffer, offset: number): ParsedCommand | null {
+  const lf = buf.indexOf(LF, offset);
+  if (lf === -1) {
+    if (buf.length - offset > MAX_LINE_BYTES) throw new ProtocolError('too big inline request', offset);
+    return null;
+  }
+  const end = lf > offset && buf[lf - 1] === CR ? lf - 1 : lf;
+  const line = buf.toString('utf8', offset, end);
+  const words = splitInline(line, offset);
+  const args = words.map((w) => Buffer.from(w, 'utf8'));
+  if (args.length === 0) return { args: [], name: '', raw: Buffer.alloc(0), next: lf + 1 };
+  return { args, name: words[0]!.toLowerCase(), raw: encodeCommand(args), next: lf + 1 };
+}
+
+function splitInline(line: string, offset: number): string[] {
+  const words: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (i < line.length && /\s/.test(line[i]!)) i++;
+    if (i >= line.length) break;
+    if (line[i] === '"' || line[i] === "'") {
+      const quote = line[i]!;
+      let word = '';
+      i++;
+      while (i < line.length && line[i] !== quote) {
+        if (line[i] === '\\' && quote === '"' && i + 1 < line.length) {
+          const c = line[++i]!;
+          word += c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c;
+        } else word += line[i];
+        i++;
+      }
+      if (i >= line.length) throw new ProtocolError('unbalanced quotes in request', offset + i);
+      i++;
+      words.push(word);
+    } else {
+      const start = i;
+      while (i < line.length && !/\s/.test(line[i]!)) i++;
+      words.push(line.slice(start, i));
+    }
+  }
+  return words;
+}
+
+/** RESP-encodes a command (array of bulk strings). */
+export function encodeCommand(args: readonly (Buffer | string)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+  for (const a of args) {
+    const b = typeof a === 'string' ? Buffer.from(a, 'utf8') : a;
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+export function isIncomplete(r: ParsedCommand | Incomplete | null): r is Incomplete | null {
+  return r === null || !('args' in r);
+}

@@ -1,0 +1,221 @@
+/**
+ * Routing against a real master and two replicas (Debian redis-server) through the ambassador, with a real
+ * client library (ioredis) and redis-cli. Where a command ran is read from each server's INFO commandstats.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import type { Ambassador } from '../src/proxy/ambassador.js';
+import { startAmbassador } from './support/ambassador.js';
+import { calls, command, commandStats, exchange } from './support/raw-client.js';
+import { RedisGroup, type RedisServer, waitFor } from './support/redis-servers.js';
+
+const run = promisify(execFile);
+
+describe('routing through the ambassador', () => {
+  const group = new RedisGroup();
+  let master: RedisServer;
+  let replicas: RedisServer[];
+  let ambassador: Ambassador;
+  let port: number;
+  const clients: Redis[] = [];
+  const client = (opts: Record<string, unknown> = {}): Redis => {
+    const c = new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1, ...opts });
+    clients.push(c);
+    return c;
+  };
+
+  before(async () => {
+    ({ master, replicas } = await group.startReplicated(2));
+    ambassador = await startAmbassador(
+      master.port,
+      replicas.map((r) => r.port),
+    );
+    port = ambassador.address.port;
+  });
+
+  after(async () => {
+    for (const c of clients) c.disconnect();
+    await ambassador.stop();
+    await group.stopAll();
+  });
+
+  beforeEach(async () => {
+    for (const s of [master, ...replicas]) await command(s.port, ['CONFIG', 'RESETSTAT']);
+  });
+
+  test('each write runs on the master only; no replica rejects a write', async () => {
+    const c = client();
+    for (let i = 0; i < 20; i++) {
+      assert.equal(await c.set(`w:${i}`, 'v'), 'OK');
+      assert.equal(await c.incr('w:counter'), i + 1);
+      await c.lpush('w:list', String(i));
+    }
+    const m = await commandStats(master.port);
+    assert.equal(calls(m, 'set'), 20);
+    assert.equal(calls(m, 'incr'), 20);
+    assert.equal(calls(m, 'lpush'), 20);
+    for (const r of replicas) {
+      const s = await commandStats(r.port);
+      for (const [name, st] of s) assert.equal(st.rejected, 0, `replica ${r.port} rejected ${name}`);
+    }
+  });
+
+  test('reads from a client that has not written spread over both replicas, none on the master', async () => {
+    await client().set('r:key', 'hello');
+    await waitFor('replicas have r:key', async () => {
+      for (const r of replicas) if ((await command(r.port, ['GET', 'r:key'])) !== 'hello') return false;
+      return true;
+    });
+    for (const s of [master, ...replicas]) await command(s.port, ['CONFIG', 'RESETSTAT']);
+    const reader = client();
+    for (let i = 0; i < 40; i++) assert.equal(await reader.get('r:key'), 'hello');
+    assert.equal(calls(await commandStats(master.port), 'get'), 0);
+    const perReplica = await Promise.all(replicas.map(async (r) => calls(await commandStats(r.port), 'get')));
+    assert.deepEqual(perReplica, [20, 20]);
+  });
+
+  test('read-your-writes: a GET right after a SET on the same client sees the write', async () => {
+    const c = client();
+    for (let i = 0; i < 50; i++) {
+      await c.set(`ryw:${i}`, `value-${i}`);
+      assert.equal(await c.get(`ryw:${i}`), `value-${i}`);
+    }
+  });
+
+  test('a mixed pipeline keeps request order across master and replicas', async () => {
+    const c = client();
+    await c.set('p:base', '0');
+    await new Promise((r) => setTimeout(r, 1200)); // let read-your-writes lapse so reads go to replicas
+    const p = c.pipeline();
+    const expected: unknown[] = [];
+    for (let i = 0; i < 100; i++) {
+      p.get('p:base');
+      expected.push([null, i === 0 ? '0' : expected.length > 0 ? undefined : '0']);
+      p.incr('p:counter');
+      p.set(`p:${i}`, String(i));
+      p.get(`p:${i}`);
+    }
+    const results = (await p.exec())!;
+    assert.equal(results.length, 400);
+    for (let i = 0; i < 100; i++) {
+      assert.deepEqual(results[i * 4 + 1], [null, i + 1]);
+      assert.deepEqual(results[i * 4 + 2], [null, 'OK']);
+      assert.deepEqual(results[i * 4 + 3], [null, String(i)], 'GET after SET in the same pipeline sees it');
+    }
+    assert.deepEqual(results[0], [null, '0']);
+  });
+
+  test('MULTI/EXEC runs on the master as one transaction', async () => {
+    const c = client();
+    const res = await c.multi().set('tx:a', '1').incr('tx:a').get('tx:a').exec();
+    assert.deepEqual(res, [
+      [null, 'OK'],
+      [null, 2],
+      [null, '2'],
+    ]);
+    const m = await commandStats(master.port);
+    assert.equal(calls(m, 'multi'), 1);
+    assert.equal(calls(m, 'exec'), 1);
+    for (const r of replicas) assert.equal(calls(await commandStats(r.port), 'multi'), 0);
+  });
+
+  test('WATCH aborts the transaction when another client changes the key', async () => {
+    const a = client();
+    const b = client();
+    await a.set('watch:k', '1');
+    await a.watch('watch:k');
+    assert.equal(await a.get('watch:k'), '1');
+    await b.set('watch:k', '2');
+    const res = await a.multi().set('watch:k', 'from-a').exec();
+    assert.equal(res, null, 'EXEC returns nil after the watched key changed');
+    assert.equal(await b.get('watch:k'), '2');
+  });
+
+  test('pub/sub: a subscriber receives what another client publishes', async () => {
+    const sub = client();
+    const pub = client();
+    const got = new Promise<string>((resolve) => sub.on('message', (_ch: string, msg: string) => resolve(msg)));
+    await sub.subscribe('news');
+    assert.equal(await pub.publish('news', 'hello'), 1);
+    assert.equal(await got, 'hello');
+    const pgot = new Promise<string>((resolve) => sub.on('pmessage', (_p: string, _c: string, msg: string) => resolve(msg)));
+    await sub.psubscribe('n*');
+    await pub.publish('nx', 'pattern');
+    assert.equal(await pgot, 'pattern');
+  });
+
+  test('BLPOP blocks on its own connection; other clients are not held up', async () => {
+    const blocker = client();
+    const other = client();
+    const popped = blocker.blpop('bq', 5);
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    assert.equal(await other.set('bq:other', 'x'), 'OK');
+    assert.equal(await other.get('bq:other'), 'x');
+    assert.ok(Date.now() - t0 < 500, 'other clients answered while BLPOP waits');
+    await other.rpush('bq', 'item');
+    assert.deepEqual(await popped, ['bq', 'item']);
+  });
+
+  test('Lua: EVAL runs on the master, EVAL_RO and EVALSHA_RO on replicas', async () => {
+    const c = client();
+    assert.equal(await c.eval("return redis.call('SET', KEYS[1], ARGV[1])", 1, 'lua:k', 'v'), 'OK');
+    assert.equal(calls(await commandStats(master.port), 'eval'), 1);
+    await new Promise((r) => setTimeout(r, 1200));
+    for (const s of [master, ...replicas]) await command(s.port, ['CONFIG', 'RESETSTAT']);
+    const reader = client();
+    await reader.call('EVAL_RO', "return redis.call('GET', KEYS[1])", '1', 'lua:k');
+    const sha = (await reader.call('SCRIPT', 'LOAD', "return redis.call('GET', KEYS[1])")) as string;
+    assert.equal(await reader.call('EVALSHA_RO', sha, '1', 'lua:k'), 'v');
+    assert.equal(await reader.call('EVALSHA_RO', sha, '1', 'lua:k'), 'v');
+    const onReplicas = (await Promise.all(replicas.map(async (r) => commandStats(r.port)))).map(
+      (s) => calls(s, 'eval_ro') + calls(s, 'evalsha_ro'),
+    );
+    assert.equal(onReplicas[0]! + onReplicas[1]!, 3);
+    assert.equal(calls(await commandStats(master.port), 'eval_ro'), 0);
+  });
+
+  test('SELECT is replayed: a client on db 3 writes and reads db 3 only', async () => {
+    const c = client({ db: 3 });
+    assert.equal(await c.set('db3:key', 'three'), 'OK');
+    assert.equal(await c.get('db3:key'), 'three');
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal(await c.get('db3:key'), 'three', 'replica read also in db 3');
+    assert.equal(await command(master.port, ['GET', 'db3:key']), null, 'db 0 untouched');
+    const plain = client();
+    assert.equal(await plain.get('db3:key'), null, 'another client stays on db 0');
+  });
+
+  test('HELLO 3 and CLIENT SETNAME are kept per client', async () => {
+    const bytes = Buffer.from(
+      '*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n*3\r\n$6\r\nCLIENT\r\n$7\r\nSETNAME\r\n$5\r\nalice\r\n' +
+        '*2\r\n$3\r\nGET\r\n$12\r\nmissing:key3\r\n*2\r\n$6\r\nCLIENT\r\n$7\r\nGETNAME\r\n',
+    );
+    const { received } = await exchange(port, bytes, (r) => r.toString().endsWith('$5\r\nalice\r\n'));
+    const text = received.toString();
+    assert.match(text, /^%7\r\n/, 'HELLO 3 answers a RESP3 map');
+    assert.match(text, /\+OK\r\n_\r\n\$5\r\nalice\r\n$/, 'RESP3 null for the missing key, then the name');
+  });
+
+  test('redis-cli through the ambassador: SET to the master, GET answered', async () => {
+    const set = await run('redis-cli', ['-p', String(port), 'SET', 'cli:k', 'from-cli']);
+    assert.equal(set.stdout.trim(), 'OK');
+    const get = await run('redis-cli', ['-p', String(port), 'GET', 'cli:k']);
+    assert.equal(get.stdout.trim(), 'from-cli');
+    assert.equal(calls(await commandStats(master.port), 'set'), 1);
+    const piped = await run('redis-cli', ['-p', String(port), 'EXISTS', 'cli:k']);
+    assert.equal(piped.stdout.trim(), '1');
+  });
+
+  test('/metrics reports commands per backend and route', async () => {
+    const res = await fetch(`http://127.0.0.1:${ambassador.metricsAddress!.port}/metrics`);
+    const body = await res.text();
+    assert.match(body, new RegExp(`redis_ambassador_commands_total\\{backend="127.0.0.1:${master.port}",route="master"\\} \\d+`));
+    assert.match(body, /redis_ambassador_commands_total\{backend="127.0.0.1:\d+",route="replica"\} \d+/);
+    assert.match(body, /redis_ambassador_command_duration_seconds_bucket/);
+    assert.match(body, new RegExp(`redis_ambassador_backend_up\\{backend="127.0.0.1:${master.port}",role="master"\\} 1`));
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * Builds meta.k8s.io/v1 Table and PartialObjectMetadata bodies from stored objects using the
+ * kind's TableConvertor. `rows[].object` is PartialObjectMetadata (kubectl needs it for the
+ * NAMESPACE column and --show-labels) unless the client asked otherwise with includeObject.
+ */
+
+import type { Strategy } from '../registry/strategy.js';
+import type { KubeObject } from '../types.js';
+
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export function partialObjectMetadata(obj: KubeObject): KubeObject {
+  const { managedFields: _mf, ...metadata } = obj.metadata;
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata };
+}
+
+export function tableRow(s: Strategy, obj: KubeObject, now: Date, include: IncludeObject) {
+  const row: { cells: unknown[]; object?: unknown } = { cells: s.table.row(obj, now) };
+  if (include === 'Metadata') row.object = partialObjectMetadata(obj);
+  else if (include === 'Object') row.object = obj;
+  return row;
+}
+
+export function buildTable(
+  s: Strategy,
+  objects: readonly KubeObject[],
+  now: Date,
+  resourceVersion: string,
+  include: IncludeObject,
+  withColumns = true,
+) {
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion },
+    columnDefinitions: withColumns ? s.table.columns : [],
+    rows: objects.map((o) => tableRow(s, o, now, include)),
+  };
+}

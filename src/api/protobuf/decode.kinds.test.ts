@@ -1,0 +1,218 @@
+/**
+ * Synthetic bodies for kinds kubectl's generators never send (Event, Node, Endpoints, ReplicaSet, Scale,
+ * DeleteOptions; Pod has its own file). Field numbers are written from the upstream generated.proto
+ * files and the expected JSON from the Go structs' json tags (omitempty, pointers, inline), independently
+ * of the generated tables the decoder reads.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { decodeKubernetesProtobuf } from './decode.js';
+import { envelope, quantity, timestamp } from './testing/proto-writer.js';
+
+/** 2026-11-25T08:00:13Z */
+const T = 1795593613;
+
+describe('other kinds', () => {
+  test('core/v1 Event: Time, MicroTime with microseconds, EventSeries, zero MicroTime → null', () => {
+    const body = envelope('v1', 'Event', (e) => {
+      e.message(1, (m) => m.string(1, 'web-0.1').string(3, 'development'));
+      e.message(2, (o) =>
+        o.string(1, 'Pod').string(2, 'development').string(3, 'web-0').string(4, 'uid-9').string(5, 'v1'),
+      );
+      e.string(3, 'Started').string(4, 'Started container app');
+      e.message(5, (s) => s.string(1, 'kubelet').string(2, 'node-1'));
+      e.message(6, timestamp(T))
+        .message(7, timestamp(T + 60))
+        .varint(8, 2)
+        .string(9, 'Normal');
+      e.message(10, () => undefined);
+      e.message(11, (s) => s.varint(1, 2).message(2, timestamp(T + 60, 123_456_789)));
+      e.string(14, 'kubelet').string(15, 'node-1');
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(body), {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'web-0.1', namespace: 'development' },
+      involvedObject: {
+        kind: 'Pod',
+        namespace: 'development',
+        name: 'web-0',
+        uid: 'uid-9',
+        apiVersion: 'v1',
+      },
+      reason: 'Started',
+      message: 'Started container app',
+      source: { component: 'kubelet', host: 'node-1' },
+      firstTimestamp: '2026-11-25T08:00:13Z',
+      lastTimestamp: '2026-11-25T08:01:13Z',
+      count: 2,
+      type: 'Normal',
+      eventTime: null,
+      series: { count: 2, lastObservedTime: '2026-11-25T08:01:13.123456Z' },
+      reportingComponent: 'kubelet',
+      reportingInstance: 'node-1',
+    });
+  });
+
+  test('core/v1 Node: quantity maps, taints, unschedulable', () => {
+    const body = envelope('v1', 'Node', (n) => {
+      n.message(1, (m) => m.string(1, 'node-1').mapEntry(11, 'kubernetes.io/hostname', 'node-1'));
+      n.message(2, (s) =>
+        s
+          .string(1, '10.244.0.0/24')
+          .string(7, '10.244.0.0/24')
+          .varint(4, true)
+          .message(5, (t) => t.string(1, 'dedicated').string(2, 'infra').string(3, 'NoSchedule')),
+      );
+      n.message(3, (s) =>
+        s
+          .mapEntry(1, 'cpu', quantity('2'))
+          .mapEntry(1, 'memory', quantity('4Gi'))
+          .mapEntry(2, 'pods', quantity('110'))
+          .message(5, (a) => a.string(1, 'InternalIP').string(2, '10.0.0.1')),
+      );
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(body), {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' } },
+      spec: {
+        podCIDR: '10.244.0.0/24',
+        podCIDRs: ['10.244.0.0/24'],
+        unschedulable: true,
+        taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }],
+      },
+      status: {
+        capacity: { cpu: '2', memory: '4Gi' },
+        allocatable: { pods: '110' },
+        addresses: [{ type: 'InternalIP', address: '10.0.0.1' }],
+      },
+    });
+  });
+
+  test('core/v1 Endpoints', () => {
+    const body = envelope('v1', 'Endpoints', (e) => {
+      e.message(1, (m) => m.string(1, 'web'));
+      e.message(2, (s) =>
+        s
+          .message(1, (a) =>
+            a.string(1, '10.244.0.7').message(2, (r) => r.string(1, 'Pod').string(3, 'web-0')),
+          )
+          .message(3, (p) => p.string(1, 'http').varint(2, 8080).string(3, 'TCP')),
+      );
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(body), {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'web' },
+      subsets: [
+        {
+          addresses: [{ ip: '10.244.0.7', targetRef: { kind: 'Pod', name: 'web-0' } }],
+          ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+        },
+      ],
+    });
+  });
+
+  test('apps/v1 ReplicaSet: pointer replicas 0 is kept, selector, status', () => {
+    const body = envelope('apps/v1', 'ReplicaSet', (rs) => {
+      rs.message(1, (m) => m.string(1, 'web-5d4f').mapEntry(12, 'deployment.kubernetes.io/revision', '2'));
+      rs.message(2, (s) =>
+        s
+          .varint(1, 0)
+          .varint(4, 0)
+          .message(2, (l) =>
+            l
+              .mapEntry(1, 'app', 'web')
+              .message(2, (r) => r.string(1, 'tier').string(2, 'In').string(3, 'web')),
+          )
+          .message(3, (t) =>
+            t
+              .message(1, (m) => m.mapEntry(11, 'app', 'web'))
+              .message(2, (p) => p.message(2, (c) => c.string(1, 'app').string(2, 'nginx'))),
+          ),
+      );
+      rs.message(3, (s) => s.varint(1, 0).varint(3, 4));
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(body), {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web-5d4f', annotations: { 'deployment.kubernetes.io/revision': '2' } },
+      spec: {
+        replicas: 0,
+        selector: {
+          matchLabels: { app: 'web' },
+          matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }],
+        },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'app', image: 'nginx' }] },
+        },
+      },
+      status: { replicas: 0, observedGeneration: 4 },
+    });
+  });
+
+  test('autoscaling/v1 Scale', () => {
+    const body = envelope('autoscaling/v1', 'Scale', (s) => {
+      s.message(1, (m) => m.string(1, 'web').string(3, 'default').string(6, '42'));
+      s.message(2, (sp) => sp.varint(1, 3));
+      s.message(3, (st) => st.varint(1, 2).string(2, 'app=web'));
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(body), {
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name: 'web', namespace: 'default', resourceVersion: '42' },
+      spec: { replicas: 3 },
+      status: { replicas: 2, selector: 'app=web' },
+    });
+  });
+
+  for (const apiVersion of ['v1', 'apps/v1', 'meta.k8s.io/v1']) {
+    test(`meta/v1 DeleteOptions under ${apiVersion}: no metadata, pointers kept at zero`, () => {
+      const body = envelope(apiVersion, 'DeleteOptions', (d) => {
+        d.varint(1, 0)
+          .message(2, (p) => p.string(1, 'uid-1'))
+          .string(4, 'Background')
+          .string(5, 'All');
+      });
+      assert.deepStrictEqual(decodeKubernetesProtobuf(body), {
+        apiVersion,
+        kind: 'DeleteOptions',
+        gracePeriodSeconds: 0,
+        preconditions: { uid: 'uid-1' },
+        propagationPolicy: 'Background',
+        dryRun: ['All'],
+      });
+    });
+  }
+
+  test('managedFields: fieldsV1 raw JSON is embedded, operation and time kept', () => {
+    const body = envelope('v1', 'ConfigMap', (c) =>
+      c.message(1, (m) =>
+        m.string(1, 'x').message(17, (f) =>
+          f
+            .string(1, 'kubectl')
+            .string(2, 'Update')
+            .string(3, 'v1')
+            .message(4, timestamp(T))
+            .string(6, 'FieldsV1')
+            .message(7, (v) => v.bytes(1, Buffer.from('{"f:data":{"f:a":{}}}'))),
+        ),
+      ),
+    );
+    assert.deepStrictEqual(decodeKubernetesProtobuf(body).metadata, {
+      name: 'x',
+      managedFields: [
+        {
+          manager: 'kubectl',
+          operation: 'Update',
+          apiVersion: 'v1',
+          time: '2026-11-25T08:00:13Z',
+          fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:data': { 'f:a': {} } },
+        },
+      ],
+    });
+  });
+});

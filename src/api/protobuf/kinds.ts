@@ -1,0 +1,50 @@
+/**
+ * Which envelope (apiVersion, kind) pairs podbay decodes from protobuf, and the schema message of each.
+ * A kind missing here is answered with 415, so the client can resend it as JSON.
+ */
+
+/** `apiVersion/kind` → message table key. */
+const KINDS: Readonly<Record<string, string>> = {
+  'v1/Namespace': 'core.v1.Namespace',
+  'v1/ConfigMap': 'core.v1.ConfigMap',
+  'v1/Secret': 'core.v1.Secret',
+  'v1/Service': 'core.v1.Service',
+  'v1/ServiceAccount': 'core.v1.ServiceAccount',
+  'v1/Pod': 'core.v1.Pod',
+  'v1/Endpoints': 'core.v1.Endpoints',
+  'v1/Event': 'core.v1.Event',
+  'v1/Node': 'core.v1.Node',
+  'apps/v1/Deployment': 'apps.v1.Deployment',
+  'apps/v1/ReplicaSet': 'apps.v1.ReplicaSet',
+  'autoscaling/v1/Scale': 'autoscaling.v1.Scale',
+};
+
+/**
+ * meta/v1 DeleteOptions is registered in every group version (metav1.AddToGroupVersion), so clients send
+ * it under whichever group they delete from, or under meta.k8s.io/v1.
+ */
+const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
+  'v1',
+  'apps/v1',
+  'autoscaling/v1',
+  'meta.k8s.io/v1',
+]);
+
+export interface KindSchema {
+  readonly message: string;
+  /** Top-level objects carry ObjectMeta; DeleteOptions does not. */
+  readonly hasObjectMeta: boolean;
+}
+
+export function kindSchema(apiVersion: string, kind: string): KindSchema | undefined {
+  if (kind === 'DeleteOptions') {
+    return DELETE_OPTIONS_VERSIONS.has(apiVersion)
+      ? { message: 'meta.v1.DeleteOptions', hasObjectMeta: false }
+      : undefined;
+  }
+  const message = Object.hasOwn(KINDS, `${apiVersion}/${kind}`) ? KINDS[`${apiVersion}/${kind}`] : undefined;
+  return message ? { message, hasObjectMeta: true } : undefined;
+}
+
+/** Every message name a kind maps to (for tests that check the tables cover them). */
+export const DECODABLE_MESSAGES: readonly string[] = [...Object.values(KINDS), 'meta.v1.DeleteOptions'];

@@ -1,0 +1,44 @@
+/**
+ * The resource catalog: every kind podbay serves, in discovery order. Discovery, OpenAPI,
+ * routing and the controllers' `resources()` all derive from this one list.
+ */
+
+import { parseCidr } from '../../network/cidr.js';
+import { DEFAULT_SERVICE_CIDR } from '../../network/defaults.js';
+import type { Store } from '../../store/sqlite-store.js';
+import { configMapStrategy } from './configmaps/strategy.js';
+import { deploymentStrategy } from './deployments/strategy.js';
+import { endpointsStrategy } from './endpoints/strategy.js';
+import { eventStrategy } from './events/strategy.js';
+import { namespaceStrategy } from './namespaces/strategy.js';
+import { nodeStrategy } from './nodes/strategy.js';
+import { podStrategy } from './pods/strategy.js';
+import { replicaSetStrategy } from './replicasets/strategy.js';
+import { secretStrategy } from './secrets/strategy.js';
+import { serviceAccountStrategy } from './serviceaccounts/strategy.js';
+import { newServiceAllocator } from './services/allocator.js';
+import { serviceStrategy } from './services/strategy.js';
+import type { Strategy } from './strategy.js';
+
+export interface CatalogOptions {
+  store: Store;
+  serviceCidr?: string;
+}
+
+export function createStrategies(o: CatalogOptions): Strategy[] {
+  return [
+    // core/v1
+    podStrategy,
+    namespaceStrategy,
+    configMapStrategy,
+    secretStrategy,
+    serviceStrategy(newServiceAllocator(o.store, parseCidr(o.serviceCidr ?? DEFAULT_SERVICE_CIDR))),
+    endpointsStrategy,
+    eventStrategy,
+    serviceAccountStrategy,
+    nodeStrategy,
+    // apps/v1
+    deploymentStrategy,
+    replicaSetStrategy,
+  ];
+}

@@ -1,0 +1,14 @@
+import type { Endpoints } from 'kubernetes-types/core/v1';
+import { defineStrategy, resourceInfo } from '../define.js';
+import { endpointsTable } from './table.js';
+import { validateEndpoints, validateEndpointsUpdate } from './validation.js';
+
+export const endpointsStrategy = defineStrategy<
+  Endpoints & { apiVersion: string; kind: string; metadata: object }
+>({
+  info: resourceInfo({ resource: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'] }),
+  allowCreateOnUpdate: true,
+  table: endpointsTable as never,
+  validate: (e) => validateEndpoints(e),
+  validateUpdate: (e, old) => validateEndpointsUpdate(e, old),
+});

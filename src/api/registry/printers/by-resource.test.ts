@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { KubeObject } from '../../types.js';
+import { tableConvertors } from './by-resource.js';
+import { NOW } from './testing/pod-fixtures.js';
+
+// Contract checks every kind's printer must pass, whatever its columns.
+describe('tableConvertors', () => {
+  const entries = Object.entries(tableConvertors);
+
+  test('covers the kinds kubectl users list', () => {
+    assert.deepEqual(Object.keys(tableConvertors).sort(), [
+      'configmaps',
+      'deployments.apps',
+      'endpoints',
+      'events',
+      'namespaces',
+      'nodes',
+      'pods',
+      'replicasets.apps',
+      'secrets',
+      'serviceaccounts',
+      'services',
+    ]);
+  });
+
+  for (const [resource, convertor] of entries) {
+    describe(resource, () => {
+      test('column definitions are well formed', () => {
+        const names = convertor.columns.map((c) => c.name);
+        assert.equal(new Set(names).size, names.length, 'column names are unique');
+        const nameColumns = convertor.columns.filter((c) => c.format === 'name');
+        assert.deepEqual(
+          nameColumns.map((c) => c.name),
+          ['Name'],
+          'exactly one name-format column, called Name',
+        );
+        for (const c of convertor.columns) {
+          assert.ok(c.description.length > 0, `${c.name} has a description`);
+          assert.ok(c.priority === 0 || c.priority === 1, `${c.name} priority`);
+          assert.ok(['string', 'integer', 'number', 'boolean', 'date'].includes(c.type), `${c.name} type`);
+          assert.ok(c.format === '' || c.format === 'name', `${c.name} format`);
+        }
+        // kubectl hides priority-1 columns by default; a wide-only table would print nothing.
+        assert.ok(convertor.columns.some((c) => c.priority === 0));
+      });
+
+      test('a bare object (metadata only) prints a full row of defined cells', () => {
+        const bare: KubeObject = { apiVersion: 'v1', kind: 'X', metadata: { name: 'bare' } };
+        const row = convertor.row(bare, NOW);
+        assert.equal(row.length, convertor.columns.length);
+        for (const [i, cell] of row.entries()) {
+          assert.ok(
+            ['string', 'number', 'boolean'].includes(typeof cell),
+            `${convertor.columns[i]!.name}: ${String(cell)}`,
+          );
+        }
+        const nameIndex = convertor.columns.findIndex((c) => c.format === 'name');
+        assert.equal(row[nameIndex], 'bare');
+      });
+
+      test('rows are JSON-safe (cells survive serialisation unchanged)', () => {
+        const row = convertor.row({ apiVersion: 'v1', kind: 'X', metadata: { name: 'n' } }, NOW);
+        assert.deepEqual(JSON.parse(JSON.stringify(row)), row);
+      });
+    });
+  }
+});

@@ -1,0 +1,436 @@
+/**
+ * The generic registry: create, read, update, delete and watch for every kind, over the store,
+ * with the kind's Strategy supplying defaults, validation and status rules. It is the one path
+ * every write takes — HTTP handlers and in-process controllers alike (it implements the
+ * controllers' ObjectClient) — so an object written by a controller is defaulted, validated
+ * and versioned exactly like one written by kubectl.
+ *
+ * Write paths (as rest.BeforeCreate / BeforeUpdate / BeforeDelete):
+ *   create: namespace check → name/generateName → system metadata → prepareForCreate →
+ *           defaults → validate → namespace lifecycle → store.create
+ *   update: precondition (resourceVersion) → keep system metadata → prepareForUpdate →
+ *           defaults → generation → validate → no-op check → finalizers → store.update
+ *   delete: preconditions → propagation finalizers → graceful or immediate
+ */
+import { randomUUID } from 'node:crypto';
+import type { DeleteOptions, ListOptions, ObjectClient } from '../../controllers/client.js';
+import type { Store } from '../../store/sqlite-store.js';
+import type { StoredObject, StoreEvent } from '../../store/types.js';
+import { ApiError, badRequest, conflict, forbidden, notFound, OPTIMISTIC_LOCK_MSG } from '../errors.js';
+import type { KubeObject, WatchEvent } from '../types.js';
+import { invalid } from '../validation/field.js';
+import { compileFilter } from './filters.js';
+import { interpretStoreError } from './interpret.js';
+import { validateObjectMetaFor, validateObjectMetaUpdateFor } from './object-meta.js';
+import type { Strategy } from './strategy.js';
+import { generateNameSuffix, nowRFC3339 } from './util.js';
+
+/** Namespaces that exist from the start and may never be deleted (upstream's immortal namespaces). */
+export const IMMORTAL_NAMESPACES = ['default', 'kube-system', 'kube-public'] as const;
+
+/** How many names generateName tries before giving up (upstream: 8 makes a clash vanishingly rare). */
+const MAX_NAME_GENERATION_ATTEMPTS = 8;
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+}
+
+export interface RegistryDeps {
+  store: Store;
+  strategies: readonly Strategy[];
+  clock: { now(): Date };
+  /** Called on every write so managedFields can be maintained (set by the HTTP layer's wiring). */
+  onWrite?: (old: KubeObject | undefined, obj: KubeObject, manager: string) => void;
+}
+
+export class Registry implements ObjectClient {
+  readonly #store: Store;
+  readonly #byResource = new Map<string, Strategy>();
+  readonly #clock: { now(): Date };
+  readonly #onWrite: RegistryDeps['onWrite'];
+
+  constructor(deps: RegistryDeps) {
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#onWrite = deps.onWrite;
+    for (const s of deps.strategies) this.#byResource.set(s.info.resource, s);
+  }
+
+  get store(): Store {
+    return this.#store;
+  }
+
+  strategy(resource: string): Strategy {
+    const s = this.#byResource.get(resource);
+    if (!s) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    return s;
+  }
+
+  strategies(): Strategy[] {
+    return [...this.#byResource.values()];
+  }
+
+  resources(): readonly { resource: string; namespaced: boolean }[] {
+    return this.strategies().map((s) => ({ resource: s.info.resource, namespaced: s.info.namespaced }));
+  }
+
+  #key(s: Strategy, namespace: string, name: string) {
+    return { resource: s.info.resource, namespace: s.info.namespaced ? namespace : '', name };
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  getStored(resource: string, namespace: string, name: string): StoredObject | undefined {
+    const s = this.strategy(resource);
+    return this.#store.get(this.#key(s, namespace, name));
+  }
+
+  get<T extends KubeObject = KubeObject>(resource: string, namespace: string, name: string): T | undefined {
+    const o = this.getStored(resource, namespace, name);
+    return o ? (structuredClone(o.object) as T) : undefined;
+  }
+
+  /** Like get, but a missing object is a 404 ApiError. */
+  mustGet(resource: string, namespace: string, name: string): StoredObject {
+    const o = this.getStored(resource, namespace, name);
+    if (!o) throw notFound(this.strategy(resource).info, name);
+    return o;
+  }
+
+  listStored(resource: string, opts: ListOptions = {}): StoredObject[] {
+    const s = this.strategy(resource);
+    const filter = compileFilter(resource, opts);
+    const items = this.#store.list(resource, s.info.namespaced ? opts.namespace || undefined : undefined);
+    return filter ? items.filter((o) => filter(o.object)) : items;
+  }
+
+  list<T extends KubeObject = KubeObject>(resource: string, opts: ListOptions = {}): T[] {
+    return this.listStored(resource, opts).map((o) => structuredClone(o.object) as T);
+  }
+
+  // ---- create -------------------------------------------------------------------------------
+
+  create<T extends KubeObject>(resource: string, obj: T, opts: WriteOptions = {}): T {
+    const namespace = obj.metadata?.namespace ?? '';
+    return this.createIn(resource, namespace, obj, opts) as T;
+  }
+
+  /** Create as POST to a namespace's collection: `urlNamespace` is the namespace in the URL. */
+  createIn(resource: string, urlNamespace: string, input: KubeObject, opts: WriteOptions = {}): KubeObject {
+    const s = this.strategy(resource);
+    const obj = structuredClone(input);
+    this.#checkTypeMeta(s, obj);
+    obj.metadata ??= {};
+    const meta = obj.metadata;
+    if (s.info.namespaced) {
+      if (meta.namespace && urlNamespace && meta.namespace !== urlNamespace) {
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
+      }
+      meta.namespace = urlNamespace || meta.namespace || 'default';
+    } else {
+      delete meta.namespace;
+    }
+    const now = nowRFC3339(this.#clock.now());
+    meta.uid = randomUUID();
+    meta.creationTimestamp = now;
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    if (s.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    s.prepareForCreate(obj);
+    s.defaults(obj);
+    s.allocate?.(obj, undefined);
+    const generated = !meta.name && !!meta.generateName;
+    if (generated) meta.name = meta.generateName + generateNameSuffix();
+    const errs = [...validateObjectMetaFor(s, obj), ...s.validate(obj)];
+    if (errs.length) throw invalid(s.info.group, s.info.kind, meta.name ?? '', errs);
+    if (s.info.namespaced) this.#checkNamespaceAcceptsContent(meta.namespace!);
+    this.#onWrite?.(undefined, obj, opts.fieldManager ?? '');
+    if (opts.dryRun) return obj;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return structuredClone(
+          this.#store.create(this.#key(s, meta.namespace ?? '', meta.name!), obj).object,
+        );
+      } catch (e) {
+        if (
+          generated &&
+          attempt < MAX_NAME_GENERATION_ATTEMPTS &&
+          (e as { code?: string }).code === 'Exists'
+        ) {
+          meta.name = meta.generateName + generateNameSuffix();
+          continue;
+        }
+        throw interpretStoreError(e, s.info, meta.name!);
+      }
+    }
+  }
+
+  #checkTypeMeta(s: Strategy, obj: KubeObject): void {
+    const want = s.info.group ? `${s.info.group}/${s.info.version}` : s.info.version;
+    if (obj.kind && obj.kind !== s.info.kind) {
+      throw badRequest(
+        `${obj.kind} in version "${obj.apiVersion ?? ''}" cannot be handled as a ${s.info.kind}: kind mismatch, expected ${s.info.kind}`,
+      );
+    }
+    if (obj.apiVersion && obj.apiVersion !== want) {
+      throw badRequest(
+        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`,
+      );
+    }
+    obj.apiVersion = want;
+    obj.kind = s.info.kind;
+  }
+
+  #checkNamespaceAcceptsContent(namespace: string): void {
+    const ns = this.#store.get({ resource: 'namespaces', namespace: '', name: namespace });
+    if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+    if (ns.object.metadata.deletionTimestamp) {
+      throw forbidden(
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+        {
+          name: namespace,
+          kind: 'namespaces',
+          causes: [
+            {
+              reason: 'NamespaceTerminating',
+              message: `namespace ${namespace} is being terminated`,
+              field: 'metadata.namespace',
+            },
+          ],
+        },
+      );
+    }
+  }
+
+  // ---- update -------------------------------------------------------------------------------
+
+  update<T extends KubeObject>(resource: string, obj: T, opts: WriteOptions = {}): T {
+    return this.updateIn(
+      resource,
+      obj.metadata.namespace ?? '',
+      obj.metadata.name ?? '',
+      obj,
+      false,
+      opts,
+    ) as T;
+  }
+
+  updateStatus<T extends KubeObject>(resource: string, obj: T, opts: WriteOptions = {}): T {
+    return this.updateIn(
+      resource,
+      obj.metadata.namespace ?? '',
+      obj.metadata.name ?? '',
+      obj,
+      true,
+      opts,
+    ) as T;
+  }
+
+  /**
+   * PUT semantics: replace the object at namespace/name. `statusOnly` is the /status subresource:
+   * only `.status` is taken from the input. A stale metadata.resourceVersion is a 409 Conflict.
+   */
+  updateIn(
+    resource: string,
+    namespace: string,
+    name: string,
+    input: KubeObject,
+    statusOnly: boolean,
+    opts: WriteOptions = {},
+  ): KubeObject {
+    const s = this.strategy(resource);
+    const key = this.#key(s, namespace, name);
+    const current = this.#store.get(key);
+    const obj = structuredClone(input);
+    this.#checkTypeMeta(s, obj);
+    obj.metadata ??= {};
+    if (obj.metadata.name && obj.metadata.name !== name) {
+      throw badRequest(
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    if (s.info.namespaced && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    if (!current) {
+      if (!s.allowCreateOnUpdate || statusOnly) throw notFound(s.info, name);
+      obj.metadata.name = name;
+      return this.createIn(resource, namespace, obj, opts);
+    }
+    const old = current.object;
+    const rv = obj.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) {
+      throw conflict(s.info, name, OPTIMISTIC_LOCK_MSG);
+    }
+    if (obj.metadata.uid && obj.metadata.uid !== old.metadata.uid) {
+      throw conflict(
+        s.info,
+        name,
+        `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
+    }
+    let next: KubeObject;
+    if (statusOnly) {
+      next = structuredClone(old);
+      if ('status' in obj) next.status = obj.status;
+      else delete next.status;
+    } else {
+      next = obj;
+      const m = next.metadata;
+      // System metadata is the server's: a client copy cannot move it.
+      m.name = name;
+      if (s.info.namespaced) m.namespace = namespace;
+      else delete m.namespace;
+      m.uid = old.metadata.uid!;
+      m.creationTimestamp = old.metadata.creationTimestamp!;
+      if (old.metadata.deletionTimestamp) {
+        m.deletionTimestamp = old.metadata.deletionTimestamp;
+        if (old.metadata.deletionGracePeriodSeconds !== undefined)
+          m.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+      } else {
+        delete m.deletionTimestamp;
+        delete m.deletionGracePeriodSeconds;
+      }
+      if (old.metadata.generation !== undefined) m.generation = old.metadata.generation;
+      s.prepareForUpdate(next, old);
+      s.defaults(next);
+      s.allocate?.(next, old);
+      if (s.tracksGeneration && JSON.stringify(next.spec) !== JSON.stringify(old.spec)) {
+        m.generation = (old.metadata.generation ?? 0) + 1;
+      }
+    }
+    next.metadata.resourceVersion = old.metadata.resourceVersion!;
+    const errs = [
+      ...validateObjectMetaFor(s, next),
+      ...validateObjectMetaUpdateFor(next, old),
+      ...s.validate(next),
+      ...s.validateUpdate(next, old),
+    ];
+    if (errs.length) throw invalid(s.info.group, s.info.kind, name, errs);
+    this.#onWrite?.(old, next, opts.fieldManager ?? '');
+    // A write that changes nothing is not a write: no new resourceVersion, no watch event.
+    if (JSON.stringify(next) === current.json) return structuredClone(old);
+    if (opts.dryRun) return next;
+    try {
+      if (next.metadata.deletionTimestamp && !hasFinalizers(next)) {
+        return structuredClone(this.#store.delete(key, current.revision).object);
+      }
+      return structuredClone(this.#store.update(key, next, current.revision).object);
+    } catch (e) {
+      throw interpretStoreError(e, s.info, name);
+    }
+  }
+
+  // ---- delete -------------------------------------------------------------------------------
+
+  delete(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): void {
+    this.deleteIn(resource, namespace, name, opts);
+  }
+
+  /** Returns the object as deleted, or as now terminating when finalizers or a grace period hold it. */
+  deleteIn(
+    resource: string,
+    namespace: string,
+    name: string,
+    opts: DeleteOptions & WriteOptions = {},
+  ): KubeObject {
+    const s = this.strategy(resource);
+    const key = this.#key(s, namespace, name);
+    const current = this.#store.get(key);
+    if (!current) throw notFound(s.info, name);
+    const old = current.object;
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== old.metadata.uid) {
+      throw conflict(
+        s.info,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw conflict(
+        s.info,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      );
+    }
+    if (resource === 'namespaces' && (IMMORTAL_NAMESPACES as readonly string[]).includes(name)) {
+      throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, {
+        name,
+        kind: 'namespaces',
+      });
+    }
+    const next = structuredClone(old);
+    const m = next.metadata;
+    const finalizers = new Set(m.finalizers ?? []);
+    if (opts.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
+    if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
+    if (opts.propagationPolicy === 'Background' || opts.propagationPolicy === 'Foreground')
+      finalizers.delete('orphan');
+    if (opts.propagationPolicy === 'Background' || opts.propagationPolicy === 'Orphan')
+      finalizers.delete('foregroundDeletion');
+    const now = this.#clock.now();
+    const grace = old.metadata.deletionTimestamp ? 0 : (s.gracePeriod?.(old, opts.gracePeriodSeconds) ?? 0);
+    if (finalizers.size) m.finalizers = [...finalizers];
+    else delete m.finalizers;
+    if (resource === 'namespaces')
+      (next as { status?: { phase?: string } }).status = { ...(next.status as object), phase: 'Terminating' };
+
+    if (hasFinalizers(next) || grace > 0) {
+      if (!m.deletionTimestamp) {
+        m.deletionTimestamp = nowRFC3339(new Date(now.getTime() + grace * 1000));
+        m.deletionGracePeriodSeconds = grace;
+      } else if (
+        grace > 0 &&
+        m.deletionGracePeriodSeconds !== undefined &&
+        grace < m.deletionGracePeriodSeconds
+      ) {
+        // A shorter grace period may cut a pending one short, never lengthen it.
+        m.deletionTimestamp = nowRFC3339(new Date(now.getTime() + grace * 1000));
+        m.deletionGracePeriodSeconds = grace;
+      }
+      if (opts.dryRun) return next;
+      if (JSON.stringify(next) === current.json) return structuredClone(old);
+      try {
+        return structuredClone(this.#store.update(key, next, current.revision).object);
+      } catch (e) {
+        throw interpretStoreError(e, s.info, name);
+      }
+    }
+    if (opts.dryRun) return next;
+    try {
+      return structuredClone(this.#store.delete(key, current.revision).object);
+    } catch (e) {
+      throw interpretStoreError(e, s.info, name);
+    }
+  }
+
+  // ---- watch --------------------------------------------------------------------------------
+
+  /** Live changes of a resource, for in-process controllers (every namespace, no filter). */
+  watch(resource: string, handler: (event: WatchEvent) => void): () => void {
+    this.strategy(resource);
+    return this.#store.subscribe((e: StoreEvent) => {
+      if (e.key.resource !== resource) return;
+      handler({ type: e.type, object: structuredClone(e.object) });
+    });
+  }
+}
+
+/** True while metadata.finalizers (or, for namespaces, spec.finalizers) still hold the object. */
+export function hasFinalizers(obj: KubeObject): boolean {
+  if (obj.metadata.finalizers?.length) return true;
+  if (obj.kind === 'Namespace') {
+    const spec = obj.spec as { finalizers?: string[] } | undefined;
+    return !!spec?.finalizers?.length;
+  }
+  return false;
+}

@@ -1,0 +1,24 @@
+import type { ReplicaSet } from 'kubernetes-types/apps/v1';
+import { defineStrategy, resourceInfo } from '../define.js';
+import { defaultReplicaSet } from './defaults.js';
+import { replicaSetTable } from './table.js';
+import { validateReplicaSet, validateReplicaSetUpdate } from './validation.js';
+
+export const replicaSetStrategy = defineStrategy<
+  ReplicaSet & { apiVersion: string; kind: string; metadata: object }
+>({
+  info: resourceInfo({
+    group: 'apps',
+    resource: 'replicasets',
+    kind: 'ReplicaSet',
+    namespaced: true,
+    shortNames: ['rs'],
+    categories: ['all'],
+  }),
+  hasStatus: true,
+  tracksGeneration: true,
+  table: replicaSetTable as never,
+  defaults: (r) => defaultReplicaSet(r),
+  validate: (r) => validateReplicaSet(r),
+  validateUpdate: (r, old) => validateReplicaSetUpdate(r, old),
+});

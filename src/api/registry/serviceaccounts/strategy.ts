@@ -1,0 +1,18 @@
+import type { ServiceAccount } from 'kubernetes-types/core/v1';
+import { defineStrategy, resourceInfo } from '../define.js';
+import { serviceAccountTable } from './table.js';
+import { validateServiceAccount, validateServiceAccountUpdate } from './validation.js';
+
+export const serviceAccountStrategy = defineStrategy<
+  ServiceAccount & { apiVersion: string; kind: string; metadata: object }
+>({
+  info: resourceInfo({
+    resource: 'serviceaccounts',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    shortNames: ['sa'],
+  }),
+  table: serviceAccountTable as never,
+  validate: (sa) => validateServiceAccount(sa),
+  validateUpdate: (sa, old) => validateServiceAccountUpdate(sa, old),
+});

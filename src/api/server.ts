@@ -1,0 +1,209 @@
+/**
+ * The HTTPS front of the API: authentication, routing (version, health, discovery, OpenAPI,
+ * resources) and the one place errors become `Status` bodies. Nothing a client sends may crash
+ * the process: every handler runs inside one try/catch, and parser-level garbage is answered
+ * with a 400 before the socket is closed.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import {
+  AGGREGATED_DISCOVERY_CONTENT_TYPE,
+  aggregatedDiscovery,
+  legacyApiVersions,
+  legacyGroup,
+  legacyGroupList,
+  legacyResourceList,
+  wantsAggregated,
+} from './discovery.js';
+import { ApiError, unauthorized } from './errors.js';
+import { parseRequestPath } from './http/request-info.js';
+import {
+  handleResource,
+  type ResourceHandlerDeps,
+  type SubresourceHandler,
+} from './http/resource-handler.js';
+import { sendError, sendJSON, sendRaw } from './http/respond.js';
+import { buildOpenAPI, type OpenAPIDocs } from './openapi.js';
+import type { Registry } from './registry/registry.js';
+import type { ResourceInfo } from './types.js';
+import { VERSION_INFO } from './version.js';
+
+export interface ApiServerOptions {
+  registry: Registry;
+  host: string;
+  port: number;
+  tls: { key: string; cert: string };
+  /** The admin bearer token; requests without it are 401 (health and version are public, as upstream). */
+  token: string;
+  clock: { now(): Date };
+  log: (msg: string) => void;
+  subresources?: Map<string, SubresourceHandler>;
+  /** Extra API groups served outside the registry (metrics.k8s.io), for discovery and routing. */
+  extraResources?: readonly ResourceInfo[];
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+  /** Health checks behind /readyz; each returns true when ready. */
+  readiness?: () => boolean;
+}
+
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
+
+export class ApiServer {
+  readonly #o: ApiServerOptions;
+  readonly #server: https.Server;
+  readonly #token: Buffer;
+  readonly #deps: ResourceHandlerDeps;
+  #openapi: OpenAPIDocs | undefined;
+
+  constructor(o: ApiServerOptions) {
+    this.#o = o;
+    this.#token = Buffer.from(o.token);
+    this.#deps = {
+      registry: o.registry,
+      clock: o.clock,
+      subresources: o.subresources ?? new Map(),
+      log: o.log,
+    };
+    this.#server = https.createServer(
+      { key: o.tls.key, cert: o.tls.cert, minVersion: 'TLSv1.2' },
+      (req, res) => {
+        void this.#handle(req, res);
+      },
+    );
+    // Watches and log follows are long-lived: no response timeout; idle keep-alive sockets do time out.
+    this.#server.requestTimeout = 0;
+    this.#server.keepAliveTimeout = 65_000;
+    this.#server.on('clientError', (err, socket) => {
+      if (socket.writable) {
+        const body = JSON.stringify(
+          new ApiError(400, 'BadRequest', `malformed HTTP request: ${err.message}`).toStatus(),
+        );
+        socket.end(
+          `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      } else {
+        socket.destroy();
+      }
+    });
+    this.#server.on('tlsClientError', () => {
+      /* a client that fails the handshake is simply dropped */
+    });
+  }
+
+  get server(): https.Server {
+    return this.#server;
+  }
+
+  resources(): ResourceInfo[] {
+    return [...this.#o.registry.strategies().map((s) => s.info), ...(this.#o.extraResources ?? [])];
+  }
+
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.#o.port, this.#o.host, () => {
+        this.#server.off('error', reject);
+        resolve(this.#server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** Stops accepting, ends open streams (watches, logs) and resolves when every socket is gone. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+
+  #authenticated(req: IncomingMessage): boolean {
+    const h = req.headers.authorization;
+    if (!h?.startsWith('Bearer ')) return false;
+    const given = Buffer.from(h.slice(7).trim());
+    return given.length === this.#token.length && timingSafeEqual(given, this.#token);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'https://localhost');
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+      if (!PUBLIC_PATHS.has(path) && !this.#authenticated(req)) throw unauthorized();
+      switch (path) {
+        case '/version':
+          return sendJSON(res, 200, VERSION_INFO);
+        case '/healthz':
+        case '/livez':
+          return sendRaw(res, 200, 'ok', 'text/plain; charset=utf-8');
+        case '/readyz': {
+          const ready = this.#o.readiness?.() ?? true;
+          return sendRaw(
+            res,
+            ready ? 200 : 500,
+            ready ? 'ok' : '[-]podbay-ready failed: not ready yet\nreadyz check failed',
+            'text/plain; charset=utf-8',
+          );
+        }
+        case '/openapi/v3':
+          return sendRaw(res, 200, this.#openAPI().root);
+        case '/openapi/v2':
+          throw new ApiError(
+            404,
+            'NotFound',
+            'the server could not find the requested resource (openapi/v2 is not served; kubectl uses openapi/v3)',
+          );
+      }
+      if (path.startsWith('/openapi/v3/')) {
+        const doc = this.#openAPI().byPath.get(path.slice('/openapi/v3/'.length));
+        if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+        res.setHeader(
+          'Cache-Control',
+          url.searchParams.get('hash') === doc.hash ? 'public, immutable' : 'no-cache, private',
+        );
+        res.setHeader('Etag', `"${doc.hash}"`);
+        return sendRaw(res, 200, doc.body);
+      }
+      if (this.#o.extraRoutes && (await this.#o.extraRoutes(req, res, url))) return;
+      const target = parseRequestPath(path);
+      const resources = this.resources();
+      switch (target.type) {
+        case 'discovery-root':
+          if (wantsAggregated(req.headers.accept)) {
+            return sendJSON(
+              res,
+              200,
+              aggregatedDiscovery(resources, target.prefix),
+              AGGREGATED_DISCOVERY_CONTENT_TYPE,
+            );
+          }
+          if (target.prefix === 'api')
+            return sendJSON(res, 200, legacyApiVersions(`${this.#o.host}:${this.#o.port}`));
+          return sendJSON(res, 200, legacyGroupList(resources));
+        case 'discovery-group': {
+          const g = legacyGroup(resources, target.group);
+          if (!g) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+          return sendJSON(res, 200, g);
+        }
+        case 'discovery-version': {
+          const l = legacyResourceList(resources, target.group, target.version);
+          if (!l) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+          return sendJSON(res, 200, l);
+        }
+        case 'resource':
+          return await handleResource(this.#deps, req, res, target.req, url);
+        default:
+          throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      }
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+      // Drain an unread body so the connection stays usable for the client's next request.
+      if (!req.complete) req.resume();
+      sendError(res, e, this.#o.log);
+    }
+  }
+
+  #openAPI(): OpenAPIDocs {
+    this.#openapi ??= buildOpenAPI(this.resources(), VERSION_INFO.gitVersion);
+    return this.#openapi;
+  }
+}

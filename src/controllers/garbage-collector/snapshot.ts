@@ -1,0 +1,73 @@
+/**
+ * A consistent view of every object the garbage collector can see, taken in one synchronous
+ * pass over the client (no write can interleave on Node's single thread): objects by uid and
+ * the dependents of each uid. This stands in for upstream's dependency graph builder; it is
+ * rebuilt on every sweep, which is cheap at podbay's scale and cannot drift from the store.
+ * Events are left out: they are never owners or dependents in practice and are the busiest
+ * resource.
+ */
+import type { OwnerReference } from 'kubernetes-types/meta/v1';
+import type { KubeObject } from '../../api/types.js';
+import type { ObjectClient } from '../client.js';
+
+export interface Node_ {
+  resource: string;
+  object: KubeObject;
+}
+
+export interface Snapshot {
+  byUid: ReadonlyMap<string, Node_>;
+  /** owner uid → the objects naming it in ownerReferences, with that reference. */
+  dependents: ReadonlyMap<string, readonly { node: Node_; ref: OwnerReference }[]>;
+  /** Resources that exist, and kind → resource learnt from the objects seen. */
+  resources: ReadonlySet<string>;
+  kindToResource: ReadonlyMap<string, string>;
+}
+
+export const SKIPPED_RESOURCES = new Set(['events']);
+
+export function takeSnapshot(client: ObjectClient): Snapshot {
+  const byUid = new Map<string, Node_>();
+  const dependents = new Map<string, { node: Node_; ref: OwnerReference }[]>();
+  const kindToResource = new Map<string, string>();
+  const resources = new Set<string>();
+  for (const { resource } of client.resources()) {
+    resources.add(resource);
+    if (SKIPPED_RESOURCES.has(resource)) continue;
+    for (const object of client.list(resource)) {
+      const node = { resource, object };
+      kindToResource.set(groupKind(object.apiVersion, object.kind), resource);
+      if (object.metadata.uid) byUid.set(object.metadata.uid, node);
+      for (const ref of object.metadata.ownerReferences ?? []) {
+        let list = dependents.get(ref.uid);
+        if (!list) dependents.set(ref.uid, (list = []));
+        list.push({ node, ref });
+      }
+    }
+  }
+  return { byUid, dependents, resources, kindToResource };
+}
+
+/** `Kind.group` ('' group for core), the identity of a kind across versions. */
+export function groupKind(apiVersion: string, kind: string): string {
+  const slash = apiVersion.indexOf('/');
+  return `${kind}.${slash < 0 ? '' : apiVersion.slice(0, slash)}`;
+}
+
+const IRREGULAR_PLURALS: Readonly<Record<string, string>> = { endpoints: 'endpoints' };
+
+/**
+ * Whether an ownerReference names a kind the API serves. When no object of the kind is left
+ * to learn from, the plural is guessed the way upstream's UnsafeGuessKindToResource does.
+ */
+export function kindIsServed(snap: Snapshot, ref: OwnerReference): boolean {
+  if (snap.kindToResource.has(groupKind(ref.apiVersion, ref.kind))) return true;
+  const lower = ref.kind.toLowerCase();
+  let plural = IRREGULAR_PLURALS[lower];
+  if (!plural) {
+    if (lower.endsWith('s')) plural = `${lower}es`;
+    else if (lower.endsWith('y')) plural = `${lower.slice(0, -1)}ies`;
+    else plural = `${lower}s`;
+  }
+  return snap.resources.has(plural);
+}

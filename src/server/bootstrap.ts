@@ -1,0 +1,87 @@
+/**
+ * Objects a cluster has from its first second: the four system namespaces and this Node.
+ * Idempotent: a restart finds them and leaves them (and the user's changes to them) alone.
+ */
+import type { Registry } from '../api/registry/registry.js';
+import type { KubeObject } from '../api/types.js';
+import { KUBERNETES_SERVICE_IP } from '../network/defaults.js';
+import { buildNode, nodeName } from './node.js';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+export function ensureBootstrapObjects(registry: Registry, dataDir: string, now: Date): void {
+  for (const name of SYSTEM_NAMESPACES) {
+    if (!registry.getStored('namespaces', '', name)) {
+      registry.createIn('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+  }
+  heartbeatNode(registry, dataDir, now);
+}
+
+/** Creates the Node, or refreshes its status (capacity, heartbeat) as the kubelet's status loop does. */
+export function heartbeatNode(registry: Registry, dataDir: string, now: Date): void {
+  const fresh = buildNode(dataDir, now);
+  const current = registry.get('nodes', '', nodeName());
+  if (!current) {
+    const created = registry.createIn('nodes', '', fresh);
+    registry.updateStatus('nodes', { ...created, status: fresh.status });
+    return;
+  }
+  // Keep transition times of conditions whose status did not change.
+  const oldConds = new Map(
+    (
+      (current.status as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] })
+        ?.conditions ?? []
+    ).map((c) => [c.type, c]),
+  );
+  const status = structuredClone(fresh.status) as {
+    conditions: { type: string; status: string; lastTransitionTime?: string }[];
+  };
+  for (const c of status.conditions) {
+    const o = oldConds.get(c.type);
+    if (o && o.status === c.status && o.lastTransitionTime) c.lastTransitionTime = o.lastTransitionTime;
+  }
+  registry.updateStatus('nodes', { ...(current as KubeObject), status });
+}
+
+/**
+ * The `kubernetes` Service in `default`, as every cluster has: the first service IP, port 443,
+ * backed by an Endpoints object the API server keeps pointing at itself (it has no selector,
+ * so the endpoints controller leaves it alone, as upstream's endpoint reconciler does).
+ */
+export function ensureKubernetesService(registry: Registry, address: string, port: number): void {
+  if (!registry.getStored('services', 'default', 'kubernetes')) {
+    registry.createIn('services', 'default', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: KUBERNETES_SERVICE_IP,
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
+        sessionAffinity: 'None',
+      },
+    });
+  }
+  const want = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+    },
+    subsets: [{ addresses: [{ ip: address }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
+  };
+  const cur = registry.get('endpoints', 'default', 'kubernetes');
+  if (!cur) registry.createIn('endpoints', 'default', want);
+  else if (JSON.stringify(cur.subsets) !== JSON.stringify(want.subsets))
+    registry.update('endpoints', { ...cur, subsets: want.subsets });
+  // Keep the Service's targetPort on the API's real port (it changes with --listen).
+  const svc = registry.get('services', 'default', 'kubernetes');
+  const ports = (svc?.spec as { ports?: { targetPort?: number }[] } | undefined)?.ports;
+  if (svc && ports?.[0] && ports[0].targetPort !== port) {
+    ports[0].targetPort = port;
+    registry.update('services', svc);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Assembles the engine: store → registry → controllers → HTTPS API, on one data dir.
+ *
+ *   start:  data dir + PKI → open store → registry (strategies from the catalog) → bootstrap
+ *           objects (namespaces, this Node) → controllers → listen → write kubeconfig (ready)
+ *   stop:   stop controllers → close the API (ends watches) → close the store
+ *
+ * The kubeconfig is written last, so its presence means the server answers.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiEventRecorder } from '../api/events/recorder.js';
+import { createStrategies } from '../api/registry/catalog.js';
+import { recordManagedFields } from '../api/registry/managed-fields.js';
+import { Registry } from '../api/registry/registry.js';
+import { ApiServer } from '../api/server.js';
+import { startControllers } from '../controllers/index.js';
+import { Store } from '../store/sqlite-store.js';
+import { ensureBootstrapObjects, ensureKubernetesService, heartbeatNode } from './bootstrap.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { internalIP } from './node.js';
+import { loadOrCreatePki } from './pki.js';
+
+export interface EngineOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  log: (msg: string) => void;
+  clock?: { now(): Date };
+  /** Watch events kept for resume (upstream's --default-watch-cache-size); older resumes get 410. */
+  watchHistory?: number;
+}
+
+const COMPACT_EVERY_MS = 5 * 60 * 1000;
+const NODE_HEARTBEAT_MS = 60 * 1000;
+const EVENT_SWEEP_MS = 10 * 60 * 1000;
+
+export class Engine {
+  readonly #stops: (() => void | Promise<void>)[] = [];
+  #stopped = false;
+
+  private constructor(
+    readonly api: ApiServer,
+    readonly registry: Registry,
+    readonly kubeconfigPath: string,
+    readonly url: string,
+  ) {}
+
+  static async start(o: EngineOptions): Promise<Engine> {
+    const clock = o.clock ?? { now: () => new Date() };
+    mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+    const pki = await loadOrCreatePki(o.dataDir, o.host === '0.0.0.0' || o.host === '::' ? [] : [o.host]);
+    const store = Store.open({
+      path: join(o.dataDir, 'state.db'),
+      ...(o.watchHistory ? { historySize: o.watchHistory } : {}),
+    });
+    const registry = new Registry({
+      store,
+      strategies: createStrategies({ store }),
+      clock,
+      onWrite: (old, obj, manager) => recordManagedFields(old, obj, manager, clock.now()),
+    });
+    const events = new ApiEventRecorder(registry, clock, o.log);
+    ensureBootstrapObjects(registry, o.dataDir, clock.now());
+
+    let ready = false;
+    const api = new ApiServer({
+      registry,
+      host: o.host,
+      port: o.port,
+      tls: { key: pki.key, cert: pki.cert },
+      token: pki.token,
+      clock,
+      log: o.log,
+      readiness: () => ready,
+    });
+    const addr = await api.listen();
+    const hostForUrl =
+      addr.family === 'IPv6' ? `[${addr.address}]` : addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address;
+    const url = `https://${hostForUrl}:${addr.port}`;
+    const engine = new Engine(api, registry, join(o.dataDir, 'kubeconfig'), url);
+    ensureKubernetesService(
+      registry,
+      o.host === '127.0.0.1' || o.host === '0.0.0.0' ? internalIP() : o.host,
+      addr.port,
+    );
+
+    const controllers = startControllers(
+      { client: registry, events, clock, log: (m, f) => o.log(f ? `${m} ${JSON.stringify(f)}` : m) },
+      { caCert: pki.caCert },
+    );
+    engine.#stops.push(() => controllers.stop());
+    const timers = [
+      setInterval(() => store.compact(), COMPACT_EVERY_MS),
+      setInterval(() => heartbeatNode(registry, o.dataDir, clock.now()), NODE_HEARTBEAT_MS),
+      setInterval(() => events.sweep(), EVENT_SWEEP_MS),
+    ];
+    for (const t of timers) t.unref();
+    engine.#stops.push(() => timers.forEach(clearInterval));
+    engine.#stops.push(() => api.close());
+    engine.#stops.push(() => store.close());
+
+    ready = true;
+    writeKubeconfig(engine.kubeconfigPath, url, pki.caCert, pki.token);
+    return engine;
+  }
+
+  /** Stops everything in start's reverse dependency order. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const s of this.#stops) await s();
+  }
+}
