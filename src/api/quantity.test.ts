@@ -60,8 +60,16 @@ describe('canonicalizeQuantity', () => {
     ['0.1n', '1n'],
     ['1u', '1u'],
     ['1000u', '1m'],
-    ['1000E', '1000E'],
-    ['1000000E', '1000000E'],
+    ['1000E', '1e21'],
+    ['5000E', '5e21'],
+    ['1000000E', '1e24'],
+    ['.001Ki', '1024m'],
+    ['.000000000001Ki', '2n'],
+    ['1000M', '1G'],
+    ['300e6', '300e6'],
+    ['80e-3', '80e-3'],
+    ['1080n', '1080n'],
+    ['8Ei', '9223372036854775807'],
   ];
   for (const [input, want] of cases) {
     test(`${JSON.stringify(input)} -> ${want}`, () => assert.equal(canonicalizeQuantity(input), want));
@@ -69,16 +77,32 @@ describe('canonicalizeQuantity', () => {
 });
 
 describe('parseQuantity errors', () => {
-  const formatErrors = ['', 'abc', '-', '.', '1.5.5', '1 Gi', ' 1', 'Gi', '1Gi2x'];
+  const formatErrors = [
+    '',
+    'abc',
+    '-',
+    '.',
+    '1.5.5',
+    '1.1.M',
+    '1+1.0M',
+    '0.1am',
+    'aoeu',
+    '1 Gi',
+    ' 1',
+    '1 ',
+    'Gi',
+    '1Gi2x',
+  ];
   for (const input of formatErrors) {
     test(`${JSON.stringify(input)} is not a quantity`, () => {
       assert.throws(
         () => parseQuantity(input),
-        (err: unknown) => err instanceof QuantityParseError && err.message === QUANTITY_FORMAT_MESSAGE && err.input === input,
+        (err: unknown) =>
+          err instanceof QuantityParseError && err.message === QUANTITY_FORMAT_MESSAGE && err.input === input,
       );
     });
   }
-  for (const input of ['1Ki1', '1kk', '1mi', '1i', '1e', '1e+']) {
+  for (const input of ['1Ki1', '1kk', '1mi', '1i', '.5i', '-3.01e-', '1e', '1e+', '1e4294967297']) {
     test(`${JSON.stringify(input)} has an unknown suffix`, () => {
       assert.throws(() => parseQuantity(input), { message: QUANTITY_SUFFIX_MESSAGE });
     });
@@ -108,7 +132,51 @@ describe('comparison and conversion', () => {
   });
   test('roundUp to milli keeps the format', () => {
     assert.equal(formatQuantity(roundUpQuantity(parseQuantity('0.0001'), -3)), '1m');
-    assert.equal(formatQuantity(roundUpQuantity(parseQuantity('1.0001Gi'), -3)), '1073849124864m');
+    assert.equal(formatQuantity(roundUpQuantity(parseQuantity('1.0001Gi'), -3)), '1073849198183m');
     assert.equal(formatQuantity(roundUpQuantity(parseQuantity('1Gi'), -3)), '1Gi');
+  });
+});
+
+describe('round trip (seeded fuzz)', () => {
+  // A small deterministic PRNG so a failure reproduces; bounded to 3000 cases.
+  let seed = 0x9e3779b9;
+  const next = (n: number): number => {
+    seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return seed % n;
+  };
+  const suffixes = [
+    '',
+    'n',
+    'u',
+    'm',
+    'k',
+    'M',
+    'G',
+    'T',
+    'P',
+    'E',
+    'Ki',
+    'Mi',
+    'Gi',
+    'Ti',
+    'Pi',
+    'Ei',
+    'e3',
+    'e-2',
+    'E6',
+  ];
+  const digits = (len: number): string => Array.from({ length: len }, () => String(next(10))).join('');
+  test('canonical strings parse back to the same value and print identically', () => {
+    for (let i = 0; i < 3000; i++) {
+      const sign = ['', '-', '+'][next(3)]!;
+      const whole = digits(1 + next(6));
+      const frac = next(2) ? `.${digits(1 + next(5))}` : '';
+      const input = `${sign}${whole}${frac}${suffixes[next(suffixes.length)]!}`;
+      const q = parseQuantity(input);
+      const canonical = formatQuantity(q);
+      const again = parseQuantity(canonical);
+      assert.equal(compareQuantities(q, again), 0, `${input} -> ${canonical}`);
+      assert.equal(formatQuantity(again), canonical, `${input} -> ${canonical} is not stable`);
+    }
   });
 });

@@ -55,6 +55,10 @@ const BINARY_SUFFIXES: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 
 const DECIMAL_SUFFIX_BY_EXPONENT = new Map(Object.entries(DECIMAL_SUFFIXES).map(([s, e]) => [e, s]));
 const BINARY_SUFFIX_BY_EXPONENT = new Map(Object.entries(BINARY_SUFFIXES).map(([s, e]) => [e, s]));
 
+const MAX_DECIMAL_EXPONENT = 1000;
+/** Upstream caps BinarySI values at the int64 maximum (ParseQuantity's maxAllowed). */
+const MAX_BINARY_NANOS = (2n ** 63n - 1n) * 1_000_000_000n;
+
 const SUFFIX_LETTERS = /^[eEinumkKMGTP]*[-+]?[0-9]*$/;
 
 interface SplitQuantity {
@@ -98,7 +102,9 @@ function interpretSuffix(
   if (bin !== undefined) return { base: 2, exponent: bin, format: 'BinarySI' };
   if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
     const exponent = Number.parseInt(suffix.slice(1), 10);
-    if (Number.isSafeInteger(exponent)) return { base: 10, exponent, format: 'DecimalExponent' };
+    // Upstream takes any int32 exponent; values past 10^±MAX_DECIMAL_EXPONENT are refused here
+    // because they would be expanded digit by digit (and mean nothing as a resource amount).
+    if (Math.abs(exponent) <= MAX_DECIMAL_EXPONENT) return { base: 10, exponent, format: 'DecimalExponent' };
   }
   return undefined;
 }
@@ -123,6 +129,7 @@ export function parseQuantity(input: string | number): Quantity {
   else if (unit.exponent >= 0) numerator *= 10n ** BigInt(unit.exponent);
   else denominator *= 10n ** BigInt(-unit.exponent);
   let nanos = divideRoundingUp(numerator * NANOS_PER_UNIT, denominator);
+  if (unit.format === 'BinarySI' && nanos > MAX_BINARY_NANOS) nanos = MAX_BINARY_NANOS;
   if (parts.negative) nanos = -nanos;
   return { nanos, format: unit.format };
 }
@@ -147,11 +154,9 @@ function formatDecimal(nanos: bigint, format: 'DecimalSI' | 'DecimalExponent'): 
   amount *= 10n ** BigInt(rem);
   exponent -= rem;
   if (format === 'DecimalExponent') return exponent === 0 ? `${amount}` : `${amount}e${exponent}`;
-  // DecimalSI has no suffix past E (10^18): keep the rest in the mantissa.
-  while (exponent > 18) {
-    amount *= 1000n;
-    exponent -= 3;
-  }
+  // DecimalSI has no suffix past E (10^18): upstream falls back to exponent notation there
+  // (`1000E` is served as `1e21`) rather than lose the magnitude.
+  if (exponent > 18) return `${amount}e${exponent}`;
   return `${amount}${DECIMAL_SUFFIX_BY_EXPONENT.get(exponent) ?? ''}`;
 }
 

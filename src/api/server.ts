@@ -127,7 +127,10 @@ export class ApiServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'https://localhost');
-      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+      // Route on the raw path: the WHATWG parser would resolve `%2E%2E` and `..` segments away,
+      // turning a request for a bad name into a request for something else.
+      const raw = (req.url ?? '/').split('?')[0]!;
+      const path = raw.length > 1 ? raw.replace(/\/+$/, '') : raw;
       if (!PUBLIC_PATHS.has(path) && !this.#authenticated(req)) throw unauthorized();
       switch (path) {
         case '/version':

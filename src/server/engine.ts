@@ -87,7 +87,7 @@ export class Engine {
 
     const controllers = startControllers(
       { client: registry, events, clock, log: (m, f) => o.log(f ? `${m} ${JSON.stringify(f)}` : m) },
-      { caCert: pki.caCert },
+      { rootCAPem: pki.caCert },
     );
     engine.#stops.push(() => controllers.stop());
     const timers = [

@@ -98,7 +98,7 @@ describe('bad input', () => {
     });
     const o = await srv.request('POST', '/api/v1/namespaces/default/configmaps', over);
     assert.equal(o.status, 422);
-    assert.match(status(o.body).message, /must have at most 1048576 bytes/);
+    assert.match(status(o.body).message, /Too long: may not be more than 1048576 bytes/);
   });
 
   test('path traversal in names is refused', async () => {

@@ -135,9 +135,12 @@ export class TestServer {
     const u = new URL(path, this.url);
     return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
       (resolve, reject) => {
+        // `path` goes raw: a URL object would resolve `..` and `%2E%2E` segments before sending.
         const req = request(
-          u,
           {
+            host: u.hostname,
+            port: u.port,
+            path,
             method,
             ca,
             headers: {

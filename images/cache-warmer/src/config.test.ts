@@ -4,10 +4,20 @@ import { DEFAULT_TIMEOUT_MS, parseArgs } from './config.js';
 import { ConfigError } from './errors.js';
 
 test('seed environment and flags', () => {
-  const r = parseArgs(['--file', '/config/entries.yaml', '--timeout=2m'], { REDIS_HOST: 'redis.database.svc', REDIS_PORT: '6380' });
+  const r = parseArgs(['--file', '/config/entries.yaml', '--timeout=2m'], {
+    REDIS_HOST: 'redis.database.svc',
+    REDIS_PORT: '6380',
+  });
   assert.deepEqual(r, {
     kind: 'run',
-    config: { file: '/config/entries.yaml', timeoutMs: 120_000, host: 'redis.database.svc', port: 6380, db: 0, dryRun: false },
+    config: {
+      file: '/config/entries.yaml',
+      timeoutMs: 120_000,
+      host: 'redis.database.svc',
+      port: 6380,
+      db: 0,
+      dryRun: false,
+    },
   });
   const d = parseArgs(['-f', 'x.json'], {});
   assert.equal(d.kind === 'run' && d.config.timeoutMs, DEFAULT_TIMEOUT_MS);

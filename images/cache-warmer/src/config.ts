@@ -1,7 +1,8 @@
 // Command line and environment of the cache warmer. The seed passes REDIS_HOST and REDIS_PORT; the
 // rest are optional. Every invalid value fails at start with a message naming the setting.
-import { ConfigError } from './errors.js';
+
 import { parseDurationMs } from './duration.js';
+import { ConfigError } from './errors.js';
 
 export interface WarmerConfig {
   file: string;
@@ -50,7 +51,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   let dryRun = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const [name, inline] = arg.startsWith('--') || arg.startsWith('-') ? splitEq(arg.replace(/^--?/, '')) : [arg, undefined];
+    const [name, inline] =
+      arg.startsWith('--') || arg.startsWith('-') ? splitEq(arg.replace(/^--?/, '')) : [arg, undefined];
     const value = () => {
       if (inline !== undefined) return inline;
       const next = argv[++i];
@@ -81,7 +83,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   if (timeout !== undefined) {
     const ms = parseDurationMs(timeout);
-    if (ms === undefined || ms <= 0) throw new ConfigError(`--timeout: want a duration like 30s or 2m, got "${timeout}"`, '--timeout');
+    if (ms === undefined || ms <= 0)
+      throw new ConfigError(`--timeout: want a duration like 30s or 2m, got "${timeout}"`, '--timeout');
     timeoutMs = ms;
   }
   const host = (env.REDIS_HOST ?? '').trim() || 'localhost';

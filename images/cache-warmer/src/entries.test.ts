@@ -22,11 +22,19 @@ function failure(text: string): { line: number; column: number; field: string; r
 test('the seed entries as YAML: string, ttl, value from a file kept byte-exact', () => {
   writeFileSync(join(dir, 'app-config.json'), '{"a": "$(nor this)"}\n');
   const entries = parseEntries(
-    ['entries:', '  - key: app:initialized', '    value: "true"', '  - key: app:config', '    valueFromFile: app-config.json', '    ttl: 3600', ''].join('\n'),
+    [
+      'entries:',
+      '  - key: app:initialized',
+      '    value: "true"',
+      '  - key: app:config',
+      '    valueFromFile: app-config.json',
+      '    ttl: 3600',
+      '',
+    ].join('\n'),
     join(dir, 'entries.yaml'),
   );
   assert.equal(entries.length, 2);
-  assert.deepEqual(entries[0], { type: 'string', key: 'app:initialized', value: Buffer.from('true'), line: 2 });
+  assert.deepEqual(entries[0], { type: 'string', key: 'app:initialized', value: Buffer.from('true') });
   assert.equal(entries[1]?.ttlMs, 3_600_000);
   assert.equal(String(entries[1]?.value), '{"a": "$(nor this)"}\n');
 });
@@ -71,14 +79,33 @@ test('malformed files name the line and the field', () => {
     field: '[0].tll',
     reason: 'unknown field (want key, type, value, valueFromFile, ttl)',
   });
-  assert.equal(failure('- key: a\n').field, '[0].value');
-  assert.equal(failure('- value: a\n').field, '[0].key');
-  assert.deepEqual(failure('- key: a\n  value: x\n- key: a\n  value: y\n').line, 3);
+  assert.deepEqual(failure('- key: a\n'), {
+    line: 1,
+    column: 3,
+    field: '[0]',
+    reason: 'missing field `value` (or `valueFromFile`)',
+  });
+  assert.equal(failure('- value: a\n').reason, 'missing field `key`');
+  assert.deepEqual(failure('- key: a\n  value: x\n- key: a\n  value: y\n'), {
+    line: 3,
+    column: 8,
+    field: '[1].key',
+    reason: 'duplicate key "a" (also [0])',
+  });
   assert.equal(failure('- key: z\n  type: zset\n  value: {a: high}\n').field, '[0].value.a');
   assert.equal(failure('- key: t\n  type: tree\n  value: x\n').field, '[0].type');
   assert.equal(failure('- key: f\n  valueFromFile: missing.json\n').reason.startsWith('cannot read'), true);
   const syntax = failure('entries:\n  - key: "unterminated\n');
   assert.equal(syntax.field, '(syntax)');
   assert.ok(syntax.line >= 2);
-  assert.equal(failure('{"entries": [{"key": "a", "value": null}]}').field, 'entries[0].value');
+  assert.deepEqual(
+    failure('{"entries": [\n  {"key": "a", "value": "x"},\n  {"key": "b", "value": null}\n]}'),
+    {
+      line: 3,
+      column: 25,
+      field: 'entries[1].value',
+      reason: 'want a string, number or boolean',
+    },
+  );
+  assert.equal(failure('{"entries": [}').field, '(syntax)');
 });

@@ -36,7 +36,9 @@ export class WarmFailed extends Error {
   override name = 'WarmFailed';
   readonly exitCode = 1;
   constructor(readonly failures: Array<{ key: string; reason: string }>) {
-    super(`${failures.length} entr${failures.length === 1 ? 'y is' : 'ies are'} not in place: ${failures.map((f) => `${f.key} (${f.reason})`).join('; ')}`);
+    super(
+      `${failures.length} entr${failures.length === 1 ? 'y is' : 'ies are'} not in place: ${failures.map((f) => `${f.key} (${f.reason})`).join('; ')}`,
+    );
   }
 }
 

@@ -30,7 +30,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, signal: Abort
       if (signal.aborted) throw new Stopped('stopped by SIGTERM before loading');
       const results = await warm(redis, entries, { dryRun: config.dryRun });
       for (const r of results) out(describe(r));
-      const failures = results.filter((r) => r.failure).map((r) => ({ key: r.entry.key, reason: r.failure as string }));
+      const failures = results
+        .filter((r) => r.failure)
+        .map((r) => ({ key: r.entry.key, reason: r.failure as string }));
       const count = (o: string) => results.filter((r) => r.outcome === o).length;
       out(
         config.dryRun

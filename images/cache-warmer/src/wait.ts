@@ -2,7 +2,7 @@
 // (the seed's `until redis-cli ping` loop has none, and treats NOAUTH/LOADING replies as ready because
 // redis-cli exits 0 on error replies). Retried: connection errors and LOADING/BUSY/MASTERDOWN replies.
 // Not retried: authentication errors (NOAUTH/WRONGPASS), which are configuration errors.
-import Redis from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { WarmerConfig } from './config.js';
 import { ConfigError, RedisUnavailable, Stopped } from './errors.js';
 
@@ -15,7 +15,7 @@ export interface WaitDeps {
   now?: () => number;
 }
 
-export function redisOptions(c: WarmerConfig, connectTimeout: number): ConstructorParameters<typeof Redis>[0] {
+export function redisOptions(c: WarmerConfig, connectTimeout: number): RedisOptions {
   return {
     host: c.host,
     port: c.port,
@@ -47,13 +47,17 @@ export async function waitForRedis(c: WarmerConfig, deps: WaitDeps): Promise<Red
     const client = new Redis(redisOptions(c, Math.max(250, Math.min(5000, remaining))));
     let socketError = '';
     client.on('error', (err: Error & { code?: string }) => {
-      socketError = err.code ? `${err.code}${err.message.includes(err.code) ? '' : `: ${err.message}`}` : err.message;
+      socketError = err.code
+        ? `${err.code}${err.message.includes(err.code) ? '' : `: ${err.message}`}`
+        : err.message;
     });
     try {
       await client.connect();
       const pong = await client.ping();
       if (pong === 'PONG') {
-        deps.log(`Redis at ${where} is ready (PONG after ${attempt} attempt${attempt === 1 ? '' : 's'}, ${((now() - start) / 1000).toFixed(1)}s)`);
+        deps.log(
+          `Redis at ${where} is ready (PONG after ${attempt} attempt${attempt === 1 ? '' : 's'}, ${((now() - start) / 1000).toFixed(1)}s)`,
+        );
         return client;
       }
       lastReason = `unexpected PING reply ${JSON.stringify(pong)}`;
@@ -61,7 +65,11 @@ export async function waitForRedis(c: WarmerConfig, deps: WaitDeps): Promise<Red
       const message = (err as Error).message ?? String(err);
       if (AUTH_REPLIES.test(message) || AUTH_REPLIES.test(socketError)) {
         client.disconnect();
-        throw new ConfigError(`Redis at ${where} refused authentication: ${message} (check REDIS_PASSWORD / REDIS_USERNAME)`, 'REDIS_PASSWORD');
+        const reply = AUTH_REPLIES.test(message) ? message : socketError;
+        throw new ConfigError(
+          `Redis at ${where} refused authentication: ${reply} (check REDIS_PASSWORD / REDIS_USERNAME)`,
+          'REDIS_PASSWORD',
+        );
       }
       lastReason = RETRY_REPLIES.test(message) ? message : socketError || message;
     }

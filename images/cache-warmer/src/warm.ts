@@ -1,12 +1,12 @@
 // Loads entries into Redis idempotently, in three pipelined phases:
-//   1. read:   one pipeline fetching type, value and expiry of every key;
+//   1. read:   one pipeline fetching value and expiry of every key;
 //   2. write:  one MULTI/EXEC with only the entries that are not current (replaced whole: DEL + write
 //              + expiry), so the writes land together or not at all;
-//   3. verify: read again and require every entry to be in place.
+//   3. verify: read the written keys again and require every entry to be in place.
 // "Current" = same type, same content (set/zset order-insensitive) and the same expiry kind (a TTL
 // when one is asked for, none otherwise). A current key is left alone, TTL included, so re-running the
 // warmer on every pod start changes nothing.
-import type Redis from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Entry } from './entries.js';
 
 export type Outcome = 'loaded' | 'current' | 'would-load';
@@ -18,18 +18,17 @@ export interface EntryResult {
 }
 
 interface Observed {
-  type: string;
+  /** PTTL: -2 missing, -1 no expiry, else milliseconds left. */
   pttl: number;
+  /** The key exists with another Redis type (the typed read answered WRONGTYPE). */
+  wrongType: boolean;
   value: unknown;
 }
 
-const REDIS_TYPE: Record<Entry['type'], string> = { string: 'string', hash: 'hash', list: 'list', set: 'set', zset: 'zset' };
-
+/** Two commands per entry, no TYPE: the typed read itself says WRONGTYPE, and PTTL -2 says missing. */
 async function observe(redis: Redis, entries: Entry[]): Promise<Array<Observed | Error>> {
   const p = redis.pipeline();
   for (const e of entries) {
-    p.type(e.key);
-    p.pttl(e.key);
     switch (e.type) {
       case 'string':
         p.getBuffer(e.key);
@@ -47,16 +46,16 @@ async function observe(redis: Redis, entries: Entry[]): Promise<Array<Observed |
         p.zrange(e.key, 0, -1, 'WITHSCORES');
         break;
     }
+    p.pttl(e.key);
   }
   const replies = (await p.exec()) ?? [];
   return entries.map((_e, i) => {
-    const [tErr, type] = replies[i * 3] ?? [new Error('no reply'), null];
-    const [pErr, pttl] = replies[i * 3 + 1] ?? [new Error('no reply'), null];
-    const [vErr, value] = replies[i * 3 + 2] ?? [new Error('no reply'), null];
-    const err = tErr ?? pErr;
-    if (err) return err;
-    // A value read of the wrong type fails with WRONGTYPE: that simply means "not current".
-    return { type: String(type), pttl: Number(pttl), value: vErr ? undefined : value };
+    const [vErr, value] = replies[i * 2] ?? [new Error('no reply'), null];
+    const [pErr, pttl] = replies[i * 2 + 1] ?? [new Error('no reply'), null];
+    if (pErr) return pErr;
+    const wrongType = vErr !== null && /^WRONGTYPE/.test(vErr.message);
+    if (vErr && !wrongType) return vErr;
+    return { pttl: Number(pttl), wrongType, value: wrongType ? undefined : value };
   });
 }
 
@@ -70,8 +69,8 @@ function sameBuffers(a: Buffer[], b: Buffer[], ordered: boolean): boolean {
 
 /** Why the observed key differs from the entry, or undefined when it is current. */
 export function difference(e: Entry, o: Observed): string | undefined {
-  if (o.type === 'none') return 'missing';
-  if (o.type !== REDIS_TYPE[e.type]) return `type is ${o.type}, want ${e.type}`;
+  if (o.pttl === -2) return 'missing';
+  if (o.wrongType) return `holds another type, want ${e.type}`;
   if (e.ttlMs !== undefined && o.pttl < 0) return 'no expiry, want one';
   if (e.ttlMs === undefined && o.pttl >= 0) return 'has an expiry, want none';
   switch (e.type) {
@@ -96,7 +95,7 @@ export function difference(e: Entry, o: Observed): string | undefined {
   }
 }
 
-function queueWrite(m: ReturnType<Redis['multi']>, e: Entry): void {
+function queueWrite(m: ChainableCommander, e: Entry): void {
   if (e.type === 'string') {
     if (e.ttlMs !== undefined) m.set(e.key, e.value, 'PX', e.ttlMs);
     else m.set(e.key, e.value);
@@ -120,7 +119,11 @@ function queueWrite(m: ReturnType<Redis['multi']>, e: Entry): void {
   if (e.ttlMs !== undefined) m.pexpire(e.key, e.ttlMs);
 }
 
-export async function warm(redis: Redis, entries: Entry[], opts: { dryRun: boolean }): Promise<EntryResult[]> {
+export async function warm(
+  redis: Redis,
+  entries: Entry[],
+  opts: { dryRun: boolean },
+): Promise<EntryResult[]> {
   const before = await observe(redis, entries);
   const results: EntryResult[] = entries.map((entry, i) => {
     const o = before[i] as Observed | Error;
@@ -140,16 +143,28 @@ export async function warm(redis: Redis, entries: Entry[], opts: { dryRun: boole
       const firstErr = replies.find(([err]) => err)?.[0];
       if (firstErr) for (const r of pending) r.failure = `write failed: ${firstErr.message}`;
     } catch (err) {
-      for (const r of pending) r.failure = `write failed: ${(err as Error).message}`;
+      // EXECABORT: Redis refused a queued command (OOM, READONLY, ...) and discarded the whole
+      // transaction; the refusal itself is the useful reason.
+      const e = err as Error & { previousErrors?: Error[] };
+      const reason = e.previousErrors?.[0]?.message ?? e.message;
+      for (const r of pending)
+        r.failure = `write failed: ${reason}${e.previousErrors ? ' (transaction discarded)' : ''}`;
     }
   }
-  const after = await observe(redis, entries);
-  results.forEach((r, i) => {
-    if (r.failure) return;
+  // Verify what was written (current entries were just read and are not touched).
+  const written = pending.filter((r) => !r.failure);
+  const after =
+    written.length > 0
+      ? await observe(
+          redis,
+          written.map((r) => r.entry),
+        )
+      : [];
+  written.forEach((r, i) => {
     const o = after[i] as Observed | Error;
     const diff = o instanceof Error ? o.message : difference(r.entry, o);
     if (diff !== undefined) r.failure = `not in place after writing: ${diff}`;
-    else if (!r.outcome) r.outcome = 'loaded';
+    else r.outcome = 'loaded';
   });
   return results;
 }
@@ -163,7 +178,8 @@ export function describe(r: EntryResult): string {
       : e.type === 'hash'
         ? `${e.value.length} fields`
         : `${e.value.length} ${e.type === 'list' ? 'items' : 'members'}`;
-  const ttl = e.ttlMs !== undefined ? `, ttl ${e.ttlMs % 1000 === 0 ? `${e.ttlMs / 1000}s` : `${e.ttlMs}ms`}` : '';
+  const ttl =
+    e.ttlMs !== undefined ? `, ttl ${e.ttlMs % 1000 === 0 ? `${e.ttlMs / 1000}s` : `${e.ttlMs}ms`}` : '';
   if (r.failure) return `failed   ${e.key} (${e.type}): ${r.failure}`;
   return `${(r.outcome as string).padEnd(8)} ${e.key} (${e.type}, ${size}${ttl})`;
 }

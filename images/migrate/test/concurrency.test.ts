@@ -210,4 +210,33 @@ describe('advisory lock shared with golang-migrate', () => {
       await holder.end();
     }
   });
+
+  test('SIGTERM during a lock wait exits 143 at once', async () => {
+    const db = await freshDb();
+    const holder = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'postgres', database: db });
+    await holder.connect();
+    try {
+      const key = String(migrationLockKey(`/${db}`, 'public', 'schema_migrations'));
+      await holder.query('SELECT pg_advisory_lock($1)', [key]);
+      const { child, done } = startMigrate([
+        '-path',
+        src.dir,
+        '-database',
+        server.url(db),
+        '-lock-timeout',
+        '60',
+        'up',
+      ]);
+      await runningQuery(db, 'pg_advisory_lock');
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const r = await done;
+      assert.equal(r.code, 143, r.stderr);
+      assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+      assert.match(r.stderr, /^stopped by SIGTERM/m);
+      await holder.query('SELECT pg_advisory_unlock($1)', [key]);
+    } finally {
+      await holder.end();
+    }
+  });
 });

@@ -179,7 +179,8 @@ export class FieldSet {
     const set = new FieldSet();
     for (const [pe, sub] of Object.entries(json)) {
       if (pe === '.') continue;
-      if (!/^[fkvi]:/.test(pe) || !isObject(sub)) throw badRequest(`${where}: invalid fieldsV1 key ${JSON.stringify(pe)}`);
+      if (!/^[fkvi]:/.test(pe) || !isObject(sub))
+        throw badRequest(`${where}: invalid fieldsV1 key ${JSON.stringify(pe)}`);
       if (Object.keys(sub).length === 0 || Object.hasOwn(sub, '.')) set.members.add(pe);
       const rest = Object.keys(sub).filter((k) => k !== '.');
       if (rest.length > 0) set.children.set(pe, FieldSet.fromFieldsV1(sub, where, depth + 1));

@@ -5,8 +5,16 @@
  * a row declares `listType: set|map`; maps are tracked per key unless declared atomic.
  */
 import { badRequest } from '../errors.js';
+import {
+  type FieldPath,
+  FieldSet,
+  fieldElement,
+  keyElement,
+  type PathElement,
+  pathString,
+  valueElement,
+} from './field-set.js';
 import { checkDepth, isObject, jsonEqual } from './json-value.js';
-import { type FieldPath, FieldSet, fieldElement, keyElement, type PathElement, pathString, valueElement } from './field-set.js';
 import { childPath, itemPath, type MergeSchema } from './merge-schema.js';
 
 export interface Comparison {
@@ -23,13 +31,18 @@ interface ListShape {
 }
 
 const isScalar = (v: unknown): boolean => v === null || typeof v !== 'object';
+const own = (m: Record<string, unknown>, k: string): unknown => (Object.hasOwn(m, k) ? m[k] : undefined);
 
 export class FieldWalker {
   constructor(readonly schema: MergeSchema) {}
 
   listShape(schemaPath: string): ListShape {
     const rule = this.schema.rule(schemaPath);
-    return { type: rule?.listType ?? 'atomic', keys: rule?.listMapKeys ?? [], defaults: rule?.listMapKeyDefaults ?? {} };
+    return {
+      type: rule?.listType ?? 'atomic',
+      keys: rule?.listMapKeys ?? [],
+      defaults: rule?.listMapKeyDefaults ?? {},
+    };
   }
 
   isAtomicMap(schemaPath: string): boolean {
@@ -70,7 +83,14 @@ export class FieldWalker {
     return set;
   }
 
-  private collect(v: unknown, sp: string, path: FieldPath, set: FieldSet, strict: boolean, depth: number): void {
+  private collect(
+    v: unknown,
+    sp: string,
+    path: FieldPath,
+    set: FieldSet,
+    strict: boolean,
+    depth: number,
+  ): void {
     checkDepth(depth, pathString(path));
     if (isObject(v)) {
       if (path.length > 0 && this.isAtomicMap(sp)) {
@@ -112,7 +132,14 @@ export class FieldWalker {
     return cmp;
   }
 
-  private compare(lhs: unknown, rhs: unknown, sp: string, path: FieldPath, cmp: Comparison, depth: number): void {
+  private compare(
+    lhs: unknown,
+    rhs: unknown,
+    sp: string,
+    path: FieldPath,
+    cmp: Comparison,
+    depth: number,
+  ): void {
     checkDepth(depth, pathString(path));
     const leaf = (): void => {
       if (lhs === undefined) cmp.added.insert(path);
@@ -120,14 +147,26 @@ export class FieldWalker {
       else if (!jsonEqual(lhs, rhs)) cmp.modified.insert(path);
     };
     const both = lhs !== undefined && rhs !== undefined;
-    const mapLike = (isObject(lhs) || lhs === undefined) && (isObject(rhs) || rhs === undefined) && (isObject(lhs) || isObject(rhs));
-    const listLike = (Array.isArray(lhs) || lhs === undefined) && (Array.isArray(rhs) || rhs === undefined) && (Array.isArray(lhs) || Array.isArray(rhs));
+    const mapLike =
+      (isObject(lhs) || lhs === undefined) &&
+      (isObject(rhs) || rhs === undefined) &&
+      (isObject(lhs) || isObject(rhs));
+    const listLike =
+      (Array.isArray(lhs) || lhs === undefined) &&
+      (Array.isArray(rhs) || rhs === undefined) &&
+      (Array.isArray(lhs) || Array.isArray(rhs));
     if (mapLike) {
       const l = (lhs ?? {}) as Record<string, unknown>;
       const r = (rhs ?? {}) as Record<string, unknown>;
-      if ((path.length > 0 && this.isAtomicMap(sp)) || (Object.keys(l).length === 0 && Object.keys(r).length === 0)) return leaf();
+      if (
+        (path.length > 0 && this.isAtomicMap(sp)) ||
+        (Object.keys(l).length === 0 && Object.keys(r).length === 0)
+      ) {
+        leaf();
+        return;
+      }
       for (const k of new Set([...Object.keys(l), ...Object.keys(r)])) {
-        this.compare(l[k], r[k], childPath(sp, k), [...path, fieldElement(k)], cmp, depth + 1);
+        this.compare(own(l, k), own(r, k), childPath(sp, k), [...path, fieldElement(k)], cmp, depth + 1);
       }
     } else if (listLike) {
       const l = (lhs ?? []) as unknown[];
@@ -135,10 +174,14 @@ export class FieldWalker {
       const shape = this.listShape(sp);
       const lp = shape.type === 'atomic' ? undefined : this.elementsOf(l, shape);
       const rp = shape.type === 'atomic' ? undefined : this.elementsOf(r, shape);
-      if (!lp || !rp || (l.length === 0 && r.length === 0)) return leaf();
+      if (!lp || !rp || (l.length === 0 && r.length === 0)) {
+        leaf();
+        return;
+      }
       this.compareItems(l, lp, r, rp, sp, path, cmp, depth);
     } else {
-      return leaf();
+      leaf();
+      return;
     }
     if (!both && path.length > 0) (lhs === undefined ? cmp.added : cmp.removed).insert(path);
   }
@@ -155,7 +198,9 @@ export class FieldWalker {
   ): void {
     const group = (items: unknown[], pes: PathElement[]): Map<PathElement, unknown[]> => {
       const m = new Map<PathElement, unknown[]>();
-      pes.forEach((pe, i) => m.set(pe, [...(m.get(pe) ?? []), items[i]]));
+      pes.forEach((pe, i) => {
+        m.set(pe, [...(m.get(pe) ?? []), items[i]]);
+      });
       return m;
     };
     const lm = group(l, lp);
@@ -173,10 +218,18 @@ export class FieldWalker {
   }
 }
 
-function missingKey(list: unknown[], shape: { keys: readonly string[]; defaults: Readonly<Record<string, unknown>> }, path: FieldPath) {
-  const i = list.findIndex((item) => !isObject(item) || shape.keys.some((k) => !Object.hasOwn(item, k) && !(k in shape.defaults)));
+function missingKey(
+  list: unknown[],
+  shape: { keys: readonly string[]; defaults: Readonly<Record<string, unknown>> },
+  path: FieldPath,
+) {
+  const i = list.findIndex(
+    (item) => !isObject(item) || shape.keys.some((k) => !Object.hasOwn(item, k) && !(k in shape.defaults)),
+  );
   const item = list[i];
-  const key = isObject(item) ? shape.keys.find((k) => !Object.hasOwn(item, k) && !(k in shape.defaults)) : undefined;
+  const key = isObject(item)
+    ? shape.keys.find((k) => !Object.hasOwn(item, k) && !(k in shape.defaults))
+    : undefined;
   const why = key
     ? `associative list with keys has an element that omits key field ${JSON.stringify(key)} (and doesn't have default value)`
     : 'associative list with keys has an element that is not a map';

@@ -18,12 +18,19 @@ describe('applyJsonMergePatch', () => {
       [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
     ];
     for (const [target, patch, want] of cases) {
-      assert.deepEqual(applyJsonMergePatch(deepFreeze(target), deepFreeze(patch)), want, JSON.stringify(patch));
+      assert.deepEqual(
+        applyJsonMergePatch(deepFreeze(target), deepFreeze(patch)),
+        want,
+        JSON.stringify(patch),
+      );
     }
   });
 
   test('kubectl scale and label bodies', () => {
-    const deploy = deepFreeze({ metadata: { name: 'web', labels: { app: 'web' } }, spec: { replicas: 1, paused: true } });
+    const deploy = deepFreeze({
+      metadata: { name: 'web', labels: { app: 'web' } },
+      spec: { replicas: 1, paused: true },
+    });
     assert.deepEqual(applyJsonMergePatch(deploy, { spec: { replicas: 3 } }), {
       metadata: { name: 'web', labels: { app: 'web' } },
       spec: { replicas: 3, paused: true },
@@ -39,7 +46,8 @@ describe('applyJsonMergePatch', () => {
   });
 
   test('a scalar or null patch is refused with 400 Invalid JSON Patch', () => {
-    for (const p of [null, 5, 'x', true]) expectApiError(() => applyJsonMergePatch({}, p), 400, 'Invalid JSON Patch');
+    for (const p of [null, 5, 'x', true])
+      expectApiError(() => applyJsonMergePatch({}, p), 400, 'Invalid JSON Patch');
   });
 
   test('an object patch value replacing a scalar keeps upstream null pruning', () => {

@@ -37,7 +37,10 @@ function mergeObjects(doc: JsonObject, patch: JsonObject, depth: number): void {
       continue;
     }
     const current = Object.hasOwn(doc, key) ? doc[key] : undefined;
-    const merged = current === undefined || current === null ? pruneNulls(value, depth + 1) : merge(current, value, depth + 1);
+    const merged =
+      current === undefined || current === null
+        ? pruneNulls(value, depth + 1)
+        : merge(current, value, depth + 1);
     setKey(doc, key, merged);
   }
 }

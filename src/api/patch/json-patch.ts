@@ -58,7 +58,9 @@ function decodePatch(ops: unknown): (JsonObject | null)[] {
   }
   for (const op of ops) {
     if (op !== null && !isObject(op)) {
-      throw badRequest(`json: cannot unmarshal ${jsonTypeName(op)} into Go value of type jsonpatch.Operation`);
+      throw badRequest(
+        `json: cannot unmarshal ${jsonTypeName(op)} into Go value of type jsonpatch.Operation`,
+      );
     }
   }
   if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
@@ -75,9 +77,15 @@ function decodePatch(ops: unknown): (JsonObject | null)[] {
 function stringField(op: JsonObject | null, name: 'path' | 'from'): { value?: string; error?: string } {
   const raw = op?.[name];
   if (raw === undefined || raw === null) {
-    return { error: name === 'path' ? 'operation missing path field: missing value' : 'operation, missing from field: missing value' };
+    return {
+      error:
+        name === 'path'
+          ? 'operation missing path field: missing value'
+          : 'operation, missing from field: missing value',
+    };
   }
-  if (typeof raw !== 'string') return { error: `json: cannot unmarshal ${jsonTypeName(raw)} into Go value of type string` };
+  if (typeof raw !== 'string')
+    return { error: `json: cannot unmarshal ${jsonTypeName(raw)} into Go value of type string` };
   return { value: raw };
 }
 
@@ -90,25 +98,36 @@ function applyOperation(state: { root: unknown; copied: number }, op: JsonObject
     case 'add': {
       if (path.value === undefined) throw new OpError('add operation failed to decode path: missing value');
       const at = find(state.root, path.value);
-      if (!at) throw new OpError(`add operation does not apply: doc is missing path: "${path.value}": missing value`);
+      if (!at)
+        throw new OpError(
+          `add operation does not apply: doc is missing path: "${path.value}": missing value`,
+        );
       wrap(`error in add for path: '${path.value}'`, () => add(at, value));
       return;
     }
     case 'remove': {
-      if (path.value === undefined) throw new OpError('remove operation failed to decode path: missing value');
+      if (path.value === undefined)
+        throw new OpError('remove operation failed to decode path: missing value');
       const at = find(state.root, path.value);
-      if (!at) throw new OpError(`remove operation does not apply: doc is missing path: "${path.value}": missing value`);
+      if (!at)
+        throw new OpError(
+          `remove operation does not apply: doc is missing path: "${path.value}": missing value`,
+        );
       wrap(`error in remove for path: '${path.value}'`, () => remove(at));
       return;
     }
     case 'replace':
-      return replace(state, path, value);
+      replace(state, path, value);
+      return;
     case 'move':
-      return move(state.root, op, path);
+      move(state.root, op, path);
+      return;
     case 'test':
-      return test(state.root, path, value);
+      test(state.root, path, value);
+      return;
     case 'copy':
-      return copy(state, op, path);
+      copy(state, op, path);
+      return;
     default:
       throw new OpError(`Unexpected kind: ${kind}`);
   }
@@ -121,7 +140,8 @@ function replace(state: { root: unknown }, path: { value?: string; error?: strin
     return;
   }
   const at = find(state.root, path.value);
-  if (!at) throw new OpError(`replace operation does not apply: doc is missing path: ${path.value}: missing value`);
+  if (!at)
+    throw new OpError(`replace operation does not apply: doc is missing path: ${path.value}: missing value`);
   if (Array.isArray(at.container)) {
     let idx: number;
     try {
@@ -139,12 +159,18 @@ function move(root: unknown, op: JsonObject | null, path: { value?: string; erro
   const from = stringField(op, 'from');
   if (from.value === undefined) throw new OpError(`move operation failed to decode from: ${from.error}`);
   const src = find(root, from.value);
-  if (!src) throw new OpError(`move operation does not apply: doc is missing from path: ${from.value}: missing value`);
+  if (!src)
+    throw new OpError(
+      `move operation does not apply: doc is missing from path: ${from.value}: missing value`,
+    );
   const moved = wrap(`error in move for path: '${src.key}'`, () => get(src));
   wrap(`error in move for path: '${src.key}'`, () => remove(src));
   if (path.value === undefined) throw new OpError(`move operation failed to decode path: ${path.error}`);
   const dst = find(root, path.value);
-  if (!dst) throw new OpError(`move operation does not apply: doc is missing destination path: ${path.value}: missing value`);
+  if (!dst)
+    throw new OpError(
+      `move operation does not apply: doc is missing destination path: ${path.value}: missing value`,
+    );
   wrap(`error in move for path: '${path.value}'`, () => add(dst, moved ?? null));
 }
 
@@ -161,15 +187,25 @@ function test(root: unknown, path: { value?: string; error?: string }, expected:
   throw new OpError(`testing value ${path.value} failed: test failed`);
 }
 
-function copy(state: { root: unknown; copied: number }, op: JsonObject | null, path: { value?: string }): void {
+function copy(
+  state: { root: unknown; copied: number },
+  op: JsonObject | null,
+  path: { value?: string },
+): void {
   const from = stringField(op, 'from');
   if (from.value === undefined) throw new OpError(`copy operation failed to decode from: ${from.error}`);
   const src = find(state.root, from.value);
-  if (!src) throw new OpError(`copy operation does not apply: doc is missing from path: ${from.value}: missing value`);
+  if (!src)
+    throw new OpError(
+      `copy operation does not apply: doc is missing from path: ${from.value}: missing value`,
+    );
   const value = wrap(`error in copy for from: '${from.value}'`, () => get(src));
   if (path.value === undefined) throw new OpError('copy operation failed to decode path: missing value');
   const dst = find(state.root, path.value);
-  if (!dst) throw new OpError(`copy operation does not apply: doc is missing destination path: ${path.value}: missing value`);
+  if (!dst)
+    throw new OpError(
+      `copy operation does not apply: doc is missing destination path: ${path.value}: missing value`,
+    );
   const size = JSON.stringify(value ?? null).length;
   state.copied += size;
   if (state.copied > ACCUMULATED_COPY_SIZE_LIMIT) {
@@ -214,16 +250,19 @@ function find(root: unknown, path: string): Located | undefined {
 
 /** Go's strconv.Atoi: optional sign, decimal digits, 64-bit range. */
 function atoi(key: string): number {
-  if (!/^[+-]?\d+$/.test(key)) throw new OpError(`strconv.Atoi: parsing ${JSON.stringify(key)}: invalid syntax`);
+  if (!/^[+-]?\d+$/.test(key))
+    throw new OpError(`strconv.Atoi: parsing ${JSON.stringify(key)}: invalid syntax`);
   const n = Number(key);
-  if (!Number.isSafeInteger(n)) throw new OpError(`strconv.Atoi: parsing ${JSON.stringify(key)}: value out of range`);
+  if (!Number.isSafeInteger(n))
+    throw new OpError(`strconv.Atoi: parsing ${JSON.stringify(key)}: value out of range`);
   return n;
 }
 
 /** Resolves an index into [0, size), negative values counting from the end (upstream default). */
 function arrayIndex(key: string, size: number): number {
   const idx = atoi(key);
-  if (idx >= size || idx < -size) throw new OpError(`Unable to access invalid index: ${idx}: invalid index referenced`);
+  if (idx >= size || idx < -size)
+    throw new OpError(`Unable to access invalid index: ${idx}: invalid index referenced`);
   return idx < 0 ? idx + size : idx;
 }
 
@@ -249,7 +288,8 @@ function add(at: Located, value: unknown): void {
     throw new OpError(`value was not a proper array index: '${key}': ${(e as Error).message}`);
   }
   const size = container.length + 1;
-  if (idx >= size || idx < -size) throw new OpError(`Unable to access invalid index: ${idx}: invalid index referenced`);
+  if (idx >= size || idx < -size)
+    throw new OpError(`Unable to access invalid index: ${idx}: invalid index referenced`);
   container.splice(idx < 0 ? idx + size : idx, 0, value);
 }
 
@@ -259,6 +299,7 @@ function remove(at: Located): void {
     container.splice(arrayIndex(key, container.length), 1);
     return;
   }
-  if (!Object.hasOwn(container, key)) throw new OpError(`Unable to remove nonexistent key: ${key}: missing value`);
+  if (!Object.hasOwn(container, key))
+    throw new OpError(`Unable to remove nonexistent key: ${key}: missing value`);
   delete container[key];
 }

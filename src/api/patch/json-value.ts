@@ -28,7 +28,8 @@ export function checkDepth(depth: number, where: string): void {
  * instead of creating the key JSON.parse created, so untrusted keys always go through here.
  */
 export function setKey(obj: JsonObject, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }
 

@@ -3,8 +3,9 @@
  * managedfields: DecodeManagedFields, BuildManagerIdentifier, sortEncodedManagedFields).
  * A manager is identified by name, operation, subresource and, for Update only, apiVersion.
  */
-import { isObject, type JsonObject } from './json-value.js';
+
 import { FieldSet } from './field-set.js';
+import { isObject, type JsonObject } from './json-value.js';
 
 export type Operation = 'Apply' | 'Update';
 
@@ -21,7 +22,9 @@ export interface ManagerEntry {
 export type ManagedFields = Map<string, ManagerEntry>;
 
 /** Upstream's manager identifier: the entry as JSON without time, fields and (for Apply) version. */
-export function managerId(e: Pick<ManagerEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+export function managerId(
+  e: Pick<ManagerEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>,
+): string {
   const id: JsonObject = { manager: e.manager, operation: e.operation };
   if (e.operation !== 'Apply' && e.apiVersion) id.apiVersion = e.apiVersion;
   if (e.subresource) id.subresource = e.subresource;

@@ -47,7 +47,10 @@ const mergeList = (key: string, mapKeys: readonly string[] = [key]): FieldRule =
   listMapKeys: mapKeys,
 });
 /** ContainerPort and ServicePort: `protocol` is a list map key with `+default="TCP"`. */
-const portList = (key: string): FieldRule => ({ ...mergeList(key, [key, 'protocol']), listMapKeyDefaults: { protocol: 'TCP' } });
+const portList = (key: string): FieldRule => ({
+  ...mergeList(key, [key, 'protocol']),
+  listMapKeyDefaults: { protocol: 'TCP' },
+});
 const ATOMIC: FieldRule = { atomic: true };
 const CONDITIONS = mergeList('type');
 
@@ -166,7 +169,13 @@ const ZERO_VALUE_STRUCTS: Readonly<Record<string, readonly string[]>> = {
   'apps/ReplicaSet': ['spec', ...TEMPLATE_STRUCTS, 'status'],
   '/Service': ['spec', 'status', 'status.loadBalancer'],
   '/Namespace': ['spec', 'status'],
-  '/Node': ['spec', 'status', 'status.daemonEndpoints', 'status.daemonEndpoints.kubeletEndpoint', 'status.nodeInfo'],
+  '/Node': [
+    'spec',
+    'status',
+    'status.daemonEndpoints',
+    'status.daemonEndpoints.kubeletEndpoint',
+    'status.nodeInfo',
+  ],
   '/Event': ['involvedObject', 'source'],
   'autoscaling/Scale': ['spec', 'status'],
 };

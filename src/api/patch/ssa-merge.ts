@@ -4,9 +4,10 @@
  * gave up. Both follow the merge schema: map lists merge by key, set lists by value, atomic
  * lists and maps are replaced whole.
  */
-import { checkDepth, cloneJson, isObject, type JsonObject, setKey } from './json-value.js';
-import { type FieldPath, FieldSet, fieldElement, type PathElement, pathString } from './field-set.js';
+
+import { type FieldPath, type FieldSet, fieldElement, type PathElement, pathString } from './field-set.js';
 import type { FieldWalker } from './field-walk.js';
+import { checkDepth, cloneJson, isObject, type JsonObject, setKey } from './json-value.js';
 import { childPath, itemPath } from './merge-schema.js';
 
 /** Apply configurations often carry `null` (e.g. `creationTimestamp: null`); a null sets nothing. */
@@ -23,14 +24,33 @@ export function mergeApplied(walker: FieldWalker, live: unknown, config: unknown
   return merge(walker, live, config, '', [], 0);
 }
 
-function merge(walker: FieldWalker, lhs: unknown, rhs: unknown, sp: string, path: FieldPath, depth: number): unknown {
+function merge(
+  walker: FieldWalker,
+  lhs: unknown,
+  rhs: unknown,
+  sp: string,
+  path: FieldPath,
+  depth: number,
+): unknown {
   checkDepth(depth, pathString(path));
   if (rhs === undefined) return cloneJson(lhs);
   if (isObject(lhs) && isObject(rhs) && !(path.length > 0 && walker.isAtomicMap(sp))) {
     const out = cloneJson(lhs);
     for (const [k, v] of Object.entries(rhs)) {
       if (v === null) delete out[k];
-      else setKey(out, k, merge(walker, Object.hasOwn(lhs, k) ? lhs[k] : undefined, v, childPath(sp, k), [...path, fieldElement(k)], depth + 1));
+      else
+        setKey(
+          out,
+          k,
+          merge(
+            walker,
+            Object.hasOwn(lhs, k) ? lhs[k] : undefined,
+            v,
+            childPath(sp, k),
+            [...path, fieldElement(k)],
+            depth + 1,
+          ),
+        );
     }
     return out;
   }
@@ -69,6 +89,7 @@ function mergeLists(
   const lPes = [...new Set(lp)];
   const rPes = [...new Set(rp)];
   const shared = rPes.filter((pe) => lByPe.has(pe));
+  const sharedIndex = new Map(shared.map((pe, i) => [pe, i]));
   let nextShared = 0;
   const done = new Set<PathElement>();
   const out: unknown[] = [];
@@ -85,7 +106,7 @@ function mergeLists(
         emit(pe, lByPe.get(pe), rByPe.get(pe));
         li++;
         ri++;
-        nextShared = shared.indexOf(pe) + 1;
+        nextShared = (sharedIndex.get(pe) ?? -1) + 1;
         continue;
       }
       if (rByPe.has(pe) && nextShared < shared.length && shared[nextShared] !== pe) {
@@ -134,7 +155,8 @@ function strip(walker: FieldWalker, v: unknown, remove: FieldSet, sp: string, de
         continue;
       }
       const kept = strip(walker, x, sub, childPath(sp, k), depth + 1);
-      const emptied = isObject(kept) && Object.keys(kept).length === 0 && isObject(x) && Object.keys(x).length > 0;
+      const emptied =
+        isObject(kept) && Object.keys(kept).length === 0 && isObject(x) && Object.keys(x).length > 0;
       if (!emptied) setKey(out, k, kept);
     }
     return out;

@@ -18,7 +18,10 @@ export function extractKey(key: string, prefix: string, formatError: string, whe
 }
 
 const isDirectiveKey = (k: string): boolean =>
-  k === '$patch' || k === RETAIN_KEYS || k.startsWith(`${SET_ELEMENT_ORDER}/`) || k.startsWith(`${DELETE_FROM_PRIMITIVE_LIST}/`);
+  k === '$patch' ||
+  k === RETAIN_KEYS ||
+  k.startsWith(`${SET_ELEMENT_ORDER}/`) ||
+  k.startsWith(`${DELETE_FROM_PRIMITIVE_LIST}/`);
 
 /** Removes directive keys from a value stored as is (see the deviation note above). */
 export function stripDirectiveKeys(v: unknown): unknown {
@@ -55,4 +58,3 @@ export function discardNulls(v: unknown): unknown {
   }
   return v;
 }
-

@@ -5,6 +5,7 @@
  * patches all the same); podbay answers 400 for those and names the path in details.causes.
  */
 import { ApiError } from '../errors.js';
+import { invalid, invalidValue } from '../validation/field.js';
 import { goValue, isObject } from './json-value.js';
 
 /** 400 in upstream, message verbatim. */
@@ -67,11 +68,21 @@ export const errNoMergeKey = (m: unknown, key: string, path: string): StrategicM
 export const errBadPatchType = (t: unknown, m: unknown, path: string): StrategicMergeError =>
   new StrategicMergeError(`unknown patch type: ${goValue(t)} in map: ${goValue(m)}`, path);
 
-/** 422 for a value of the wrong JSON type where the schema declares a list. */
+/**
+ * 422 for a value of the wrong JSON type where the schema declares a list, shaped as upstream's
+ * typed-decoding failure (`"" is invalid: patch: Invalid value: ...: json: cannot unmarshal
+ * ...`); the bad value printed is the offending one rather than the whole patch.
+ */
 export function wrongListType(path: string, value: unknown, want: string): ApiError {
-  const got = Array.isArray(value) ? 'array' : isObject(value) ? 'object' : typeof value;
-  const message = `json: cannot unmarshal ${got} into Go struct field .${path} of type ${want}`;
-  return new ApiError(422, 'Invalid', `"" is invalid: patch: Invalid value: ${message}`, {
-    causes: [{ reason: 'FieldValueInvalid', message, field: path }],
-  });
+  const got = Array.isArray(value)
+    ? 'array'
+    : isObject(value)
+      ? 'object'
+      : value === null
+        ? 'null'
+        : typeof value;
+  const detail = `json: cannot unmarshal ${got} into Go struct field .${path} of type ${want}`;
+  const err = invalid('', '', '', [invalidValue('patch', goValue(value), detail)]);
+  err.details?.causes?.push({ reason: 'FieldValueTypeInvalid', message: detail, field: path });
+  return err;
 }

@@ -7,7 +7,13 @@
  * Contract: works on private copies (the caller cloned them), so it may reorder and mutate.
  */
 import { goValue, isObject, type JsonObject } from './json-value.js';
-import { ERR_NO_LIST_OF_LISTS, errBadArgType, errBadPatchType, errNoMergeKey, StrategicMergeError } from './strategic-errors.js';
+import {
+  ERR_NO_LIST_OF_LISTS,
+  errBadArgType,
+  errBadPatchType,
+  errNoMergeKey,
+  StrategicMergeError,
+} from './strategic-errors.js';
 
 export type ElementKind = 'map' | 'list' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -36,7 +42,10 @@ export const fieldOf = (w: Where, key: string): Where => ({
 });
 
 /** An item of the list at `w`, shown with its label (`[name="app"]`). */
-export const itemOf = (w: Where, label: string): Where => ({ schema: `${w.schema}[]`, shown: `${w.shown}${label}` });
+export const itemOf = (w: Where, label: string): Where => ({
+  schema: `${w.schema}[]`,
+  shown: `${w.shown}${label}`,
+});
 
 /** The common element kind of the lists (upstream sliceElementType). */
 export function sliceElementType(lists: readonly unknown[][], path: Where): ElementKind {
@@ -70,17 +79,24 @@ function indexOf(list: readonly unknown[], mergeKey: string, kind: ElementKind):
   return idx;
 }
 
-/** Finds the map whose `key` equals `value` (scalar equality, as Go's == on interfaces). */
-export function findByKey(list: readonly unknown[], key: string, value: unknown, path: Where): number {
-  for (let i = 0; i < list.length; i++) {
-    const v = list[i];
+/**
+ * The merge-key values present in `list` (every item must be a map). A set makes lookups O(1):
+ * upstream scans linearly, which a hostile patch of many items would turn quadratic.
+ */
+function keyValues(list: readonly unknown[], key: string, path: Where): Set<unknown> {
+  const keys = new Set<unknown>();
+  list.forEach((v, i) => {
     if (!isObject(v)) throw new StrategicMergeError(`value for key ${i} is not a map`, path.shown);
-    if (Object.hasOwn(v, key) && v[key] === value) return i;
-  }
-  return -1;
+    if (Object.hasOwn(v, key)) keys.add(v[key]);
+  });
+  return keys;
 }
 
-function validateMergeKeyInLists(mergeKey: string, lists: readonly (readonly unknown[])[], path: Where): void {
+function validateMergeKeyInLists(
+  mergeKey: string,
+  lists: readonly (readonly unknown[])[],
+  path: Where,
+): void {
   for (const list of lists) {
     for (const item of list) {
       if (!isObject(item)) throw errBadArgType('map', item, path.shown);
@@ -105,16 +121,22 @@ function normalizeSliceOrder(
   }
   const pos = indexOf(order, mergeKey, kind);
   const at = (v: unknown): number => pos.get(identity(v, mergeKey, kind)) ?? -1;
-  const sorted = toSort.every((v) => at(v) >= 0)
-    ? [...toSort].sort((a, b) => at(a) - at(b))
-    : goInsertionSort(toSort, (a, b) => !(at(a) >= 0 && at(b) >= 0) || at(a) < at(b));
+  const allFound = toSort.every((v) => at(v) >= 0);
+  const sorted =
+    allFound || toSort.length > GO_INSERTION_SORT_MAX
+      ? [...toSort].sort((a, b) => (at(a) >= 0 && at(b) >= 0 ? at(a) - at(b) : 0))
+      : goInsertionSort(toSort, (a, b) => !(at(a) >= 0 && at(b) >= 0) || at(a) < at(b));
   return [...sorted, ...toDelete];
 }
+
+/** Go's sort.SliceStable insertion-sorts blocks of this many items. */
+const GO_INSERTION_SORT_MAX = 20;
 
 /**
  * Go's sort.SliceStable for small inputs (an insertion sort), used only when some item is
  * missing from the order list: upstream's comparator then says "less" for any pair involving
- * it, and only replaying the same algorithm yields the same order.
+ * it, and only replaying the same algorithm yields the same order. Longer lists (only hostile
+ * patches produce them) keep their relative order instead, to stay O(n log n).
  */
 function goInsertionSort(items: readonly unknown[], less: (a: unknown, b: unknown) => boolean): unknown[] {
   const s = [...items];
@@ -178,10 +200,11 @@ export function partition(
     for (const v of merged) (set.has(v) ? inPatch : serverOnly).push(v);
     return [inPatch, serverOnly];
   }
+  const keys = keyValues(by, mergeKey, path);
   for (const v of merged) {
     if (!isObject(v)) throw errBadArgType('map', v, path.shown);
     if (!Object.hasOwn(v, mergeKey)) throw errNoMergeKey(v, mergeKey, path.shown);
-    (findByKey(by, mergeKey, v[mergeKey], path) >= 0 ? inPatch : serverOnly).push(v);
+    (keys.has(v[mergeKey]) ? inPatch : serverOnly).push(v);
   }
   return [inPatch, serverOnly];
 }
@@ -207,7 +230,8 @@ export function mergeSlice(
     const [inPatch, serverOnly] = partition(merged, patch, '', path);
     return normalizeElementOrder(inPatch, serverOnly, patch, original, '', kind, path);
   }
-  if (!mergeKey) throw new StrategicMergeError(`cannot merge lists without merge key for ${path.shown}`, path.shown);
+  if (!mergeKey)
+    throw new StrategicMergeError(`cannot merge lists without merge key for ${path.shown}`, path.shown);
   const special = applySpecialElements(original, patch, mergeKey, path);
   const merged = mergeByKey(special.original, special.patch, mergeKey, path, mergeMap, depth);
   const [inPatch, serverOnly] = partition(merged, special.patch, mergeKey, path);
@@ -222,6 +246,7 @@ function applySpecialElements(
   path: Where,
 ): { original: unknown[]; patch: unknown[] } {
   const plain: unknown[] = [];
+  const deleted = new Set<unknown>();
   let replace = false;
   for (const v of patch) {
     const item = v as JsonObject;
@@ -232,10 +257,7 @@ function applySpecialElements(
     const directive = item.$patch;
     if (directive === 'delete') {
       if (!Object.hasOwn(item, mergeKey)) throw errNoMergeKey(item, mergeKey, path.shown);
-      for (let i = findByKey(original, mergeKey, item[mergeKey], path); i >= 0; ) {
-        original = [...original.slice(0, i), ...original.slice(i + 1)];
-        i = findByKey(original, mergeKey, item[mergeKey], path);
-      }
+      deleted.add(item[mergeKey]);
     } else if (directive === 'replace') {
       replace = true;
     } else if (directive === 'merge') {
@@ -243,6 +265,12 @@ function applySpecialElements(
     } else {
       throw errBadPatchType(directive, item, path.shown);
     }
+  }
+  if (deleted.size > 0) {
+    keyValues(original, mergeKey, path);
+    original = original.filter(
+      (v) => !(Object.hasOwn(v as JsonObject, mergeKey) && deleted.has((v as JsonObject)[mergeKey])),
+    );
   }
   return replace ? { original: plain, patch: [] } : { original, patch: plain };
 }
@@ -257,11 +285,24 @@ function mergeByKey(
   depth: number,
 ): unknown[] {
   const out = [...original];
+  keyValues(out, mergeKey, path);
+  const at = new Map<unknown, number>();
+  out.forEach((v, i) => {
+    const item = v as JsonObject;
+    if (Object.hasOwn(item, mergeKey) && !at.has(item[mergeKey])) at.set(item[mergeKey], i);
+  });
   for (const v of patch) {
     const item = v as JsonObject;
     if (!Object.hasOwn(item, mergeKey)) throw errNoMergeKey(item, mergeKey, path.shown);
-    const i = findByKey(out, mergeKey, item[mergeKey], path);
-    if (i >= 0) out[i] = mergeMap(out[i] as JsonObject, item, itemOf(path, `[${mergeKey}=${JSON.stringify(item[mergeKey])}]`), depth + 1);
+    const i = at.get(item[mergeKey]) ?? -1;
+    if (i < 0) at.set(item[mergeKey], out.length);
+    if (i >= 0)
+      out[i] = mergeMap(
+        out[i] as JsonObject,
+        item,
+        itemOf(path, `[${mergeKey}=${JSON.stringify(item[mergeKey])}]`),
+        depth + 1,
+      );
     else out.push(v);
   }
   return out;

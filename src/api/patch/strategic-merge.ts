@@ -10,9 +10,10 @@
  * replace|delete` elements in merge lists, `$retainKeys`, `$setElementOrder/<field>`,
  * `$deleteFromPrimitiveList/<field>`. `$patch: merge` is refused as upstream refuses it.
  *
- * Unknown kinds: upstream refuses SMP for unstructured objects (CRDs) with 415-like
- * "strategic merge patch format is not supported". podbay serves no CRDs, so an unknown kind
- * gets JSON-merge-like behaviour instead: ObjectMeta rules only, maps merged, lists replaced.
+ * Unknown kinds: upstream refuses SMP for unstructured objects (CRDs): the handler answers 415
+ * and the library "strategic merge patch format is not supported". podbay serves no CRDs, so
+ * an unknown kind gets JSON-merge-like behaviour instead: ObjectMeta rules only, maps merged,
+ * lists replaced.
  *
  * Deviation, deliberate: directive keys found inside values that are inserted or replaced
  * wholesale are removed. Upstream leaves them to the typed decoder to drop; podbay stores JSON.
@@ -23,14 +24,6 @@ import { badRequest } from '../errors.js';
 import { checkDepth, cloneJson, isObject, type JsonObject, jsonTypeName, setKey } from './json-value.js';
 import { type FieldRule, type KindRef, type MergeSchema, schemaFor } from './merge-schema.js';
 import {
-  ERR_BAD_PATCH_FORMAT_PRIMITIVE_LIST,
-  ERR_BAD_PATCH_FORMAT_RETAIN_KEYS,
-  errBadPatchType,
-  StrategicMergeError,
-  toApiError,
-  wrongListType,
-} from './strategic-errors.js';
-import {
   DELETE_FROM_PRIMITIVE_LIST,
   discardNulls,
   extractKey,
@@ -39,6 +32,14 @@ import {
   SET_ELEMENT_ORDER,
   stripDirectiveKeys,
 } from './strategic-directives.js';
+import {
+  ERR_BAD_PATCH_FORMAT_PRIMITIVE_LIST,
+  ERR_BAD_PATCH_FORMAT_RETAIN_KEYS,
+  errBadPatchType,
+  StrategicMergeError,
+  toApiError,
+  wrongListType,
+} from './strategic-errors.js';
 import { fieldOf, itemOf, mergeSlice, type Where } from './strategic-merge-lists.js';
 import { mergeSetElementOrder } from './strategic-order.js';
 
@@ -47,7 +48,9 @@ const ROOT: Where = { schema: '', shown: '' };
 export function applyStrategicMergePatch(original: unknown, patch: unknown, kind: KindRef): unknown {
   if (patch === null || patch === undefined) return cloneJson(original);
   if (!isObject(patch)) {
-    throw badRequest(`json: cannot unmarshal ${jsonTypeName(patch)} into Go value of type map[string]interface {}`);
+    throw badRequest(
+      `json: cannot unmarshal ${jsonTypeName(patch)} into Go value of type map[string]interface {}`,
+    );
   }
   const schema = schemaFor(kind);
   const merger = new StrategicMerger(schema);
@@ -61,8 +64,10 @@ export function applyStrategicMergePatch(original: unknown, patch: unknown, kind
   }
 }
 
-const shapeOf = (v: unknown): 'map' | 'list' | 'scalar' => (Array.isArray(v) ? 'list' : isObject(v) ? 'map' : 'scalar');
-const isListRule = (r: FieldRule | undefined): boolean => !!r && (r.listType !== undefined || r.strategy === 'merge');
+const shapeOf = (v: unknown): 'map' | 'list' | 'scalar' =>
+  Array.isArray(v) ? 'list' : isObject(v) ? 'map' : 'scalar';
+const isListRule = (r: FieldRule | undefined): boolean =>
+  !!r && (r.listType !== undefined || r.strategy === 'merge');
 
 /**
  * Where the schema declares a list, a patch value of another type would fail upstream's typed
@@ -74,7 +79,8 @@ function checkPatchTypes(schema: MergeSchema, patch: JsonObject, where: Where, d
     if (key.startsWith('$')) continue;
     const at = fieldOf(where, key);
     const rule = schema.rule(at.schema);
-    if (isListRule(rule) && value !== null && !Array.isArray(value)) throw wrongListType(at.shown, value, 'list');
+    if (isListRule(rule) && value !== null && !Array.isArray(value))
+      throw wrongListType(at.shown, value, 'list');
     if (isObject(value)) checkPatchTypes(schema, value, at, depth + 1);
     else if (Array.isArray(value)) {
       value.forEach((item, i) => {
@@ -106,7 +112,8 @@ export class StrategicMerger {
     for (const [k, patchValue] of Object.entries(patch)) {
       let key = k;
       const isDeleteList = k.startsWith(DELETE_FROM_PRIMITIVE_LIST);
-      if (isDeleteList) key = extractKey(k, DELETE_FROM_PRIMITIVE_LIST, ERR_BAD_PATCH_FORMAT_PRIMITIVE_LIST, where);
+      if (isDeleteList)
+        key = extractKey(k, DELETE_FROM_PRIMITIVE_LIST, ERR_BAD_PATCH_FORMAT_PRIMITIVE_LIST, where);
       const at = fieldOf(where, key);
       const rule = this.schema.rule(at.schema);
       if (patchValue === null) {
@@ -128,14 +135,29 @@ export class StrategicMerger {
   };
 
   /** Merges two values of the same shape found under the same key. */
-  mergeValue(current: unknown, patchValue: unknown, at: Where, rule: FieldRule | undefined, isDeleteList: boolean, depth: number): unknown {
+  mergeValue(
+    current: unknown,
+    patchValue: unknown,
+    at: Where,
+    rule: FieldRule | undefined,
+    isDeleteList: boolean,
+    depth: number,
+  ): unknown {
     if (isObject(current)) return this.mergeMap(current, patchValue as JsonObject, at, depth);
-    if (Array.isArray(current)) return this.mergeList(current, patchValue as unknown[], at, rule, isDeleteList, depth);
+    if (Array.isArray(current))
+      return this.mergeList(current, patchValue as unknown[], at, rule, isDeleteList, depth);
     return patchValue;
   }
 
   /** Upstream mergeSliceHandler: merge-strategy (or deletion) lists merge, others are replaced. */
-  mergeList(current: unknown[], patch: unknown[], at: Where, rule: FieldRule | undefined, isDeleteList: boolean, depth: number): unknown[] {
+  mergeList(
+    current: unknown[],
+    patch: unknown[],
+    at: Where,
+    rule: FieldRule | undefined,
+    isDeleteList: boolean,
+    depth: number,
+  ): unknown[] {
     if (rule?.strategy === 'merge' || isDeleteList) {
       return mergeSlice(current, patch, at, rule?.mergeKey ?? '', isDeleteList, this.mergeMap, depth);
     }

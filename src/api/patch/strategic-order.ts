@@ -4,11 +4,22 @@
  * removed from the patch so the main loop does not merge it twice), then ordered: items named
  * in the directive follow its order, live-only items keep their live positions between them.
  */
-import { isObject, type JsonObject } from './json-value.js';
-import { ERR_BAD_PATCH_FORMAT_SET_ELEMENT_ORDER, errBadArgType, errNoMergeKey, StrategicMergeError } from './strategic-errors.js';
+import { goValue, isObject, type JsonObject } from './json-value.js';
 import { extractKey, removeDirectives, SET_ELEMENT_ORDER } from './strategic-directives.js';
+import {
+  ERR_BAD_PATCH_FORMAT_SET_ELEMENT_ORDER,
+  errBadArgType,
+  errNoMergeKey,
+  StrategicMergeError,
+} from './strategic-errors.js';
 import type { StrategicMerger } from './strategic-merge.js';
-import { fieldOf, normalizeElementOrder, partition, sliceElementType, type Where } from './strategic-merge-lists.js';
+import {
+  fieldOf,
+  normalizeElementOrder,
+  partition,
+  sliceElementType,
+  type Where,
+} from './strategic-merge-lists.js';
 
 const PREFIX = SET_ELEMENT_ORDER;
 
@@ -37,7 +48,8 @@ export function mergeSetElementOrder(
     let merged: unknown[];
     if (foundOriginal && !foundPatch) merged = originalList;
     else if (!foundOriginal && foundPatch) merged = (removeDirectives(patchList) as unknown[]) ?? [];
-    else if (foundOriginal && foundPatch) merged = merger.mergeList(originalList, patchList, at, rule, false, depth + 1);
+    else if (foundOriginal && foundPatch)
+      merged = merger.mergeList(originalList, patchList, at, rule, false, depth + 1);
     else continue;
 
     const [inOrder, serverOnly] = partition(merged, order, mergeKey, at);
@@ -53,7 +65,12 @@ function asList(v: unknown, at: Where): unknown[] {
 }
 
 /** Upstream's consistency check: patch items must appear in the directive, in the same order. */
-function validatePatchWithSetOrderList(patchList: unknown[], order: unknown[], mergeKey: string, at: Where): void {
+function validatePatchWithSetOrderList(
+  patchList: unknown[],
+  order: unknown[],
+  mergeKey: string,
+  at: Where,
+): void {
   if (order.length === 0 || patchList.length === 0) return;
   let items = patchList;
   if (mergeKey) {
@@ -88,4 +105,4 @@ function keyEqual(a: unknown, b: unknown, mergeKey: string, at: Where): boolean 
   return a[mergeKey] === b[mergeKey];
 }
 
-const goList = (l: unknown[]): string => JSON.stringify(l);
+const goList = (l: unknown[]): string => goValue(l);

@@ -3,7 +3,9 @@
  * differs from the common case.
  */
 import type { KubeObject, ResourceInfo } from '../types.js';
+import type { FieldError } from '../validation/field.js';
 import type { Strategy } from './strategy.js';
+import type { TableConvertor } from './table.js';
 
 export const STANDARD_VERBS = [
   'create',
@@ -40,30 +42,47 @@ export function resourceInfo(p: {
   };
 }
 
-type Parts<T extends KubeObject> = Pick<Strategy<T>, 'info' | 'table'> &
-  Partial<Omit<Strategy<T>, 'info' | 'table'>>;
+/** kubernetes-types marks server-owned fields (status) readonly; strategies are who set them. */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A strategy's parts, typed with the kind's own type (`Pod`, `Deployment`) from kubernetes-types. */
+export interface StrategyParts<T> {
+  info: ResourceInfo;
+  table: TableConvertor<T>;
+  hasStatus?: boolean;
+  tracksGeneration?: boolean;
+  allowCreateOnUpdate?: boolean;
+  nameValidation?: Strategy['nameValidation'];
+  prepareForCreate?(obj: Writable<T>): void;
+  prepareForUpdate?(obj: Writable<T>, old: T): void;
+  defaults?(obj: T): void;
+  allocate?(obj: T, old: T | undefined): void;
+  validate?(obj: T): FieldError[];
+  validateUpdate?(obj: T, old: T): FieldError[];
+  gracePeriod?(obj: T, requested: number | undefined): number;
+}
 
 /** Fills the common case: no status subresource, no generation, DNS-subdomain names, no-op hooks. */
-export function defineStrategy<T extends KubeObject>(p: Parts<T>): Strategy {
-  const s: Strategy<T> = {
-    hasStatus: false,
+export function defineStrategy<T>(p: StrategyParts<T>): Strategy {
+  const hasStatus = p.hasStatus ?? false;
+  return {
+    hasStatus,
     tracksGeneration: false,
     allowCreateOnUpdate: false,
     nameValidation: 'subdomain',
-    prepareForCreate: (obj) => {
-      if (p.hasStatus) delete (obj as Record<string, unknown>).status;
+    prepareForCreate: (obj: KubeObject) => {
+      if (hasStatus) delete obj.status;
     },
-    prepareForUpdate: (obj, old) => {
+    prepareForUpdate: (obj: KubeObject, old: KubeObject) => {
       // Through the main resource, status is the server's: keep the stored one.
-      if (p.hasStatus) {
-        if (old.status === undefined) delete (obj as Record<string, unknown>).status;
-        else (obj as Record<string, unknown>).status = structuredClone(old.status);
-      }
+      if (!hasStatus) return;
+      if (old.status === undefined) delete obj.status;
+      else obj.status = structuredClone(old.status);
     },
     defaults: () => {},
     validate: () => [],
     validateUpdate: () => [],
-    ...p,
-  };
-  return s as unknown as Strategy;
+    // The kind's hooks see the object as its own type; the registry handles it as a KubeObject.
+    ...(p as unknown as Partial<Strategy>),
+  } as Strategy;
 }

@@ -34,6 +34,8 @@ const MAX_NAME_GENERATION_ATTEMPTS = 8;
 export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
+  /** The caller maintained managedFields itself (server-side apply records Apply entries). */
+  managedFieldsDone?: boolean;
 }
 
 export interface RegistryDeps {
@@ -150,7 +152,7 @@ export class Registry implements ObjectClient {
     const errs = [...validateObjectMetaFor(s, obj), ...s.validate(obj)];
     if (errs.length) throw invalid(s.info.group, s.info.kind, meta.name ?? '', errs);
     if (s.info.namespaced) this.#checkNamespaceAcceptsContent(meta.namespace!);
-    this.#onWrite?.(undefined, obj, opts.fieldManager ?? '');
+    if (!opts.managedFieldsDone) this.#onWrite?.(undefined, obj, opts.fieldManager ?? '');
     if (opts.dryRun) return obj;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -315,7 +317,7 @@ export class Registry implements ObjectClient {
       ...s.validateUpdate(next, old),
     ];
     if (errs.length) throw invalid(s.info.group, s.info.kind, name, errs);
-    this.#onWrite?.(old, next, opts.fieldManager ?? '');
+    if (!opts.managedFieldsDone) this.#onWrite?.(old, next, opts.fieldManager ?? '');
     // A write that changes nothing is not a write: no new resourceVersion, no watch event.
     if (JSON.stringify(next) === current.json) return structuredClone(old);
     if (opts.dryRun) return next;

@@ -95,7 +95,9 @@ function convertLabel(table: FieldTable, label: string): string {
   const aliased = table.aliases?.[label] ?? label;
   if (Object.hasOwn(table.fields, aliased) || table.acceptedOnly?.includes(aliased)) return aliased;
   if (table.custom) throw badRequest(`field label not supported: ${label}`);
-  throw badRequest(`${JSON.stringify(label)} is not a known field selector: only "metadata.name", "metadata.namespace"`);
+  throw badRequest(
+    `${JSON.stringify(label)} is not a known field selector: only "metadata.name", "metadata.namespace"`,
+  );
 }
 
 /** Parses a selector for one resource (plural), validating its fields. Throws ApiError 400. */

@@ -100,7 +100,10 @@ export const FIELD_TABLES: Readonly<Record<string, FieldTable>> = {
   replicationcontrollers: { custom: true, fields: { ...META, 'status.replicas': int('status', 'replicas') } },
   replicasets: { custom: true, fields: { ...META, 'status.replicas': int('status', 'replicas') } },
   jobs: { custom: true, fields: { ...META, 'status.successful': int('status', 'successful') } },
-  certificatesigningrequests: { custom: true, fields: { ...NAME, 'spec.signerName': str('spec', 'signerName') } },
+  certificatesigningrequests: {
+    custom: true,
+    fields: { ...NAME, 'spec.signerName': str('spec', 'signerName') },
+  },
 };
 
 export const DEFAULT_FIELD_TABLE: FieldTable = { custom: false, fields: META };

@@ -5,8 +5,8 @@
  * (`unable to parse requirement: found '', expected: identifier`), because kubectl prints them.
  */
 import { aggregate, invalidValue } from '../validation/field.js';
-import { labelKeyErrors } from './label-syntax.js';
 import { newRequirement, type Operator, type Requirement, RequirementError } from './label-requirement.js';
+import { labelKeyErrors } from './label-syntax.js';
 
 type Token =
   | 'error'
@@ -136,7 +136,8 @@ class Parser {
         if (t === 'eos') return reqs;
         if (t === 'comma') {
           const [t2, l2] = this.lookahead();
-          if (t2 !== 'identifier' && t2 !== 'doesNotExist') throw new ParseError(`found '${l2}', expected: identifier after ','`);
+          if (t2 !== 'identifier' && t2 !== 'doesNotExist')
+            throw new ParseError(`found '${l2}', expected: identifier after ','`);
         } else {
           throw new ParseError(`found '${l}', expected: ',' or 'end of string'`);
         }

@@ -30,23 +30,35 @@ export function requirementErrors(key: string, operator: Operator, values: reado
   switch (operator) {
     case 'in':
     case 'notin':
-      if (values.length === 0) errs.push(invalidValue('values', [...values], "for 'in', 'notin' operators, values set can't be empty"));
+      if (values.length === 0)
+        errs.push(
+          invalidValue('values', [...values], "for 'in', 'notin' operators, values set can't be empty"),
+        );
       break;
     case '=':
     case '==':
     case '!=':
-      if (values.length !== 1) errs.push(invalidValue('values', [...values], 'exact-match compatibility requires one single value'));
+      if (values.length !== 1)
+        errs.push(invalidValue('values', [...values], 'exact-match compatibility requires one single value'));
       break;
     case 'exists':
     case '!':
-      if (values.length !== 0) errs.push(invalidValue('values', [...values], 'values set must be empty for exists and does not exist'));
+      if (values.length !== 0)
+        errs.push(
+          invalidValue('values', [...values], 'values set must be empty for exists and does not exist'),
+        );
       break;
     case 'gt':
     case 'lt':
-      if (values.length !== 1) errs.push(invalidValue('values', [...values], "for 'Gt', 'Lt' operators, exactly one value is required"));
+      if (values.length !== 1)
+        errs.push(
+          invalidValue('values', [...values], "for 'Gt', 'Lt' operators, exactly one value is required"),
+        );
       values.forEach((v, i) => {
         if (parseInt64(v) === undefined) {
-          errs.push(invalidValue(`values[${i}]`, v, "for 'Gt', 'Lt' operators, the value must be an integer"));
+          errs.push(
+            invalidValue(`values[${i}]`, v, "for 'Gt', 'Lt' operators, the value must be an integer"),
+          );
         }
       });
       break;

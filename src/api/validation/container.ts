@@ -1,14 +1,15 @@
 /**
  * Per-container rules shared by regular, init and ephemeral containers, as upstream's
  * validateContainerCommon: name, image, ports, env, envFrom, volume mounts, pull policy,
- * termination message policy and resources. List-level rules (duplicates, probes allowed or
- * not) live in containers.ts.
+ * termination message policy, resources and securityContext. List-level rules (duplicates,
+ * where probes are allowed) live in containers.ts.
  */
 import type { Container, ContainerPort, EnvFromSource, EnvVar, VolumeMount } from 'kubernetes-types/core/v1';
 import { duplicate, type FieldError, invalidValue, notFound, notSupported, required } from './field-extra.js';
 import { nameIsDNSSubdomain } from './names.js';
 import { child, index } from './path.js';
 import { validateResourceRequirements } from './resources.js';
+import { validateSecurityContext } from './security-context.js';
 import {
   isConfigMapKey,
   isDNS1123Label,
@@ -159,8 +160,8 @@ export function validateEnv(vars: EnvVar[] | undefined, path: string): FieldErro
   (vars ?? []).forEach((ev, i) => {
     const p = index(path, i);
     if (!ev.name) errs.push(required(child(p, 'name'), ''));
-    for (const msg of isRelaxedEnvVarName(ev.name ?? ''))
-      errs.push(invalidValue(child(p, 'name'), ev.name ?? '', msg));
+    else
+      for (const msg of isRelaxedEnvVarName(ev.name)) errs.push(invalidValue(child(p, 'name'), ev.name, msg));
     errs.push(...validateEnvValueFrom(ev, child(p, 'valueFrom')));
   });
   return errs;
@@ -260,5 +261,6 @@ export function validateContainerCommon(
   errs.push(...validateVolumeMounts(c.volumeMounts, volumes, child(path, 'volumeMounts')));
   errs.push(...validateEnum(c.imagePullPolicy, PULL_POLICIES, child(path, 'imagePullPolicy')));
   errs.push(...validateResourceRequirements(c.resources, child(path, 'resources')));
+  errs.push(...validateSecurityContext(c.securityContext, child(path, 'securityContext')));
   return errs;
 }

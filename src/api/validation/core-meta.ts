@@ -1,6 +1,10 @@
 /**
  * ObjectMeta as the core and apps kinds validate it (pkg/apis/core/validation's wrappers):
  * the generic rules plus "a finalizer without a domain must be a standard one".
+ *
+ * Contract with the registry: it runs the generic ObjectMeta checks itself
+ * (registry/object-meta.ts) before a kind's `validate`, so kind validators add only
+ * validateKubeFinalizerNames; the full wrappers are for callers outside the registry.
  */
 import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import { type FieldError, invalidValue } from './field.js';
@@ -17,25 +21,29 @@ export function validateKubeFinalizerName(name: string, path: string): FieldErro
     : [];
 }
 
+/** The core-only part of ObjectMeta validation, for kind validators run by the registry. */
+export function validateKubeFinalizerNames(meta: ObjectMeta | undefined, path = 'metadata'): FieldError[] {
+  return (meta?.finalizers ?? []).flatMap((f) => validateKubeFinalizerName(f, child(path, 'finalizers')));
+}
+
+/** Generic plus core ObjectMeta checks on create. */
 export function validateCoreObjectMeta(
   meta: ObjectMeta | undefined,
   requiresNamespace: boolean,
   nameValidator: NameValidator,
   path = 'metadata',
 ): FieldError[] {
-  const errs = validateObjectMeta(meta, requiresNamespace, nameValidator, path);
-  for (const f of meta?.finalizers ?? [])
-    errs.push(...validateKubeFinalizerName(f, child(path, 'finalizers')));
-  return errs;
+  return [
+    ...validateObjectMeta(meta, requiresNamespace, nameValidator, path),
+    ...validateKubeFinalizerNames(meta, path),
+  ];
 }
 
+/** Generic plus core ObjectMeta checks on update. */
 export function validateCoreObjectMetaUpdate(
   meta: ObjectMeta | undefined,
   old: ObjectMeta | undefined,
   path = 'metadata',
 ): FieldError[] {
-  const errs = validateObjectMetaUpdate(meta, old, path);
-  for (const f of meta?.finalizers ?? [])
-    errs.push(...validateKubeFinalizerName(f, child(path, 'finalizers')));
-  return errs;
+  return [...validateObjectMetaUpdate(meta, old, path), ...validateKubeFinalizerNames(meta, path)];
 }

@@ -38,12 +38,10 @@ export function validateAnnotations(
     for (const msg of isQualifiedName(k.toLowerCase())) errs.push(invalidValue(path, k, msg));
     total += byteLength(k) + byteLength(typeof v === 'string' ? v : String(v));
   }
-  if (total > TOTAL_ANNOTATION_SIZE_LIMIT_BYTES) {
-    const err = tooLong(path, '', TOTAL_ANNOTATION_SIZE_LIMIT_BYTES);
-    // 1.32 words the annotation limit as a byte count (ValidateAnnotations' TooLong).
-    err.detail = `must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT_BYTES} bytes`;
-    errs.push(err);
-  }
+  // 1.30+ words this through field.TooLong: `Too long: may not be more than 262144 bytes`
+  // (older servers said `must have at most 262144 bytes`).
+  if (total > TOTAL_ANNOTATION_SIZE_LIMIT_BYTES)
+    errs.push(tooLong(path, '', TOTAL_ANNOTATION_SIZE_LIMIT_BYTES));
   return errs;
 }
 

@@ -29,3 +29,12 @@ export const validateNamespaceName: NameValidator = nameIsDNSLabel;
 
 /** Services are RFC 1035 labels: their names become DNS names and env var prefixes. */
 export const validateServiceName: NameValidator = nameIsDNS1035Label;
+
+/**
+ * apiserver's path.IsValidPathSegmentName, for kinds whose names are only URL path segments
+ * (Events): not `.` or `..`, no `/`, no `%` (each reported on its own).
+ */
+export const validatePathSegmentName: NameValidator = (name, prefix) => {
+  if (!prefix && (name === '.' || name === '..')) return [`may not be '${name}'`];
+  return ['/', '%'].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+};

@@ -10,6 +10,7 @@ import { type FieldError, forbidden, invalidValue, notSupported, required } from
 import { validateAnnotations, validateLabelName, validateLabels } from './labels.js';
 import { nameIsDNSSubdomain } from './names.js';
 import { child, index } from './path.js';
+import { validatePodSecurityContext } from './security-context.js';
 import { inclusiveRangeError, isValidLabelValue } from './strings.js';
 import { validateVolumes } from './volumes.js';
 
@@ -107,6 +108,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, forPod:
   errs.push(...validateEnum(s.restartPolicy, RESTART_POLICIES, child(path, 'restartPolicy')));
   errs.push(...validateEnum(s.dnsPolicy, DNS_POLICIES, child(path, 'dnsPolicy')));
   errs.push(...validateLabels(s.nodeSelector, child(path, 'nodeSelector')));
+  errs.push(...validatePodSecurityContext(s.securityContext, child(path, 'securityContext')));
   errs.push(...validateSubdomainName(s.serviceAccountName, child(path, 'serviceAccountName')));
   errs.push(...validateSubdomainName(s.nodeName, child(path, 'nodeName')));
   if (

@@ -33,8 +33,10 @@ export function newCondition(
   return { type, status, lastUpdateTime: iso(now), lastTransitionTime: iso(now), reason, message };
 }
 
-export const getCondition = (s: DeploymentStatus | undefined, type: ConditionType): DeploymentCondition | undefined =>
-  s?.conditions?.find((c) => c.type === type);
+export const getCondition = (
+  s: DeploymentStatus | undefined,
+  type: ConditionType,
+): DeploymentCondition | undefined => s?.conditions?.find((c) => c.type === type);
 
 export function setCondition(s: DeploymentStatus, cond: DeploymentCondition): void {
   const current = getCondition(s, cond.type as ConditionType);

@@ -3,7 +3,7 @@
  * now, and the deployment itself, kept current after each write so later writes in the same
  * sync carry the latest resourceVersion.
  */
-import type { ObjectClient, EventRecorder } from '../client.js';
+import type { EventRecorder, ObjectClient } from '../client.js';
 import type { Dep } from './replica-sets.js';
 
 export const COMPONENT = { component: 'deployment-controller' };

@@ -12,7 +12,6 @@
 import type { Pod } from 'kubernetes-types/core/v1';
 import { selectorFromLabelSelector } from '../../api/selectors/label-selector.js';
 import type { WatchEvent } from '../../api/types.js';
-import type { ControllerDeps } from '../client.js';
 import { QueueController, type WatchSpec } from '../runtime/queue-controller.js';
 import { objectKey, splitKey } from '../runtime/work-queue.js';
 import { claimObjects } from '../util/claim.js';
@@ -79,32 +78,48 @@ export class DeploymentController extends QueueController {
       requeueAfter: (ms) => this.queue.addAfter(key, ms),
     };
     if (semanticEqual(d.spec?.selector, {}) && d.spec?.selector) {
-      events.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.', COMPONENT);
+      events.event(
+        d,
+        'Warning',
+        'SelectingAll',
+        'This deployment is selecting all pods. A non-empty selector is required.',
+        COMPONENT,
+      );
       if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
-        client.updateStatus('deployments', { ...d, status: { ...(d.status ?? {}), observedGeneration: d.metadata.generation } });
+        client.updateStatus('deployments', {
+          ...d,
+          status: { ...(d.status ?? {}), observedGeneration: d.metadata.generation },
+        });
       }
       return;
     }
     const selector = selectorOf(d);
-    const rsList = claimObjects(client, 'replicasets', d, client.list<RS>('replicasets', { namespace }), (rs) =>
-      selector.matches(rs.metadata.labels),
+    const rsList = claimObjects(
+      client,
+      'replicasets',
+      d,
+      client.list<RS>('replicasets', { namespace }),
+      (rs) => selector.matches(rs.metadata.labels),
     );
     if (d.metadata.deletionTimestamp) {
       const [newRS, oldRSs] = getAllReplicaSetsAndSyncRevision(ctx, rsList, false);
-      return syncDeploymentStatus(ctx, [...oldRSs, newRS], newRS);
+      syncDeploymentStatus(ctx, [...oldRSs, newRS], newRS);
+      return;
     }
     checkPausedConditions(ctx);
-    if (ctx.d.spec?.paused || isScalingEvent(ctx, rsList)) return this.#syncScale(ctx, rsList);
-    if (ctx.d.spec?.strategy?.type === 'Recreate') return rolloutRecreate(ctx, rsList, this.#podsByRS(namespace, rsList, selector));
-    return rolloutRolling(ctx, rsList);
+    if (ctx.d.spec?.paused || isScalingEvent(ctx, rsList)) this.#syncScale(ctx, rsList);
+    else if (ctx.d.spec?.strategy?.type === 'Recreate') {
+      rolloutRecreate(ctx, rsList, this.#podsByRS(namespace, rsList, selector));
+    } else rolloutRolling(ctx, rsList);
   }
 
   /** upstream's sync(): scaling and status only, no rollout. */
-  #syncScale(ctx: SyncContext, rsList: readonly RS[]): void {
+  #syncScale(ctx: SyncContext, rsList: RS[]): void {
     const [newRS, oldRSs] = getAllReplicaSetsAndSyncRevision(ctx, rsList, false);
     scale(ctx, newRS, oldRSs);
     // Re-read: scale() wrote ReplicaSets, and status sums their specs.
-    const fresh = (rs: RS): RS => ctx.client.get<RS>('replicasets', rs.metadata.namespace!, rs.metadata.name!) ?? rs;
+    const fresh = (rs: RS): RS =>
+      ctx.client.get<RS>('replicasets', rs.metadata.namespace!, rs.metadata.name!) ?? rs;
     const freshNew = newRS && fresh(newRS);
     const freshOld = oldRSs.map(fresh);
     if (ctx.d.spec?.paused) cleanupDeployment(ctx, freshOld);
@@ -112,7 +127,7 @@ export class DeploymentController extends QueueController {
   }
 
   /** Pods the deployment selects, grouped by the uid of their controlling RS (for Recreate). */
-  #podsByRS(namespace: string, rsList: readonly RS[], selector: ReturnType<typeof selectorOf>): Map<string, Pod[]> {
+  #podsByRS(namespace: string, rsList: RS[], selector: ReturnType<typeof selectorOf>): Map<string, Pod[]> {
     const byUid = new Map<string, Pod[]>(rsList.map((rs) => [rs.metadata.uid!, []]));
     for (const pod of this.deps.client.list<Pod & WatchEvent['object']>('pods', { namespace })) {
       if (!selector.matches(pod.metadata.labels)) continue;
@@ -132,7 +147,7 @@ function selectorOf(d: Dep) {
 }
 
 /** isScalingEvent: an active RS was sized for a different deployment size. */
-function isScalingEvent(ctx: SyncContext, rsList: readonly RS[]): boolean {
+function isScalingEvent(ctx: SyncContext, rsList: RS[]): boolean {
   const [newRS, oldRSs] = getAllReplicaSetsAndSyncRevision(ctx, rsList, false);
   const want = desiredReplicas(ctx.d);
   return filterActive([...oldRSs, newRS]).some((rs) => {
@@ -150,9 +165,15 @@ function checkPausedConditions(ctx: SyncContext): void {
   const pausedCondExists = cond?.reason === REASON.paused;
   d.status ??= {};
   if (d.spec?.paused && !pausedCondExists) {
-    setCondition(d.status, newCondition('Progressing', 'Unknown', REASON.paused, 'Deployment is paused', ctx.now));
+    setCondition(
+      d.status,
+      newCondition('Progressing', 'Unknown', REASON.paused, 'Deployment is paused', ctx.now),
+    );
   } else if (!d.spec?.paused && pausedCondExists) {
-    setCondition(d.status, newCondition('Progressing', 'Unknown', REASON.resumed, 'Deployment is resumed', ctx.now));
+    setCondition(
+      d.status,
+      newCondition('Progressing', 'Unknown', REASON.resumed, 'Deployment is resumed', ctx.now),
+    );
   } else return;
   persistDeployment(ctx, { status: true });
 }

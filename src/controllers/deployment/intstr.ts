@@ -15,17 +15,21 @@ export class IntOrStringError extends Error {
 export function scaledValue(v: IntOrString | undefined, total: number, roundUp: boolean): number {
   if (v === undefined || v === null) throw new IntOrStringError('nil value for IntOrString');
   if (typeof v === 'number') return v;
-  if (!v.endsWith('%')) throw new IntOrStringError('invalid value for IntOrString: invalid type: string is not a percentage');
+  if (!v.endsWith('%'))
+    throw new IntOrStringError('invalid value for IntOrString: invalid type: string is not a percentage');
   const digits = v.slice(0, -1);
   if (!/^[+-]?\d+$/.test(digits)) {
-    throw new IntOrStringError(`invalid value for IntOrString: invalid value ${JSON.stringify(v)}: strconv.Atoi: parsing ${JSON.stringify(digits)}: invalid syntax`);
+    throw new IntOrStringError(
+      `invalid value for IntOrString: invalid value ${JSON.stringify(v)}: strconv.Atoi: parsing ${JSON.stringify(digits)}: invalid syntax`,
+    );
   }
   const pct = Number.parseInt(digits, 10);
   const exact = (pct * total) / 100;
   return roundUp ? Math.ceil(exact) : Math.floor(exact);
 }
 
-export const isRollingUpdate = (d: Deployment): boolean => (d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
+export const isRollingUpdate = (d: Deployment): boolean =>
+  (d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
 
 export const desiredReplicas = (d: Deployment): number => d.spec?.replicas ?? 1;
 

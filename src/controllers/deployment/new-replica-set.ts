@@ -9,11 +9,11 @@
  *    bumps status.collisionCount.
  */
 import { ApiError } from '../../api/errors.js';
-import { newControllerRef } from '../util/owners.js';
-import { newCondition, getCondition, REASON, setCondition } from './conditions.js';
+import { controllerOf, newControllerRef } from '../util/owners.js';
+import { getCondition, newCondition, REASON, setCondition } from './conditions.js';
 import { COMPONENT, persistDeployment, type SyncContext } from './context.js';
-import { desiredReplicas, scaledValue } from './intstr.js';
 import { computeHash } from './hash.js';
+import { desiredReplicas, scaledValue } from './intstr.js';
 import {
   type Dep,
   equalIgnoreHash,
@@ -28,7 +28,6 @@ import {
   sumSpecReplicas,
 } from './replica-sets.js';
 import { hasProgressDeadline } from './status.js';
-import { controllerOf } from '../util/owners.js';
 
 /** NewRSNewReplicas: how big the new RS may be now. */
 export function newRSNewReplicas(d: Dep, allRSs: readonly (RS | undefined)[], newRS: RS): number {
@@ -41,17 +40,29 @@ export function newRSNewReplicas(d: Dep, allRSs: readonly (RS | undefined)[], ne
   return replicasOf(newRS) + Math.min(maxTotal - current, want - replicasOf(newRS));
 }
 
+/**
+ * Returns [new RS or undefined, old RSs]. `rsList` is the sync's working list: an RS this
+ * call rewrites is replaced in it, so later steps of the same sync write with its current
+ * resourceVersion instead of hitting a conflict.
+ */
 export function getAllReplicaSetsAndSyncRevision(
   ctx: SyncContext,
-  rsList: readonly RS[],
+  rsList: RS[],
   createIfMissing: boolean,
 ): [RS | undefined, RS[]] {
   const existing = findNewReplicaSet(ctx.d, rsList);
-  const oldRSs = findOldReplicaSets(ctx.d, rsList, existing);
-  return [getNewReplicaSet(ctx, existing, oldRSs, createIfMissing), oldRSs];
+  const oldRSs = findOldReplicaSets(rsList, existing);
+  const newRS = getNewReplicaSet(ctx, existing, oldRSs, createIfMissing);
+  if (newRS && existing && newRS !== existing) rsList[rsList.indexOf(existing)] = newRS;
+  return [newRS, oldRSs];
 }
 
-function getNewReplicaSet(ctx: SyncContext, existing: RS | undefined, oldRSs: RS[], create: boolean): RS | undefined {
+function getNewReplicaSet(
+  ctx: SyncContext,
+  existing: RS | undefined,
+  oldRSs: RS[],
+  create: boolean,
+): RS | undefined {
   const newRevision = maxRevision(oldRSs) + 1;
   if (existing) return syncExistingNewRS(ctx, existing, newRevision);
   if (!create) return undefined;
@@ -72,7 +83,16 @@ function syncExistingNewRS(ctx: SyncContext, existing: RS, newRevision: number):
   let statusChanged = false;
   if (hasProgressDeadline(d) && !getCondition(d.status, 'Progressing')) {
     d.status ??= {};
-    setCondition(d.status, newCondition('Progressing', 'True', REASON.foundNewRS, `Found new replica set "${copy.metadata.name}"`, ctx.now));
+    setCondition(
+      d.status,
+      newCondition(
+        'Progressing',
+        'True',
+        REASON.foundNewRS,
+        `Found new replica set "${copy.metadata.name}"`,
+        ctx.now,
+      ),
+    );
     statusChanged = true;
   }
   persistDeployment(ctx, { annotations: annotationChanged, status: statusChanged });
@@ -85,7 +105,10 @@ function createNewRS(ctx: SyncContext, oldRSs: RS[], newRevision: number): RS | 
   const d = ctx.d;
   const template = structuredClone(d.spec!.template);
   const hash = computeHash(d.spec!.template, d.status?.collisionCount);
-  template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [HASH_LABEL]: hash } };
+  template.metadata = {
+    ...(template.metadata ?? {}),
+    labels: { ...(template.metadata?.labels ?? {}), [HASH_LABEL]: hash },
+  };
   const selector = structuredClone(d.spec!.selector);
   selector.matchLabels = { ...(selector.matchLabels ?? {}), [HASH_LABEL]: hash };
   const rs: RS = {
@@ -109,7 +132,11 @@ function createNewRS(ctx: SyncContext, oldRSs: RS[], newRevision: number): RS | 
   } catch (e) {
     if (e instanceof ApiError && e.reason === 'AlreadyExists') {
       const found = ctx.client.get<RS>('replicasets', d.metadata.namespace!, rs.metadata.name!);
-      if (found && controllerOf(found)?.uid === d.metadata.uid && equalIgnoreHash(d.spec?.template, found.spec?.template)) {
+      if (
+        found &&
+        controllerOf(found)?.uid === d.metadata.uid &&
+        equalIgnoreHash(d.spec?.template, found.spec?.template)
+      ) {
         created = found;
         alreadyExisted = true;
       } else {
@@ -136,13 +163,28 @@ function createNewRS(ctx: SyncContext, oldRSs: RS[], newRevision: number): RS | 
     }
   }
   if (!alreadyExisted && replicas > 0) {
-    ctx.events.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} to ${replicas}`, COMPONENT);
+    ctx.events.event(
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled up replica set ${created.metadata.name} to ${replicas}`,
+      COMPONENT,
+    );
   }
   const annotationChanged = setDeploymentRevision(d, String(newRevision));
   let statusChanged = false;
   if (!alreadyExisted && hasProgressDeadline(d)) {
     d.status ??= {};
-    setCondition(d.status, newCondition('Progressing', 'True', REASON.newRSCreated, `Created new replica set "${created.metadata.name}"`, ctx.now));
+    setCondition(
+      d.status,
+      newCondition(
+        'Progressing',
+        'True',
+        REASON.newRSCreated,
+        `Created new replica set "${created.metadata.name}"`,
+        ctx.now,
+      ),
+    );
     statusChanged = true;
   }
   persistDeployment(ctx, { annotations: annotationChanged, status: statusChanged });

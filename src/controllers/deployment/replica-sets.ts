@@ -60,7 +60,7 @@ export function findNewReplicaSet(d: Dep, rsList: readonly RS[]): RS | undefined
 }
 
 /** Every RS but the new one. */
-export const findOldReplicaSets = (d: Dep, rsList: readonly RS[], newRS: RS | undefined): RS[] =>
+export const findOldReplicaSets = (rsList: readonly RS[], newRS: RS | undefined): RS[] =>
   rsList.filter((rs) => rs.metadata.uid !== newRS?.metadata.uid);
 
 export const filterActive = (rsList: readonly (RS | undefined)[]): RS[] =>
@@ -78,7 +78,8 @@ export const maxRevision = (rsList: readonly RS[]): number => Math.max(0, ...rsL
 
 function copyDeploymentAnnotations(d: Dep, rs: RS): boolean {
   let changed = false;
-  const target = (rs.metadata.annotations ??= {});
+  rs.metadata.annotations ??= {};
+  const target = rs.metadata.annotations;
   for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
     if (ANNOTATIONS_NOT_COPIED.has(k) || target[k] === v) continue;
     target[k] = v;
@@ -89,7 +90,8 @@ function copyDeploymentAnnotations(d: Dep, rs: RS): boolean {
 
 /** SetReplicasAnnotations: true when either annotation changed. */
 export function setReplicasAnnotations(rs: RS, desired: number, max: number): boolean {
-  const a = (rs.metadata.annotations ??= {});
+  rs.metadata.annotations ??= {};
+  const a = rs.metadata.annotations;
   let changed = false;
   if (a[DESIRED_REPLICAS] !== String(desired)) {
     a[DESIRED_REPLICAS] = String(desired);
@@ -114,7 +116,8 @@ export function replicasAnnotationsNeedUpdate(rs: RS, desired: number, max: numb
  */
 export function setNewReplicaSetAnnotations(d: Dep, rs: RS, newRevision: number, exists: boolean): boolean {
   let changed = copyDeploymentAnnotations(d, rs);
-  const a = (rs.metadata.annotations ??= {});
+  rs.metadata.annotations ??= {};
+  const a = rs.metadata.annotations;
   const oldRevision = a[REVISION];
   let oldRevisionInt = 0;
   if (oldRevision !== undefined) {
@@ -131,18 +134,22 @@ export function setNewReplicaSetAnnotations(d: Dep, rs: RS, newRevision: number,
         const parts = history.split(',');
         let total = history.length + oldRevision.length + 1;
         let start = 0;
-        while (total > MAX_REVISION_HISTORY_CHARS && start < parts.length) total -= parts[start++]!.length + 1;
-        if (total <= MAX_REVISION_HISTORY_CHARS) a[REVISION_HISTORY] = [...parts.slice(start), oldRevision].join(',');
+        while (total > MAX_REVISION_HISTORY_CHARS && start < parts.length)
+          total -= parts[start++]!.length + 1;
+        if (total <= MAX_REVISION_HISTORY_CHARS)
+          a[REVISION_HISTORY] = [...parts.slice(start), oldRevision].join(',');
       }
     }
   }
-  if (!exists && setReplicasAnnotations(rs, desiredReplicas(d), desiredReplicas(d) + maxSurge(d))) changed = true;
+  if (!exists && setReplicasAnnotations(rs, desiredReplicas(d), desiredReplicas(d) + maxSurge(d)))
+    changed = true;
   return changed;
 }
 
 /** SetDeploymentRevision: true when the deployment's revision annotation changed. */
 export function setDeploymentRevision(d: Dep, revision: string): boolean {
-  const a = (d.metadata.annotations ??= {});
+  d.metadata.annotations ??= {};
+  const a = d.metadata.annotations;
   if (a[REVISION] === revision) return false;
   a[REVISION] = revision;
   return true;
@@ -162,6 +169,9 @@ export function maxReplicasAnnotation(rs: RS): number | undefined {
 }
 
 /** Sums over a list that may hold an absent new RS. */
-export const sumSpecReplicas = (l: readonly (RS | undefined)[]): number => l.reduce((s, rs) => s + replicasOf(rs), 0);
-export const sumStatus = (l: readonly (RS | undefined)[], f: 'replicas' | 'readyReplicas' | 'availableReplicas'): number =>
-  l.reduce((s, rs) => s + (rs?.status?.[f] ?? 0), 0);
+export const sumSpecReplicas = (l: readonly (RS | undefined)[]): number =>
+  l.reduce((s, rs) => s + replicasOf(rs), 0);
+export const sumStatus = (
+  l: readonly (RS | undefined)[],
+  f: 'replicas' | 'readyReplicas' | 'availableReplicas',
+): number => l.reduce((s, rs) => s + (rs?.status?.[f] ?? 0), 0);

@@ -15,12 +15,15 @@ import { scaleAndRecord } from './scaling.js';
 import { deploymentComplete } from './status.js';
 import { syncRolloutStatus } from './sync-status.js';
 
-export function rolloutRolling(ctx: SyncContext, rsList: readonly RS[]): void {
+export function rolloutRolling(ctx: SyncContext, rsList: RS[]): void {
   const [newRS, oldRSs] = getAllReplicaSetsAndSyncRevision(ctx, rsList, true);
   const all = [...oldRSs, newRS];
-  if (newRS && reconcileNewReplicaSet(ctx, all, newRS)) return syncRolloutStatus(ctx, all, newRS);
-  if (newRS && reconcileOldReplicaSets(ctx, all, filterActive(oldRSs), newRS)) return syncRolloutStatus(ctx, all, newRS);
-  if (deploymentComplete(ctx.d, ctx.d.status)) cleanupDeployment(ctx, oldRSs);
+  // Scale up if we can, else scale down if we can; only when neither moves, clean up history.
+  const moved =
+    !!newRS &&
+    (reconcileNewReplicaSet(ctx, all, newRS) ||
+      reconcileOldReplicaSets(ctx, all, filterActive(oldRSs), newRS));
+  if (!moved && deploymentComplete(ctx.d, ctx.d.status)) cleanupDeployment(ctx, oldRSs);
   syncRolloutStatus(ctx, all, newRS);
 }
 
@@ -31,7 +34,12 @@ function reconcileNewReplicaSet(ctx: SyncContext, all: readonly (RS | undefined)
   return scaleAndRecord(ctx, newRS, newRSNewReplicas(ctx.d, all, newRS))[0];
 }
 
-function reconcileOldReplicaSets(ctx: SyncContext, all: readonly (RS | undefined)[], oldRSs: RS[], newRS: RS): boolean {
+function reconcileOldReplicaSets(
+  ctx: SyncContext,
+  all: readonly (RS | undefined)[],
+  oldRSs: RS[],
+  newRS: RS,
+): boolean {
   if (sumSpecReplicas(oldRSs) === 0) return false;
   const minAvailable = desiredReplicas(ctx.d) - maxUnavailable(ctx.d);
   const newUnavailable = replicasOf(newRS) - (newRS.status?.availableReplicas ?? 0);
@@ -73,13 +81,15 @@ function scaleDownOldForRollingUpdate(ctx: SyncContext, all: readonly RS[], oldR
   return total;
 }
 
-export function rolloutRecreate(ctx: SyncContext, rsList: readonly RS[], podsByRS: ReadonlyMap<string, Pod[]>): void {
+export function rolloutRecreate(ctx: SyncContext, rsList: RS[], podsByRS: ReadonlyMap<string, Pod[]>): void {
   let [newRS, oldRSs] = getAllReplicaSetsAndSyncRevision(ctx, rsList, false);
   let all: (RS | undefined)[] = [...oldRSs, newRS];
   let scaledDown = false;
   for (const rs of filterActive(oldRSs)) if (scaleAndRecord(ctx, rs, 0)[0]) scaledDown = true;
-  if (scaledDown) return syncRolloutStatus(ctx, all, newRS);
-  if (oldPodsRunning(newRS, oldRSs, podsByRS)) return syncRolloutStatus(ctx, all, newRS);
+  if (scaledDown || oldPodsRunning(newRS, oldRSs, podsByRS)) {
+    syncRolloutStatus(ctx, all, newRS);
+    return;
+  }
   if (!newRS) {
     [newRS, oldRSs] = getAllReplicaSetsAndSyncRevision(ctx, rsList, true);
     all = [...oldRSs, newRS];
@@ -90,7 +100,11 @@ export function rolloutRecreate(ctx: SyncContext, rsList: readonly RS[], podsByR
 }
 
 /** Old pods still exist (by RS status) or any pod of another RS is not finished. */
-function oldPodsRunning(newRS: RS | undefined, oldRSs: readonly RS[], podsByRS: ReadonlyMap<string, Pod[]>): boolean {
+function oldPodsRunning(
+  newRS: RS | undefined,
+  oldRSs: readonly RS[],
+  podsByRS: ReadonlyMap<string, Pod[]>,
+): boolean {
   if (sumStatus(oldRSs, 'replicas') > 0) return true;
   for (const [uid, pods] of podsByRS) {
     if (newRS && newRS.metadata.uid === uid) continue;

@@ -22,7 +22,12 @@ import {
 } from './replica-sets.js';
 
 /** Returns [scaled, the RS as stored]. Annotation-only changes are written but are not "scaled". */
-export function scaleReplicaSet(ctx: SyncContext, rs: RS, newScale: number, operation?: 'up' | 'down'): [boolean, RS] {
+export function scaleReplicaSet(
+  ctx: SyncContext,
+  rs: RS,
+  newScale: number,
+  operation?: 'up' | 'down',
+): [boolean, RS] {
   const d = ctx.d;
   const desired = desiredReplicas(d);
   const max = desired + maxSurge(d);
@@ -35,7 +40,13 @@ export function scaleReplicaSet(ctx: SyncContext, rs: RS, newScale: number, oper
   const updated = ctx.client.update<RS>('replicasets', copy);
   if (sizeChange) {
     const op = operation ?? (oldScale < newScale ? 'up' : 'down');
-    ctx.events.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${updated.metadata.name} to ${newScale} from ${oldScale}`, COMPONENT);
+    ctx.events.event(
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${op} replica set ${updated.metadata.name} to ${newScale} from ${oldScale}`,
+      COMPONENT,
+    );
   }
   return [sizeChange, updated];
 }
@@ -59,7 +70,9 @@ function activeOrLatest(newRS: RS | undefined, oldRSs: readonly RS[]): RS | unde
 function isSaturated(ctx: SyncContext, rs: RS | undefined): boolean {
   if (!rs) return false;
   const want = desiredReplicas(ctx.d);
-  return desiredAnnotation(rs) === want && replicasOf(rs) === want && (rs.status?.availableReplicas ?? 0) === want;
+  return (
+    desiredAnnotation(rs) === want && replicasOf(rs) === want && (rs.status?.availableReplicas ?? 0) === want
+  );
 }
 
 /** getReplicaSetFraction: how many replicas this RS gains or loses for the new size. */

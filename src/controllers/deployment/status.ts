@@ -15,7 +15,12 @@ const MAX_INT32 = 2147483647;
 export const hasProgressDeadline = (d: Dep): boolean =>
   d.spec?.progressDeadlineSeconds !== undefined && d.spec.progressDeadlineSeconds !== MAX_INT32;
 
-export function calculateStatus(allRSs: readonly (RS | undefined)[], newRS: RS | undefined, d: Dep, now: Date): DeploymentStatus {
+export function calculateStatus(
+  allRSs: readonly (RS | undefined)[],
+  newRS: RS | undefined,
+  d: Dep,
+  now: Date,
+): DeploymentStatus {
   const available = sumStatus(allRSs, 'availableReplicas');
   const total = sumSpecReplicas(allRSs);
   const status: DeploymentStatus = {
@@ -29,9 +34,21 @@ export function calculateStatus(allRSs: readonly (RS | undefined)[], newRS: RS |
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
   if (d.status?.conditions?.length) status.conditions = structuredClone(d.status.conditions);
   if (available >= desiredReplicas(d) - maxUnavailable(d)) {
-    setCondition(status, newCondition('Available', 'True', REASON.minAvailable, 'Deployment has minimum availability.', now));
+    setCondition(
+      status,
+      newCondition('Available', 'True', REASON.minAvailable, 'Deployment has minimum availability.', now),
+    );
   } else {
-    setCondition(status, newCondition('Available', 'False', REASON.minUnavailable, 'Deployment does not have minimum availability.', now));
+    setCondition(
+      status,
+      newCondition(
+        'Available',
+        'False',
+        REASON.minUnavailable,
+        'Deployment does not have minimum availability.',
+        now,
+      ),
+    );
   }
   return status;
 }
@@ -70,17 +87,26 @@ function deploymentTimedOut(d: Dep, s: DeploymentStatus, now: Date): boolean {
 }
 
 /** The status syncRolloutStatus would write, with the Progressing condition estimated. */
-export function rolloutStatus(allRSs: readonly (RS | undefined)[], newRS: RS | undefined, d: Dep, now: Date): DeploymentStatus {
+export function rolloutStatus(
+  allRSs: readonly (RS | undefined)[],
+  newRS: RS | undefined,
+  d: Dep,
+  now: Date,
+): DeploymentStatus {
   const s = calculateStatus(allRSs, newRS, d, now);
   if (!hasProgressDeadline(d)) removeCondition(s, 'Progressing');
   const current = getCondition(d.status, 'Progressing');
   const complete = s.replicas === s.updatedReplicas && current?.reason === REASON.newRSAvailable;
   if (hasProgressDeadline(d) && !complete) {
     if (deploymentComplete(d, s)) {
-      const msg = newRS ? `ReplicaSet "${newRS.metadata.name}" has successfully progressed.` : `Deployment "${d.metadata.name}" has successfully progressed.`;
+      const msg = newRS
+        ? `ReplicaSet "${newRS.metadata.name}" has successfully progressed.`
+        : `Deployment "${d.metadata.name}" has successfully progressed.`;
       setCondition(s, newCondition('Progressing', 'True', REASON.newRSAvailable, msg, now));
     } else if (deploymentProgressing(d, s)) {
-      const msg = newRS ? `ReplicaSet "${newRS.metadata.name}" is progressing.` : `Deployment "${d.metadata.name}" is progressing.`;
+      const msg = newRS
+        ? `ReplicaSet "${newRS.metadata.name}" is progressing.`
+        : `Deployment "${d.metadata.name}" is progressing.`;
       const cond = newCondition('Progressing', 'True', REASON.rsUpdated, msg, now);
       // Progress refreshes lastUpdateTime even with an unchanged reason (upstream's special case).
       if (current) {
@@ -89,7 +115,9 @@ export function rolloutStatus(allRSs: readonly (RS | undefined)[], newRS: RS | u
       }
       setCondition(s, cond);
     } else if (deploymentTimedOut(d, s, now)) {
-      const msg = newRS ? `ReplicaSet "${newRS.metadata.name}" has timed out progressing.` : `Deployment "${d.metadata.name}" has timed out progressing.`;
+      const msg = newRS
+        ? `ReplicaSet "${newRS.metadata.name}" has timed out progressing.`
+        : `Deployment "${d.metadata.name}" has timed out progressing.`;
       setCondition(s, newCondition('Progressing', 'False', REASON.timedOut, msg, now));
     }
   }
@@ -97,7 +125,10 @@ export function rolloutStatus(allRSs: readonly (RS | undefined)[], newRS: RS | u
     .flatMap((rs) => rs?.status?.conditions ?? [])
     .find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
   if (failure) {
-    setCondition(s, { ...newCondition('ReplicaFailure', 'True', failure.reason ?? '', failure.message ?? '', now), lastTransitionTime: failure.lastTransitionTime });
+    setCondition(s, {
+      ...newCondition('ReplicaFailure', 'True', failure.reason ?? '', failure.message ?? '', now),
+      lastTransitionTime: failure.lastTransitionTime,
+    });
   } else removeCondition(s, 'ReplicaFailure');
   if (s.conditions?.length === 0) delete s.conditions;
   return s;
@@ -109,7 +140,8 @@ export function rolloutStatus(allRSs: readonly (RS | undefined)[], newRS: RS | u
  */
 export function msUntilDeadline(d: Dep, s: DeploymentStatus, now: Date): number | undefined {
   const c = getCondition(s, 'Progressing');
-  if (!hasProgressDeadline(d) || !c || c.reason === REASON.newRSAvailable || c.reason === REASON.timedOut) return undefined;
+  if (!hasProgressDeadline(d) || !c || c.reason === REASON.newRSAvailable || c.reason === REASON.timedOut)
+    return undefined;
   if (deploymentComplete(d, s)) return undefined;
   const after = Date.parse(c.lastUpdateTime ?? '') + d.spec!.progressDeadlineSeconds! * 1000 - now.getTime();
   return Math.max(after, 0) + 1000;

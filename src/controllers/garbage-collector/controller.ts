@@ -23,7 +23,8 @@ const ORPHAN = 'orphan';
 const FOREGROUND = 'foregroundDeletion';
 
 const hasFinalizer = (o: KubeObject, f: string): boolean => (o.metadata.finalizers ?? []).includes(f);
-const deletingDependents = (o: KubeObject): boolean => !!o.metadata.deletionTimestamp && hasFinalizer(o, FOREGROUND);
+const deletingDependents = (o: KubeObject): boolean =>
+  !!o.metadata.deletionTimestamp && hasFinalizer(o, FOREGROUND);
 const isNotFound = (e: unknown): boolean => (e as { code?: number }).code === 404;
 const isConflict = (e: unknown): boolean => (e as { code?: number }).code === 409;
 
@@ -49,7 +50,8 @@ export class GarbageCollector extends QueueController {
         this.#process(snap, node);
       } catch (e) {
         // A conflict or a vanished object is resolved by the next sweep; anything else is logged.
-        if (!isNotFound(e) && !isConflict(e)) this.deps.log('garbage-collector: item failed', { error: String(e) });
+        if (!isNotFound(e) && !isConflict(e))
+          this.deps.log('garbage-collector: item failed', { error: String(e) });
         retry = true;
       }
     }
@@ -108,7 +110,11 @@ export class GarbageCollector extends QueueController {
     else if (hasFinalizer(o, ORPHAN)) policy = 'Orphan';
     else if (hasFinalizer(o, FOREGROUND)) policy = 'Foreground';
     else policy = 'Background';
-    this.deps.log('garbage-collector: deleting object', { resource: node.resource, name: o.metadata.name, policy });
+    this.deps.log('garbage-collector: deleting object', {
+      resource: node.resource,
+      name: o.metadata.name,
+      policy,
+    });
     this.deps.client.delete(node.resource, o.metadata.namespace ?? '', o.metadata.name!, {
       propagationPolicy: policy,
       preconditions: { uid: o.metadata.uid! },

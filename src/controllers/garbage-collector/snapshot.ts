@@ -40,7 +40,10 @@ export function takeSnapshot(client: ObjectClient): Snapshot {
       if (object.metadata.uid) byUid.set(object.metadata.uid, node);
       for (const ref of object.metadata.ownerReferences ?? []) {
         let list = dependents.get(ref.uid);
-        if (!list) dependents.set(ref.uid, (list = []));
+        if (!list) {
+          list = [];
+          dependents.set(ref.uid, list);
+        }
         list.push({ node, ref });
       }
     }

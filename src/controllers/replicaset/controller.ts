@@ -61,7 +61,8 @@ export class ReplicaSetController extends QueueController {
     const owner = controllerKeyOfKind(pod, 'ReplicaSet');
     if (owner) {
       if (ev.type === 'ADDED' && !pod.metadata.deletionTimestamp) this.#expectations.creationObserved(owner);
-      if (ev.type === 'DELETED' || pod.metadata.deletionTimestamp) this.#expectations.deletionObserved(owner, pod.metadata.uid!);
+      if (ev.type === 'DELETED' || pod.metadata.deletionTimestamp)
+        this.#expectations.deletionObserved(owner, pod.metadata.uid!);
       return [owner];
     }
     if (controllerOf(pod) || ev.type === 'DELETED') return [];
@@ -95,7 +96,12 @@ export class ReplicaSetController extends QueueController {
     const updated = writeStatus(client, rs, calculateStatus(rs, owned, manageError, now));
     const replicas = updated.spec?.replicas ?? 1;
     const minReady = updated.spec?.minReadySeconds ?? 0;
-    if (!manageError && minReady > 0 && updated.status?.readyReplicas === replicas && updated.status?.availableReplicas !== replicas) {
+    if (
+      !manageError &&
+      minReady > 0 &&
+      updated.status?.readyReplicas === replicas &&
+      updated.status?.availableReplicas !== replicas
+    ) {
       this.queue.addAfter(key, minReady * 1000);
     }
     if (manageError) throw manageError;

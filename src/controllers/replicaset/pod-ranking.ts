@@ -42,7 +42,13 @@ const logRank = (t: number, now: number): number => {
   return ns > 0 ? Math.floor(Math.log2(ns)) : -1;
 };
 
-function compareTimes(a: Ranked, b: Ranked, t1: number | undefined, t2: number | undefined, now: number): number {
+function compareTimes(
+  a: Ranked,
+  b: Ranked,
+  t1: number | undefined,
+  t2: number | undefined,
+  now: number,
+): number {
   if (t1 === t2) return 0;
   if (t1 === undefined || t2 === undefined) return afterOrZero(t1, t2) ? -1 : 1;
   const diff = logRank(t1, now) - logRank(t2, now);
@@ -69,13 +75,25 @@ function compare(a: Ranked, b: Ranked, now: number): number {
   if (ca !== cb) return ca - cb;
   if (a.rank !== b.rank) return b.rank - a.rank;
   if (ra && rb) {
-    const c = compareTimes(a, b, time(readyCondition(a.pod)?.lastTransitionTime), time(readyCondition(b.pod)?.lastTransitionTime), now);
+    const c = compareTimes(
+      a,
+      b,
+      time(readyCondition(a.pod)?.lastTransitionTime),
+      time(readyCondition(b.pod)?.lastTransitionTime),
+      now,
+    );
     if (c !== 0) return c;
   }
   const xa = maxRestarts(a.pod);
   const xb = maxRestarts(b.pod);
   if (xa !== xb) return xb - xa;
-  return compareTimes(a, b, time(a.pod.metadata?.creationTimestamp), time(b.pod.metadata?.creationTimestamp), now);
+  return compareTimes(
+    a,
+    b,
+    time(a.pod.metadata?.creationTimestamp),
+    time(b.pod.metadata?.creationTimestamp),
+    now,
+  );
 }
 
 /**

@@ -3,17 +3,23 @@
  * ReplicaSet owns, a ReplicaFailure condition while creating or deleting fails, and
  * observedGeneration. `writeStatus` skips the write when nothing changed.
  */
-import type { Pod } from 'kubernetes-types/core/v1';
+
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from 'kubernetes-types/apps/v1';
+import type { Pod } from 'kubernetes-types/core/v1';
 import { selectorFromSet } from '../../api/selectors/label-selector.js';
+import type { KubeObject } from '../../api/types.js';
 import type { ObjectClient } from '../client.js';
 import { isPodAvailable, isPodReady } from '../util/pods.js';
 import { semanticEqual } from '../util/semantic-equal.js';
-import type { KubeObject } from '../../api/types.js';
 
 export type RS = ReplicaSet & KubeObject;
 
-export function calculateStatus(rs: RS, pods: readonly Pod[], manageError: unknown, now: Date): ReplicaSetStatus {
+export function calculateStatus(
+  rs: RS,
+  pods: readonly Pod[],
+  manageError: unknown,
+  now: Date,
+): ReplicaSetStatus {
   const status: ReplicaSetStatus = structuredClone(rs.status ?? { replicas: 0 });
   const templateLabels = selectorFromSet(rs.spec?.template?.metadata?.labels);
   const minReady = rs.spec?.minReadySeconds ?? 0;
@@ -64,5 +70,8 @@ export function writeStatus(client: ObjectClient, rs: RS, status: ReplicaSetStat
   ) {
     return rs;
   }
-  return client.updateStatus<RS>('replicasets', { ...rs, status: { ...status, observedGeneration: generation } });
+  return client.updateStatus<RS>('replicasets', {
+    ...rs,
+    status: { ...status, observedGeneration: generation },
+  });
 }

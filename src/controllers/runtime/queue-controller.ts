@@ -49,7 +49,12 @@ export abstract class QueueController implements Controller {
     for (const w of this.watches()) {
       this.#unwatch.push(
         this.deps.client.watch(w.resource, (ev) => {
-          for (const k of w.keysFor(ev)) this.queue.add(k);
+          // A failing mapper must not break the client's delivery to other watchers.
+          try {
+            for (const k of w.keysFor(ev)) this.queue.add(k);
+          } catch (e) {
+            this.deps.log(`${this.name}: mapping a ${w.resource} event failed`, { error: String(e) });
+          }
         }),
       );
     }

@@ -100,7 +100,12 @@ export class WorkQueue {
       const n = (this.#failures.get(key) ?? 0) + 1;
       this.#failures.set(key, n);
       const delay = Math.min(this.#opts.baseDelayMs * 2 ** (n - 1), this.#opts.maxDelayMs);
-      this.#opts.log(`${this.#opts.name}: sync failed, retrying`, { key, attempt: n, delayMs: delay, error: String(err) });
+      this.#opts.log(`${this.#opts.name}: sync failed, retrying`, {
+        key,
+        attempt: n,
+        delayMs: delay,
+        error: String(err),
+      });
       this.addAfter(key, delay);
     } finally {
       this.#processing.delete(key);

@@ -106,13 +106,18 @@ export class FakeClient implements ObjectClient {
       }
     } else delete obj.metadata.namespace;
     if (!obj.metadata.name) {
-      if (!obj.metadata.generateName) throw new ApiError(400, 'BadRequest', 'name or generateName is required');
+      if (!obj.metadata.generateName)
+        throw new ApiError(400, 'BadRequest', 'name or generateName is required');
       obj.metadata.name = obj.metadata.generateName + randomSuffix();
     }
     const key = this.#key(resource, ns ?? '', obj.metadata.name);
-    if (this.#table(resource).has(key)) throw alreadyExists({ group: info.group, resource }, obj.metadata.name);
+    if (this.#table(resource).has(key))
+      throw alreadyExists({ group: info.group, resource }, obj.metadata.name);
     meta(obj).uid = randomUUID();
-    meta(obj).creationTimestamp = this.#clock.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    meta(obj).creationTimestamp = this.#clock
+      .now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
     meta(obj).generation = 1;
     delete meta(obj).deletionTimestamp;
     applyTestDefaults(resource, obj);
@@ -143,7 +148,8 @@ export class FakeClient implements ObjectClient {
       const before = new Set(old.metadata.finalizers ?? []);
       obj.metadata.finalizers = (obj.metadata.finalizers ?? []).filter((f) => before.has(f));
     }
-    if (JSON.stringify(specOf(old)) !== JSON.stringify(specOf(obj))) meta(obj).generation = (old.metadata.generation ?? 1) + 1;
+    if (JSON.stringify(specOf(old)) !== JSON.stringify(specOf(obj)))
+      meta(obj).generation = (old.metadata.generation ?? 1) + 1;
     return this.#commit(resource, obj, `update ${resource}`);
   }
 
@@ -162,7 +168,11 @@ export class FakeClient implements ObjectClient {
     if (!old) throw notFound({ group: info.group, resource }, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) {
-      throw conflict({ group: info.group, resource }, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw conflict(
+        { group: info.group, resource },
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
       throw conflict({ group: info.group, resource }, name, OPTIMISTIC_LOCK_MSG);
@@ -175,14 +185,20 @@ export class FakeClient implements ObjectClient {
       // A new policy replaces the other policy finalizer, as the registry's deletion strategy does.
       finalizers.delete(opts.propagationPolicy === 'Foreground' ? 'orphan' : 'foregroundDeletion');
     }
-    const specFinalizers = resource === 'namespaces' ? ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
+    const specFinalizers =
+      resource === 'namespaces'
+        ? ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [])
+        : [];
     if (finalizers.size === 0 && specFinalizers.length === 0) {
       this.#remove(resource, key, obj);
       return;
     }
     if (obj.metadata.deletionTimestamp && sameSet(finalizers, obj.metadata.finalizers ?? [])) return;
     obj.metadata.finalizers = [...finalizers];
-    meta(obj).deletionTimestamp ??= this.#clock.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    meta(obj).deletionTimestamp ??= this.#clock
+      .now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
     meta(obj).deletionGracePeriodSeconds = 0;
     if (resource === 'namespaces') obj.status = { ...((obj.status as object) ?? {}), phase: 'Terminating' };
     meta(obj).resourceVersion = String(++this.#rv);
@@ -192,8 +208,8 @@ export class FakeClient implements ObjectClient {
 
   watch(resource: string, handler: (event: WatchEvent) => void): () => void {
     this.#info(resource);
-    let set = this.#handlers.get(resource);
-    if (!set) this.#handlers.set(resource, (set = new Set()));
+    const set = this.#handlers.get(resource) ?? new Set();
+    this.#handlers.set(resource, set);
     set.add(handler);
     return () => set.delete(handler);
   }
@@ -205,8 +221,15 @@ export class FakeClient implements ObjectClient {
 
   #commit<T extends KubeObject>(resource: string, obj: KubeObject, what: string): T {
     const key = this.#key(resource, obj.metadata.namespace ?? '', obj.metadata.name!);
-    const specFinalizers = resource === 'namespaces' ? ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
-    if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && specFinalizers.length === 0) {
+    const specFinalizers =
+      resource === 'namespaces'
+        ? ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [])
+        : [];
+    if (
+      obj.metadata.deletionTimestamp &&
+      (obj.metadata.finalizers ?? []).length === 0 &&
+      specFinalizers.length === 0
+    ) {
       this.#remove(resource, key, obj);
       return structuredClone(obj) as T;
     }
@@ -250,7 +273,8 @@ export class FakeClient implements ObjectClient {
 
   #info(resource: string): FakeResource {
     const info = this.#resources.find((r) => r.resource === resource);
-    if (!info) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${resource})`);
+    if (!info)
+      throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${resource})`);
     return info;
   }
   #table(resource: string): Map<string, KubeObject> {

@@ -13,7 +13,13 @@ export interface RecordedEvent {
 export class FakeEventRecorder implements EventRecorder {
   readonly events: RecordedEvent[] = [];
 
-  event(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: { component: string }): void {
+  event(
+    involved: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: { component: string },
+  ): void {
     const m = involved.metadata;
     this.events.push({
       involved: { kind: involved.kind, namespace: m.namespace, name: m.name, uid: m.uid },
@@ -26,6 +32,8 @@ export class FakeEventRecorder implements EventRecorder {
 
   /** `Normal ScalingReplicaSet Scaled up replica set web-x to 3` lines, optionally for one reason. */
   lines(reason?: string): string[] {
-    return this.events.filter((e) => !reason || e.reason === reason).map((e) => `${e.type} ${e.reason} ${e.message}`);
+    return this.events
+      .filter((e) => !reason || e.reason === reason)
+      .map((e) => `${e.type} ${e.reason} ${e.message}`);
   }
 }

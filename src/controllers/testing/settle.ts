@@ -9,7 +9,11 @@ export interface Quiet {
   isQuiet(): boolean;
 }
 
-export async function settle(client: FakeClient, controllers: readonly Quiet[], maxTicks = 20_000): Promise<void> {
+export async function settle(
+  client: FakeClient,
+  controllers: readonly Quiet[],
+  maxTicks = 20_000,
+): Promise<void> {
   let quietTicks = 0;
   for (let i = 0; i < maxTicks; i++) {
     await new Promise<void>((r) => setImmediate(r));

@@ -28,7 +28,9 @@ export function claimObjects<T extends KubeObject>(
         continue;
       }
       if (controllerDeleting) continue;
-      o.metadata.ownerReferences = (o.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+      const kept = (o.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+      if (kept.length) o.metadata.ownerReferences = kept;
+      else delete o.metadata.ownerReferences;
       updateIgnoringNotFound(client, resource, o);
       continue;
     }
@@ -41,7 +43,11 @@ export function claimObjects<T extends KubeObject>(
   return owned;
 }
 
-function updateIgnoringNotFound<T extends KubeObject>(client: ObjectClient, resource: string, o: T): T | undefined {
+function updateIgnoringNotFound<T extends KubeObject>(
+  client: ObjectClient,
+  resource: string,
+  o: T,
+): T | undefined {
   try {
     return client.update(resource, o);
   } catch (e) {

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import yaml from 'js-yaml';
 import { ShipperError } from '../errors.js';
 import { type ParsedFlags, parseFlags } from './flags.js';
 import type { ShipperConfig } from './types.js';
@@ -89,7 +89,7 @@ function readYaml(path: string, setting: string): Record<string, unknown> {
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = yaml.load(text, { filename: path });
   } catch (err) {
     throw new ShipperError('LS_ERR_CONFIG_FILE', `${setting}=${path}: ${(err as Error).message}`);
   }

@@ -6,7 +6,7 @@
  */
 import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import fg from 'fast-glob';
+import { expandGlob, globBase, globToRegExp } from './glob.js';
 
 export interface FoundFile {
   readonly path: string;
@@ -17,27 +17,23 @@ export interface FoundFile {
 
 export class Discovery {
   readonly #patterns: readonly string[];
-  readonly #exclude: readonly string[];
+  readonly #exclude: readonly RegExp[];
   readonly #watchers = new Map<string, FSWatcher>();
   readonly #onChange: (kind: 'rename' | 'change') => void;
 
   constructor(patterns: readonly string[], exclude: readonly string[], onChange: (kind: 'rename' | 'change') => void) {
     this.#patterns = patterns;
-    this.#exclude = exclude;
+    this.#exclude = exclude.map(globToRegExp);
     this.#onChange = onChange;
   }
 
   /** Regular files matching now; vanished-while-scanning files are skipped. */
   async scan(): Promise<FoundFile[]> {
     this.#watchBases();
-    const paths = await fg(this.#patterns as string[], {
-      ignore: this.#exclude as string[],
-      onlyFiles: true,
-      absolute: true,
-      followSymbolicLinks: true,
-      suppressErrors: true,
-      dot: false,
-    });
+    const paths = new Set<string>();
+    for (const pattern of this.#patterns) {
+      for (const p of await expandGlob(pattern)) if (!this.#exclude.some((re) => re.test(p))) paths.add(p);
+    }
     const found: FoundFile[] = [];
     for (const path of paths) {
       try {
@@ -57,8 +53,8 @@ export class Discovery {
   }
 
   #watchBases(): void {
-    for (const task of fg.generateTasks(this.#patterns as string[])) {
-      const base = task.base === '' ? '.' : task.base;
+    for (const pattern of this.#patterns) {
+      const base = globBase(pattern);
       if (this.#watchers.has(base)) continue;
       try {
         const w = watch(base, { persistent: false }, (kind) => this.#onChange(kind === 'rename' ? 'rename' : 'change'));

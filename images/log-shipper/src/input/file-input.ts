@@ -11,10 +11,10 @@
  */
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import fg from 'fast-glob';
 import type { InputConfig } from '../config/types.js';
 import type { CheckpointEntry, CheckpointStore } from '../state/checkpoint-store.js';
 import { Discovery, type FoundFile } from './discovery.js';
+import { globBase } from './glob.js';
 import { sameInode, startsWith } from './identity.js';
 import type { SplitLine } from './line-splitter.js';
 import { findRotatedCopy } from './rotated-copy.js';
@@ -67,7 +67,10 @@ export class FileInput {
   /** Whether `path` (from a checkpoint) lives under one of this input's glob bases. */
   covers(path: string): boolean {
     const dir = dirname(path);
-    return fg.generateTasks(this.config.paths as string[]).some((t) => dir === t.base || dir.startsWith(`${t.base}/`));
+    return this.config.paths.some((p) => {
+      const base = globBase(p);
+      return dir === base || dir.startsWith(`${base}/`);
+    });
   }
 
   async scan(): Promise<void> {

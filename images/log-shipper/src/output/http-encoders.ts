@@ -8,22 +8,23 @@
  * - elasticsearch: `POST /_bulk` NDJSON, an action line before each source line, final newline.
  */
 import type { HttpFormat } from '../config/types.js';
-import type { Batch } from '../pipeline/batch.js';
+import { type Batch, batchRecords } from '../pipeline/batch.js';
 
 export interface EncodedBody {
-  readonly body: string;
+  readonly body: Buffer | string;
   readonly contentType: string;
 }
 
 export function encodeNdjson(batch: Batch): EncodedBody {
-  return { body: `${batch.records.join('\n')}\n`, contentType: 'application/x-ndjson' };
+  return { body: batch.body, contentType: 'application/x-ndjson' };
 }
 
 export function encodeLoki(batch: Batch, labels: Readonly<Record<string, string>>): EncodedBody {
-  const values = new Array<string>(batch.records.length);
-  for (let i = 0; i < batch.records.length; i++) {
+  const records = batchRecords(batch);
+  const values = new Array<string>(records.length);
+  for (let i = 0; i < records.length; i++) {
     const ns = `${batch.times[i]}${String(i % 1_000_000).padStart(6, '0')}`;
-    values[i] = `["${ns}",${JSON.stringify(batch.records[i])}]`;
+    values[i] = `["${ns}",${JSON.stringify(records[i])}]`;
   }
   const body = `{"streams":[{"stream":${JSON.stringify(labels)},"values":[${values.join(',')}]}]}`;
   return { body, contentType: 'application/json' };
@@ -32,7 +33,7 @@ export function encodeLoki(batch: Batch, labels: Readonly<Record<string, string>
 export function encodeBulk(batch: Batch, index: string): EncodedBody {
   const action = `{"create":{"_index":${JSON.stringify(index)}}}\n`;
   let body = '';
-  for (const r of batch.records) body += `${action}${r}\n`;
+  for (const r of batchRecords(batch)) body += `${action}${r}\n`;
   return { body, contentType: 'application/x-ndjson' };
 }
 

@@ -52,9 +52,9 @@ export class HttpSink implements Sink {
     this.#agent.destroy();
   }
 
-  #post(body: string, contentType: string): Promise<{ status: number; text: string }> {
+  #post(body: Buffer | string, contentType: string): Promise<{ status: number; text: string }> {
     const mod = this.#url.protocol === 'https:' ? https : http;
-    const payload = Buffer.from(body);
+    const payload = typeof body === 'string' ? Buffer.from(body) : body;
     return new Promise((resolve, reject) => {
       const req = mod.request(
         this.#url,

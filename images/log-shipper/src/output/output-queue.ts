@@ -16,7 +16,7 @@
 import type { BufferConfig, RetryConfig } from '../config/types.js';
 import { SinkError } from '../errors.js';
 import type { OutputStats } from '../metrics/stats.js';
-import type { Batch } from '../pipeline/batch.js';
+import { type Batch, batchFromRecords, batchRecords } from '../pipeline/batch.js';
 import type { Sink } from './sink.js';
 import { Spool } from './spool.js';
 
@@ -106,7 +106,7 @@ export class OutputQueue {
         const { rejected } = await this.#d.sink.send(batch);
         // Stopped meanwhile: memory was spilled to disk, so this batch is re-sent after the restart.
         if (this.#stopped) break;
-        this.#d.stats.shipped += batch.records.length - rejected;
+        this.#d.stats.shipped += batch.count - rejected;
         this.#d.stats.rejected += rejected;
         this.#accepted(fromMemory, fromDisk?.name);
         if (this.#failures > 0) this.#d.log('info', `${this.name}: delivering again after ${this.#failures} failed attempts`);
@@ -117,8 +117,8 @@ export class OutputQueue {
         const e = err instanceof SinkError ? err : new SinkError(true, String(err), { cause: err });
         this.#d.stats.lastError = e.message;
         if (!e.retryable) {
-          this.#d.log('error', `${e.message}; ${batch.records.length} records dropped as undeliverable`);
-          this.#d.stats.rejected += batch.records.length;
+          this.#d.log('error', `${e.message}; ${batch.count} records dropped as undeliverable`);
+          this.#d.stats.rejected += batch.count;
           this.#accepted(fromMemory, fromDisk?.name);
           continue;
         }
@@ -148,10 +148,13 @@ export class OutputQueue {
 
   /** Keeps only the records at `indexes` (the rest were accepted). */
   #narrow(batch: Batch, indexes: readonly number[], fromMemory: Batch | undefined, diskName?: string): void {
-    const records = indexes.map((i) => batch.records[i]!);
-    const times = indexes.map((i) => batch.times[i]!);
-    const narrowed: Batch = { seq: batch.seq, records, times, bytes: records.reduce((n, r) => n + r.length, 0) };
-    this.#d.stats.shipped += batch.records.length - records.length;
+    const all = batchRecords(batch);
+    const narrowed = batchFromRecords(
+      batch.seq,
+      indexes.map((i) => all[i]!),
+      indexes.map((i) => batch.times[i]!),
+    );
+    this.#d.stats.shipped += batch.count - narrowed.count;
     if (fromMemory) this.#memory[0] = narrowed;
     else if (diskName !== undefined) this.#d.spool.replaceHead(diskName, narrowed);
   }

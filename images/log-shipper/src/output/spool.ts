@@ -1,6 +1,7 @@
 /**
  * One output's on-disk buffer: a directory of batch files, oldest first by name
- * (`<run start ms>-<batch seq>.ndjson`). Each file holds `<read time ms>\t<record JSON>` lines.
+ * (`<run start ms>-<batch seq>.batch`). A file is one line with the JSON array of the records'
+ * read times, then the batch's NDJSON body as is.
  *
  * Contracts:
  * - `append` writes a temporary file and renames it: after a kill, a batch file is complete or
@@ -20,7 +21,7 @@ export interface SpooledBatch {
   readonly batch: Batch;
 }
 
-const SUFFIX = '.ndjson';
+const SUFFIX = '.batch';
 
 export class Spool {
   readonly #dir: string;
@@ -55,9 +56,9 @@ export class Spool {
     return this.#files.length;
   }
 
-  /** Bytes `batch` will take on disk (close to exact: ASCII-dominated records). */
+  /** Bytes `batch` will take on disk (the times line is an estimate: 14 digits and a comma each). */
   static sizeOf(batch: Batch): number {
-    return batch.bytes + batch.records.length * 15;
+    return batch.body.length + batch.count * 15 + 3;
   }
 
   append(batch: Batch): void {
@@ -67,28 +68,25 @@ export class Spool {
     this.#bytes += bytes;
   }
 
-  /** Oldest batch, or null. Its seq is the file's position; records are the file's lines. */
+  /** Oldest batch, or null. A file that cannot be decoded is reported, never silently skipped. */
   peek(): SpooledBatch | null {
     const head = this.#files[0];
     if (!head) return null;
-    let text: string;
+    let data: Buffer;
     try {
-      text = readFileSync(join(this.#dir, head.name), 'utf8');
+      data = readFileSync(join(this.#dir, head.name));
     } catch (err) {
       throw new ShipperError('LS_ERR_STATE', `buffer file ${head.name}: ${(err as Error).message}`);
     }
-    const records: string[] = [];
-    const times: number[] = [];
-    let bytes = 0;
-    for (const line of text.split('\n')) {
-      const tab = line.indexOf('\t');
-      if (tab < 0) continue;
-      times.push(Number(line.slice(0, tab)));
-      const record = line.slice(tab + 1);
-      records.push(record);
-      bytes += record.length;
+    const nl = data.indexOf(10);
+    let times: number[];
+    try {
+      times = JSON.parse(data.subarray(0, nl).toString('utf8')) as number[];
+      if (nl < 0 || !Array.isArray(times)) throw new Error('no times line');
+    } catch (err) {
+      throw new ShipperError('LS_ERR_STATE', `buffer file ${head.name} is damaged: ${(err as Error).message}`);
     }
-    return { name: head.name, batch: { seq: -1, records, times, bytes } };
+    return { name: head.name, batch: { seq: -1, body: data.subarray(nl + 1), count: times.length, times } };
   }
 
   /** Replaces the head batch with fewer records (some were accepted). */
@@ -114,15 +112,14 @@ export class Spool {
   }
 
   #write(name: string, batch: Batch): number {
-    let text = '';
-    for (let i = 0; i < batch.records.length; i++) text += `${batch.times[i]}\t${batch.records[i]}\n`;
+    const header = Buffer.from(`${JSON.stringify(batch.times)}\n`);
     const tmp = join(this.#dir, `${name}.tmp`);
     try {
-      writeFileSync(tmp, text);
+      writeFileSync(tmp, Buffer.concat([header, batch.body]));
       renameSync(tmp, join(this.#dir, name));
     } catch (err) {
       throw new ShipperError('LS_ERR_STATE', `buffer file ${name}: ${(err as Error).message}`);
     }
-    return Buffer.byteLength(text);
+    return header.length + batch.body.length;
   }
 }

@@ -9,10 +9,6 @@ import { SinkError } from '../errors.js';
 import type { Batch } from '../pipeline/batch.js';
 import { ALL_ACCEPTED, type SendResult, type Sink } from './sink.js';
 
-function joinLines(batch: Batch): string {
-  return `${batch.records.join('\n')}\n`;
-}
-
 export class StreamSink implements Sink {
   readonly name: string;
   readonly #out: Writable;
@@ -24,7 +20,7 @@ export class StreamSink implements Sink {
 
   send(batch: Batch): Promise<SendResult> {
     return new Promise((resolve, reject) => {
-      this.#out.write(joinLines(batch), (err) => {
+      this.#out.write(batch.body, (err) => {
         if (err) reject(new SinkError(true, `${this.name}: ${err.message}`, { cause: err }));
         else resolve(ALL_ACCEPTED);
       });
@@ -47,7 +43,7 @@ export class FileSink implements Sink {
   async send(batch: Batch): Promise<SendResult> {
     try {
       this.#fh ??= await open(this.#path, 'a');
-      await this.#fh.write(joinLines(batch));
+      await this.#fh.write(batch.body);
       return ALL_ACCEPTED;
     } catch (err) {
       await this.close();

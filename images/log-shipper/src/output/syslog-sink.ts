@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import type { OutputConfig } from '../config/types.js';
 import { SinkError } from '../errors.js';
-import type { Batch } from '../pipeline/batch.js';
+import { type Batch, batchRecords } from '../pipeline/batch.js';
 import { formatMessage, frame, headerField, type SyslogIdentity } from './rfc5424.js';
 import { ALL_ACCEPTED, type SendResult, type Sink } from './sink.js';
 
@@ -34,8 +34,9 @@ export class SyslogSink implements Sink {
 
   async send(batch: Batch): Promise<SendResult> {
     let payload = '';
-    for (let i = 0; i < batch.records.length; i++) {
-      payload += frame(formatMessage(this.#id, batch.times[i]!, batch.records[i]!));
+    const records = batchRecords(batch);
+    for (let i = 0; i < records.length; i++) {
+      payload += frame(formatMessage(this.#id, batch.times[i]!, records[i]!));
     }
     const socket = await this.#connected();
     await new Promise<void>((resolve, reject) => {

@@ -20,8 +20,19 @@ const MONTHS: Readonly<Record<string, string>> = {
 
 const TIME_LOCAL = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}:\d{2}:\d{2}) ([+-])(\d{2})(\d{2})$/;
 
+let lastTimeLocal = '';
+let lastRfc3339: string | null = null;
+
 /** nginx `$time_local` (`25/Nov/2026:07:56:33 +0000`) → `2026-11-25T07:56:33+00:00`; null if malformed. */
 export function nginxTimeLocalToRfc3339(s: string): string | null {
+  // Consecutive lines mostly share their second: a one-entry cache skips the regex.
+  if (s === lastTimeLocal) return lastRfc3339;
+  lastTimeLocal = s;
+  lastRfc3339 = convertTimeLocal(s);
+  return lastRfc3339;
+}
+
+function convertTimeLocal(s: string): string | null {
   const m = TIME_LOCAL.exec(s);
   if (!m) return null;
   const month = MONTHS[m[2]!];

@@ -1,18 +1,17 @@
-import type { Fingerprint } from '../input/identity.js';
-
 /**
- * A batch: serialised records plus, for the checkpoint, the offset each file reached. Batches are
- * numbered in the order they are cut; outputs deliver them in that order.
+ * A batch: records serialised once, as NDJSON bytes in one Buffer, plus what the checkpoint needs.
+ * Keeping the bytes (not an array of strings) means the NDJSON, stdout and file outputs write the
+ * buffer as is, the per-record strings die young (cheap for the GC), and memory is counted exactly.
  */
+import type { Fingerprint } from '../input/identity.js';
 
 export interface Batch {
   readonly seq: number;
-  /** One JSON object per record, without newline. */
-  readonly records: string[];
-  /** Read time (ms since epoch) of each record; Loki needs a timestamp per entry. */
-  readonly times: number[];
-  /** Sum of the records' lengths (UTF-16 units, close to bytes for log text). */
-  readonly bytes: number;
+  /** Each record's JSON followed by `\n`; records never contain a raw newline. */
+  readonly body: Buffer;
+  readonly count: number;
+  /** Read time (ms since epoch) of each record; Loki and syslog need a timestamp per entry. */
+  readonly times: readonly number[];
 }
 
 export interface CutBatch extends Batch {
@@ -24,14 +23,26 @@ export interface CutBatch extends Batch {
   readonly openedAt: number;
 }
 
+/** The records as strings (for encoders that wrap each record). */
+export function batchRecords(batch: Batch): string[] {
+  const records = batch.body.toString('utf8').split('\n');
+  records.pop();
+  return records;
+}
+
+export function batchFromRecords(seq: number, records: readonly string[], times: readonly number[]): Batch {
+  const body = Buffer.from(records.length === 0 ? '' : `${records.join('\n')}\n`);
+  return { seq, body, count: records.length, times };
+}
+
 /** Collects records until max_events or max_bytes, then cuts a batch; the caller cuts on timeout too. */
 export class Batcher {
   readonly #maxEvents: number;
   readonly #maxBytes: number;
   #seq = 0;
-  #records: string[] = [];
+  #buf: Buffer;
+  #used = 0;
   #times: number[] = [];
-  #bytes = 0;
   #positions = new Map<string, number>();
   #identities = new Map<string, Fingerprint>();
   #openedAt = 0;
@@ -40,18 +51,28 @@ export class Batcher {
   constructor(maxEvents: number, maxBytes: number) {
     this.#maxEvents = maxEvents;
     this.#maxBytes = maxBytes;
+    this.#buf = Buffer.allocUnsafe(maxBytes);
   }
 
   add(record: string, time: number, source: string, end: number): void {
-    if (this.#records.length === 0) this.#openedAt = time;
-    this.#records.push(record);
+    // A UTF-16 unit takes at most 3 UTF-8 bytes; check exactly only when the quick bound fails.
+    let need = record.length * 3 + 1;
+    if (this.#used + need > this.#buf.length) {
+      need = Buffer.byteLength(record) + 1;
+      if (this.#used + need > this.#buf.length) {
+        this.cut();
+        if (need > this.#buf.length) this.#buf = Buffer.allocUnsafe(need); // one oversized record
+      }
+    }
+    if (this.#times.length === 0) this.#openedAt = time;
+    this.#used += this.#buf.write(record, this.#used);
+    this.#buf[this.#used++] = 10;
     this.#times.push(time);
-    this.#bytes += record.length;
     this.#positions.set(source, end);
-    if (this.#records.length >= this.#maxEvents || this.#bytes >= this.#maxBytes) this.cut();
+    if (this.#times.length >= this.#maxEvents || this.#used >= this.#maxBytes) this.cut();
   }
 
-  /** Records a file position without a record (e.g. a skipped empty tail), so the checkpoint moves. */
+  /** Records a file position without a record (e.g. an empty line), so the checkpoint moves. */
   advance(source: string, end: number): void {
     this.#positions.set(source, end);
   }
@@ -63,29 +84,30 @@ export class Batcher {
 
   /** Ms since the first record of the open batch arrived, or -1 when it is empty. */
   age(now: number): number {
-    return this.#records.length === 0 ? -1 : now - this.#openedAt;
+    return this.#times.length === 0 ? -1 : now - this.#openedAt;
   }
 
   get pendingRecords(): number {
-    return this.#records.length;
+    return this.#times.length;
   }
 
   cut(): void {
-    if (this.#records.length === 0) return;
+    if (this.#times.length === 0) return;
     this.#ready.push({
       seq: ++this.#seq,
-      records: this.#records,
+      // A copy of exactly the used bytes: the batch may wait in a queue while we keep filling.
+      body: Buffer.from(this.#buf.subarray(0, this.#used)),
+      count: this.#times.length,
       times: this.#times,
-      bytes: this.#bytes,
       positions: this.#positions,
       identities: this.#identities,
       openedAt: this.#openedAt,
     });
-    this.#identities = new Map();
-    this.#records = [];
+    if (this.#buf.length > this.#maxBytes) this.#buf = Buffer.allocUnsafe(this.#maxBytes);
+    this.#used = 0;
     this.#times = [];
-    this.#bytes = 0;
     this.#positions = new Map();
+    this.#identities = new Map();
   }
 
   /** Takes the batches cut so far, oldest first. */

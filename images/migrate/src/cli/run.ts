@@ -1,7 +1,7 @@
 // The CLI: golang-migrate's internal/cli/main.go flow (global flags, one command, its own flags),
 // returning the exit status instead of calling os.Exit so it can be tested.
 import type pg from 'pg';
-import { connect } from '../database/connect.js';
+import { cancelBackend, connect } from '../database/connect.js';
 import { History } from '../database/history.js';
 import { PostgresDriver } from '../database/postgres.js';
 import { parseDatabaseUrl } from '../database/url.js';
@@ -96,6 +96,11 @@ function usageError(io: RunIo, err: unknown): number {
 }
 
 function report(err: unknown, log: Log, io: RunIo): number {
+  if (io.stop.kind === 'terminate' && !(err instanceof Stopped)) {
+    // Whatever was interrupted (a lock wait, a connection retry) failed because we cancelled it.
+    log.println(`stopped by SIGTERM: ${(err as Error).message}`);
+    return 143;
+  }
   if (err instanceof NoChange) {
     log.println('no change');
     return 0;
@@ -127,6 +132,12 @@ function parseVersionArg(text: string | undefined, allowNegative: boolean): bigi
 }
 
 async function dispatch(command: string, args: string[], g: Globals, log: Log, io: RunIo): Promise<number> {
+  // `migrate up -help` and friends print usage and exit 0, as golang-migrate's handleSubCmdHelp does.
+  const end = args.findIndex((a) => !a.startsWith('-'));
+  if ((end < 0 ? args : args.slice(0, end)).some((a) => /^--?(help|h)(=true)?$/.test(a))) {
+    io.stderr(USAGE);
+    return 0;
+  }
   switch (command) {
     case 'create': {
       const f = parseFlags(args, {
@@ -272,12 +283,18 @@ async function withDatabase(
       signal: io.stop.signal,
     });
     if (io.stop.kind === 'terminate') throw new MigrateError('stopped by SIGTERM before connecting');
+    const opened = client;
+    io.stop.setCanceller(async () => {
+      const pid = (opened as unknown as { processID?: number }).processID;
+      if (pid) await cancelBackend(target.client, pid);
+    });
     const driver = await PostgresDriver.open(client, target, g.lockTimeoutMs);
     const history = new History(client, driver);
     const warning = await withLock({ driver, lockTimeoutMs: g.lockTimeoutMs }, () => history.ensure());
     if (warning) log.verbosePrintln(warning);
     return await fn({ driver, history, source });
   } finally {
+    io.stop.setCanceller(undefined);
     log.verbosePrintln('Closing source and database');
     await client?.end().catch(() => {});
   }

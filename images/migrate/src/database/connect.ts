@@ -3,7 +3,7 @@
 // exponential backoff until the deadline, so an init container started before PostgreSQL waits
 // instead of crash-looping; only errors that mean "not up yet" are retried.
 import pg from 'pg';
-import { MigrateError } from '../errors.js';
+import { MigrateError, Stopped } from '../errors.js';
 import type { DatabaseTarget } from './url.js';
 
 /** Error codes that mean "the server is not reachable or not ready yet". */
@@ -42,6 +42,8 @@ export async function connect(target: DatabaseTarget, opts: ConnectOptions): Pro
   let delay = 250;
   let attempt = 0;
   for (;;) {
+    if (opts.signal.aborted)
+      throw new Stopped(`stopped by SIGTERM while waiting for database ${target.display}`, 143);
     attempt++;
     const client = new pg.Client(target.client);
     // An idle-connection error (server restart) must not crash the process; the next query reports it.
@@ -81,4 +83,23 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * Cancels the statement backend `pid` is running, from a second short-lived session (SIGTERM path).
+ * A cancelled statement inside a transaction aborts it, so the step rolls back whole.
+ */
+export async function cancelBackend(config: pg.ClientConfig, pid: number): Promise<void> {
+  const side = new pg.Client({
+    ...config,
+    connectionTimeoutMillis: 2000,
+    application_name: 'migrate-cancel',
+  });
+  side.on('error', () => {});
+  try {
+    await side.connect();
+    await side.query('SELECT pg_cancel_backend($1)', [pid]);
+  } finally {
+    await side.end().catch(() => {});
+  }
 }

@@ -145,9 +145,13 @@ export class PostgresDriver {
     }
   }
 
-  /** The SQL of golang-migrate's SetVersion body (TRUNCATE + optional INSERT), without BEGIN/COMMIT. */
+  /**
+   * The SQL of golang-migrate's SetVersion body without BEGIN/COMMIT: clear the table, then insert the
+   * row. golang-migrate clears with TRUNCATE; DELETE leaves the same single row but does not create a
+   * new relation file per call (2 per migration) nor block concurrent `version` readers until commit.
+   */
   setVersionSql(version: bigint, dirty: boolean): string {
-    let sql = `TRUNCATE ${this.qualifiedTable};`;
+    let sql = `DELETE FROM ${this.qualifiedTable};`;
     // golang-migrate keeps a row for (-1, dirty) so a failed first down stays visible (its issue #330).
     if (version >= 0n || (version === NIL_VERSION && dirty)) {
       sql += ` INSERT INTO ${this.qualifiedTable} (version, dirty) VALUES (${version}, ${dirty});`;

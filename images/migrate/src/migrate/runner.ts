@@ -2,7 +2,6 @@
 // dirty database, apply steps in order, unlock), with podbay's transactional steps, dirty-state
 // explanation and SIGTERM handling. Contract: the caller owns the connection; this file takes and
 // always releases the advisory lock.
-import pg from 'pg';
 import { formatGoDuration } from '../cli/duration.js';
 import type { History } from '../database/history.js';
 import type { PostgresDriver } from '../database/postgres.js';
@@ -86,11 +85,10 @@ async function runOne(deps: RunnerDeps, step: Step, from: bigint): Promise<void>
   const read = process.hrtime.bigint();
   const name = label(step, input);
   deps.log.verbosePrintln(`Read and execute ${name}`);
-  const cancel = () => cancelBackend(deps.driver);
   try {
     await runStep(deps.driver, deps.history, input, {
       ...deps.run,
-      onProtocol: (p) => deps.stop.running(p, cancel),
+      onProtocol: (p) => deps.stop.running(p),
     });
   } catch (err) {
     if (deps.stop.kind === 'terminate') {
@@ -117,24 +115,6 @@ async function runOne(deps: RunnerDeps, step: Step, from: bigint): Promise<void>
     );
   } else {
     deps.log.println(`${name} (${formatGoDuration(end - started)})`);
-  }
-}
-
-/** Cancels the running statement from a second session; the step's transaction then rolls back. */
-async function cancelBackend(driver: PostgresDriver): Promise<void> {
-  const pid = (driver.client as unknown as { processID?: number }).processID;
-  if (!pid) return;
-  const side = new pg.Client({
-    ...driver.target.client,
-    connectionTimeoutMillis: 2000,
-    application_name: 'migrate-cancel',
-  });
-  side.on('error', () => {});
-  try {
-    await side.connect();
-    await side.query('SELECT pg_cancel_backend($1)', [pid]);
-  } finally {
-    await side.end().catch(() => {});
   }
 }
 

@@ -1,10 +1,11 @@
-// How a running migration reacts to signals. golang-migrate only handles SIGINT ("Stopping after this
-// running migration ...", exit 0) and dies on SIGTERM wherever it is, which is how an init container
-// being restarted ends up dirty (golang-migrate #325). Here:
+// How a run reacts to signals. golang-migrate only handles SIGINT ("Stopping after this running
+// migration ...", exit 0) and dies on SIGTERM wherever it is, which is how an init container being
+// restarted ends up dirty (golang-migrate #325). Here:
 //   SIGINT  -> finish the running migration, run no more (golang-migrate's behaviour, exit 0);
-//   SIGTERM -> if the running migration is transactional, cancel it server-side (it rolls back whole,
-//              with its version row) and exit 143 at once; if it is a plain (non-transactional) one,
-//              let it finish so the database is not left half-applied, then exit 143.
+//   SIGTERM -> cancel whatever the connection is doing server-side (a lock wait, a transactional
+//              migration, which then rolls back whole with its version row) and exit 143 at once;
+//              only a plain (non-transactional) migration is left to finish, because cancelling it
+//              would leave it half-applied.
 import type { Protocol } from '../database/run-migration.js';
 
 export type StopKind = 'none' | 'graceful' | 'terminate';
@@ -12,7 +13,7 @@ export type StopKind = 'none' | 'graceful' | 'terminate';
 export class StopController {
   #kind: StopKind = 'none';
   #protocol: Protocol | undefined;
-  #cancelRunning: (() => Promise<void>) | undefined;
+  #cancel: (() => Promise<void>) | undefined;
   readonly #abort = new AbortController();
 
   /** Aborted on SIGTERM: connection waits and retries listen to it. */
@@ -28,10 +29,14 @@ export class StopController {
     return this.#kind !== 'none';
   }
 
-  /** Only the runner calls this, around each step; `cancel` aborts the step's running statement. */
-  running(protocol: Protocol | undefined, cancel?: () => Promise<void>): void {
+  /** Set once the connection is open: cancels its running statement from a second session. */
+  setCanceller(cancel: (() => Promise<void>) | undefined): void {
+    this.#cancel = cancel;
+  }
+
+  /** Only the runner calls this, around each step. */
+  running(protocol: Protocol | undefined): void {
     this.#protocol = protocol;
-    this.#cancelRunning = cancel;
   }
 
   /** Safe to call repeatedly; a SIGTERM upgrades an earlier SIGINT. */
@@ -40,8 +45,7 @@ export class StopController {
     this.#kind = kind;
     if (kind === 'terminate') {
       this.#abort.abort();
-      if (this.#protocol === 'transactional' && this.#cancelRunning)
-        void this.#cancelRunning().catch(() => {});
+      if (this.#protocol !== 'plain' && this.#cancel) void this.#cancel().catch(() => {});
     }
   }
 }

@@ -198,7 +198,7 @@ function validate(r: RawSettings): Config {
   }
   const metricsListen =
     r.metricsListen === 'off' ? undefined : parseHostPort(r.metricsListen, undefined, '--metrics-listen');
-  if (metricsListen && metricsListen.port === listen.port && metricsListen.host === listen.host) {
+  if (metricsListen && metricsListen.port !== 0 && metricsListen.port === listen.port && metricsListen.host === listen.host) {
     throw new ConfigError('--metrics-listen', 'must differ from --listen');
   }
   return {

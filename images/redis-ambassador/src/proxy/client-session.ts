@@ -177,8 +177,9 @@ export class ClientSession {
       case 'master':
         return this.sendToMaster(cmd.raw, slot, slot);
       case 'script-load':
+        // Loads the script on every replica too (ahead of any later EVALSHA_RO on the same connection).
         this.broadcastToReplicas(cmd.raw);
-        return this.sendWrite(cmd, slot);
+        return this.sendToMaster(cmd.raw, slot, slot);
       case 'tx-start':
         this.inTransaction = true;
         return this.sendPrivate(cmd.raw, slot, slot, false);
@@ -268,12 +269,14 @@ export class ClientSession {
 
   private sendRead(cmd: ParsedCommand, slot: ReplySlot, isRetry: boolean): void {
     let mustReach = 0;
-    if (this.writesInFlight > 0) mustReach = Number.POSITIVE_INFINITY;
+    const topology = this.deps.topology;
+    // Read-your-writes needs a master to read from; with none, a replica's data beats an error.
+    if (topology.currentMaster === null) mustReach = 0;
+    else if (this.writesInFlight > 0) mustReach = Number.POSITIVE_INFINITY;
     else if (this.rywRound > 0) {
       if (Date.now() < this.rywUntil) mustReach = this.rywRound;
       else this.rywRound = 0;
     }
-    const topology = this.deps.topology;
     const replica = isRetry ? null : this.deps.picker.pick(topology.readableReplicas(), mustReach);
     if (!replica) {
       this.sendToMaster(cmd.raw, slot, slot);

@@ -1,11 +1,14 @@
 /**
  * ConfigMap validation, as upstream's ValidateConfigMap / ValidateConfigMapUpdate: keys are
  * config keys, data + binaryData share one key space and 1 MiB, and `immutable: true` freezes them.
+ *
+ * Contract with the registry (registry/registry.ts): it checks ObjectMeta itself, then calls
+ * `validate` on create and update and `validateUpdate` on update, so `validate` holds the kind's
+ * own rules and `validateUpdate` only those that compare with the old object.
  */
 import type { ConfigMap } from 'kubernetes-types/core/v1';
-import { validateCoreObjectMeta, validateCoreObjectMetaUpdate } from '../../validation/core-meta.js';
+import { validateKubeFinalizerNames } from '../../validation/core-meta.js';
 import { type FieldError, forbidden, invalidValue, tooLong } from '../../validation/field.js';
-import { nameIsDNSSubdomain } from '../../validation/names.js';
 import { deepEqual } from '../../validation/objectmeta.js';
 import { key } from '../../validation/path.js';
 import { byteLength, isConfigMapKey } from '../../validation/strings.js';
@@ -18,7 +21,7 @@ export const IMMUTABLE_WHEN_SET = 'field is immutable when `immutable` is set';
 const decodedLength = (b64: string): number => Buffer.from(b64, 'base64').length;
 
 export function validateConfigMap(cm: ConfigMap): FieldError[] {
-  const errs = validateCoreObjectMeta(cm.metadata, true, nameIsDNSSubdomain);
+  const errs = validateKubeFinalizerNames(cm.metadata);
   let total = 0;
   const data = cm.data ?? {};
   const binary = cm.binaryData ?? {};
@@ -34,19 +37,18 @@ export function validateConfigMap(cm: ConfigMap): FieldError[] {
       errs.push(invalidValue(key('binaryData', k), k, 'duplicate of key present in data'));
     total += decodedLength(v);
   }
-  // Upstream reports the size against the whole object: an empty path.
-  if (total > MAX_CONFIG_SIZE_BYTES) errs.push(tooLong('', '', MAX_CONFIG_SIZE_BYTES));
+  // Upstream reports the size against the whole object, field.NewPath(""), which prints `[]`.
+  if (total > MAX_CONFIG_SIZE_BYTES) errs.push(tooLong('[]', '', MAX_CONFIG_SIZE_BYTES));
   return errs;
 }
 
 export function validateConfigMapUpdate(cm: ConfigMap, old: ConfigMap): FieldError[] {
-  const errs = validateCoreObjectMetaUpdate(cm.metadata, old.metadata);
+  const errs: FieldError[] = [];
   if (old.immutable) {
     if (!cm.immutable) errs.push(forbidden('immutable', IMMUTABLE_WHEN_SET));
     if (!deepEqual(cm.data ?? {}, old.data ?? {})) errs.push(forbidden('data', IMMUTABLE_WHEN_SET));
     if (!deepEqual(cm.binaryData ?? {}, old.binaryData ?? {}))
       errs.push(forbidden('binaryData', IMMUTABLE_WHEN_SET));
   }
-  errs.push(...validateConfigMap(cm));
   return errs;
 }

@@ -4,9 +4,7 @@ import { defaultDeployment } from './defaults.js';
 import { deploymentTable } from './table.js';
 import { validateDeployment, validateDeploymentUpdate } from './validation.js';
 
-export const deploymentStrategy = defineStrategy<
-  Deployment & { apiVersion: string; kind: string; metadata: object }
->({
+export const deploymentStrategy = defineStrategy<Deployment>({
   info: resourceInfo({
     group: 'apps',
     resource: 'deployments',
@@ -17,7 +15,7 @@ export const deploymentStrategy = defineStrategy<
   }),
   hasStatus: true,
   tracksGeneration: true,
-  table: deploymentTable as never,
+  table: deploymentTable,
   defaults: (d) => defaultDeployment(d),
   validate: (d) => validateDeployment(d),
   validateUpdate: (d, old) => validateDeploymentUpdate(d, old),

@@ -1,11 +1,14 @@
 /**
  * Deployment validation, as upstream's ValidateDeployment / ValidateDeploymentUpdate and the
  * apps/v1 strategy's rule that spec.selector is immutable.
+ *
+ * Contract with the registry (registry/registry.ts): it checks ObjectMeta itself, then calls
+ * `validate` on create and update and `validateUpdate` on update, so `validate` holds the kind's
+ * own rules and `validateUpdate` only those that compare with the old object.
  */
 import type { Deployment, DeploymentStrategy } from 'kubernetes-types/apps/v1';
-import { validateCoreObjectMeta, validateCoreObjectMetaUpdate } from '../../validation/core-meta.js';
+import { validateKubeFinalizerNames } from '../../validation/core-meta.js';
 import { type FieldError, forbidden, invalidValue, notSupported, required } from '../../validation/field.js';
-import { nameIsDNSSubdomain } from '../../validation/names.js';
 import { validateImmutableField, validateNonnegativeField } from '../../validation/objectmeta.js';
 import {
   intOrPercentIsZero,
@@ -43,7 +46,7 @@ function validateStrategy(strategy: DeploymentStrategy | undefined, path: string
 }
 
 export function validateDeployment(d: Deployment): FieldError[] {
-  const errs = validateCoreObjectMeta(d.metadata, true, nameIsDNSSubdomain);
+  const errs = validateKubeFinalizerNames(d.metadata);
   const spec = d.spec;
   errs.push(...validateNonnegativeField(spec?.replicas, 'spec.replicas'));
   errs.push(...validateSelectorAndTemplate(spec?.selector, spec?.template, 'spec'));
@@ -66,8 +69,7 @@ export function validateDeployment(d: Deployment): FieldError[] {
 }
 
 export function validateDeploymentUpdate(d: Deployment, old: Deployment): FieldError[] {
-  const errs = validateCoreObjectMetaUpdate(d.metadata, old.metadata);
-  errs.push(...validateDeployment(d));
+  const errs: FieldError[] = [];
   errs.push(...validateImmutableField(d.spec?.selector, old.spec?.selector, 'spec.selector'));
   return errs;
 }

@@ -3,12 +3,10 @@ import { defineStrategy, resourceInfo } from '../define.js';
 import { endpointsTable } from './table.js';
 import { validateEndpoints, validateEndpointsUpdate } from './validation.js';
 
-export const endpointsStrategy = defineStrategy<
-  Endpoints & { apiVersion: string; kind: string; metadata: object }
->({
+export const endpointsStrategy = defineStrategy<Endpoints>({
   info: resourceInfo({ resource: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'] }),
   allowCreateOnUpdate: true,
-  table: endpointsTable as never,
+  table: endpointsTable,
   validate: (e) => validateEndpoints(e),
   validateUpdate: (e, old) => validateEndpointsUpdate(e, old),
 });

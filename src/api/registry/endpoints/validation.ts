@@ -1,42 +1,25 @@
 /**
  * Endpoints validation, as upstream's ValidateEndpoints: each subset has addresses, each address
  * is a routable IP (not unspecified, loopback, link-local or link-local multicast), ports valid.
+ *
+ * Contract with the registry (registry/registry.ts): it checks ObjectMeta itself, then calls
+ * `validate` on create and update and `validateUpdate` on update, so `validate` holds the kind's
+ * own rules and `validateUpdate` only those that compare with the old object.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import type { EndpointAddress, EndpointPort, Endpoints } from 'kubernetes-types/core/v1';
 import { validateDNS1123Label } from '../../validation/container.js';
-import { validateCoreObjectMeta, validateCoreObjectMetaUpdate } from '../../validation/core-meta.js';
+import { validateKubeFinalizerNames } from '../../validation/core-meta.js';
 import { type FieldError, invalidValue, notSupported, required } from '../../validation/field.js';
+import { validateNonSpecialIP } from '../../validation/ip.js';
 import { nameIsDNSSubdomain } from '../../validation/names.js';
 import { child, index } from '../../validation/path.js';
 import { isValidPortNum } from '../../validation/strings.js';
-import { INVALID_IP_MSG } from '../services/validation.js';
 
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
-/** Upstream's validateNonSpecialIP: endpoints must point at real pod or node addresses. */
-function specialIPProblem(ip: string): string | undefined {
-  const lower = ip.toLowerCase();
-  if (ip === '0.0.0.0' || lower === '::') return 'may not be unspecified (0.0.0.0)';
-  if ((isIPv4(ip) && ip.startsWith('127.')) || lower === '::1')
-    return 'may not be in the loopback range (127.0.0.0/8, ::1/128)';
-  if ((isIPv4(ip) && ip.startsWith('169.254.')) || (isIPv6(ip) && /^fe[89ab]/.test(lower))) {
-    return 'may not be in the link-local range (169.254.0.0/16, fe80::/10)';
-  }
-  if ((isIPv4(ip) && ip.startsWith('224.0.0.')) || (isIPv6(ip) && lower.startsWith('ff02:'))) {
-    return 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)';
-  }
-  return undefined;
-}
-
 function validateAddress(addr: EndpointAddress, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  const ip = addr.ip ?? '';
-  if (!isIPv4(ip) && !isIPv6(ip)) errs.push(invalidValue(child(path, 'ip'), ip, INVALID_IP_MSG));
-  else {
-    const problem = specialIPProblem(ip);
-    if (problem) errs.push(invalidValue(child(path, 'ip'), ip, problem));
-  }
+  errs.push(...validateNonSpecialIP(addr.ip ?? '', child(path, 'ip')));
   if (addr.hostname) errs.push(...validateDNS1123Label(addr.hostname, child(path, 'hostname')));
   if (addr.nodeName) {
     for (const msg of nameIsDNSSubdomain(addr.nodeName, false))
@@ -58,7 +41,7 @@ function validatePort(port: EndpointPort, requireName: boolean, path: string): F
 }
 
 export function validateEndpoints(ep: Endpoints): FieldError[] {
-  const errs = validateCoreObjectMeta(ep.metadata, true, nameIsDNSSubdomain);
+  const errs = validateKubeFinalizerNames(ep.metadata);
   (ep.subsets ?? []).forEach((ss, i) => {
     const p = index('subsets', i);
     if (!ss.addresses?.length && !ss.notReadyAddresses?.length) {
@@ -80,6 +63,6 @@ export function validateEndpoints(ep: Endpoints): FieldError[] {
   return errs;
 }
 
-export function validateEndpointsUpdate(ep: Endpoints, old: Endpoints): FieldError[] {
-  return [...validateCoreObjectMetaUpdate(ep.metadata, old.metadata), ...validateEndpoints(ep)];
+export function validateEndpointsUpdate(_ep: Endpoints, _old: Endpoints): FieldError[] {
+  return [];
 }

@@ -2,10 +2,17 @@
  * core/v1 Event validation, as upstream's legacyValidateEvent for requests in v1: the event's
  * namespace must match its involved object's (events without eventTime), and "new" events (with
  * eventTime) need reportingComponent, reportingInstance, action and reason within their limits.
- * Names are any path segment (the generic registry's check; events are not DNS-named).
+ * Names are any path segment (names.ts validatePathSegmentName).
+ * The registry validates ObjectMeta itself (registry/object-meta.ts) and calls `validate` on
+ * create and update, then `validateUpdate` on update; so `validate` holds the kind's own rules
+ * and `validateUpdate` only what depends on the old object.
+ *
+ * Contract with the registry (registry/registry.ts): it checks ObjectMeta itself, then calls
+ * `validate` on create and update and `validateUpdate` on update, so `validate` holds the kind's
+ * own rules and `validateUpdate` only those that compare with the old object.
  */
 import type { Event } from 'kubernetes-types/core/v1';
-import { validateCoreObjectMeta, validateCoreObjectMetaUpdate } from '../../validation/core-meta.js';
+import { validateKubeFinalizerNames } from '../../validation/core-meta.js';
 import { type FieldError, invalidValue, required } from '../../validation/field.js';
 import { byteLength, isDNS1123Subdomain, isQualifiedName } from '../../validation/strings.js';
 
@@ -14,14 +21,6 @@ const ACTION_LIMIT = 128;
 const REASON_LIMIT = 128;
 const NOTE_LIMIT = 1024;
 
-/** apiserver's ValidatePathSegmentName: anything that can sit in a URL path segment. */
-export function validatePathSegmentName(name: string, prefix: boolean): string[] {
-  const errs: string[] = [];
-  if (!prefix && (name === '.' || name === '..')) errs.push(`may not be '${name}'`);
-  for (const bad of ['/', '%']) if (name.includes(bad)) errs.push(`may not contain '${bad}'`);
-  return errs;
-}
-
 function tooLongText(path: string, value: string | undefined, limit: number): FieldError[] {
   return byteLength(value ?? '') > limit
     ? [invalidValue(path, '', `can have at most ${limit} characters`)]
@@ -29,7 +28,7 @@ function tooLongText(path: string, value: string | undefined, limit: number): Fi
 }
 
 export function validateEvent(event: Event): FieldError[] {
-  const errs = validateCoreObjectMeta(event.metadata, true, validatePathSegmentName);
+  const errs = validateKubeFinalizerNames(event.metadata);
   const ns = event.metadata?.namespace ?? '';
   const involvedNs = event.involvedObject?.namespace ?? '';
   const mismatch = invalidValue('involvedObject.namespace', involvedNs, 'does not match event.namespace');
@@ -54,10 +53,10 @@ export function validateEvent(event: Event): FieldError[] {
 }
 
 /**
- * Updates of v1 events get only the create rules again: upstream skips the immutable-field
+ * Updates of v1 events add nothing to the create rules: upstream skips the immutable-field
  * checks for requests in v1 ("for backwards compatibility"), because event recorders update
  * count and lastTimestamp in place.
  */
-export function validateEventUpdate(event: Event, old: Event): FieldError[] {
-  return [...validateCoreObjectMetaUpdate(event.metadata, old.metadata), ...validateEvent(event)];
+export function validateEventUpdate(_event: Event, _old: Event): FieldError[] {
+  return [];
 }

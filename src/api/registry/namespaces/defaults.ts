@@ -1,6 +1,6 @@
 /**
  * Namespace defaulting, as SetDefaults_Namespace / SetDefaults_NamespaceStatus plus the
- * namespace strategy's PrepareForCreate (spec.finalizers = [kubernetes]). Mutates; idempotent.
+ * namespace strategy's PrepareForCreate (the `kubernetes` finalizer). Mutates; idempotent.
  */
 import type { Namespace } from 'kubernetes-types/core/v1';
 
@@ -13,7 +13,14 @@ export function defaultNamespace(ns: Namespace): void {
   if (ns.metadata.name)
     ns.metadata.labels = { ...ns.metadata.labels, [NAMESPACE_NAME_LABEL]: ns.metadata.name };
   ns.spec ??= {};
-  if (!ns.spec.finalizers?.length) ns.spec.finalizers = ['kubernetes'];
+  // Upstream adds `kubernetes` in the strategy's PrepareForCreate, not in defaulting, "because
+  // we let it get removed after creation": the namespace controller drops it once a deleted
+  // namespace is empty. The registry runs defaults on updates too, so a namespace being deleted
+  // is left alone; a live one always carries it (upstream keeps the old finalizers on update).
+  const finalizers = ns.spec.finalizers ?? [];
+  if (!ns.metadata.deletionTimestamp && !finalizers.includes('kubernetes')) {
+    ns.spec.finalizers = [...finalizers, 'kubernetes'];
+  }
   ns.status ??= {};
   ns.status.phase ||= 'Active';
 }

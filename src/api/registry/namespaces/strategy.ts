@@ -8,13 +8,11 @@ import { defaultNamespace } from './defaults.js';
 import { namespaceTable } from './table.js';
 import { validateNamespace, validateNamespaceUpdate } from './validation.js';
 
-export const namespaceStrategy = defineStrategy<
-  Namespace & { apiVersion: string; kind: string; metadata: object }
->({
+export const namespaceStrategy = defineStrategy<Namespace>({
   info: resourceInfo({ resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'] }),
   hasStatus: true,
   nameValidation: 'label',
-  table: namespaceTable as never,
+  table: namespaceTable,
   prepareForCreate: (ns) => {
     ns.status = { phase: 'Active' };
   },

@@ -1,12 +1,11 @@
-/** Namespace validation, as upstream's ValidateNamespace / ValidateNamespaceUpdate. */
+/** Namespace validation, as upstream's ValidateNamespace / ValidateNamespaceUpdate.*
+ * Contract with the registry (registry/registry.ts): it checks ObjectMeta itself, then calls
+ * `validate` on create and update and `validateUpdate` on update, so `validate` holds the kind's
+ * own rules and `validateUpdate` only those that compare with the old object.
+ */
 import type { Namespace } from 'kubernetes-types/core/v1';
-import {
-  validateCoreObjectMeta,
-  validateCoreObjectMetaUpdate,
-  validateKubeFinalizerName,
-} from '../../validation/core-meta.js';
+import { validateKubeFinalizerName, validateKubeFinalizerNames } from '../../validation/core-meta.js';
 import { type FieldError, invalidValue } from '../../validation/field.js';
-import { validateNamespaceName } from '../../validation/names.js';
 import { isQualifiedName } from '../../validation/strings.js';
 
 function validateSpecFinalizers(ns: Namespace): FieldError[] {
@@ -20,12 +19,12 @@ function validateSpecFinalizers(ns: Namespace): FieldError[] {
 }
 
 export function validateNamespace(ns: Namespace): FieldError[] {
-  const errs = validateCoreObjectMeta(ns.metadata, false, validateNamespaceName);
+  const errs = validateKubeFinalizerNames(ns.metadata);
   errs.push(...validateSpecFinalizers(ns));
   return errs;
 }
 
 /** Upstream's update ignores spec and status changes (the strategy keeps the old ones). */
-export function validateNamespaceUpdate(ns: Namespace, old: Namespace): FieldError[] {
-  return validateCoreObjectMetaUpdate(ns.metadata, old.metadata);
+export function validateNamespaceUpdate(_ns: Namespace, _old: Namespace): FieldError[] {
+  return [];
 }

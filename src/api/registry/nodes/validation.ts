@@ -2,12 +2,15 @@
  * Node validation, as upstream's ValidateNode / ValidateNodeUpdate: a DNS-subdomain name, taints
  * (qualified keys, label values, known effects, unique key+effect), pod CIDRs, and podCIDRs /
  * providerID that may not change once set.
+ *
+ * Contract with the registry (registry/registry.ts): it checks ObjectMeta itself, then calls
+ * `validate` on create and update and `validateUpdate` on update, so `validate` holds the kind's
+ * own rules and `validateUpdate` only those that compare with the old object.
  */
 import type { Node, Taint } from 'kubernetes-types/core/v1';
-import { validateCoreObjectMeta, validateCoreObjectMetaUpdate } from '../../validation/core-meta.js';
+import { validateKubeFinalizerNames } from '../../validation/core-meta.js';
 import { type FieldError, forbidden, invalidValue, notSupported, required } from '../../validation/field.js';
 import { validateLabelName } from '../../validation/labels.js';
-import { nameIsDNSSubdomain } from '../../validation/names.js';
 import { child, index } from '../../validation/path.js';
 import { isValidLabelValue } from '../../validation/strings.js';
 
@@ -48,7 +51,7 @@ function isCIDR(value: string): boolean {
 }
 
 export function validateNode(node: Node): FieldError[] {
-  const errs = validateCoreObjectMeta(node.metadata, false, nameIsDNSSubdomain);
+  const errs = validateKubeFinalizerNames(node.metadata);
   if (node.spec?.taints?.length) errs.push(...validateTaints(node.spec.taints, 'metadata.taints'));
   (node.spec?.podCIDRs ?? []).forEach((cidr, i) => {
     if (!isCIDR(cidr)) {
@@ -65,8 +68,7 @@ export function validateNode(node: Node): FieldError[] {
 }
 
 export function validateNodeUpdate(node: Node, old: Node): FieldError[] {
-  const errs = validateCoreObjectMetaUpdate(node.metadata, old.metadata);
-  errs.push(...validateNode(node));
+  const errs: FieldError[] = [];
   const oldCIDRs = old.spec?.podCIDRs ?? [];
   if (oldCIDRs.length > 0) {
     const next = node.spec?.podCIDRs ?? [];

@@ -12,7 +12,7 @@ import { validatePod, validatePodUpdate } from './validation.js';
 
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
-export const podStrategy = defineStrategy<Pod & { apiVersion: string; kind: string; metadata: object }>({
+export const podStrategy = defineStrategy<Pod>({
   info: resourceInfo({
     resource: 'pods',
     kind: 'Pod',
@@ -21,7 +21,7 @@ export const podStrategy = defineStrategy<Pod & { apiVersion: string; kind: stri
     categories: ['all'],
   }),
   hasStatus: true,
-  table: podTable as never,
+  table: podTable,
   prepareForCreate: (pod) => {
     pod.status = { phase: 'Pending', qosClass: podQOSClass(pod) };
   },

@@ -4,9 +4,7 @@ import { defaultReplicaSet } from './defaults.js';
 import { replicaSetTable } from './table.js';
 import { validateReplicaSet, validateReplicaSetUpdate } from './validation.js';
 
-export const replicaSetStrategy = defineStrategy<
-  ReplicaSet & { apiVersion: string; kind: string; metadata: object }
->({
+export const replicaSetStrategy = defineStrategy<ReplicaSet>({
   info: resourceInfo({
     group: 'apps',
     resource: 'replicasets',
@@ -17,7 +15,7 @@ export const replicaSetStrategy = defineStrategy<
   }),
   hasStatus: true,
   tracksGeneration: true,
-  table: replicaSetTable as never,
+  table: replicaSetTable,
   defaults: (r) => defaultReplicaSet(r),
   validate: (r) => validateReplicaSet(r),
   validateUpdate: (r, old) => validateReplicaSetUpdate(r, old),

@@ -1,11 +1,14 @@
 /**
  * Secret validation, as upstream's ValidateSecret / ValidateSecretUpdate: config keys, 1 MiB of
  * decoded data, the keys each built-in type requires, immutable type, and `immutable: true`.
+ *
+ * Contract with the registry (registry/registry.ts): it checks ObjectMeta itself, then calls
+ * `validate` on create and update and `validateUpdate` on update, so `validate` holds the kind's
+ * own rules and `validateUpdate` only those that compare with the old object.
  */
 import type { Secret } from 'kubernetes-types/core/v1';
-import { validateCoreObjectMeta, validateCoreObjectMetaUpdate } from '../../validation/core-meta.js';
+import { validateKubeFinalizerNames } from '../../validation/core-meta.js';
 import { type FieldError, forbidden, invalidValue, required, tooLong } from '../../validation/field.js';
-import { nameIsDNSSubdomain } from '../../validation/names.js';
 import { deepEqual, validateImmutableField } from '../../validation/objectmeta.js';
 import { key } from '../../validation/path.js';
 import { isConfigMapKey } from '../../validation/strings.js';
@@ -62,7 +65,7 @@ function validateType(secret: Secret, data: Map<string, Buffer>): FieldError[] {
 }
 
 export function validateSecret(secret: Secret): FieldError[] {
-  const errs = validateCoreObjectMeta(secret.metadata, true, nameIsDNSSubdomain);
+  const errs = validateKubeFinalizerNames(secret.metadata);
   const decoded = new Map<string, Buffer>();
   let total = 0;
   for (const [k, v] of Object.entries(secret.data ?? {})) {
@@ -78,12 +81,11 @@ export function validateSecret(secret: Secret): FieldError[] {
 }
 
 export function validateSecretUpdate(secret: Secret, old: Secret): FieldError[] {
-  const errs = validateCoreObjectMetaUpdate(secret.metadata, old.metadata);
+  const errs: FieldError[] = [];
   errs.push(...validateImmutableField(secret.type ?? '', old.type ?? '', 'type'));
   if (old.immutable) {
     if (!secret.immutable) errs.push(forbidden('immutable', IMMUTABLE_WHEN_SET));
     if (!deepEqual(secret.data ?? {}, old.data ?? {})) errs.push(forbidden('data', IMMUTABLE_WHEN_SET));
   }
-  errs.push(...validateSecret(secret));
   return errs;
 }

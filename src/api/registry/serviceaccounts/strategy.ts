@@ -3,16 +3,14 @@ import { defineStrategy, resourceInfo } from '../define.js';
 import { serviceAccountTable } from './table.js';
 import { validateServiceAccount, validateServiceAccountUpdate } from './validation.js';
 
-export const serviceAccountStrategy = defineStrategy<
-  ServiceAccount & { apiVersion: string; kind: string; metadata: object }
->({
+export const serviceAccountStrategy = defineStrategy<ServiceAccount>({
   info: resourceInfo({
     resource: 'serviceaccounts',
     kind: 'ServiceAccount',
     namespaced: true,
     shortNames: ['sa'],
   }),
-  table: serviceAccountTable as never,
+  table: serviceAccountTable,
   validate: (sa) => validateServiceAccount(sa),
   validateUpdate: (sa, old) => validateServiceAccountUpdate(sa, old),
 });

@@ -1,13 +1,16 @@
-/** ServiceAccount validation, as upstream's ValidateServiceAccount / ValidateServiceAccountUpdate. */
+/** ServiceAccount validation, as upstream's ValidateServiceAccount / ValidateServiceAccountUpdate.*
+ * Contract with the registry (registry/registry.ts): it checks ObjectMeta itself, then calls
+ * `validate` on create and update and `validateUpdate` on update, so `validate` holds the kind's
+ * own rules and `validateUpdate` only those that compare with the old object.
+ */
 import type { ServiceAccount } from 'kubernetes-types/core/v1';
-import { validateCoreObjectMeta, validateCoreObjectMetaUpdate } from '../../validation/core-meta.js';
+import { validateKubeFinalizerNames } from '../../validation/core-meta.js';
 import type { FieldError } from '../../validation/field.js';
-import { nameIsDNSSubdomain } from '../../validation/names.js';
 
 export function validateServiceAccount(sa: ServiceAccount): FieldError[] {
-  return validateCoreObjectMeta(sa.metadata, true, nameIsDNSSubdomain);
+  return validateKubeFinalizerNames(sa.metadata);
 }
 
-export function validateServiceAccountUpdate(sa: ServiceAccount, old: ServiceAccount): FieldError[] {
-  return [...validateCoreObjectMetaUpdate(sa.metadata, old.metadata), ...validateServiceAccount(sa)];
+export function validateServiceAccountUpdate(_sa: ServiceAccount, _old: ServiceAccount): FieldError[] {
+  return [];
 }

@@ -1,7 +1,8 @@
 /**
- * Service defaulting, as SetDefaults_Service plus what the service REST storage fills in before
- * storing (ipFamilies / ipFamilyPolicy for a single-stack IPv4 cluster). ClusterIP and nodePort
- * allocation belong to the registry, not here. Mutates; idempotent.
+ * Service defaulting, as SetDefaults_Service plus what the service strategy and REST storage
+ * fill in before storing: clusterIPs from clusterIP, and ipFamilies / ipFamilyPolicy for a
+ * single-stack IPv4 cluster. ClusterIP and nodePort allocation belong to the registry's
+ * allocator, not here. Mutates; idempotent.
  */
 import type { Service } from 'kubernetes-types/core/v1';
 
@@ -21,6 +22,8 @@ export function defaultService(svc: Service): void {
     spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: DEFAULT_CLIENT_IP_AFFINITY_SECONDS } };
   }
   spec.type ||= 'ClusterIP';
+  // The strategy's normalizeClusterIPs: a user who sets only clusterIP means clusterIPs too.
+  if (spec.clusterIP && !spec.clusterIPs?.length) spec.clusterIPs = [spec.clusterIP];
   for (const port of spec.ports ?? []) {
     port.protocol ||= 'TCP';
     if (port.targetPort === undefined || port.targetPort === 0 || port.targetPort === '')

@@ -10,7 +10,7 @@ import { defaultService } from './defaults.js';
 import { serviceTable } from './table.js';
 import { validateService, validateServiceUpdate } from './validation.js';
 
-type Svc = Service & { apiVersion: string; kind: string; metadata: { name?: string } };
+type Svc = Service;
 
 export function serviceStrategy(alloc: ServiceAllocator) {
   return defineStrategy<Svc>({
@@ -23,7 +23,7 @@ export function serviceStrategy(alloc: ServiceAllocator) {
     }),
     hasStatus: true,
     nameValidation: 'label1035',
-    table: serviceTable as never,
+    table: serviceTable,
     prepareForCreate: (svc) => {
       svc.status = { loadBalancer: {} };
     },
@@ -33,7 +33,7 @@ export function serviceStrategy(alloc: ServiceAllocator) {
     defaults: (svc) => defaultService(svc),
     allocate: (svc, old) => {
       const errs = alloc.allocate(svc, old);
-      if (errs.length) throw invalid('', 'Service', svc.metadata.name ?? '', errs);
+      if (errs.length) throw invalid('', 'Service', svc.metadata?.name ?? '', errs);
     },
     validate: (svc) => validateService(svc),
     validateUpdate: (svc, old) => validateServiceUpdate(svc, old),

@@ -1,12 +1,17 @@
 /**
- * Service validation, as upstream's ValidateService / ValidateServiceUpdate: a DNS-1035 name,
- * ports (required unless headless or ExternalName; unique; valid numbers, names, protocols and
- * target ports), type-specific rules, and clusterIP immutable once set.
+ * Service validation, as upstream's ValidateService / ValidateServiceUpdate, checks in upstream's
+ * order: ports (required unless headless or ExternalName), type-specific rules, each port,
+ * selector, session affinity, clusterIPs and IP families, externalIPs, type, nodePorts,
+ * duplicate ports, and traffic policies. NodePort range and clusterIP allocation errors come
+ * from the registry's allocator (services/allocator.ts), as upstream's come from its REST layer.
+ *
+ * Contract with the registry (registry/registry.ts): it checks ObjectMeta itself, then calls
+ * `validate` on create and update and `validateUpdate` on update, so `validate` holds the kind's
+ * own rules and `validateUpdate` only those that compare with the old object.
  */
-import { isIP } from 'node:net';
-import type { Service, ServicePort } from 'kubernetes-types/core/v1';
+import type { Service, ServicePort, ServiceSpec } from 'kubernetes-types/core/v1';
 import { validateDNS1123Label } from '../../validation/container.js';
-import { validateCoreObjectMeta, validateCoreObjectMetaUpdate } from '../../validation/core-meta.js';
+import { validateKubeFinalizerNames } from '../../validation/core-meta.js';
 import {
   duplicate,
   type FieldError,
@@ -15,8 +20,8 @@ import {
   notSupported,
   required,
 } from '../../validation/field-extra.js';
-import { validateLabels } from '../../validation/labels.js';
-import { validateServiceName } from '../../validation/names.js';
+import { validateIP, validateNonSpecialIP } from '../../validation/ip.js';
+import { validateLabelName, validateLabels } from '../../validation/labels.js';
 import { child, index } from '../../validation/path.js';
 import { validatePortNumOrName } from '../../validation/probes.js';
 import { isDNS1123Subdomain, isValidPortNum } from '../../validation/strings.js';
@@ -24,17 +29,22 @@ import { isDNS1123Subdomain, isValidPortNum } from '../../validation/strings.js'
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const SESSION_AFFINITIES = ['ClientIP', 'None'];
-/** The apiserver's default --service-node-port-range. */
-export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
-export const INVALID_IP_MSG = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
+const IP_FAMILIES = ['IPv4', 'IPv6'];
+const IP_FAMILY_POLICIES = ['PreferDualStack', 'RequireDualStack', 'SingleStack'];
+const TRAFFIC_POLICIES = ['Cluster', 'Local'];
+/** Upstream's MaxClientIPServiceAffinitySeconds (one day). */
+const MAX_CLIENT_IP_AFFINITY_SECONDS = 86400;
 
-const isHeadless = (svc: Service): boolean => svc.spec?.clusterIP === 'None';
+const isHeadless = (spec: ServiceSpec): boolean => spec.clusterIP === 'None';
+const isExternallyAccessible = (spec: ServiceSpec): boolean =>
+  spec.type === 'LoadBalancer' ||
+  spec.type === 'NodePort' ||
+  (spec.type === 'ClusterIP' && (spec.externalIPs?.length ?? 0) > 0);
 
 function validateServicePort(
   sp: ServicePort,
   requireName: boolean,
   names: Set<string>,
-  svc: Service,
   path: string,
 ): FieldError[] {
   const errs: FieldError[] = [];
@@ -49,99 +59,192 @@ function validateServicePort(
   else if (!PROTOCOLS.includes(sp.protocol))
     errs.push(notSupported(child(path, 'protocol'), sp.protocol, PROTOCOLS));
   errs.push(...validatePortNumOrName(sp.targetPort, child(path, 'targetPort')));
-  if (sp.nodePort) {
-    const p = child(path, 'nodePort');
-    if (svc.spec?.type === 'ClusterIP') errs.push(forbidden(p, "may not be used when `type` is 'ClusterIP'"));
-    else if (sp.nodePort < NODE_PORT_RANGE.min || sp.nodePort > NODE_PORT_RANGE.max) {
-      // Upstream's allocator (not validation) refuses this, with this message, also as 422.
-      errs.push(
-        invalidValue(
-          p,
-          sp.nodePort,
-          `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}`,
-        ),
-      );
-    }
-  }
+  if (sp.appProtocol !== undefined)
+    errs.push(...validateLabelName(sp.appProtocol, child(path, 'appProtocol')));
   return errs;
 }
 
-function validateClusterIPs(svc: Service): FieldError[] {
-  const spec = svc.spec ?? {};
+function validateTypeSpecific(spec: ServiceSpec): FieldError[] {
+  switch (spec.type) {
+    case 'LoadBalancer':
+    case 'NodePort':
+      return isHeadless(spec)
+        ? [
+            invalidValue(
+              index('spec.clusterIPs', 0),
+              'None',
+              `may not be set to 'None' for ${spec.type} services`,
+            ),
+          ]
+        : [];
+    case 'ExternalName': {
+      const errs: FieldError[] = [];
+      const notForExternalName = 'may not be set for ExternalName services';
+      if (spec.clusterIPs?.length) errs.push(forbidden('spec.clusterIPs', notForExternalName));
+      if (spec.ipFamilies?.length) errs.push(forbidden('spec.ipFamilies', notForExternalName));
+      if (spec.ipFamilyPolicy) errs.push(forbidden('spec.ipFamilyPolicy', notForExternalName));
+      // The value is a CNAME and may carry a trailing dot.
+      const cname = (spec.externalName ?? '').replace(/\.$/, '');
+      if (!cname) errs.push(required('spec.externalName', ''));
+      else
+        for (const msg of isDNS1123Subdomain(cname)) errs.push(invalidValue('spec.externalName', cname, msg));
+      return errs;
+    }
+    default:
+      return [];
+  }
+}
+
+function validateSessionAffinity(spec: ServiceSpec): FieldError[] {
+  const affinity = spec.sessionAffinity ?? '';
+  if (!affinity) return [required('spec.sessionAffinity', '')];
+  if (!SESSION_AFFINITIES.includes(affinity))
+    return [notSupported('spec.sessionAffinity', affinity, SESSION_AFFINITIES)];
+  const cfgPath = 'spec.sessionAffinityConfig';
+  if (affinity === 'None') {
+    return spec.sessionAffinityConfig
+      ? [forbidden(cfgPath, 'must not be set when session affinity is None')]
+      : [];
+  }
+  const when = 'when session affinity type is ClientIP';
+  const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
+  if (!spec.sessionAffinityConfig) return [required(cfgPath, when)];
+  if (!spec.sessionAffinityConfig.clientIP) return [required(`${cfgPath}.clientIP`, when)];
+  if (timeout === undefined) return [required(`${cfgPath}.clientIP.timeoutSeconds`, when)];
+  return timeout <= 0 || timeout > MAX_CLIENT_IP_AFFINITY_SECONDS
+    ? [
+        invalidValue(
+          `${cfgPath}.clientIP.timeoutSeconds`,
+          timeout,
+          `must be greater than 0 and less than ${MAX_CLIENT_IP_AFFINITY_SECONDS}`,
+        ),
+      ]
+    : [];
+}
+
+/** ValidateServiceClusterIPsRelatedFields, for single-stack podbay: sync, values, families. */
+function validateClusterIPs(spec: ServiceSpec): FieldError[] {
+  if (spec.type === 'ExternalName') return [];
   const errs: FieldError[] = [];
-  const ips = spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : [];
-  if (spec.clusterIP && spec.clusterIPs?.length && spec.clusterIPs[0] !== spec.clusterIP) {
-    errs.push(invalidValue('spec.clusterIPs', spec.clusterIPs, 'first value must match `clusterIP`'));
+  const ips = spec.clusterIPs ?? [];
+  if (spec.clusterIP) {
+    if (ips.length === 0) errs.push(required('spec.clusterIPs', ''));
+    else if (ips[0] !== spec.clusterIP)
+      errs.push(invalidValue('spec.clusterIPs', ips, 'first value must match `clusterIP`'));
+  } else if (ips.length > 0) {
+    errs.push(invalidValue('spec.clusterIPs', ips, 'must be empty when `clusterIP` is not specified'));
+  }
+  const seen = new Set<string>();
+  (spec.ipFamilies ?? []).forEach((family, i) => {
+    const p = index('spec.ipFamilies', i);
+    if (!IP_FAMILIES.includes(family)) errs.push(notSupported(p, family, IP_FAMILIES));
+    if (seen.has(family)) errs.push(duplicate(p, family));
+    seen.add(family);
+  });
+  if (spec.ipFamilyPolicy && !IP_FAMILY_POLICIES.includes(spec.ipFamilyPolicy)) {
+    errs.push(notSupported('spec.ipFamilyPolicy', spec.ipFamilyPolicy, IP_FAMILY_POLICIES));
   }
   ips.forEach((ip, i) => {
-    const p = index('spec.clusterIPs', i);
-    if (ip === 'None') {
-      if (i > 0 || ips.length > 1)
-        errs.push(invalidValue(p, ip, "must not have more than one value when first value is 'None'"));
-      else if (spec.type !== 'ClusterIP')
-        errs.push(invalidValue(p, ip, `may not be set to 'None' for ${spec.type} services`));
-    } else if (ip !== '' && isIP(ip) === 0) {
-      errs.push(invalidValue(p, ip, INVALID_IP_MSG));
+    if (i === 0 && ip === 'None') {
+      if (ips.length > 1)
+        errs.push(invalidValue('spec.clusterIPs', ips, "'None' must be the first and only value"));
+      return;
     }
+    errs.push(...validateIP(ip, index('spec.clusterIPs', i)));
   });
+  return errs;
+}
+
+function validatePortUniqueness(ports: ServicePort[]): FieldError[] {
+  const errs: FieldError[] = [];
+  const nodePorts = new Set<string>();
+  ports.forEach((p, i) => {
+    if (!p.nodePort) return;
+    const id = `${p.protocol}/${p.nodePort}`;
+    if (nodePorts.has(id)) errs.push(duplicate(child(index('spec.ports', i), 'nodePort'), p.nodePort));
+    nodePorts.add(id);
+  });
+  const seen = new Set<string>();
+  ports.forEach((p, i) => {
+    const id = `${p.protocol}/${p.port}`;
+    if (seen.has(id)) errs.push(duplicate(index('spec.ports', i), { protocol: p.protocol, port: p.port }));
+    seen.add(id);
+  });
+  return errs;
+}
+
+function validateTrafficPolicies(spec: ServiceSpec): FieldError[] {
+  const errs: FieldError[] = [];
+  if (spec.allocateLoadBalancerNodePorts !== undefined && spec.type !== 'LoadBalancer') {
+    errs.push(
+      forbidden('spec.allocateLoadBalancerNodePorts', "may only be used when `type` is 'LoadBalancer'"),
+    );
+  }
+  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts === undefined) {
+    // Upstream's path really lacks `spec.` here.
+    errs.push(required('allocateLoadBalancerNodePorts', ''));
+  }
+  const etp = spec.externalTrafficPolicy ?? '';
+  if (!isExternallyAccessible(spec)) {
+    if (etp)
+      errs.push(
+        invalidValue('spec.externalTrafficPolicy', etp, 'may only be set for externally-accessible services'),
+      );
+  } else if (!etp) errs.push(required('spec.externalTrafficPolicy', ''));
+  else if (!TRAFFIC_POLICIES.includes(etp))
+    errs.push(notSupported('spec.externalTrafficPolicy', etp, TRAFFIC_POLICIES));
+  const itp = spec.internalTrafficPolicy;
+  if (!itp && (spec.type === 'NodePort' || spec.type === 'LoadBalancer' || spec.type === 'ClusterIP')) {
+    errs.push(required('spec.internalTrafficPolicy', ''));
+  }
+  if (itp && !TRAFFIC_POLICIES.includes(itp))
+    errs.push(notSupported('spec.internalTrafficPolicy', itp, TRAFFIC_POLICIES));
   return errs;
 }
 
 export function validateService(svc: Service): FieldError[] {
-  const errs = validateCoreObjectMeta(svc.metadata, true, validateServiceName);
+  const errs = validateKubeFinalizerNames(svc.metadata);
   const spec = svc.spec ?? {};
-  const type = spec.type ?? '';
-  if (!SERVICE_TYPES.includes(type)) {
-    errs.push(type ? notSupported('spec.type', type, SERVICE_TYPES) : required('spec.type', ''));
-  }
   const ports = spec.ports ?? [];
-  if (type === 'ExternalName') {
-    if (spec.clusterIP && spec.clusterIP !== '')
-      errs.push(forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
-    const name = (spec.externalName ?? '').replace(/\.$/, '');
-    if (!name) errs.push(required('spec.externalName', ''));
-    else for (const msg of isDNS1123Subdomain(name)) errs.push(invalidValue('spec.externalName', name, msg));
-  } else {
-    if (ports.length === 0 && !isHeadless(svc)) errs.push(required('spec.ports', ''));
-    errs.push(...validateClusterIPs(svc));
-  }
+  if (ports.length === 0 && !isHeadless(spec) && spec.type !== 'ExternalName')
+    errs.push(required('spec.ports', ''));
+  errs.push(...validateTypeSpecific(spec));
   const names = new Set<string>();
-  const seen = new Set<string>();
   ports.forEach((sp, i) => {
-    const p = index('spec.ports', i);
-    errs.push(...validateServicePort(sp, ports.length > 1, names, svc, p));
-    const id = `${sp.port}/${sp.protocol}`;
-    if (seen.has(id)) errs.push(duplicate(p, { port: sp.port, protocol: sp.protocol }));
-    seen.add(id);
+    errs.push(...validateServicePort(sp, ports.length > 1, names, index('spec.ports', i)));
   });
-  errs.push(...validateLabels(spec.selector, 'spec.selector'));
-  const affinity = spec.sessionAffinity ?? '';
-  if (!affinity) errs.push(required('spec.sessionAffinity', ''));
-  else if (!SESSION_AFFINITIES.includes(affinity))
-    errs.push(notSupported('spec.sessionAffinity', affinity, SESSION_AFFINITIES));
+  if (spec.selector) errs.push(...validateLabels(spec.selector, 'spec.selector'));
+  errs.push(...validateSessionAffinity(spec));
+  errs.push(...validateClusterIPs(spec));
   (spec.externalIPs ?? []).forEach((ip, i) => {
-    if (isIP(ip) === 0) errs.push(invalidValue(index('spec.externalIPs', i), ip, INVALID_IP_MSG));
+    errs.push(...validateNonSpecialIP(ip, index('spec.externalIPs', i)));
   });
+  const type = spec.type ?? '';
+  if (!type) errs.push(required('spec.type', ''));
+  else if (!SERVICE_TYPES.includes(type)) errs.push(notSupported('spec.type', type, SERVICE_TYPES));
+  if (type === 'ClusterIP') {
+    ports.forEach((p, i) => {
+      if (p.nodePort) {
+        errs.push(
+          forbidden(child(index('spec.ports', i), 'nodePort'), "may not be used when `type` is 'ClusterIP'"),
+        );
+      }
+    });
+  }
+  errs.push(...validatePortUniqueness(ports));
+  errs.push(...validateTrafficPolicies(spec));
   return errs;
 }
 
-/** The primary clusterIP may not change once allocated (except to or from ExternalName). */
+/** The primary clusterIP may not change once allocated, except to or from ExternalName. */
 export function validateServiceUpdate(svc: Service, old: Service): FieldError[] {
-  const errs = validateCoreObjectMetaUpdate(svc.metadata, old.metadata);
-  const oldIPs = old.spec?.clusterIPs?.length
-    ? old.spec.clusterIPs
-    : old.spec?.clusterIP
-      ? [old.spec.clusterIP]
-      : [];
-  const newIPs = svc.spec?.clusterIPs?.length
-    ? svc.spec.clusterIPs
-    : svc.spec?.clusterIP
-      ? [svc.spec.clusterIP]
-      : [];
+  const primary = (s: Service): string[] =>
+    s.spec?.clusterIPs?.length ? s.spec.clusterIPs : s.spec?.clusterIP ? [s.spec.clusterIP] : [];
+  const oldIPs = primary(old);
+  const newIPs = primary(svc);
   const involvesExternalName = svc.spec?.type === 'ExternalName' || old.spec?.type === 'ExternalName';
   if (!involvesExternalName && oldIPs.length > 0 && oldIPs[0] !== '' && newIPs[0] !== oldIPs[0]) {
-    errs.push(invalidValue(index('spec.clusterIPs', 0), newIPs, 'may not change once set'));
+    return [invalidValue(index('spec.clusterIPs', 0), newIPs, 'may not change once set')];
   }
-  errs.push(...validateService(svc));
-  return errs;
+  return [];
 }

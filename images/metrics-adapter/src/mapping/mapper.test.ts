@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { compileRules } from '../rules/compile.js';
+import { parseRuleSet } from '../rules/load-rules.js';
+import { parseTextStats } from '../source/text-parser.js';
+import { Mapper, toNumber } from './mapper.js';
+
+function mapper(mappings: unknown[], unmapped: 'keep' | 'drop' = 'keep'): Mapper {
+  const rules = compileRules(parseRuleSet({ mappings }, '--rules').rules);
+  return new Mapper({ rules, prefix: 'legacy_', unmapped, reserved: new Set(['legacy_up']) });
+}
+
+function run(m: Mapper, body: string) {
+  const result = m.map(parseTextStats(body).samples);
+  return {
+    series: result.families.flatMap((f) =>
+      f.series.map((s) => [f.name, f.type, Object.fromEntries(s.labels), s.value]),
+    ),
+    dropped: Object.fromEntries(result.dropped),
+    unmatched: result.unmatched,
+  };
+}
+
+describe('Mapper', () => {
+  test('without rules: prefix, sanitised names, type from _total, strings dropped as non_numeric', () => {
+    const r = run(mapper([]), 'requests_total 1241\nresponse_time 0.25\ncache.hits 3\nversion 1.0.3\n');
+    assert.deepEqual(r.series, [
+      ['legacy_requests_total', 'counter', {}, 1241],
+      ['legacy_response_time', 'gauge', {}, 0.25],
+      ['legacy_cache_hits', 'gauge', {}, 3],
+    ]);
+    assert.deepEqual(r.dropped, { non_numeric: 1 });
+    assert.equal(r.unmatched, 4);
+  });
+  test('rules: rename with captures, labels, value maps, value_label, drop, no prefix, counter gets _total', () => {
+    const m = mapper([
+      { match: 'response_time', name: 'response_time_seconds', help: 'Mean response time.' },
+      {
+        match: 'http_*_count',
+        name: 'http_responses',
+        type: 'counter',
+        labels: { code: '$1', app: 'legacy' },
+      },
+      { match: 'status', values: { OK: 0, FAIL: 1 } },
+      { match: 'version', name: 'build_info', value_label: 'version' },
+      { match: 'uptime', action: 'drop' },
+      { match: 'raw', prefix: false, type: 'untyped' },
+    ]);
+    const r = run(
+      m,
+      'response_time 0.25\nhttp_200_count 7\nhttp_500_count 1\nstatus: ok\nversion 1.0.3\nuptime 3600\nraw 2\n',
+    );
+    assert.deepEqual(r.series, [
+      ['legacy_response_time_seconds', 'gauge', {}, 0.25],
+      ['legacy_http_responses_total', 'counter', { app: 'legacy', code: '200' }, 7],
+      ['legacy_http_responses_total', 'counter', { app: 'legacy', code: '500' }, 1],
+      ['legacy_status', 'gauge', {}, 0],
+      ['legacy_build_info', 'gauge', { version: '1.0.3' }, 1],
+      ['raw', 'untyped', {}, 2],
+    ]);
+    assert.deepEqual(r.dropped, { rule_drop: 1 });
+  });
+  test('the seed awk bug does not happen: response_time does not catch response_time_p99', () => {
+    const r = run(
+      mapper([{ match: 'response_time', name: 'rt_seconds' }], 'drop'),
+      'response_time 1\nresponse_time_p99 2\n',
+    );
+    assert.deepEqual(r.series, [['legacy_rt_seconds', 'gauge', {}, 1]]);
+    assert.deepEqual(r.dropped, { unmapped_drop: 1 });
+  });
+  test('runtime clashes are dropped and counted, never exported', () => {
+    const m = mapper([
+      { match: 'g_*', name: 'x_$1', type: 'gauge' },
+      { match: 'c_*', name: 'x_$1', type: 'untyped' },
+    ]);
+    const r = run(m, 'g_a 1\nc_a 2\nx{a="1"} 1\nx 2\nx{a="1"} 3\nup 1\nneg_total -1\nbad{__x="1"} 1\n');
+    assert.deepEqual(r.series, [
+      ['legacy_x_a', 'gauge', {}, 1],
+      ['legacy_x', 'gauge', { a: '1' }, 1],
+    ]);
+    assert.deepEqual(r.dropped, {
+      type_conflict: 1,
+      label_conflict: 1,
+      duplicate_series: 1,
+      reserved_name: 1,
+      invalid_counter_value: 1,
+      invalid_label: 1,
+    });
+  });
+  test('a name that changes type between scrapes is dropped as type_changed', () => {
+    const m = mapper([
+      { match: 'v_*', name: 'v', labels: { k: '$1' }, type: 'gauge' },
+      { match: 'w_*', name: 'v', labels: { k: '$1' }, type: 'untyped' },
+    ]);
+    assert.deepEqual(run(m, 'v_a 1\n').series, [['legacy_v', 'gauge', { k: 'a' }, 1]]);
+    const second = run(m, 'w_a 1\n');
+    assert.deepEqual(second.series, []);
+    assert.deepEqual(second.dropped, { type_changed: 1 });
+  });
+});
+
+describe('toNumber', () => {
+  test('value map before number syntax, case-insensitive fallback, booleans', () => {
+    const values = new Map([
+      ['OK', 0],
+      ['1', 5],
+    ]);
+    assert.equal(toNumber('OK', values), 0);
+    assert.equal(toNumber('ok', values), 0);
+    assert.equal(toNumber('1', values), 5);
+    assert.equal(toNumber('2', values), 2);
+    assert.equal(toNumber('FAIL', values), undefined);
+    assert.equal(toNumber(true, undefined), 1);
+    assert.equal(toNumber(false, undefined), 0);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Reads the legacy stats body from its source: an http(s) URL (the seed's
+ * `http://localhost:8888/admin/stats`) or a file path. Every read is bounded by a timeout and a
+ * size limit, and every failure becomes a SourceError with a reason from a closed set, so the
+ * collector can report it as `<prefix>source_errors_total{reason}` and carry on serving.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import { SourceError } from '../errors.js';
+
+export interface SourceReader {
+  /** Human-readable location, for logs. */
+  readonly location: string;
+  /** Resolves with the body, or rejects with a SourceError. Never rejects with anything else. */
+  read(timeoutMs: number): Promise<string>;
+  /** Drops pooled connections; safe to call twice. */
+  close(): void;
+}
+
+export interface SourceReaderOptions {
+  readonly maxBytes: number;
+}
+
+export function createSourceReader(source: string, options: SourceReaderOptions): SourceReader {
+  if (/^https?:\/\//i.test(source)) return new HttpSourceReader(new URL(source), options.maxBytes);
+  return new FileSourceReader(
+    source.startsWith('file://') ? new URL(source).pathname : source,
+    options.maxBytes,
+  );
+}
+
+class HttpSourceReader implements SourceReader {
+  readonly location: string;
+  readonly #url: URL;
+  readonly #maxBytes: number;
+  // Keep-alive: the app is on localhost and is read on every scrape; reconnecting each time is waste.
+  readonly #agent: http.Agent;
+
+  constructor(url: URL, maxBytes: number) {
+    this.#url = url;
+    this.location = url.href;
+    this.#maxBytes = maxBytes;
+    const Agent = url.protocol === 'https:' ? https.Agent : http.Agent;
+    this.#agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  }
+
+  read(timeoutMs: number): Promise<string> {
+    const lib = this.#url.protocol === 'https:' ? https : http;
+    return new Promise<string>((resolve, reject) => {
+      let settled = false;
+      const fail = (err: SourceError): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.destroy();
+        reject(err);
+      };
+      const timer = setTimeout(
+        () => fail(new SourceError('timeout', `no complete answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const req = lib.get(
+        this.#url,
+        { agent: this.#agent, headers: { accept: 'text/plain, application/json;q=0.9, */*;q=0.5' } },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status > 299) {
+            res.resume();
+            fail(new SourceError('http_status', `HTTP ${status} from ${this.location}`));
+            return;
+          }
+          const declared = Number(res.headers['content-length']);
+          if (Number.isFinite(declared) && declared > this.#maxBytes) {
+            fail(new SourceError('too_large', `Content-Length ${declared} exceeds ${this.#maxBytes} bytes`));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > this.#maxBytes) {
+              fail(new SourceError('too_large', `body exceeds ${this.#maxBytes} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('end', () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            resolve(Buffer.concat(chunks).toString('utf8'));
+          });
+          res.on('error', (err) => fail(new SourceError('read', err.message, { cause: err })));
+          res.on('aborted', () => fail(new SourceError('read', 'connection closed mid-body')));
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        const reason = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'read' : 'connect';
+        fail(new SourceError(reason, `${this.location}: ${err.code ?? err.message}`, { cause: err }));
+      });
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
+
+class FileSourceReader implements SourceReader {
+  readonly location: string;
+  readonly #maxBytes: number;
+
+  constructor(path: string, maxBytes: number) {
+    this.location = path;
+    this.#maxBytes = maxBytes;
+  }
+
+  async read(timeoutMs: number): Promise<string> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const info = await stat(this.location);
+      if (info.size > this.#maxBytes) {
+        throw new SourceError('too_large', `${this.location} is ${info.size} bytes, limit ${this.#maxBytes}`);
+      }
+      return await readFile(this.location, { encoding: 'utf8', signal });
+    } catch (err) {
+      if (err instanceof SourceError) throw err;
+      const e = err as NodeJS.ErrnoException;
+      if (e.name === 'AbortError')
+        throw new SourceError('timeout', `reading ${this.location} took over ${timeoutMs} ms`);
+      const reason = e.code === 'ENOENT' || e.code === 'EACCES' ? 'connect' : 'read';
+      throw new SourceError(reason, `${this.location}: ${e.code ?? e.message}`, { cause: err });
+    }
+  }
+
+  close(): void {}
+}

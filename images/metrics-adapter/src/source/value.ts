@@ -1,0 +1,39 @@
+/**
+ * Numbers as Prometheus reads them: Go's strconv.ParseFloat forms, plus NaN and ±Inf spelled any case.
+ * Anything else (`none`, `1.0.3`, `12ms`) is not a number; the mapper may still map it through a
+ * rule's `values` table.
+ */
+
+const DECIMAL = /^[+-]?(?:\d+(?:_\d+)*\.?\d*(?:_\d+)*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEX = /^[+-]?0[xX][0-9a-fA-F]+$/;
+
+/** Returns the number `text` spells, or undefined. Surrounding whitespace is ignored. */
+export function parseNumber(text: string): number | undefined {
+  const t = text.trim();
+  if (t.length === 0 || t.length > 64) return undefined;
+  const lower = t.toLowerCase();
+  if (lower === 'nan') return Number.NaN;
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') {
+    return Number.POSITIVE_INFINITY;
+  }
+  if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY;
+  if (DECIMAL.test(t)) return Number(t.replaceAll('_', ''));
+  if (HEX.test(t)) {
+    const negative = t.startsWith('-');
+    const digits = t.replace(/^[+-]?0[xX]/, '');
+    const n = Number.parseInt(digits, 16);
+    return negative ? -n : n;
+  }
+  return undefined;
+}
+
+/**
+ * Formats a value the way Go's exposition code does: integers without exponent up to 1e21,
+ * `NaN`, `+Inf`, `-Inf`. JavaScript's shortest round-trip form is also valid Go float syntax.
+ */
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(value);
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { knownKinds, schemaFor, zeroValueStructs } from './merge-schema.js';
+
+describe('merge schema table', () => {
+  test('serves every kind podbay serves', () => {
+    assert.deepEqual(knownKinds().sort(), [
+      '/ConfigMap',
+      '/Endpoints',
+      '/Event',
+      '/Namespace',
+      '/Node',
+      '/Pod',
+      '/Secret',
+      '/Service',
+      '/ServiceAccount',
+      'apps/Deployment',
+      'apps/ReplicaSet',
+      'autoscaling/Scale',
+    ]);
+  });
+
+  test('upstream tags of the fields kubectl patches', () => {
+    const pod = schemaFor({ group: '', kind: 'Pod' });
+    assert.equal(pod.rule('spec.containers')?.mergeKey, 'name');
+    assert.equal(pod.rule('spec.containers[].env')?.mergeKey, 'name');
+    assert.equal(pod.rule('spec.containers[].ports')?.mergeKey, 'containerPort');
+    assert.deepEqual(pod.rule('spec.containers[].ports')?.listMapKeys, ['containerPort', 'protocol']);
+    assert.equal(pod.rule('spec.initContainers[].volumeMounts')?.mergeKey, 'mountPath');
+    assert.equal(pod.rule('spec.volumes')?.retainKeys, true);
+    assert.equal(pod.rule('spec.containers[].args'), undefined);
+    assert.equal(pod.rule('spec.tolerations'), undefined);
+    assert.equal(pod.rule('metadata.ownerReferences')?.mergeKey, 'uid');
+    assert.deepEqual(pod.rule('metadata.finalizers'), { strategy: 'merge', listType: 'set' });
+    assert.equal(pod.rule('status.conditions')?.mergeKey, 'type');
+    assert.equal(pod.rule('spec.nodeSelector')?.atomic, true);
+  });
+
+  test('Deployment and ReplicaSet share the pod template subtree; Service ports key by port', () => {
+    for (const kind of ['Deployment', 'ReplicaSet']) {
+      const s = schemaFor({ group: 'apps', kind });
+      assert.equal(s.rule('spec.template.spec.containers[].env')?.mergeKey, 'name');
+      assert.equal(s.rule('spec.template.metadata.finalizers')?.listType, 'set');
+      assert.equal(s.rule('spec.selector')?.atomic, true);
+    }
+    assert.equal(schemaFor({ group: 'apps', kind: 'Deployment' }).rule('spec.strategy')?.retainKeys, true);
+    assert.equal(schemaFor({ group: '', kind: 'Service' }).rule('spec.ports')?.mergeKey, 'port');
+    assert.equal(schemaFor({ group: '', kind: 'Endpoints' }).rule('subsets'), undefined);
+    assert.equal(schemaFor({ group: '', kind: 'Node' }).rule('spec.podCIDRs')?.listType, 'set');
+  });
+
+  test('unknown kinds know ObjectMeta only; a path equal to an Object method is not a rule', () => {
+    const s = schemaFor({ group: 'x.io', kind: 'Widget' });
+    assert.equal(s.known, false);
+    assert.equal(s.rule('metadata.ownerReferences')?.mergeKey, 'uid');
+    assert.equal(s.rule('spec.containers'), undefined);
+    assert.equal(s.rule('constructor'), undefined);
+    assert.deepEqual(zeroValueStructs({ group: 'x.io', kind: 'Widget' }), []);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Starts every controller podbay runs, as kube-controller-manager does: deployment,
+ * replicaset, garbage collector, namespace, service account, root CA publisher and endpoints.
+ * `stop()` stops them all and is safe to call twice.
+ */
+import type { Controller, ControllerDeps } from './client.js';
+import { DeploymentController } from './deployment/controller.js';
+import { EndpointsController } from './endpoints/controller.js';
+import { GarbageCollector } from './garbage-collector/controller.js';
+import { NamespaceController } from './namespace/controller.js';
+import { ReplicaSetController } from './replicaset/controller.js';
+import { ServiceAccountsController } from './serviceaccount/controller.js';
+import { RootCACertPublisher } from './serviceaccount/root-ca-publisher.js';
+
+export interface ControllerOptions {
+  /** PEM of the API server's CA, published as ConfigMap kube-root-ca.crt in every namespace. */
+  rootCAPem?: string;
+  /** Periodic full resync of every controller; default 30 s, 0 disables. */
+  resyncPeriodMs?: number;
+}
+
+export function createControllers(deps: ControllerDeps, opts: ControllerOptions = {}): Controller[] {
+  const o = { resyncPeriodMs: opts.resyncPeriodMs };
+  const controllers: Controller[] = [
+    new DeploymentController(deps, o),
+    new ReplicaSetController(deps, o),
+    new GarbageCollector(deps, o),
+    new NamespaceController(deps, o),
+    new ServiceAccountsController(deps, o),
+    new EndpointsController(deps, o),
+  ];
+  if (opts.rootCAPem !== undefined)
+    controllers.push(new RootCACertPublisher(deps, { ...o, rootCAPem: opts.rootCAPem }));
+  return controllers;
+}
+
+export function startControllers(deps: ControllerDeps, opts: ControllerOptions = {}): { stop(): void } {
+  const controllers = createControllers(deps, opts);
+  for (const c of controllers) {
+    c.start();
+    deps.log('controller started', { controller: c.name });
+  }
+  let stopped = false;
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const c of controllers) c.stop();
+    },
+  };
+}

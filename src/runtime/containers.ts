@@ -1,0 +1,256 @@
+/**
+ * Containers: create writes the record, the overlay directories, the cgroup with its limits and the
+ * shim's launch file; start runs `podbay-shim run`, which execs the container and stays as its
+ * monitor; status is derived from the record, the shim's pid/exit files and the cgroup's OOM count.
+ * The container's mounts live only in its own mount namespace, so nothing has to be unmounted on
+ * the host when it goes away.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { capabilityMask } from './capabilities.js';
+import { Cgroup, type CgroupVersion } from './cgroups.js';
+import { InvalidArgumentError, NotFoundError, RuntimeError } from './errors.js';
+import { run } from './host-command.js';
+import { resolveIdentity } from './identity.js';
+import { isSameProcessAlive, processStartTime, signalIfSame, waitUntil } from './process.js';
+import type { ContainerRecord, RecordStore, SandboxRecord } from './records.js';
+import { encodeShimConfig } from './shim-config.js';
+import type { ContainerConfig, ContainerStatus, ImageService } from './types.js';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const LOG_MAX_BYTES = 10 * 1024 * 1024;
+export const LOG_MAX_FILES = 5;
+
+/** Host paths no container may see, besides the data dir (overlay whiteouts). */
+export const HIDDEN_HOST_PATHS = ['/root', '/home', '/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-'];
+
+/** Host directories that start empty in every container (their host contents are hidden). */
+export const EMPTIED_HOST_DIRS = ['/tmp', '/var/tmp', '/run'];
+
+export interface ContainerDeps {
+  records: RecordStore;
+  images: ImageService;
+  shimPath: string;
+  cgroupVersion: CgroupVersion;
+  dataDir: string;
+  extraHiddenPaths: string[];
+  maxLogBytes: number;
+  maxLogFiles: number;
+}
+
+export function containerCgroup(version: CgroupVersion, r: { sandboxId: string; id: string }): Cgroup {
+  return new Cgroup(version, `${r.sandboxId}/${r.id}`);
+}
+
+/** The host's SSH keys (/etc/ssh/*key*), hidden like the other secrets. */
+function sshKeys(): string[] {
+  try {
+    return readdirSync('/etc/ssh')
+      .filter((n) => n.includes('key'))
+      .map((n) => `/etc/ssh/${n}`);
+  } catch {
+    return [];
+  }
+}
+
+export class ContainerManager {
+  constructor(readonly deps: ContainerDeps) {}
+
+  async create(sandbox: SandboxRecord, config: ContainerConfig): Promise<string> {
+    const { records, images, cgroupVersion } = this.deps;
+    if (!config.metadata?.name) throw new InvalidArgumentError('metadata.name', 'required');
+    if (!config.argv || config.argv.length === 0) throw new InvalidArgumentError('argv', 'must not be empty');
+    if (!config.logPath || config.logPath.includes('..')) {
+      throw new InvalidArgumentError('logPath', 'required, relative to the pod log directory, without ..');
+    }
+    const image = await images.pullImage(config.image);
+    const identity = resolveIdentity(config.securityContext, image.user);
+    const env = new Map<string, string>([['PATH', DEFAULT_PATH]]);
+    env.set('HOSTNAME', sandbox.hostname);
+    for (const e of image.env) env.set(e.name, e.value);
+    for (const e of config.env ?? []) env.set(e.name, e.value);
+    const id = randomBytes(16).toString('hex');
+    const record: ContainerRecord = {
+      id,
+      sandboxId: sandbox.id,
+      metadata: { ...config.metadata },
+      image: config.image,
+      createdAt: new Date().toISOString(),
+      pid: 0,
+      pidStartTime: 0,
+      shimPid: 0,
+      logPath: join(records.paths.podLogDir(sandbox.metadata), config.logPath),
+      ...(config.specHash !== undefined && { specHash: config.specHash }),
+      stopSignal: image.stopSignal,
+      uid: identity.uid,
+      gid: identity.gid,
+      groups: identity.groups,
+      capsMask: capabilityMask(identity.capabilities),
+      noNewPrivs: identity.noNewPrivs,
+      privileged: identity.privileged,
+      env: [...env].map(([name, value]) => ({ name, value })),
+      workingDir: config.workingDir || image.workingDir || '/',
+      labels: { ...config.labels },
+      annotations: { ...config.annotations },
+    };
+    const dir = records.paths.containerDir(id);
+    await records.saveContainer(record);
+    try {
+      for (const sub of ['upper', 'work', 'rootfs']) await mkdir(join(dir, sub), { recursive: true });
+      await mkdir(dirname(record.logPath), { recursive: true });
+      const cg = containerCgroup(cgroupVersion, record);
+      await cg.create();
+      await cg.applyResources(config.resources ?? {});
+      const sbDir = records.paths.sandboxDir(sandbox.id);
+      const launch = encodeShimConfig({
+        id,
+        logPath: record.logPath,
+        exitFile: join(dir, 'exit.json'),
+        pidFile: join(dir, 'pid'),
+        sandboxPid: sandbox.pid,
+        sharePid: sandbox.shareProcessNamespace,
+        cgroupProcs: cg.procsFiles(),
+        upper: join(dir, 'upper'),
+        work: join(dir, 'work'),
+        rootfs: join(dir, 'rootfs'),
+        // A whiteout inside an opaque directory would be listed as a device node; it is hidden anyway.
+        hide: [resolve(this.deps.dataDir), ...HIDDEN_HOST_PATHS, ...sshKeys(), ...this.deps.extraHiddenPaths].filter(
+          (p) => !EMPTIED_HOST_DIRS.some((d) => p === d || p.startsWith(`${d}/`)),
+        ),
+        opaque: EMPTIED_HOST_DIRS,
+        mounts: [
+          { src: join(sbDir, 'hosts'), dst: '/etc/hosts', readonly: false, propagation: 'private' },
+          { src: join(sbDir, 'resolv.conf'), dst: '/etc/resolv.conf', readonly: false, propagation: 'private' },
+          { src: join(sbDir, 'hostname'), dst: '/etc/hostname', readonly: false, propagation: 'private' },
+          ...(config.mounts ?? []).map((m, i) => {
+            if (!m.hostPath.startsWith('/') || !m.containerPath.startsWith('/')) {
+              throw new InvalidArgumentError(`mounts[${i}]`, 'hostPath and containerPath must be absolute');
+            }
+            const propagation =
+              m.propagation === 'bidirectional' ? 'rshared' : m.propagation === 'hostToContainer' ? 'rslave' : 'private';
+            return { src: m.hostPath, dst: m.containerPath, readonly: m.readonly === true, propagation } as const;
+          }),
+        ],
+        tmpfs: (config.tmpfs ?? []).map((t) => ({
+          dst: t.containerPath,
+          options: `mode=1777${t.sizeBytes ? `,size=${t.sizeBytes}` : ''}`,
+        })),
+        readonlyRoot: config.securityContext?.readOnlyRootFilesystem === true,
+        privileged: identity.privileged,
+        capsMask: record.capsMask,
+        noNewPrivs: identity.noNewPrivs,
+        uid: identity.uid,
+        gid: identity.gid,
+        groups: identity.groups,
+        cwd: record.workingDir,
+        env: record.env.map((e) => `${e.name}=${e.value}`),
+        argv: config.argv,
+        maxLogSize: this.deps.maxLogBytes,
+        maxLogFiles: this.deps.maxLogFiles,
+      });
+      await writeFile(join(dir, 'shim.config'), launch);
+    } catch (e) {
+      await this.remove(id).catch(() => {});
+      throw e;
+    }
+    return id;
+  }
+
+  async get(id: string): Promise<ContainerRecord> {
+    const r = await this.deps.records.loadContainer(id);
+    if (!r) throw new NotFoundError('container', id);
+    return r;
+  }
+
+  async start(id: string): Promise<void> {
+    const r = await this.get(id);
+    if (r.shimPid !== 0) throw new InvalidArgumentError('container', `${id} was already started`);
+    const dir = this.deps.records.paths.containerDir(id);
+    const out = await run([this.deps.shimPath, 'run', join(dir, 'shim.config')], { allowFailure: true });
+    if (out.exitCode !== 0) {
+      throw new RuntimeError('ContainerStart', `start container ${r.metadata.name}: ${out.stderr.trim()}`);
+    }
+    const [pid, shimPid] = out.stdout.trim().split(' ').map(Number) as [number, number];
+    r.pid = pid;
+    r.shimPid = shimPid;
+    r.pidStartTime = processStartTime(pid) ?? 0;
+    r.startedAt = new Date().toISOString();
+    await this.deps.records.saveContainer(r);
+  }
+
+  isRunning(r: ContainerRecord): boolean {
+    return r.pid > 0 && isSameProcessAlive(r.pid, r.pidStartTime);
+  }
+
+  async status(r: ContainerRecord): Promise<ContainerStatus> {
+    const exit = r.shimPid > 0 ? await this.deps.records.loadExit(r.id) : undefined;
+    const base: ContainerStatus = {
+      id: r.id,
+      sandboxId: r.sandboxId,
+      metadata: r.metadata,
+      image: r.image,
+      state: 'CONTAINER_CREATED',
+      createdAt: r.createdAt,
+      ...(r.startedAt !== undefined && { startedAt: r.startedAt }),
+      pid: 0,
+      shimPid: r.shimPid,
+      logPath: r.logPath,
+      ...(r.specHash !== undefined && { specHash: r.specHash }),
+      labels: r.labels,
+      annotations: r.annotations,
+    };
+    if (r.shimPid === 0) return base;
+    if (exit) {
+      const oom = (await containerCgroup(this.deps.cgroupVersion, r).oomKills()) > 0;
+      return {
+        ...base,
+        state: 'CONTAINER_EXITED',
+        finishedAt: exit.finishedAt,
+        exitCode: exit.exitCode,
+        reason: oom ? 'OOMKilled' : exit.exitCode === 0 ? 'Completed' : 'Error',
+      };
+    }
+    if (this.isRunning(r)) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
+    // Neither running nor an exit file: the monitor died with it (e.g. the machine rebooted).
+    const shimAlive = await readFile(`/proc/${r.shimPid}/stat`, 'utf8').then(
+      () => true,
+      () => false,
+    );
+    if (shimAlive) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
+    return { ...base, state: 'CONTAINER_EXITED', exitCode: 255, reason: 'Unknown', message: 'container monitor lost' };
+  }
+
+  /** Stop signal, then SIGKILL of every process in the container's cgroup after the grace period. */
+  async stop(id: string, timeoutSeconds: number, signal?: NodeJS.Signals): Promise<void> {
+    const r = await this.get(id);
+    if (r.shimPid === 0 || !this.isRunning(r)) return;
+    const exitFile = () => this.deps.records.loadExit(id).then((e) => e !== undefined);
+    if (timeoutSeconds > 0 && signalIfSame(r.pid, r.pidStartTime, signal ?? r.stopSignal)) {
+      const deadline = Date.now() + timeoutSeconds * 1000;
+      while (Date.now() < deadline && this.isRunning(r)) await new Promise((res) => setTimeout(res, 25));
+    }
+    const cg = containerCgroup(this.deps.cgroupVersion, r);
+    for (let i = 0; i < 100 && this.isRunning(r); i++) {
+      for (const pid of await cg.pids()) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    // The monitor writes the exit file once the output pipes are drained.
+    for (let i = 0; i < 250 && !(await exitFile()); i++) await new Promise((res) => setTimeout(res, 20));
+  }
+
+  /** Stops (immediately) and removes the container's cgroup and directories. Logs stay with the pod. */
+  async remove(id: string): Promise<void> {
+    const r = await this.deps.records.loadContainer(id);
+    if (!r) return;
+    await this.stop(id, 0);
+    await waitUntil(() => !isSameProcessAlive(r.shimPid, processStartTime(r.shimPid) ?? -1), 3000);
+    await containerCgroup(this.deps.cgroupVersion, r).destroy();
+    await rm(this.deps.records.paths.containerDir(id), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Exec and port-forward through `podbay-shim exec|portforward`, which enter the container's (or
+ * sandbox's) namespaces, cgroups and identity; the shim's exit code is the command's.
+ * With a TTY, the helper owns the pseudo-terminal and reads "ROWS COLS\n" resize lines on fd 3.
+ */
+import { spawn } from 'node:child_process';
+import { Duplex, type Writable } from 'node:stream';
+import { containerCgroup } from './containers.js';
+import type { CgroupVersion } from './cgroups.js';
+import { RuntimeError } from './errors.js';
+import type { ContainerRecord } from './records.js';
+import type { ExecOptions, ExecSession, ExecSyncResult } from './types.js';
+
+export function execArgs(shimPath: string, r: ContainerRecord, version: CgroupVersion, cmd: string[], tty: boolean) {
+  const args = ['exec', '--pid', String(r.pid)];
+  for (const p of containerCgroup(version, r).procsFiles()) args.push('--cgroup', p);
+  args.push('--uid', String(r.uid), '--gid', String(r.gid));
+  for (const g of r.groups) args.push('--group', String(g));
+  args.push('--caps', r.capsMask, '--cwd', r.workingDir);
+  if (r.noNewPrivs) args.push('--nnp');
+  if (r.privileged) args.push('--privileged');
+  if (tty) args.push('--tty');
+  for (const e of r.env) args.push('--env', `${e.name}=${e.value}`);
+  if (tty && !r.env.some((e) => e.name === 'TERM')) args.push('--env', 'TERM=xterm');
+  return [shimPath, [...args, '--', ...cmd]] as const;
+}
+
+export function execSync(
+  shimPath: string,
+  r: ContainerRecord,
+  version: CgroupVersion,
+  cmd: string[],
+  timeoutSeconds = 0,
+): Promise<ExecSyncResult> {
+  const [file, args] = execArgs(shimPath, r, version, cmd, false);
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer =
+      timeoutSeconds > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, timeoutSeconds * 1000)
+        : undefined;
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      if (timedOut) {
+        reject(new RuntimeError('Exec', `command ${JSON.stringify(cmd)} timed out after ${timeoutSeconds}s`));
+        return;
+      }
+      resolve({
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err),
+        exitCode: code ?? 128 + (signal ? 9 : 0),
+      });
+    });
+  });
+}
+
+export function execStream(shimPath: string, r: ContainerRecord, version: CgroupVersion, o: ExecOptions): ExecSession {
+  const tty = o.tty === true;
+  const [file, args] = execArgs(shimPath, r, version, o.cmd, tty);
+  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', tty ? 'pipe' : 'ignore'] });
+  const stdin = child.stdin!;
+  if (o.stdin) o.stdin.pipe(stdin);
+  else stdin.end();
+  stdin.on('error', () => {});
+  if (o.stdout) child.stdout!.pipe(o.stdout, { end: false });
+  else child.stdout!.resume();
+  if (o.stderr) child.stderr!.pipe(o.stderr, { end: false });
+  else child.stderr!.resume();
+  const control = child.stdio[3] as Writable | null;
+  control?.on('error', () => {});
+  const exitCode = new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 137 : 1)));
+  });
+  return {
+    resize({ rows, cols }) {
+      if (control && Number.isInteger(rows) && Number.isInteger(cols)) control.write(`${rows} ${cols}\n`);
+    },
+    exitCode,
+    kill() {
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+/** A duplex byte stream to 127.0.0.1:port in the network namespace of `holderPid`. */
+export function portForward(shimPath: string, holderPid: number, port: number): Duplex {
+  const child = spawn(shimPath, ['portforward', '--pid', String(holderPid), '--port', String(port)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const err: Buffer[] = [];
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  child.stdin.on('error', () => {});
+  const duplex = Duplex.from({ readable: child.stdout, writable: child.stdin });
+  child.on('close', (code) => {
+    if (code !== 0 && !duplex.destroyed) {
+      duplex.destroy(new RuntimeError('Exec', Buffer.concat(err).toString().trim() || `port-forward exited ${code}`));
+    }
+  });
+  duplex.on('close', () => child.kill('SIGTERM'));
+  return duplex;
+}
