@@ -58,7 +58,7 @@ export class Engine {
       store,
       strategies: createStrategies({ store }),
       clock,
-      onWrite: (old, obj, manager) => recordManagedFields(old, obj, manager, clock.now()),
+      onWrite: (old, obj, manager, sub) => recordManagedFields(old, obj, manager, clock.now(), sub),
     });
     const events = new ApiEventRecorder(registry, clock, o.log);
     ensureBootstrapObjects(registry, o.dataDir, clock.now());

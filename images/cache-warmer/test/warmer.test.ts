@@ -156,7 +156,7 @@ test('SIGTERM while waiting exits at once with 143', async () => {
   child.kill('SIGTERM');
   const r = await done;
   assert.equal(r.code, 143);
-  assert.ok(Date.now() - t0 < 2000);
+  assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
   assert.match(r.stderr, /stopped by SIGTERM while waiting for Redis/);
 });
 

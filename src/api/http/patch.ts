@@ -78,6 +78,7 @@ export function applyPatchRequest(
       force: o.force,
       now: o.now,
       kind: gk,
+      ...(o.statusOnly ? { subresource: 'status' } : {}),
     });
     if (!stored) {
       if (o.statusOnly) throw notFound(s.info, r.name);

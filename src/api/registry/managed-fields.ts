@@ -11,7 +11,8 @@ export function recordManagedFields(
   obj: KubeObject,
   manager: string,
   now: Date,
+  subresource?: 'status',
 ): void {
   // In-process controllers write without a manager name; upstream records them by user agent.
-  recordUpdateManagedFields(old, obj, manager || 'podbay', now);
+  recordUpdateManagedFields(old, obj, manager || 'podbay', now, subresource ? { subresource } : {});
 }

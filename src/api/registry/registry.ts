@@ -43,7 +43,7 @@ export interface RegistryDeps {
   strategies: readonly Strategy[];
   clock: { now(): Date };
   /** Called on every write so managedFields can be maintained (set by the HTTP layer's wiring). */
-  onWrite?: (old: KubeObject | undefined, obj: KubeObject, manager: string) => void;
+  onWrite?: (old: KubeObject | undefined, obj: KubeObject, manager: string, subresource?: 'status') => void;
 }
 
 export class Registry implements ObjectClient {
@@ -317,7 +317,7 @@ export class Registry implements ObjectClient {
       ...s.validateUpdate(next, old),
     ];
     if (errs.length) throw invalid(s.info.group, s.info.kind, name, errs);
-    if (!opts.managedFieldsDone) this.#onWrite?.(old, next, opts.fieldManager ?? '');
+    if (!opts.managedFieldsDone) this.#onWrite?.(old, next, opts.fieldManager ?? '', statusOnly ? 'status' : undefined);
     // A write that changes nothing is not a write: no new resourceVersion, no watch event.
     if (JSON.stringify(next) === current.json) return structuredClone(old);
     if (opts.dryRun) return next;

@@ -4,14 +4,16 @@
  * imagePullPolicy, ... are required here because defaulting always sets them).
  */
 import type { PodSpec, PodTemplateSpec, Toleration } from 'kubernetes-types/core/v1';
+import { validateAffinity } from './affinity.js';
 import { validateDNS1123Label } from './container.js';
 import { validateContainers, validateInitContainers } from './containers.js';
 import { type FieldError, forbidden, invalidValue, notSupported, required } from './field-extra.js';
+import { validateIP } from './ip.js';
 import { validateAnnotations, validateLabelName, validateLabels } from './labels.js';
 import { nameIsDNSSubdomain } from './names.js';
 import { child, index } from './path.js';
 import { validatePodSecurityContext } from './security-context.js';
-import { inclusiveRangeError, isValidLabelValue } from './strings.js';
+import { inclusiveRangeError, isDNS1123Subdomain, isValidLabelValue } from './strings.js';
 import { validateVolumes } from './volumes.js';
 
 const MAX_INT32 = 2_147_483_647;
@@ -69,6 +71,70 @@ export function validateTolerations(tolerations: Toleration[] | undefined, path:
   return errs;
 }
 
+const MAX_DNS_NAMESERVERS = 3;
+const MAX_DNS_SEARCH_PATHS = 32;
+const MAX_DNS_SEARCH_CHARS = 2048;
+
+/** validatePodDNSConfig: `dnsPolicy: None` needs nameservers; libc's limits on the rest. */
+function validateDNSConfig(spec: PodSpec, path: string): FieldError[] {
+  const cfg = spec.dnsConfig;
+  if (spec.dnsPolicy === 'None') {
+    if (!cfg) return [required(path, 'must provide `dnsConfig` when `dnsPolicy` is None')];
+    if (!cfg.nameservers?.length) {
+      return [
+        required(
+          child(path, 'nameservers'),
+          'must provide at least one DNS nameserver when `dnsPolicy` is None',
+        ),
+      ];
+    }
+  }
+  if (!cfg) return [];
+  const errs: FieldError[] = [];
+  const nameservers = cfg.nameservers ?? [];
+  if (nameservers.length > MAX_DNS_NAMESERVERS) {
+    errs.push(
+      invalidValue(
+        child(path, 'nameservers'),
+        nameservers,
+        `must not have more than ${MAX_DNS_NAMESERVERS} nameservers`,
+      ),
+    );
+  }
+  nameservers.forEach((ns, i) => {
+    errs.push(...validateIP(ns, index(child(path, 'nameservers'), i)));
+  });
+  const searches = cfg.searches ?? [];
+  if (searches.length > MAX_DNS_SEARCH_PATHS) {
+    errs.push(
+      invalidValue(
+        child(path, 'searches'),
+        searches,
+        `must not have more than ${MAX_DNS_SEARCH_PATHS} search paths`,
+      ),
+    );
+  }
+  if (searches.join(' ').length > MAX_DNS_SEARCH_CHARS) {
+    errs.push(
+      invalidValue(
+        child(path, 'searches'),
+        searches,
+        `must not have more than ${MAX_DNS_SEARCH_CHARS} characters (including spaces) in the search list`,
+      ),
+    );
+  }
+  searches.forEach((search, i) => {
+    // RelaxedDNSSearchValidation is alpha (off) in 1.32: searches are plain DNS subdomains.
+    const name = search.replace(/\.$/, '');
+    for (const msg of isDNS1123Subdomain(name))
+      errs.push(invalidValue(index(child(path, 'searches'), i), name, msg));
+  });
+  (cfg.options ?? []).forEach((o, i) => {
+    if (!o.name) errs.push(required(index(child(path, 'options'), i), 'must not be empty'));
+  });
+  return errs;
+}
+
 function validateSubdomainName(value: string | undefined, path: string): FieldError[] {
   if (!value) return [];
   return nameIsDNSSubdomain(value, false).map((msg) => invalidValue(path, value, msg));
@@ -109,6 +175,8 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, forPod:
   errs.push(...validateEnum(s.dnsPolicy, DNS_POLICIES, child(path, 'dnsPolicy')));
   errs.push(...validateLabels(s.nodeSelector, child(path, 'nodeSelector')));
   errs.push(...validatePodSecurityContext(s.securityContext, child(path, 'securityContext')));
+  errs.push(...validateAffinity(s.affinity, child(path, 'affinity')));
+  errs.push(...validateDNSConfig(s, child(path, 'dnsConfig')));
   errs.push(...validateSubdomainName(s.serviceAccountName, child(path, 'serviceAccountName')));
   errs.push(...validateSubdomainName(s.nodeName, child(path, 'nodeName')));
   if (

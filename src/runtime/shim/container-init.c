@@ -266,7 +266,13 @@ int apply_identity(const struct identity *id, char *err, size_t errlen) {
     if (fscanf(f, "%d", &last) != 1) last = 40;
     fclose(f);
   }
-  unsigned long long keep = id->privileged ? ~0ULL : id->caps;
+  unsigned long long all = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+  /* Never more than the engine itself holds: "privileged" means every capability it has. */
+  struct __user_cap_header_struct own_hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct own[2];
+  if (syscall(SYS_capget, &own_hdr, own) == 0)
+    all &= (unsigned long long)own[0].permitted | ((unsigned long long)own[1].permitted << 32);
+  unsigned long long keep = (id->privileged ? ~0ULL : id->caps) & all;
   for (int c = 0; c <= last; c++) {
     if (keep & (1ULL << c)) continue;
     if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) {

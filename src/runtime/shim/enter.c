@@ -222,15 +222,6 @@ int run_exec(int argc, char **argv) {
       return 126;
     }
   }
-  int master = -1, slave = -1;
-  if (tty) {
-    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
-        (slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-      fprintf(stderr, "podbay-shim exec: pseudo-terminal: %s\n", strerror(errno));
-      return 126;
-    }
-  }
   char err[1024];
   if (join_cgroups(cgroups, n_cgroups, err, sizeof(err)) < 0) {
     fprintf(stderr, "podbay-shim exec: %s\n", err);
@@ -242,6 +233,17 @@ int run_exec(int argc, char **argv) {
       return 126;
     }
     close(fds[i]);
+  }
+  /* The terminal comes from the container's own devpts (after joining its mount namespace), so
+     the command's ttyname() resolves inside the container. */
+  int master = -1, slave = -1;
+  if (tty) {
+    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
+        (slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+      fprintf(stderr, "podbay-shim exec: pseudo-terminal: %s\n", strerror(errno));
+      return 126;
+    }
   }
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) < 0) return 126;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { MetricFamily } from '../mapping/family.js';
+import { type MetricFamily, makeSeries } from '../mapping/family.js';
 import { escapeHelpText, escapeLabelValue, renderOpenMetrics, renderText } from './exposition.js';
 import { negotiateFormat } from './negotiate.js';
 
@@ -9,13 +9,13 @@ const families: MetricFamily[] = [
     name: 'legacy_requests_total',
     type: 'counter',
     help: 'Requests.',
-    series: [{ labels: [], value: 1241 }],
+    series: [makeSeries('legacy_requests_total', [], 1241)],
   },
   {
     name: 'legacy_state',
     type: 'untyped',
     help: 'a\\b\nc"',
-    series: [{ labels: [['k', 'v"\\\n']], value: Number.NaN }],
+    series: [makeSeries('legacy_state', [['k', 'v"\\\n']], Number.NaN)],
   },
 ];
 

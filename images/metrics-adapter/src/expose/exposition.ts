@@ -6,7 +6,7 @@
  *   reject), HELP escapes `"` too, and the body ends with `# EOF`.
  * Families arrive already consistent (the mapper guarantees one type and label-name set per name).
  */
-import type { MetricFamily, Series } from '../mapping/family.js';
+import { escapeLabelValue, type MetricFamily } from '../mapping/family.js';
 import { openMetricsFamily } from '../mapping/metric-name.js';
 import { formatValue } from '../source/value.js';
 
@@ -25,7 +25,7 @@ export function renderText(families: readonly MetricFamily[]): string {
   const out: string[] = [];
   for (const f of families) {
     out.push(`# HELP ${f.name} ${escapeHelpText(f.help)}\n# TYPE ${f.name} ${f.type}\n`);
-    for (const s of f.series) out.push(sampleLine(f.name, s));
+    for (const s of f.series) out.push(`${s.key} ${formatValue(s.value)}\n`);
   }
   return out.join('');
 }
@@ -36,23 +36,14 @@ export function renderOpenMetrics(families: readonly MetricFamily[]): string {
     const family = openMetricsFamily(f.name, f.type);
     out.push(`# HELP ${family} ${escapeLabelValue(f.help)}\n`);
     if (f.type !== 'untyped') out.push(`# TYPE ${family} ${f.type}\n`);
-    for (const s of f.series) out.push(sampleLine(f.name, s));
+    for (const s of f.series) out.push(`${s.key} ${formatValue(s.value)}\n`);
   }
   out.push('# EOF\n');
   return out.join('');
-}
-
-function sampleLine(name: string, s: Series): string {
-  if (s.labels.length === 0) return `${name} ${formatValue(s.value)}\n`;
-  let labels = '';
-  for (const [k, v] of s.labels) labels += `${labels === '' ? '' : ','}${k}="${escapeLabelValue(v)}"`;
-  return `${name}{${labels}} ${formatValue(s.value)}\n`;
 }
 
 export function escapeHelpText(text: string): string {
   return /[\\\n]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : text;
 }
 
-export function escapeLabelValue(text: string): string {
-  return /[\\\n"]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : text;
-}
+export { escapeLabelValue };

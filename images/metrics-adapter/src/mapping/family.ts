@@ -5,6 +5,32 @@ export interface Series {
   /** Sorted by label name; no empty values (Prometheus treats empty as absent). */
   readonly labels: ReadonlyArray<readonly [string, string]>;
   readonly value: number;
+  /**
+   * The sample as rendered before its value, `name{k="v"}`, escaped. Both formats print it unchanged
+   * (a counter keeps `_total` in OpenMetrics samples), so it is built once per series, and it doubles
+   * as the series identity for duplicate detection.
+   */
+  readonly key: string;
+}
+
+/** Builds a Series; `labels` must already be sorted and free of empty values. */
+export function makeSeries(name: string, labels: ReadonlyArray<readonly [string, string]>, value: number): Series {
+  return { labels, value, key: seriesKey(name, labels) };
+}
+
+export function seriesKey(name: string, labels: ReadonlyArray<readonly [string, string]>): string {
+  if (labels.length === 0) return name;
+  let out = `${name}{`;
+  for (let i = 0; i < labels.length; i++) {
+    const [k, v] = labels[i]!;
+    out += `${i === 0 ? '' : ','}${k}="${escapeLabelValue(v)}"`;
+  }
+  return `${out}}`;
+}
+
+/** Label values and OpenMetrics HELP escape `\\`, `\n` and `"`. */
+export function escapeLabelValue(text: string): string {
+  return /[\\\n"]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : text;
 }
 
 export interface MetricFamily {

@@ -1,18 +1,20 @@
 /**
  * Maps raw source samples to metric families through the compiled rules. Pure apart from two bounded
- * memories: a match cache (source names repeat every scrape, so rule lookup is paid once per name) and
- * the type ledger, which remembers each exported name's type for the life of the process so a name
- * that changes type between scrapes is dropped (`type_changed`) instead of confusing Prometheus.
+ * memories: a resolution cache (everything that depends only on the source name — rule, exported
+ * name, type, rule labels — is worked out once per name, since the same names come back every
+ * scrape) and the type ledger, which remembers each exported name's type for the life of the process
+ * so a name that changes type between scrapes is dropped (`type_changed`) instead of confusing
+ * Prometheus.
  *
  * Within one scrape, the first sample to claim a name fixes the family's type and label names; later
  * samples that disagree are dropped and counted, never exported half-consistent.
  */
 import type { CompiledRule } from '../rules/compile.js';
-import type { Captures, MetricType } from '../rules/rule.js';
+import type { MetricType, RuleSpec } from '../rules/rule.js';
 import { expandTemplate } from '../rules/template.js';
 import { countReason, type RawSample, type RawValue } from '../source/sample.js';
 import { parseNumber } from '../source/value.js';
-import type { DropReason, MetricFamily } from './family.js';
+import { type DropReason, type MetricFamily, seriesKey } from './family.js';
 import { exportedName, inferType, isValidLabelName, isValidMetricName, sanitizeName } from './metric-name.js';
 
 export interface MapperOptions {
@@ -31,10 +33,19 @@ export interface MapResult {
   readonly exported: number;
 }
 
-interface RuleHit {
-  readonly rule: CompiledRule | undefined;
-  readonly captures: Captures | undefined;
-}
+/** What a source name maps to, independent of the sample's labels and value. */
+type Resolution =
+  | { readonly drop: DropReason; readonly matched: boolean }
+  | {
+      readonly drop?: undefined;
+      readonly matched: boolean;
+      readonly name: string;
+      readonly type: MetricType;
+      readonly help: string;
+      readonly spec: RuleSpec | undefined;
+      /** Rule labels with captures expanded. */
+      readonly ruleLabels: ReadonlyArray<readonly [string, string]>;
+    };
 
 interface FamilyBuild {
   readonly family: MetricFamily;
@@ -42,13 +53,12 @@ interface FamilyBuild {
   readonly seriesKeys: Set<string>;
 }
 
-const MATCH_CACHE_LIMIT = 100_000;
+const RESOLUTION_CACHE_LIMIT = 100_000;
 const LEDGER_LIMIT = 100_000;
-const NO_MATCH: RuleHit = { rule: undefined, captures: undefined };
 
 export class Mapper {
   readonly #opts: MapperOptions;
-  readonly #matchCache = new Map<string, RuleHit>();
+  readonly #resolved = new Map<string, Resolution>();
   readonly #typeLedger = new Map<string, MetricType>();
 
   constructor(opts: MapperOptions) {
@@ -61,81 +71,116 @@ export class Mapper {
     let unmatched = 0;
     let exported = 0;
     for (const sample of samples) {
-      const hit = this.#findRule(sample.name);
-      if (!hit.rule) unmatched++;
-      const reason = this.#mapOne(sample, hit, builds);
+      const res = this.#resolve(sample.name);
+      if (!res.matched) unmatched++;
+      const reason = res.drop ?? this.#add(sample, res, builds);
       if (reason) countReason(dropped, reason);
       else exported++;
     }
     return { families: [...builds.values()].map((b) => b.family), dropped, unmatched, exported };
   }
 
-  #findRule(name: string): RuleHit {
-    const cached = this.#matchCache.get(name);
-    if (cached) return cached;
-    let hit = NO_MATCH;
+  #resolve(sourceName: string): Resolution {
+    let res = this.#resolved.get(sourceName);
+    if (res) return res;
+    res = this.#computeResolution(sourceName);
+    if (this.#resolved.size >= RESOLUTION_CACHE_LIMIT) this.#resolved.clear();
+    this.#resolved.set(sourceName, res);
+    return res;
+  }
+
+  #computeResolution(sourceName: string): Resolution {
     for (const rule of this.#opts.rules) {
-      const captures = rule.matcher.match(name);
-      if (captures) {
-        hit = { rule, captures };
-        break;
-      }
+      const captures = rule.matcher.match(sourceName);
+      if (!captures) continue;
+      const spec = rule.spec;
+      if (spec.action === 'drop') return { drop: 'rule_drop', matched: true };
+      const base = sanitizeName(rule.name ? expandTemplate(rule.name, captures) : sourceName);
+      const ruleLabels = rule.labels.map(([k, t]) => [k, expandTemplate(t, captures)] as const);
+      return this.#named(base, spec.usePrefix ? this.#opts.prefix : '', spec, sourceName, ruleLabels, true);
     }
-    if (this.#matchCache.size >= MATCH_CACHE_LIMIT) this.#matchCache.clear();
-    this.#matchCache.set(name, hit);
-    return hit;
+    if (this.#opts.unmapped === 'drop') return { drop: 'unmapped_drop', matched: false };
+    return this.#named(sanitizeName(sourceName), this.#opts.prefix, undefined, sourceName, [], false);
+  }
+
+  #named(
+    base: string,
+    prefix: string,
+    spec: RuleSpec | undefined,
+    sourceName: string,
+    ruleLabels: ReadonlyArray<readonly [string, string]>,
+    matched: boolean,
+  ): Resolution {
+    const type = spec?.type ?? inferType(prefix + base);
+    const name = exportedName(prefix, base, type);
+    if (!isValidMetricName(name)) return { drop: 'invalid_name', matched };
+    if (this.#opts.reserved.has(name)) return { drop: 'reserved_name', matched };
+    const help = spec?.help ?? `Legacy stat ${sourceName}${matched ? '' : ' (no mapping rule)'}.`;
+    return { matched, name, type, help, spec, ruleLabels };
   }
 
   /** Adds one sample to `builds`; returns why it was dropped, or undefined when it was exported. */
-  #mapOne(sample: RawSample, hit: RuleHit, builds: Map<string, FamilyBuild>): DropReason | undefined {
-    const { rule, captures } = hit;
-    const spec = rule?.spec;
-    if (spec?.action === 'drop') return 'rule_drop';
-    if (!rule && this.#opts.unmapped === 'drop') return 'unmapped_drop';
-    const base =
-      rule?.name && captures ? sanitizeName(expandTemplate(rule.name, captures)) : sanitizeName(sample.name);
-    const prefix = spec && !spec.usePrefix ? '' : this.#opts.prefix;
-    const type = spec?.type ?? inferType(prefix + base);
-    const name = exportedName(prefix, base, type);
-    if (!isValidMetricName(name)) return 'invalid_name';
-    if (this.#opts.reserved.has(name)) return 'reserved_name';
-
-    const labels = new Map<string, string>();
-    for (const [k, v] of sample.labels) {
-      if (!isValidLabelName(k)) return 'invalid_label';
-      labels.set(k, v);
-    }
-    if (rule && captures) for (const [k, t] of rule.labels) labels.set(k, expandTemplate(t, captures));
+  #add(sample: RawSample, res: Resolution & { drop?: undefined }, builds: Map<string, FamilyBuild>): DropReason | undefined {
+    const { name, type, spec } = res;
+    const labels = mergeLabels(sample.labels, res.ruleLabels, spec?.valueLabel, sample.value);
+    if (labels === undefined) return 'invalid_label';
     let value: number | undefined;
-    if (spec?.valueLabel) {
-      labels.set(spec.valueLabel, String(sample.value));
-      value = 1;
-    } else {
+    if (spec?.valueLabel) value = 1;
+    else {
       value = toNumber(sample.value, spec?.values);
       if (value === undefined) return 'non_numeric';
     }
     if (type === 'counter' && !(value >= 0)) return 'invalid_counter_value';
-    const sorted = [...labels].filter(([, v]) => v !== '').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const signature = sorted.map(([k]) => k).join(',');
+    let signature = '';
+    for (const [k] of labels) signature += `${k},`;
 
     let build = builds.get(name);
     if (!build) {
       const ledgerType = this.#typeLedger.get(name);
       if (ledgerType !== undefined && ledgerType !== type) return 'type_changed';
-      const help = spec?.help ?? `Legacy stat ${sample.name}${rule ? '' : ' (no mapping rule)'}.`;
-      build = { family: { name, type, help, series: [] }, labelSignature: signature, seriesKeys: new Set() };
+      build = { family: { name, type, help: res.help, series: [] }, labelSignature: signature, seriesKeys: new Set() };
       builds.set(name, build);
       if (ledgerType === undefined && this.#typeLedger.size < LEDGER_LIMIT) this.#typeLedger.set(name, type);
     } else {
       if (build.family.type !== type) return 'type_conflict';
       if (build.labelSignature !== signature) return 'label_conflict';
     }
-    const seriesKey = sorted.map(([k, v]) => `${k}\u0000${v}`).join('\u0001');
-    if (build.seriesKeys.has(seriesKey)) return 'duplicate_series';
-    build.seriesKeys.add(seriesKey);
-    build.family.series.push({ labels: sorted, value });
+    const key = seriesKey(name, labels);
+    if (build.seriesKeys.has(key)) return 'duplicate_series';
+    build.seriesKeys.add(key);
+    build.family.series.push({ labels, value, key });
     return undefined;
   }
+}
+
+/**
+ * Source labels, then rule labels over them, then the value label; empty values removed; sorted by
+ * name. Returns undefined when a source label name is not valid for Prometheus. The common cases
+ * (no rule labels, labels already sorted) allocate nothing beyond the result.
+ */
+function mergeLabels(
+  source: ReadonlyArray<readonly [string, string]>,
+  rule: ReadonlyArray<readonly [string, string]>,
+  valueLabel: string | undefined,
+  rawValue: RawValue,
+): ReadonlyArray<readonly [string, string]> | undefined {
+  for (const [k] of source) if (!isValidLabelName(k)) return undefined;
+  let merged: Array<readonly [string, string]>;
+  if (rule.length === 0 && valueLabel === undefined) {
+    merged = source.filter(([, v]) => v !== '');
+  } else {
+    const map = new Map<string, string>(source);
+    for (const [k, v] of rule) map.set(k, v);
+    if (valueLabel !== undefined) map.set(valueLabel, String(rawValue));
+    merged = [...map].filter(([, v]) => v !== '');
+  }
+  for (let i = 1; i < merged.length; i++) {
+    if (merged[i - 1]![0] >= merged[i]![0]) {
+      merged.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      break;
+    }
+  }
+  return merged;
 }
 
 /** A raw value as a number: value map first (exact, then case-insensitive), then number syntax. */

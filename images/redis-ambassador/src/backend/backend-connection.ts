@@ -224,10 +224,9 @@ export class BackendConnection {
         this.fail(`invalid reply: ${(e as Error).message}`);
         return;
       }
-      if (end === -1) {
+      if (end < 0) {
         this.leftover = buf.subarray(pos);
-        // Re-scan only once the buffer has grown meaningfully (large bulk replies arrive in many chunks).
-        this.needBytes = this.leftover.length + Math.min(this.leftover.length, 64 * 1024);
+        this.needBytes = -end - pos;
         return;
       }
       const reply = buf.subarray(pos, end);

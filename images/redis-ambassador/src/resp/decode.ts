@@ -13,7 +13,7 @@ export class RespError {
 
 /** Decodes exactly one complete reply (the caller has framed it with scanReply). */
 export function decodeReply(buf: Buffer): RespValue {
-  if (scanReply(buf, 0) === -1) throw new ReplySyntaxError('incomplete reply', buf.length);
+  if (scanReply(buf, 0) < 0) throw new ReplySyntaxError('incomplete reply', buf.length);
   return decodeAt(buf, 0)[0];
 }
 

@@ -3,8 +3,10 @@
  * all it needs is the frame boundary. Handles every RESP2 and RESP3 type Redis sends (`+ - : $ *` and
  * `_ , # ( ! = % ~ > |`).
  *
- * Contract: `scanReply(buf, offset)` returns the offset just past the reply starting at `offset`, or -1
- * when the buffer does not yet hold all of it. A byte that cannot start a reply throws
+ * Contract: `scanReply(buf, offset)` returns the offset just past the reply starting at `offset`, or, when
+ * the buffer does not yet hold all of it, a negative number whose magnitude is a buffer length that must be
+ * reached before scanning again can succeed (so a large reply arriving in many chunks is not re-scanned
+ * on every chunk). A byte that cannot start a reply throws
  * `ReplySyntaxError`; the caller treats the backend connection as broken.
  */
 export class ReplySyntaxError extends Error {
@@ -42,10 +44,10 @@ export function scanReply(buf: Buffer, offset: number): number {
   // Elements still to read; attributes (`|`) add pairs without consuming the element they decorate.
   let pending = 1;
   while (pending > 0) {
-    if (pos >= buf.length) return -1;
+    if (pos >= buf.length) return -(pos + 1);
     const type = buf[pos]!;
     const cr = buf.indexOf(CR, pos + 1);
-    if (cr === -1 || cr + 1 >= buf.length) return -1;
+    if (cr === -1 || cr + 1 >= buf.length) return -(buf.length + 1);
     const next = cr + 2;
     switch (type) {
       case 43: // + simple string
@@ -68,7 +70,7 @@ export function scanReply(buf: Buffer, offset: number): number {
           pos = next;
           break;
         }
-        if (next + len + 2 > buf.length) return -1;
+        if (next + len + 2 > buf.length) return -(next + len + 2);
         pos = next + len + 2;
         break;
       }

@@ -135,16 +135,21 @@ export class TopologyMonitor {
     let conn = this.probes.get(node.id);
     if (conn && !conn.isClosed) return conn;
     const { config } = this.deps;
-    const auth = config.password === undefined ? [] : [config.username ?? '', config.password].filter((x) => x !== '');
     conn = new BackendConnection({
       address: node.address,
       ...(config.tls ? { tls: config.tls } : {}),
-      handshake: auth.length > 0 ? [encodeCommand(['AUTH', ...auth])] : [],
+      handshake: this.authHandshake(),
       connectTimeoutMs: config.connectTimeoutMs,
       commandTimeoutMs: config.healthTimeoutMs,
     });
     this.probes.set(node.id, conn);
     return conn;
+  }
+
+  private authHandshake(): Buffer[] {
+    const { username, password } = this.deps.config;
+    if (password === undefined) return [];
+    return [encodeCommand(username ? ['AUTH', username, password] : ['AUTH', password])];
   }
 
   private async probe(node: BackendNode): Promise<void> {
@@ -213,14 +218,25 @@ export class TopologyMonitor {
     }
   }
 
+  /** On its own connection: a large COMMAND reply must never delay the ROLE checks behind it. */
   private async loadCommandTable(master: BackendNode): Promise<void> {
+    const { config } = this.deps;
+    const conn = new BackendConnection({
+      address: master.address,
+      ...(config.tls ? { tls: config.tls } : {}),
+      handshake: this.authHandshake(),
+      connectTimeoutMs: config.connectTimeoutMs,
+      commandTimeoutMs: config.commandTimeoutMs,
+    });
     try {
-      const table = CommandTable.fromCommandReply(await request(this.probeConnection(master), ['COMMAND']));
+      const table = CommandTable.fromCommandReply(await request(conn, ['COMMAND']));
       this.tableFor = master.id;
       this.deps.log.info({ event: 'command-table', source: master.id, rows: table.size }, 'command table loaded');
       this.deps.onCommandTable?.(table);
     } catch (e) {
       this.deps.log.warn({ event: 'command-table-failed', error: (e as Error).message }, 'keeping built-in table');
+    } finally {
+      conn.close('COMMAND done');
     }
   }
 

@@ -17,7 +17,7 @@ export function command(port: number, args: readonly string[], timeoutMs = 2000)
     socket.on('data', (b) => {
       buf = Buffer.concat([buf, b]);
       const end = scanReply(buf, 0);
-      if (end !== -1) {
+      if (end >= 0) {
         clearTimeout(timer);
         socket.destroy();
         resolve(decodeReply(buf.subarray(0, end)));

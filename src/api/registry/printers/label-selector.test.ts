@@ -4,8 +4,6 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import {
   formatLabelSelector,
   formatLabels,
-  isQualifiedName,
-  isValidLabelValue,
   labelSelectorString,
 } from './label-selector.js';
 
@@ -72,29 +70,4 @@ describe('formatLabelSelector / labelSelectorString', () => {
       assert.equal(labelSelectorString(selector), plain);
     });
   }
-});
-
-describe('label key and value validation', () => {
-  test('qualified names', () => {
-    for (const ok of ['a', 'app', 'a.b-c_d', 'example.com/name', 'x'.repeat(63), `${'a'.repeat(253)}/n`]) {
-      assert.equal(isQualifiedName(ok), true, ok);
-    }
-    for (const bad of [
-      '',
-      '-a',
-      'a-',
-      'a/b/c',
-      '/a',
-      'Example.com/a',
-      'x'.repeat(64),
-      `${'a'.repeat(254)}/n`,
-      'a/',
-    ]) {
-      assert.equal(isQualifiedName(bad), false, bad);
-    }
-  });
-  test('label values', () => {
-    for (const ok of ['', 'a', 'A-b_c.d', 'x'.repeat(63)]) assert.equal(isValidLabelValue(ok), true, ok);
-    for (const bad of ['-a', 'a-', 'a b', 'x'.repeat(64)]) assert.equal(isValidLabelValue(bad), false, bad);
-  });
 });
