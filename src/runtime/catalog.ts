@@ -36,6 +36,9 @@ export function findRepoRoot(start = dirname(fileURLToPath(import.meta.url))): s
   return resolve(start, '../..').replace(/\/(\.build\/[^/]+|dist)$/, '');
 }
 
+/** Written `${PODBAY_REPO}` in the catalog (spelled out here so it is not read as a template). */
+const REPO_PLACEHOLDER = '$' + '{PODBAY_REPO}';
+
 export const REPO_CATALOG = (repoRoot: string) => join(repoRoot, 'images', 'catalog.yaml');
 export const USER_CATALOG = (dataDir: string) => join(dataDir, 'images', 'catalog.yaml');
 
@@ -55,13 +58,23 @@ function stringList(v: unknown, source: string, where: string): string[] {
 
 /** Parses catalog YAML text; `${PODBAY_REPO}` is replaced with repoRoot. */
 export function parseCatalog(text: string, source: string, repoRoot: string): CatalogEntry[] {
-  const doc = parse(text.replaceAll('${PODBAY_REPO}', repoRoot)) as { images?: unknown } | null;
+  const doc = parse(text.replaceAll(REPO_PLACEHOLDER, repoRoot)) as { images?: unknown } | null;
   if (!doc || !Array.isArray(doc.images)) throw new CatalogInvalidError(source, 'images', 'must be a list');
   return doc.images.map((raw: unknown, i: number) => {
     const at = `images[${i}]`;
     if (!raw || typeof raw !== 'object') throw new CatalogInvalidError(source, at, 'must be a mapping');
     const e = raw as Record<string, unknown>;
-    const known = ['pattern', 'sameAs', 'entrypoint', 'cmd', 'env', 'workingDir', 'user', 'stopSignal', 'packages'];
+    const known = [
+      'pattern',
+      'sameAs',
+      'entrypoint',
+      'cmd',
+      'env',
+      'workingDir',
+      'user',
+      'stopSignal',
+      'packages',
+    ];
     for (const k of Object.keys(e)) {
       if (!known.includes(k)) throw new CatalogInvalidError(source, `${at}.${k}`, 'unknown field');
     }
@@ -86,7 +99,10 @@ export function parseCatalog(text: string, source: string, repoRoot: string): Ca
       ...(e.sameAs !== undefined && { sameAs: String(e.sameAs) }),
       entrypoint: stringList(e.entrypoint, source, `${at}.entrypoint`),
       cmd: stringList(e.cmd, source, `${at}.cmd`),
-      env: Object.entries(env as Record<string, unknown>).map(([name, value]) => ({ name, value: String(value) })),
+      env: Object.entries(env as Record<string, unknown>).map(([name, value]) => ({
+        name,
+        value: String(value),
+      })),
       ...(e.workingDir !== undefined && { workingDir: String(e.workingDir) }),
       ...(e.user !== undefined && { user: String(e.user) }),
       stopSignal: stopSignal as NodeJS.Signals,
@@ -128,7 +144,9 @@ export function patternMatches(pattern: string, reference: string): boolean {
   const slash = pattern.lastIndexOf('/');
   const repoGlob = colon > slash ? pattern.slice(0, colon) : pattern;
   const tagGlob = colon > slash ? pattern.slice(colon + 1) : '*';
-  return globToRegExp(normalizeReference(repoGlob).repo).test(ref.repo) && globToRegExp(tagGlob).test(ref.tag);
+  return (
+    globToRegExp(normalizeReference(repoGlob).repo).test(ref.repo) && globToRegExp(tagGlob).test(ref.tag)
+  );
 }
 
 export class ImageCatalog {
@@ -159,7 +177,10 @@ export class ImageCatalog {
     for (let hops = 0; recipe.sameAs !== undefined; hops++) {
       const target = this.entries.find((e) => e.pattern === recipe.sameAs);
       if (!target || hops > 8) {
-        throw new RuntimeError('CatalogInvalid', `catalog entry ${entry.pattern}: sameAs ${recipe.sameAs} not found`);
+        throw new RuntimeError(
+          'CatalogInvalid',
+          `catalog entry ${entry.pattern}: sameAs ${recipe.sameAs} not found`,
+        );
       }
       recipe = target;
     }

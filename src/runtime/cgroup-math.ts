@@ -15,15 +15,14 @@ const MILLI_CPU_TO_CPU = 1000;
 export function milliCpuToQuota(milliCpu: number, periodUs = QUOTA_PERIOD_US): number {
   if (milliCpu === 0) return -1;
   const quota = Math.floor((milliCpu * periodUs) / MILLI_CPU_TO_CPU);
-  return quota < MIN_QUOTA_PERIOD_US ? MIN_QUOTA_PERIOD_US : quota;
+  return Math.max(quota, MIN_QUOTA_PERIOD_US);
 }
 
 /** `MilliCPUToShares`: request millicores to cpu.shares, clamped to [2, 262144]. */
 export function milliCpuToShares(milliCpu: number): number {
   if (milliCpu === 0) return MIN_SHARES;
   const shares = Math.floor((milliCpu * SHARES_PER_CPU) / MILLI_CPU_TO_CPU);
-  if (shares < MIN_SHARES) return MIN_SHARES;
-  return shares > MAX_SHARES ? MAX_SHARES : shares;
+  return Math.min(Math.max(shares, MIN_SHARES), MAX_SHARES);
 }
 
 /**

@@ -24,7 +24,14 @@ export const LOG_MAX_BYTES = 10 * 1024 * 1024;
 export const LOG_MAX_FILES = 5;
 
 /** Host paths no container may see, besides the data dir (overlay whiteouts). */
-export const HIDDEN_HOST_PATHS = ['/root', '/home', '/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-'];
+export const HIDDEN_HOST_PATHS = [
+  '/root',
+  '/home',
+  '/etc/shadow',
+  '/etc/shadow-',
+  '/etc/gshadow',
+  '/etc/gshadow-',
+];
 
 /** Host directories that start empty in every container (their host contents are hidden). */
 export const EMPTIED_HOST_DIRS = ['/tmp', '/var/tmp', '/run'];
@@ -116,21 +123,38 @@ export class ContainerManager {
         work: join(dir, 'work'),
         rootfs: join(dir, 'rootfs'),
         // A whiteout inside an opaque directory would be listed as a device node; it is hidden anyway.
-        hide: [resolve(this.deps.dataDir), ...HIDDEN_HOST_PATHS, ...sshKeys(), ...this.deps.extraHiddenPaths].filter(
-          (p) => !EMPTIED_HOST_DIRS.some((d) => p === d || p.startsWith(`${d}/`)),
-        ),
+        hide: [
+          resolve(this.deps.dataDir),
+          ...HIDDEN_HOST_PATHS,
+          ...sshKeys(),
+          ...this.deps.extraHiddenPaths,
+        ].filter((p) => !EMPTIED_HOST_DIRS.some((d) => p === d || p.startsWith(`${d}/`))),
         opaque: EMPTIED_HOST_DIRS,
         mounts: [
           { src: join(sbDir, 'hosts'), dst: '/etc/hosts', readonly: false, propagation: 'private' },
-          { src: join(sbDir, 'resolv.conf'), dst: '/etc/resolv.conf', readonly: false, propagation: 'private' },
+          {
+            src: join(sbDir, 'resolv.conf'),
+            dst: '/etc/resolv.conf',
+            readonly: false,
+            propagation: 'private',
+          },
           { src: join(sbDir, 'hostname'), dst: '/etc/hostname', readonly: false, propagation: 'private' },
           ...(config.mounts ?? []).map((m, i) => {
             if (!m.hostPath.startsWith('/') || !m.containerPath.startsWith('/')) {
               throw new InvalidArgumentError(`mounts[${i}]`, 'hostPath and containerPath must be absolute');
             }
             const propagation =
-              m.propagation === 'bidirectional' ? 'rshared' : m.propagation === 'hostToContainer' ? 'rslave' : 'private';
-            return { src: m.hostPath, dst: m.containerPath, readonly: m.readonly === true, propagation } as const;
+              m.propagation === 'bidirectional'
+                ? 'rshared'
+                : m.propagation === 'hostToContainer'
+                  ? 'rslave'
+                  : 'private';
+            return {
+              src: m.hostPath,
+              dst: m.containerPath,
+              readonly: m.readonly === true,
+              propagation,
+            } as const;
           }),
         ],
         tmpfs: (config.tmpfs ?? []).map((t) => ({
@@ -219,7 +243,13 @@ export class ContainerManager {
       () => false,
     );
     if (shimAlive) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
-    return { ...base, state: 'CONTAINER_EXITED', exitCode: 255, reason: 'Unknown', message: 'container monitor lost' };
+    return {
+      ...base,
+      state: 'CONTAINER_EXITED',
+      exitCode: 255,
+      reason: 'Unknown',
+      message: 'container monitor lost',
+    };
   }
 
   /** Stop signal, then SIGKILL of every process in the container's cgroup after the grace period. */

@@ -5,13 +5,19 @@
  */
 import { spawn } from 'node:child_process';
 import { Duplex, type Writable } from 'node:stream';
-import { containerCgroup } from './containers.js';
 import type { CgroupVersion } from './cgroups.js';
+import { containerCgroup } from './containers.js';
 import { RuntimeError } from './errors.js';
 import type { ContainerRecord } from './records.js';
 import type { ExecOptions, ExecSession, ExecSyncResult } from './types.js';
 
-export function execArgs(shimPath: string, r: ContainerRecord, version: CgroupVersion, cmd: string[], tty: boolean) {
+export function execArgs(
+  shimPath: string,
+  r: ContainerRecord,
+  version: CgroupVersion,
+  cmd: string[],
+  tty: boolean,
+) {
   const args = ['exec', '--pid', String(r.pid)];
   for (const p of containerCgroup(version, r).procsFiles()) args.push('--cgroup', p);
   args.push('--uid', String(r.uid), '--gid', String(r.gid));
@@ -63,7 +69,12 @@ export function execSync(
   });
 }
 
-export function execStream(shimPath: string, r: ContainerRecord, version: CgroupVersion, o: ExecOptions): ExecSession {
+export function execStream(
+  shimPath: string,
+  r: ContainerRecord,
+  version: CgroupVersion,
+  o: ExecOptions,
+): ExecSession {
   const tty = o.tty === true;
   const [file, args] = execArgs(shimPath, r, version, o.cmd, tty);
   const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', tty ? 'pipe' : 'ignore'] });
@@ -103,7 +114,9 @@ export function portForward(shimPath: string, holderPid: number, port: number): 
   const duplex = Duplex.from({ readable: child.stdout, writable: child.stdin });
   child.on('close', (code) => {
     if (code !== 0 && !duplex.destroyed) {
-      duplex.destroy(new RuntimeError('Exec', Buffer.concat(err).toString().trim() || `port-forward exited ${code}`));
+      duplex.destroy(
+        new RuntimeError('Exec', Buffer.concat(err).toString().trim() || `port-forward exited ${code}`),
+      );
     }
   });
   duplex.on('close', () => child.kill('SIGTERM'));

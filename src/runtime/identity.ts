@@ -30,7 +30,8 @@ export function parseImageUser(user: string, passwd: string): { uid: number; gid
   const uid = /^\d+$/.test(u!) ? { uid: Number(u), gid: undefined } : lookupUser(u!, passwd);
   if (!uid) throw new InvalidArgumentError('image user', `no user ${JSON.stringify(u)} in /etc/passwd`);
   if (g !== undefined) {
-    if (!/^\d+$/.test(g)) throw new InvalidArgumentError('image user', `group ${JSON.stringify(g)} must be numeric`);
+    if (!/^\d+$/.test(g))
+      throw new InvalidArgumentError('image user', `group ${JSON.stringify(g)} must be numeric`);
     return { uid: uid.uid, gid: Number(g) };
   }
   return uid.gid === undefined ? { uid: uid.uid } : { uid: uid.uid, gid: uid.gid };

@@ -39,7 +39,8 @@ describe('container isolation', { timeout: 60_000 }, () => {
     const r = await t.rt.execSync(id, ['sh', '-c', script]);
     return { id, exitCode: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
   };
-  const capField = (out: string, field: string) => BigInt(`0x${new RegExp(`^${field}:\\s+([0-9a-f]+)$`, 'm').exec(out)![1]}`);
+  const capField = (out: string, field: string) =>
+    BigInt(`0x${new RegExp(`^${field}:\\s+([0-9a-f]+)$`, 'm').exec(out)![1]}`);
 
   test('the data dir, /root, /home and /etc/shadow are not visible', async () => {
     assert.ok(existsSync(t.dataDir));
@@ -52,8 +53,11 @@ describe('container isolation', { timeout: 60_000 }, () => {
     assert.equal(keys.out.trim(), '0');
   });
 
-  test('only the container\'s own processes are visible, as PID 1 onwards', async () => {
-    const r = await run(undefined, 'ls /proc | grep -E "^[0-9]+$" | sort -n | head -1; ls /proc | grep -cE "^[0-9]+$"');
+  test("only the container's own processes are visible, as PID 1 onwards", async () => {
+    const r = await run(
+      undefined,
+      'ls /proc | grep -E "^[0-9]+$" | sort -n | head -1; ls /proc | grep -cE "^[0-9]+$"',
+    );
     const [first, count] = r.out.trim().split('\n');
     assert.equal(first, '1');
     assert.ok(Number(count) < 10, `saw ${count} processes`);
@@ -62,7 +66,10 @@ describe('container isolation', { timeout: 60_000 }, () => {
   });
 
   test("containerd's default capabilities, no_new_privs, masked /proc paths, read-only /sys", async () => {
-    const r = await run(undefined, 'grep -E "^(Cap|NoNewPrivs)" /proc/self/status; touch /sys/x 2>&1; cat /proc/sys/kernel/hostname; echo x > /proc/sys/kernel/hostname 2>&1; cat /proc/timer_list | wc -c');
+    const r = await run(
+      undefined,
+      'grep -E "^(Cap|NoNewPrivs)" /proc/self/status; touch /sys/x 2>&1; cat /proc/sys/kernel/hostname; echo x > /proc/sys/kernel/hostname 2>&1; cat /proc/timer_list | wc -c',
+    );
     assert.equal(capField(r.out, 'CapEff'), maskOf(CONTAINERD_DEFAULT_CAPS));
     assert.equal(capField(r.out, 'CapBnd'), maskOf(CONTAINERD_DEFAULT_CAPS));
     assert.match(r.out, /^NoNewPrivs:\s+1$/m);
@@ -72,10 +79,19 @@ describe('container isolation', { timeout: 60_000 }, () => {
   });
 
   test('capabilities add/drop, runAsUser/runAsGroup/supplementalGroups/fsGroup', async () => {
-    const dropped = await run({ capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } }, 'grep CapEff /proc/self/status');
+    const dropped = await run(
+      { capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } },
+      'grep CapEff /proc/self/status',
+    );
     assert.equal(capField(dropped.out, 'CapEff'), maskOf(['NET_BIND_SERVICE']));
     const user = await run(
-      { runAsUser: 1234, runAsGroup: 2345, supplementalGroups: [3456], fsGroup: 4567, allowPrivilegeEscalation: true },
+      {
+        runAsUser: 1234,
+        runAsGroup: 2345,
+        supplementalGroups: [3456],
+        fsGroup: 4567,
+        allowPrivilegeEscalation: true,
+      },
       'id -u; id -g; id -G; grep -E "^(CapEff|NoNewPrivs)" /proc/self/status',
     );
     const [uid, gid, groups] = user.out.split('\n');
@@ -90,13 +106,19 @@ describe('container isolation', { timeout: 60_000 }, () => {
     const ro = await run({ readOnlyRootFilesystem: true }, 'touch /etc/podbay-ro-test');
     assert.notEqual(ro.exitCode, 0);
     assert.match(ro.err, /Read-only file system/);
-    const rw = await run(undefined, 'echo changed > /etc/podbay-rw-test && cat /etc/podbay-rw-test && touch /tmp/x');
+    const rw = await run(
+      undefined,
+      'echo changed > /etc/podbay-rw-test && cat /etc/podbay-rw-test && touch /tmp/x',
+    );
     assert.equal(rw.out, 'changed\n');
     assert.ok(!existsSync('/etc/podbay-rw-test'), 'the write must stay in the container layer');
   });
 
   test('privileged gets every capability the engine holds, without no_new_privs', async () => {
-    const r = await run({ privileged: true }, 'grep CapEff /proc/self/status; grep NoNewPrivs /proc/self/status');
+    const r = await run(
+      { privileged: true },
+      'grep CapEff /proc/self/status; grep NoNewPrivs /proc/self/status',
+    );
     // Every capability the engine itself holds.
     assert.equal(capField(r.out, 'CapEff'), capField(readFileSync('/proc/self/status', 'utf8'), 'CapPrm'));
     assert.match(r.out, /^NoNewPrivs:\s+0$/m);

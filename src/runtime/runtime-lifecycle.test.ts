@@ -10,7 +10,14 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CGROUP_ROOT } from './cgroups.js';
 import { PodbayRuntime } from './runtime-service.js';
-import { assertMachineClean, createTestRuntime, eventually, sandboxConfig, SHIM, type TestRuntime } from './testing/harness.js';
+import {
+  assertMachineClean,
+  createTestRuntime,
+  eventually,
+  SHIM,
+  sandboxConfig,
+  type TestRuntime,
+} from './testing/harness.js';
 import type { ContainerConfig } from './types.js';
 
 const CRI_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) (P|F) (.*)$/;
@@ -40,13 +47,19 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
     return id;
   };
   const exited = (id: string) =>
-    eventually(async () => {
-      const s = await t.rt.containerStatus(id);
-      return s.state === 'CONTAINER_EXITED' ? s : undefined;
-    }, 15_000, `container ${id} to exit`);
+    eventually(
+      async () => {
+        const s = await t.rt.containerStatus(id);
+        return s.state === 'CONTAINER_EXITED' ? s : undefined;
+      },
+      15_000,
+      `container ${id} to exit`,
+    );
 
   test('exceeding the memory limit is reported as OOMKilled with exit code 137', async () => {
-    const id = await start('hog', ['tail', '/dev/zero'], { resources: { memoryLimitBytes: 24 * 1024 * 1024 } });
+    const id = await start('hog', ['tail', '/dev/zero'], {
+      resources: { memoryLimitBytes: 24 * 1024 * 1024 },
+    });
     const s = await exited(id);
     assert.equal(s.exitCode, 137);
     assert.equal(s.reason, 'OOMKilled');
@@ -56,9 +69,15 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
   });
 
   test('CPU quota, shares and pids limit are written as kubelet computes them (cgroup v1 here)', async (ctx) => {
-    if (t.rt.cgroupVersion !== 1) return ctx.skip('this machine uses cgroup v2; cgroup-math.test.ts covers the values');
+    if (t.rt.cgroupVersion !== 1)
+      return ctx.skip('this machine uses cgroup v2; cgroup-math.test.ts covers the values');
     const id = await start('cpu', ['sleep', '60'], {
-      resources: { cpuLimitMilli: 250, cpuRequestMilli: 250, pidsLimit: 64, memoryLimitBytes: 64 * 1024 * 1024 },
+      resources: {
+        cpuLimitMilli: 250,
+        cpuRequestMilli: 250,
+        pidsLimit: 64,
+        memoryLimitBytes: 64 * 1024 * 1024,
+      },
     });
     const dir = (c: string) => join(CGROUP_ROOT, c, 'podbay', sandbox, id);
     const read = (c: string, f: string) => readFileSync(join(dir(c), f), 'utf8').trim();
@@ -69,8 +88,15 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
     assert.equal(read('memory', 'memory.limit_in_bytes'), String(64 * 1024 * 1024));
     const { pid } = await t.rt.containerStatus(id);
     assert.ok(read('cpu', 'cgroup.procs').split('\n').includes(String(pid)));
-    const forks = await t.rt.execSync(id, ['sh', '-c', 'for i in $(seq 100); do sleep 5 & done 2>&1 | head -1; wait']);
-    assert.match(forks.stdout.toString() + forks.stderr.toString(), /Resource temporarily unavailable|[Cc]an(no|')t fork/);
+    const forks = await t.rt.execSync(id, [
+      'sh',
+      '-c',
+      'for i in $(seq 100); do sleep 5 & done 2>&1 | head -1; wait',
+    ]);
+    assert.match(
+      forks.stdout.toString() + forks.stderr.toString(),
+      /Resource temporarily unavailable|[Cc]an(no|')t fork/,
+    );
     const stats = await t.rt.containerStats(id);
     assert.ok(stats.memoryUsageBytes > 0 && stats.cpuUsageCoreNanoSeconds > 0);
     const podStats = await t.rt.podSandboxStats(sandbox);
@@ -94,25 +120,50 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
       assert.ok(statSync(join(dir, f)).size <= 64 * 1024);
     }
     const rotated = files.filter((f) => f !== '0.log');
-    const all = [...rotated, '0.log'].flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean));
+    const all = [...rotated, '0.log'].flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean),
+    );
     for (const l of all) assert.match(l, CRI_LINE);
     const last = all.at(-1)!.match(CRI_LINE)!;
-    assert.deepEqual([last[1], last[2], last[3]], ['stdout', 'F', 'line 2999 padding padding padding padding padding']);
+    assert.deepEqual(
+      [last[1], last[2], last[3]],
+      ['stdout', 'F', 'line 2999 padding padding padding padding padding'],
+    );
     // 3000 lines of ~100 bytes = ~300 KB, so the oldest files were pruned: the first lines are gone.
     assert.ok(!all.some((l) => l.endsWith(' out')));
-    const probe = await start('logger2', ['sh', '-c', `echo out; echo err >&2; head -c 40000 /dev/zero | tr '\\0' a; echo`]);
+    const probe = await start('logger2', [
+      'sh',
+      '-c',
+      `echo out; echo err >&2; head -c 40000 /dev/zero | tr '\\0' a; echo`,
+    ]);
     const s2 = await exited(probe);
-    const lines = readFileSync(s2.logPath, 'utf8').split('\n').filter(Boolean).map((l) => l.match(CRI_LINE)!);
-    assert.deepEqual(lines.slice(0, 1).map((m) => [m[1], m[2], m[3]]), [['stdout', 'F', 'out']]);
+    const lines = readFileSync(s2.logPath, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.match(CRI_LINE)!);
+    assert.deepEqual(
+      lines.slice(0, 1).map((m) => [m[1], m[2], m[3]]),
+      [['stdout', 'F', 'out']],
+    );
     assert.ok(lines.some((m) => m[1] === 'stderr' && m[3] === 'err'));
     const long = lines.filter((m) => m[3]!.startsWith('aaa'));
-    assert.deepEqual(long.map((m) => [m[2], m[3]!.length]), [['P', 16384], ['P', 16384], ['F', 40000 - 32768]]);
+    assert.deepEqual(
+      long.map((m) => [m[2], m[3]!.length]),
+      [
+        ['P', 16384],
+        ['P', 16384],
+        ['F', 40000 - 32768],
+      ],
+    );
   });
 
   test('exec without a TTY returns output and the exit code; with a TTY it has a terminal that resizes', async () => {
     const id = await start('shell', ['sleep', '60']);
     const plain = await t.rt.execSync(id, ['sh', '-c', 'echo to-out; echo to-err >&2; exit 7']);
-    assert.deepEqual([plain.exitCode, plain.stdout.toString(), plain.stderr.toString()], [7, 'to-out\n', 'to-err\n']);
+    assert.deepEqual(
+      [plain.exitCode, plain.stdout.toString(), plain.stderr.toString()],
+      [7, 'to-out\n', 'to-err\n'],
+    );
     const missing = await t.rt.execSync(id, ['no-such-command']);
     assert.equal(missing.exitCode, 127);
     const stdin = new PassThrough();
@@ -145,7 +196,9 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
       console.log(JSON.stringify({ sb, c }));
       setInterval(() => {}, 1000);
     `;
-    const engine = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const engine = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const { sb, c } = await new Promise<{ sb: string; c: string }>((resolve, reject) => {
       let buf = '';
       engine.stdout.on('data', (d) => {
@@ -160,7 +213,11 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
     const sizeAtKill = statSync(before.logPath).size;
     await new Promise((r) => setTimeout(r, 400));
 
-    const fresh = new PodbayRuntime({ dataDir: t.dataDir, images: t.rt.containers.deps.images, shimPath: SHIM });
+    const fresh = new PodbayRuntime({
+      dataDir: t.dataDir,
+      images: t.rt.containers.deps.images,
+      shimPath: SHIM,
+    });
     const sandboxes = await fresh.listPodSandbox();
     const adopted = sandboxes.find((s) => s.id === sb)!;
     assert.equal(adopted.state, 'SANDBOX_READY');
@@ -175,6 +232,9 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
     await fresh.stopContainer(c, 0);
     assert.equal((await fresh.containerStatus(c)).state, 'CONTAINER_EXITED');
     await fresh.removePodSandbox(sb);
-    assert.equal((await fresh.listPodSandbox()).some((s) => s.id === sb), false);
+    assert.equal(
+      (await fresh.listPodSandbox()).some((s) => s.id === sb),
+      false,
+    );
   });
 });

@@ -9,7 +9,13 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { droppedEgressPackets } from '../network/bridge.js';
-import { assertMachineClean, createTestRuntime, eventually, sandboxConfig, type TestRuntime } from './testing/harness.js';
+import {
+  assertMachineClean,
+  createTestRuntime,
+  eventually,
+  sandboxConfig,
+  type TestRuntime,
+} from './testing/harness.js';
 
 const SERVER = `require('http').createServer((q, s) => s.end('hello from ' + require('os').hostname())).listen(8080, '0.0.0.0')`;
 
@@ -59,10 +65,14 @@ describe('pod sandbox networking and sharing', { timeout: 60_000 }, () => {
     await startContainer('server', ['node', '-e', SERVER]);
     const client = await startContainer('client', ['sleep', '60']);
     const fetchScript = `require('http').get('http://127.0.0.1:8080', r => { let b=''; r.on('data', d => b += d); r.on('end', () => { console.log(b); }) }).on('error', e => { console.error(e.message); process.exit(2) })`;
-    const viaLocalhost = await eventually(async () => {
-      const r = await t.rt.execSync(client, ['node', '-e', fetchScript], 10);
-      return r.exitCode === 0 ? r.stdout.toString().trim() : undefined;
-    }, 10_000, 'server on localhost');
+    const viaLocalhost = await eventually(
+      async () => {
+        const r = await t.rt.execSync(client, ['node', '-e', fetchScript], 10);
+        return r.exitCode === 0 ? r.stdout.toString().trim() : undefined;
+      },
+      10_000,
+      'server on localhost',
+    );
     assert.equal(viaLocalhost, 'hello from web-1');
     const { ip } = await t.rt.podSandboxStatus(sandbox);
     const fromHost = await new Promise<string>((resolve, reject) => {
@@ -83,17 +93,21 @@ describe('pod sandbox networking and sharing', { timeout: 60_000 }, () => {
       '-e',
       `require('net').createServer(s => s.end('pong\\n')).listen(9090, '127.0.0.1')`,
     ]);
-    const reply = await eventually(async () => {
-      const stream = await t.rt.portForward(sandbox, 9090);
-      const chunks: Buffer[] = [];
-      const ok = await new Promise<boolean>((resolve) => {
-        stream.on('data', (d: Buffer) => chunks.push(d));
-        stream.on('end', () => resolve(true));
-        stream.on('error', () => resolve(false));
-        stream.end();
-      });
-      return ok && chunks.length > 0 ? Buffer.concat(chunks).toString() : undefined;
-    }, 10_000, 'port-forward');
+    const reply = await eventually(
+      async () => {
+        const stream = await t.rt.portForward(sandbox, 9090);
+        const chunks: Buffer[] = [];
+        const ok = await new Promise<boolean>((resolve) => {
+          stream.on('data', (d: Buffer) => chunks.push(d));
+          stream.on('end', () => resolve(true));
+          stream.on('error', () => resolve(false));
+          stream.end();
+        });
+        return ok && chunks.length > 0 ? Buffer.concat(chunks).toString() : undefined;
+      },
+      10_000,
+      'port-forward',
+    );
     assert.equal(reply, 'pong\n');
   });
 

@@ -10,8 +10,8 @@ import type { Duplex } from 'node:stream';
 import { removeBridge } from '../network/bridge.js';
 import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR } from '../network/defaults.js';
 import { IpAllocator } from '../network/ipam.js';
-import { type CgroupVersion, detectCgroupVersion, podbayRootCgroup } from './cgroups.js';
 import { findRepoRoot } from './catalog.js';
+import { type CgroupVersion, detectCgroupVersion, podbayRootCgroup } from './cgroups.js';
 import { ContainerManager, containerCgroup, LOG_MAX_BYTES, LOG_MAX_FILES } from './containers.js';
 import { InvalidArgumentError, RuntimeError } from './errors.js';
 import { execStream, execSync, portForward } from './exec.js';
@@ -69,7 +69,11 @@ export class PodbayRuntime implements RuntimeService {
     this.sandboxes = new SandboxManager({
       records: this.records,
       ipam: new IpAllocator(this.paths.dataDir, podCidr),
-      bridge: { podCidr, serviceCidr: deps.serviceCidr ?? DEFAULT_SERVICE_CIDR, podEgress: deps.podEgress === true },
+      bridge: {
+        podCidr,
+        serviceCidr: deps.serviceCidr ?? DEFAULT_SERVICE_CIDR,
+        podEgress: deps.podEgress === true,
+      },
       shimPath: this.shimPath,
       cgroupVersion: this.cgroupVersion,
     });
@@ -86,7 +90,12 @@ export class PodbayRuntime implements RuntimeService {
   }
 
   version(): VersionInfo {
-    return { version: '0.1.0', runtimeName: RUNTIME_NAME, runtimeVersion: RUNTIME_VERSION, runtimeApiVersion: 'v1' };
+    return {
+      version: '0.1.0',
+      runtimeName: RUNTIME_NAME,
+      runtimeVersion: RUNTIME_VERSION,
+      runtimeApiVersion: 'v1',
+    };
   }
 
   runPodSandbox(config: PodSandboxConfig): Promise<string> {

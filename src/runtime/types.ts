@@ -111,7 +111,11 @@ export interface ContainerConfig {
   annotations?: Record<string, string>;
 }
 
-export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
+export type ContainerState =
+  | 'CONTAINER_CREATED'
+  | 'CONTAINER_RUNNING'
+  | 'CONTAINER_EXITED'
+  | 'CONTAINER_UNKNOWN';
 
 export interface ContainerStatus {
   id: string;

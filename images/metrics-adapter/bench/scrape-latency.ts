@@ -23,10 +23,16 @@ const PROMETHEUS_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 const { values } = parseArgs({
-  options: { scrapes: { type: 'string', default: '500' }, series: { type: 'string', default: '10000' } },
+  options: {
+    scrapes: { type: 'string', default: '500' },
+    series: { type: 'string', default: '10000' },
+    'node-options': { type: 'string', default: '' },
+  },
 });
 const SCRAPES = Math.min(5_000, Number(values.scrapes));
 const SERIES = Math.min(100_000, Number(values.series));
+/** NODE_OPTIONS for the adapter child, e.g. '--max-semi-space-size=16' (what the Dockerfile uses). */
+const ADAPTER_ENV = values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {};
 
 /** A legacy body with SERIES lines: a quarter plain `name value`, the rest labelled. */
 function legacyBody(n: number): string {
@@ -102,14 +108,14 @@ async function main(): Promise<void> {
   let reference: { s: Stats; m: { rss: number; hwm: number } } | undefined;
   try {
     // 1. The adapter, cache off: every scrape fetches, parses, maps and renders all series.
-    const a1 = await AdapterProcess.start(['--source', app.url, '--cache', '0']);
+    const a1 = await AdapterProcess.start(['--source', app.url, '--cache', '0'], ADAPTER_ENV);
     const s1 = await measure(a1.metricsUrl, SCRAPES);
     live = { s: s1, m: rssKiB(a1.child.pid!) };
     results.push(row('adapter, cache 0 (fetch every scrape)', s1, live.m));
     await a1.stop();
 
     // 2. The adapter with its default 1 s cache (Prometheus HA pairs scraping within the same second).
-    const a2 = await AdapterProcess.start(['--source', app.url]);
+    const a2 = await AdapterProcess.start(['--source', app.url], ADAPTER_ENV);
     const s2 = await measure(a2.metricsUrl, SCRAPES);
     results.push(row('adapter, cache 1s (default)', s2, rssKiB(a2.child.pid!)));
     await a2.stop();
@@ -144,7 +150,7 @@ async function main(): Promise<void> {
     }
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     console.log(
-      `metrics-adapter bench: ${SERIES} series, ${SCRAPES} scrapes per phase (after 20 warm-up), Node ${process.version}, ${cpus().length} x ${cpu}`,
+      `metrics-adapter bench: ${SERIES} series, ${SCRAPES} scrapes per phase (after 20 warm-up), Node ${process.version}, ${cpus().length} x ${cpu}, adapter NODE_OPTIONS='${values['node-options']}'`,
     );
     console.log(
       `${'phase'.padEnd(44)}${'p50 ms'.padStart(8)}${'p90 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'n'.padStart(6)}${'KiB'.padStart(8)}${'RSS MiB'.padStart(8)}${'HWM MiB'.padStart(8)}`,

@@ -83,11 +83,17 @@ export function applyPatchRequest(
     if (!stored) {
       if (o.statusOnly) throw notFound(s.info, r.name);
       result.metadata.name = r.name;
-      return { object: registry.createIn(r.resource, r.namespace, result, { ...write, managedFieldsDone: true }), created: true };
+      return {
+        object: registry.createIn(r.resource, r.namespace, result, { ...write, managedFieldsDone: true }),
+        created: true,
+      };
     }
     result.metadata.resourceVersion = stored.object.metadata.resourceVersion!;
     return {
-      object: registry.updateIn(r.resource, r.namespace, r.name, result, o.statusOnly, { ...write, managedFieldsDone: true }),
+      object: registry.updateIn(r.resource, r.namespace, r.name, result, o.statusOnly, {
+        ...write,
+        managedFieldsDone: true,
+      }),
       created: false,
     };
   }

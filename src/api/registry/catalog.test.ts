@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { KubeObject } from '../types.js';
 import { Store } from '../../store/sqlite-store.js';
-import { createStrategies } from './catalog.js';
+import type { KubeObject } from '../types.js';
 import { qualifiedResource } from '../types.js';
+import { createStrategies } from './catalog.js';
 import { NOW } from './printers/testing/pod-fixtures.js';
 
 // Contract checks every kind's printer must pass, whatever its columns: run over the catalog,
 // so a kind added there is checked here too.
 const tableConvertors = Object.fromEntries(
-  createStrategies({ store: Store.open({ path: ':memory:' }) }).map((s) => [qualifiedResource(s.info), s.table]),
+  createStrategies({ store: Store.open({ path: ':memory:' }) }).map((s) => [
+    qualifiedResource(s.info),
+    s.table,
+  ]),
 );
 
 describe('tableConvertors', () => {

@@ -9,22 +9,16 @@ import {
   nameIsDNS1035Label,
   nameIsDNSLabel,
   nameIsDNSSubdomain,
+  validatePathSegmentName,
 } from '../validation/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/objectmeta.js';
 import type { Strategy } from './strategy.js';
-
-/** Upstream's path.IsValidPathSegmentName: any name that is one safe URL path segment. */
-const pathSegmentName: NameValidator = (name, prefix) => {
-  if (prefix) return /[/%]/.test(name) ? [`may not contain '/' or '%'`] : [];
-  if (name === '.' || name === '..') return [`may not be '${name}'`];
-  return /[/%]/.test(name) ? [`may not contain '/' or '%'`] : [];
-};
 
 const VALIDATORS: Record<Strategy['nameValidation'], NameValidator> = {
   subdomain: nameIsDNSSubdomain,
   label: nameIsDNSLabel,
   label1035: nameIsDNS1035Label,
-  'path-segment': pathSegmentName,
+  'path-segment': validatePathSegmentName,
 };
 
 export const validateObjectMetaFor = (s: Strategy, obj: KubeObject): FieldError[] =>

@@ -144,11 +144,13 @@ export class Registry implements ObjectClient {
     delete meta.selfLink;
     if (s.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
+    // The name is generated first, so defaults that derive from it (a Namespace's
+    // kubernetes.io/metadata.name label) see the final name.
+    const generated = !meta.name && !!meta.generateName;
+    if (generated) meta.name = meta.generateName + generateNameSuffix();
     s.prepareForCreate(obj);
     s.defaults(obj);
     s.allocate?.(obj, undefined);
-    const generated = !meta.name && !!meta.generateName;
-    if (generated) meta.name = meta.generateName + generateNameSuffix();
     const errs = [...validateObjectMetaFor(s, obj), ...s.validate(obj)];
     if (errs.length) throw invalid(s.info.group, s.info.kind, meta.name ?? '', errs);
     if (s.info.namespaced) this.#checkNamespaceAcceptsContent(meta.namespace!);
@@ -317,7 +319,8 @@ export class Registry implements ObjectClient {
       ...s.validateUpdate(next, old),
     ];
     if (errs.length) throw invalid(s.info.group, s.info.kind, name, errs);
-    if (!opts.managedFieldsDone) this.#onWrite?.(old, next, opts.fieldManager ?? '', statusOnly ? 'status' : undefined);
+    if (!opts.managedFieldsDone)
+      this.#onWrite?.(old, next, opts.fieldManager ?? '', statusOnly ? 'status' : undefined);
     // A write that changes nothing is not a write: no new resourceVersion, no watch event.
     if (JSON.stringify(next) === current.json) return structuredClone(old);
     if (opts.dryRun) return next;

@@ -3,6 +3,7 @@
  * api/validation. Paths follow upstream: label errors name the map (`metadata.labels`), not the key.
  */
 import type { LabelSelector, LabelSelectorRequirement } from 'kubernetes-types/meta/v1';
+import { selectorFromLabelSelector } from '../selectors/label-selector.js';
 import { type FieldError, forbidden, invalidValue, required, tooLong } from './field.js';
 import { child, index } from './path.js';
 import { byteLength, isQualifiedName, isValidLabelValue } from './strings.js';
@@ -102,35 +103,19 @@ export function validateLabelSelector(
   return errs;
 }
 
-/** Whether `labels` satisfy `selector` (an empty selector matches everything). */
+/**
+ * Whether `labels` satisfy `selector` (an empty selector matches everything). Validation runs
+ * before this, so a selector the selectors package cannot build simply matches nothing.
+ */
 export function selectorMatches(
   selector: LabelSelector,
   labels: Record<string, string> | undefined,
 ): boolean {
-  const have = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (have[k] !== v) return false;
-  for (const req of selector.matchExpressions ?? []) {
-    const present = Object.hasOwn(have, req.key);
-    const value = have[req.key];
-    const values = req.values ?? [];
-    switch (req.operator) {
-      case 'In':
-        if (!present || !values.includes(value!)) return false;
-        break;
-      case 'NotIn':
-        if (present && values.includes(value!)) return false;
-        break;
-      case 'Exists':
-        if (!present) return false;
-        break;
-      case 'DoesNotExist':
-        if (present) return false;
-        break;
-      default:
-        return false;
-    }
+  try {
+    return selectorFromLabelSelector(selector).matches(labels);
+  } catch {
+    return false;
   }
-  return true;
 }
 
 /** True when the selector selects everything (no labels, no expressions). */

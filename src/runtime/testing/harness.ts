@@ -31,7 +31,12 @@ export async function createTestRuntime(extra: Partial<RuntimeDeps> = {}): Promi
   buildShim();
   const dataDir = mkdtempSync('/tmp/podbay-rt-test-');
   const catalog = await ImageCatalog.load({ dataDir, repoRoot: REPO });
-  const rt = new PodbayRuntime({ dataDir, images: new CatalogImageService(catalog), shimPath: SHIM, ...extra });
+  const rt = new PodbayRuntime({
+    dataDir,
+    images: new CatalogImageService(catalog),
+    shimPath: SHIM,
+    ...extra,
+  });
   return {
     rt,
     dataDir,
@@ -45,7 +50,11 @@ export async function createTestRuntime(extra: Partial<RuntimeDeps> = {}): Promi
 export function sandboxConfig(name: string, extra: Partial<PodSandboxConfig> = {}): PodSandboxConfig {
   return {
     metadata: { name, namespace: 'test', uid: `uid-${name}`, attempt: 0 },
-    dns: { servers: ['10.96.0.10'], searches: ['test.svc.cluster.local', 'svc.cluster.local'], options: ['ndots:5'] },
+    dns: {
+      servers: ['10.96.0.10'],
+      searches: ['test.svc.cluster.local', 'svc.cluster.local'],
+      options: ['ndots:5'],
+    },
     ...extra,
   };
 }
@@ -63,7 +72,11 @@ export function assertMachineClean(dataDir: string): void {
 }
 
 /** Polls `check` until it returns a value (not undefined), failing after timeoutMs. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -47,6 +47,14 @@ type Resolution =
       readonly ruleLabels: ReadonlyArray<readonly [string, string]>;
     };
 
+/** The per-series work for one text-format head, reused while the same head comes back. */
+interface Prepared {
+  readonly res: Resolution & { drop?: undefined };
+  readonly labels: ReadonlyArray<readonly [string, string]>;
+  readonly key: string;
+  readonly signature: string;
+}
+
 interface FamilyBuild {
   readonly family: MetricFamily;
   readonly labelSignature: string;
@@ -54,11 +62,13 @@ interface FamilyBuild {
 }
 
 const RESOLUTION_CACHE_LIMIT = 100_000;
+const PREPARED_CACHE_LIMIT = 200_000;
 const LEDGER_LIMIT = 100_000;
 
 export class Mapper {
   readonly #opts: MapperOptions;
   readonly #resolved = new Map<string, Resolution>();
+  readonly #prepared = new Map<string, Prepared | 'invalid_label'>();
   readonly #typeLedger = new Map<string, MetricType>();
 
   constructor(opts: MapperOptions) {
@@ -119,11 +129,32 @@ export class Mapper {
     return { matched, name, type, help, spec, ruleLabels };
   }
 
+  /** Name, labels and rendered key of a sample; cached by text head when the value cannot change them. */
+  #prepare(sample: RawSample, res: Resolution & { drop?: undefined }): Prepared | 'invalid_label' {
+    const cacheable = sample.head !== undefined && res.spec?.valueLabel === undefined;
+    if (cacheable) {
+      const hit = this.#prepared.get(sample.head!);
+      if (hit) return hit;
+    }
+    const labels = mergeLabels(sample.labels, res.ruleLabels, res.spec?.valueLabel, sample.value);
+    let prepared: Prepared | 'invalid_label' = 'invalid_label';
+    if (labels !== undefined) {
+      let signature = '';
+      for (const [k] of labels) signature += `${k},`;
+      prepared = { res, labels, key: seriesKey(res.name, labels), signature };
+    }
+    if (cacheable) {
+      if (this.#prepared.size >= PREPARED_CACHE_LIMIT) this.#prepared.clear();
+      this.#prepared.set(sample.head!, prepared);
+    }
+    return prepared;
+  }
+
   /** Adds one sample to `builds`; returns why it was dropped, or undefined when it was exported. */
   #add(sample: RawSample, res: Resolution & { drop?: undefined }, builds: Map<string, FamilyBuild>): DropReason | undefined {
+    const prepared = this.#prepare(sample, res);
+    if (prepared === 'invalid_label') return 'invalid_label';
     const { name, type, spec } = res;
-    const labels = mergeLabels(sample.labels, res.ruleLabels, spec?.valueLabel, sample.value);
-    if (labels === undefined) return 'invalid_label';
     let value: number | undefined;
     if (spec?.valueLabel) value = 1;
     else {
@@ -131,24 +162,21 @@ export class Mapper {
       if (value === undefined) return 'non_numeric';
     }
     if (type === 'counter' && !(value >= 0)) return 'invalid_counter_value';
-    let signature = '';
-    for (const [k] of labels) signature += `${k},`;
 
     let build = builds.get(name);
     if (!build) {
       const ledgerType = this.#typeLedger.get(name);
       if (ledgerType !== undefined && ledgerType !== type) return 'type_changed';
-      build = { family: { name, type, help: res.help, series: [] }, labelSignature: signature, seriesKeys: new Set() };
+      build = { family: { name, type, help: res.help, series: [] }, labelSignature: prepared.signature, seriesKeys: new Set() };
       builds.set(name, build);
       if (ledgerType === undefined && this.#typeLedger.size < LEDGER_LIMIT) this.#typeLedger.set(name, type);
     } else {
       if (build.family.type !== type) return 'type_conflict';
-      if (build.labelSignature !== signature) return 'label_conflict';
+      if (build.labelSignature !== prepared.signature) return 'label_conflict';
     }
-    const key = seriesKey(name, labels);
-    if (build.seriesKeys.has(key)) return 'duplicate_series';
-    build.seriesKeys.add(key);
-    build.family.series.push({ labels, value, key });
+    if (build.seriesKeys.has(prepared.key)) return 'duplicate_series';
+    build.seriesKeys.add(prepared.key);
+    build.family.series.push({ labels: prepared.labels, value, key: prepared.key });
     return undefined;
   }
 }
@@ -167,6 +195,7 @@ function mergeLabels(
   for (const [k] of source) if (!isValidLabelName(k)) return undefined;
   let merged: Array<readonly [string, string]>;
   if (rule.length === 0 && valueLabel === undefined) {
+    if (source.length === 0) return source;
     merged = source.filter(([, v]) => v !== '');
   } else {
     const map = new Map<string, string>(source);

@@ -12,6 +12,11 @@ export interface RawSample {
   /** Labels written in the source (`name{k="v"} value`), in source order. */
   readonly labels: ReadonlyArray<readonly [string, string]>;
   readonly value: RawValue;
+  /**
+   * Text-format only: the line up to where the value starts (`http{code="200"} `). Equal heads mean
+   * equal name and labels, so the mapper caches its per-series work under it across scrapes.
+   */
+  readonly head?: string;
 }
 
 /** Why a line of the source could not be read; label values of `<prefix>unparsed_lines_total`. */

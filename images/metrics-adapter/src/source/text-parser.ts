@@ -17,7 +17,6 @@ import { countReason, type ParsedSource, type RawSample, type UnparsedReason } f
 export const MAX_LINE_LENGTH = 64 * 1024;
 
 const NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*/;
-const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 export function parseTextStats(body: string): ParsedSource {
   const samples: RawSample[] = [];
@@ -63,27 +62,27 @@ export function parseLine(line: string): RawSample | UnparsedReason {
   const rest = line.slice(pos);
   if (!colonSeparated) {
     const trimmed = rest.trimStart();
-    if (trimmed.startsWith(':')) {
-      colonSeparated = true;
-      return finish(name, labels, trimmed.slice(1));
-    }
+    if (trimmed.startsWith(':')) return finish(line, name, labels, trimmed.slice(1));
     // Without a colon the name must be followed by whitespace: `foo!bar 1` is garbage, not `foo`.
     if (rest.length > 0 && rest[0] !== ' ' && rest[0] !== '\t') return 'syntax';
   }
-  return finish(name, labels, rest);
+  return finish(line, name, labels, rest);
 }
 
 function finish(
+  line: string,
   name: string,
   labels: Array<readonly [string, string]>,
   rest: string,
 ): RawSample | UnparsedReason {
   const value = rest.trim();
   if (value.length === 0) return 'no_value';
-  return { name, labels, value };
+  // `line` is trimmed, so the value runs to its end and the head is everything before it.
+  return { name, labels, value, head: line.slice(0, line.length - value.length) };
 }
 
-/** Parses `k="v",k2="v2"}` starting after `{`. Escapes: `\\`, `\"`, `\n`. */
+/** Parses `k="v",k2="v2"}` starting after `{`. Escapes: `\\`, `\"`, `\n`. Scans without regexes or
+ * per-character string building: this runs for every labelled line of every scrape. */
 function parseLabels(
   line: string,
   from: number,
@@ -91,37 +90,51 @@ function parseLabels(
   const labels: Array<readonly [string, string]> = [];
   let pos = from;
   for (;;) {
-    while (line[pos] === ' ') pos++;
-    if (line[pos] === '}') return { labels, end: pos + 1 };
-    const key = LABEL_NAME.exec(line.slice(pos, pos + 256));
-    if (!key) return undefined;
-    pos += key[0].length;
-    while (line[pos] === ' ') pos++;
-    if (line[pos] !== '=') return undefined;
+    while (line.charCodeAt(pos) === 32) pos++;
+    if (line.charCodeAt(pos) === 125 /* } */) return { labels, end: pos + 1 };
+    const keyStart = pos;
+    if (!isLabelStart(line.charCodeAt(pos))) return undefined;
     pos++;
-    while (line[pos] === ' ') pos++;
-    if (line[pos] !== '"') return undefined;
+    while (isLabelChar(line.charCodeAt(pos))) pos++;
+    const key = line.slice(keyStart, pos);
+    while (line.charCodeAt(pos) === 32) pos++;
+    if (line.charCodeAt(pos) !== 61 /* = */) return undefined;
     pos++;
-    let value = '';
+    while (line.charCodeAt(pos) === 32) pos++;
+    if (line.charCodeAt(pos) !== 34 /* " */) return undefined;
+    pos++;
+    const valueStart = pos;
+    let escaped = false;
     for (;;) {
-      const ch = line[pos];
-      if (ch === undefined) return undefined;
-      if (ch === '"') break;
-      if (ch === '\\') {
-        const next = line[pos + 1];
-        if (next === 'n') value += '\n';
-        else if (next === '\\' || next === '"') value += next;
-        else return undefined;
+      const ch = line.charCodeAt(pos);
+      if (Number.isNaN(ch)) return undefined;
+      if (ch === 34) break;
+      if (ch === 92 /* \ */) {
+        const next = line.charCodeAt(pos + 1);
+        if (next !== 110 && next !== 92 && next !== 34) return undefined;
+        escaped = true;
         pos += 2;
         continue;
       }
-      value += ch;
       pos++;
     }
+    const rawValue = line.slice(valueStart, pos);
+    labels.push([key, escaped ? unescapeLabel(rawValue) : rawValue]);
     pos++;
-    labels.push([key[0], value]);
-    while (line[pos] === ' ') pos++;
-    if (line[pos] === ',') pos++;
-    else if (line[pos] !== '}') return undefined;
+    while (line.charCodeAt(pos) === 32) pos++;
+    if (line.charCodeAt(pos) === 44 /* , */) pos++;
+    else if (line.charCodeAt(pos) !== 125) return undefined;
   }
+}
+
+function isLabelStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isLabelChar(c: number): boolean {
+  return isLabelStart(c) || (c >= 48 && c <= 57);
+}
+
+function unescapeLabel(raw: string): string {
+  return raw.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c));
 }

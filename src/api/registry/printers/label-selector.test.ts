@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
-import {
-  formatLabelSelector,
-  formatLabels,
-  labelSelectorString,
-} from './label-selector.js';
+import { formatLabelSelector, formatLabels, labelSelectorString } from './label-selector.js';
 
 describe('formatLabels', () => {
   test('sorted k=v pairs; <none> when empty', () => {

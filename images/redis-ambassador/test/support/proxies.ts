@@ -1,0 +1,124 @@
+/**
+ * Reference proxies run the same way as the ambassador, for the seed test and the benchmark: HAProxy
+ * (Debian `haproxy`, foreground) and twemproxy (Debian `nutcracker`). Each is stopped by PID.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { freePort, waitFor } from './redis-servers.js';
+
+export class ManagedProcess {
+  constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  async stop(): Promise<void> {
+    const c = this.child;
+    if (c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise<void>((r) => c.once('exit', () => r()));
+    c.kill('SIGTERM');
+    const timer = setTimeout(() => c.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+export function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** The seed's haproxy.cfg, changed only in addresses (as in the seed check). */
+export function seedHaproxyConfig(listenPort: number, masterPort: number, replicaPorts: readonly number[]): string {
+  return `global
+    maxconn 256
+
+defaults
+    mode tcp
+    timeout connect 5000ms
+    timeout client 50000ms
+    timeout server 50000ms
+
+frontend redis_frontend
+    bind 127.0.0.1:${listenPort}
+    acl is_write_cmd req.payload(0,0),regsub("[\\r\\n].*","") -m reg -i "^[A-Z]*\\s*(SET|DEL|INCR|DECR|LPUSH|RPUSH|SADD|ZADD|HSET|HDEL)"
+    use_backend redis_master if is_write_cmd
+    default_backend redis_replica
+
+backend redis_master
+    server redis-master 127.0.0.1:${masterPort} check
+
+backend redis_replica
+    balance roundrobin
+${replicaPorts.map((p, i) => `    server redis-replica-${i + 1} 127.0.0.1:${p} check`).join('\n')}
+`;
+}
+
+/** HAProxy in plain TCP mode to the master: the seed check's "minimal correct fix" and the bench reference. */
+export function tcpHaproxyConfig(listenPort: number, masterPort: number): string {
+  return `global
+    maxconn 4096
+
+defaults
+    mode tcp
+    timeout connect 5000ms
+    timeout client 50000ms
+    timeout server 50000ms
+
+frontend redis_frontend
+    bind 127.0.0.1:${listenPort}
+    default_backend redis_master
+
+backend redis_master
+    server redis-master 127.0.0.1:${masterPort}
+`;
+}
+
+export async function startHaproxy(dir: string, config: (port: number) => string): Promise<ManagedProcess> {
+  const port = await freePort();
+  const file = join(dir, `haproxy-${port}.cfg`);
+  writeFileSync(file, config(port));
+  const child = spawn('haproxy', ['-db', '-f', file], { stdio: 'ignore' });
+  await waitFor(`haproxy on ${port}`, () => canConnect(port));
+  return new ManagedProcess('haproxy', child, port);
+}
+
+export async function startTwemproxy(dir: string, masterPort: number): Promise<ManagedProcess> {
+  const port = await freePort();
+  const stats = await freePort();
+  const file = join(dir, `nutcracker-${port}.yml`);
+  writeFileSync(
+    file,
+    `bench:\n  listen: 127.0.0.1:${port}\n  redis: true\n  hash: fnv1a_64\n  distribution: ketama\n  servers:\n    - 127.0.0.1:${masterPort}:1\n`,
+  );
+  const child = spawn(
+    'nutcracker',
+    ['-c', file, '-s', String(stats), '-a', '127.0.0.1', '-o', join(dir, `nutcracker-${port}.log`), '-p', join(dir, `nutcracker-${port}.pid`)],
+    { stdio: 'ignore' },
+  );
+  await waitFor(`nutcracker on ${port}`, () => canConnect(port));
+  return new ManagedProcess('twemproxy', child, port);
+}
+
+/** Runs the ambassador's CLI as its own process (as in a pod), resolving once it accepts connections. */
+export async function startAmbassadorProcess(args: string[], binPath: string): Promise<ManagedProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [binPath, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(`redis-ambassador on ${port}`, () => canConnect(port));
+  return new ManagedProcess('redis-ambassador', child, port);
+}

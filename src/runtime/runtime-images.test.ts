@@ -1,0 +1,91 @@
+/**
+ * Root test: catalog images really run — redis (protected mode off, as the official image), postgres
+ * (first start initialises PGDATA from POSTGRES_* env) and nginx — reachable on the pod IP.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { resolveCommand } from './command.js';
+import { assertMachineClean, createTestRuntime, eventually, sandboxConfig, type TestRuntime } from './testing/harness.js';
+
+describe('catalog images', { timeout: 60_000 }, () => {
+  let t: TestRuntime;
+  let sandbox = '';
+  let podIP = '';
+  before(async () => {
+    t = await createTestRuntime();
+    sandbox = await t.rt.runPodSandbox(sandboxConfig('images'));
+    podIP = (await t.rt.podSandboxStatus(sandbox)).ip;
+  });
+  after(async () => {
+    const dataDir = t.dataDir;
+    await t.close();
+    assertMachineClean(dataDir);
+  });
+
+  const run = async (name: string, image: string, env: Record<string, string> = {}) => {
+    const resolved = await t.rt.containers.deps.images.pullImage(image);
+    const id = await t.rt.createContainer(sandbox, {
+      metadata: { name, attempt: 0 },
+      image,
+      argv: resolveCommand(resolved),
+      env: Object.entries(env).map(([n, value]) => ({ name: n, value })),
+      logPath: `${name}/0.log`,
+    });
+    await t.rt.startContainer(id);
+    return id;
+  };
+
+  test('redis answers on the pod IP', async () => {
+    const id = await run('redis', 'redis:7');
+    const pong = await eventually(async () => {
+      try {
+        return execFileSync('redis-cli', ['-h', podIP, '-p', '6379', 'ping'], { encoding: 'utf8' }).trim() || undefined;
+      } catch {
+        return undefined;
+      }
+    }, 10_000, 'redis');
+    assert.equal(pong, 'PONG');
+    assert.equal((await t.rt.containerStatus(id)).state, 'CONTAINER_RUNNING');
+  });
+
+  test('postgres initialises its data directory from POSTGRES_* on first start', async () => {
+    const id = await run('db', 'postgres:15', { POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'secret', POSTGRES_DB: 'appdb' });
+    const logPath = (await t.rt.containerStatus(id)).logPath;
+    await eventually(
+      async () => {
+        const log = readFileSync(logPath, 'utf8');
+        const ready = log.indexOf('init process complete');
+        return ready >= 0 && log.indexOf('ready to accept connections', ready) >= 0 ? true : undefined;
+      },
+      30_000,
+      'postgres to initialise and start',
+    );
+    const r = await t.rt.execSync(id, [
+      'sh',
+      '-c',
+      `PGPASSWORD=secret psql -h ${podIP} -U app -d appdb -tAc 'select current_user, current_database()'`,
+    ]);
+    assert.equal(r.stdout.toString().trim(), 'app|appdb', r.stderr.toString());
+  });
+
+  test('nginx serves on port 80 of the pod IP', async () => {
+    await run('web', 'nginx:1.27');
+    const status = await eventually(
+      () =>
+        new Promise<number | undefined>((resolve) => {
+          request({ host: podIP, port: 80, timeout: 2000 }, (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          })
+            .on('error', () => resolve(undefined))
+            .end();
+        }),
+      10_000,
+      'nginx',
+    );
+    assert.equal(status, 200);
+  });
+});
