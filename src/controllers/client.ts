@@ -29,6 +29,14 @@ export interface ListOptions {
   fieldSelector?: string;
 }
 
+/** One served resource: its plural, scope, API group ('' for core) and kind. */
+export interface ServedResource {
+  resource: string;
+  namespaced: boolean;
+  group: string;
+  kind: string;
+}
+
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
 export interface DeleteOptions {
@@ -47,8 +55,8 @@ export interface ObjectClient {
   updateStatus<T extends KubeObject>(resource: string, obj: T): T;
   delete(resource: string, namespace: string, name: string, opts?: DeleteOptions): void;
   watch(resource: string, handler: (event: WatchEvent) => void): () => void;
-  /** Every resource plural the API serves, for controllers that sweep all kinds (GC, namespaces). */
-  resources(): readonly { resource: string; namespaced: boolean }[];
+  /** Every resource the API serves, for controllers that sweep all kinds (GC, namespaces). */
+  resources(): readonly ServedResource[];
 }
 
 /** Emits core/v1 Events as upstream's EventRecorder does (aggregating repeats into `count`). */

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { capabilityMask } from './capabilities.js';
 import { Cgroup, type CgroupVersion } from './cgroups.js';
@@ -182,9 +182,25 @@ export class ContainerManager {
     return id;
   }
 
+  /**
+   * The record, completed from the shim's pid file when the engine died between launching the shim
+   * and saving what it printed: the pid file is written before the launch reports success.
+   */
   async get(id: string): Promise<ContainerRecord> {
     const r = await this.deps.records.loadContainer(id);
     if (!r) throw new NotFoundError('container', id);
+    if (r.shimPid === 0) {
+      const pidFile = join(this.deps.records.paths.containerDir(id), 'pid');
+      const text = await readFile(pidFile, 'utf8').catch(() => '');
+      const [pid, shimPid] = text.trim().split(' ').map(Number);
+      if (pid && shimPid) {
+        r.pid = pid;
+        r.shimPid = shimPid;
+        r.pidStartTime = processStartTime(pid) ?? 0;
+        r.startedAt = (await stat(pidFile)).mtime.toISOString();
+        await this.deps.records.saveContainer(r);
+      }
+    }
     return r;
   }
 

@@ -98,7 +98,13 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 export class RecordStore {
   constructor(readonly paths: RuntimePaths) {}
 
+  /** The runtime's directory holds env values and launch files: root only (0700). */
+  async #ensureRoot(): Promise<void> {
+    await mkdir(this.paths.root, { recursive: true, mode: 0o700 });
+  }
+
   async saveSandbox(r: SandboxRecord): Promise<void> {
+    await this.#ensureRoot();
     await mkdir(this.paths.sandboxDir(r.id), { recursive: true });
     await writeJsonAtomic(join(this.paths.sandboxDir(r.id), 'sandbox.json'), r);
   }
@@ -106,6 +112,7 @@ export class RecordStore {
     return readJson(join(this.paths.sandboxDir(id), 'sandbox.json'));
   }
   async saveContainer(r: ContainerRecord): Promise<void> {
+    await this.#ensureRoot();
     await mkdir(this.paths.containerDir(r.id), { recursive: true });
     await writeJsonAtomic(join(this.paths.containerDir(r.id), 'container.json'), r);
   }

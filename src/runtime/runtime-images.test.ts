@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { resolveCommand } from './command.js';
-import { assertMachineClean, createTestRuntime, eventually, sandboxConfig, type TestRuntime } from './testing/harness.js';
+import {
+  assertMachineClean,
+  createTestRuntime,
+  eventually,
+  sandboxConfig,
+  type TestRuntime,
+} from './testing/harness.js';
 
 describe('catalog images', { timeout: 60_000 }, () => {
   let t: TestRuntime;
@@ -40,19 +46,30 @@ describe('catalog images', { timeout: 60_000 }, () => {
 
   test('redis answers on the pod IP', async () => {
     const id = await run('redis', 'redis:7');
-    const pong = await eventually(async () => {
-      try {
-        return execFileSync('redis-cli', ['-h', podIP, '-p', '6379', 'ping'], { encoding: 'utf8' }).trim() || undefined;
-      } catch {
-        return undefined;
-      }
-    }, 10_000, 'redis');
+    const pong = await eventually(
+      async () => {
+        try {
+          return (
+            execFileSync('redis-cli', ['-h', podIP, '-p', '6379', 'ping'], { encoding: 'utf8' }).trim() ||
+            undefined
+          );
+        } catch {
+          return undefined;
+        }
+      },
+      10_000,
+      'redis',
+    );
     assert.equal(pong, 'PONG');
     assert.equal((await t.rt.containerStatus(id)).state, 'CONTAINER_RUNNING');
   });
 
   test('postgres initialises its data directory from POSTGRES_* on first start', async () => {
-    const id = await run('db', 'postgres:15', { POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'secret', POSTGRES_DB: 'appdb' });
+    const id = await run('db', 'postgres:15', {
+      POSTGRES_USER: 'app',
+      POSTGRES_PASSWORD: 'secret',
+      POSTGRES_DB: 'appdb',
+    });
     const logPath = (await t.rt.containerStatus(id)).logPath;
     await eventually(
       async () => {

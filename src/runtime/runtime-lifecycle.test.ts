@@ -2,7 +2,7 @@
  * Root test: resources, logs, exec, and the engine dying under running containers.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -14,11 +14,21 @@ import {
   assertMachineClean,
   createTestRuntime,
   eventually,
+  REPO,
   SHIM,
   sandboxConfig,
   type TestRuntime,
 } from './testing/harness.js';
 import type { ContainerConfig } from './types.js';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const CRI_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) (P|F) (.*)$/;
 
@@ -187,7 +197,7 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
       import { CatalogImageService } from ${JSON.stringify(join(here, 'image-service.js'))};
       const dataDir = ${JSON.stringify(t.dataDir)};
       const rt = new PodbayRuntime({ dataDir, shimPath: ${JSON.stringify(SHIM)},
-        images: new CatalogImageService(await ImageCatalog.load({ dataDir, repoRoot: ${JSON.stringify(join(here, '../../../..'))} })) });
+        images: new CatalogImageService(await ImageCatalog.load({ dataDir, repoRoot: ${JSON.stringify(REPO)} })) });
       const sb = await rt.runPodSandbox({ metadata: { name: 'survivor', namespace: 'test', uid: 'uid-survivor', attempt: 0 },
         dns: { servers: [], searches: [], options: [] } });
       const c = await rt.createContainer(sb, { metadata: { name: 'ticker', attempt: 2 }, image: 'busybox', specHash: 'abc123',
@@ -236,5 +246,28 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
       (await fresh.listPodSandbox()).some((s) => s.id === sb),
       false,
     );
+  });
+
+  test('a container whose shim was launched but never recorded (engine died mid-start) is adopted', async () => {
+    const id = await t.rt.createContainer(sandbox, {
+      metadata: { name: 'orphan', attempt: 0 },
+      image: 'busybox',
+      argv: ['sleep', '60'],
+      logPath: 'orphan/0.log',
+    });
+    // What startContainer does before it records anything: launch the shim.
+    const out = execFileSync(SHIM, ['run', join(t.rt.paths.containerDir(id), 'shim.config')], {
+      encoding: 'utf8',
+    });
+    const [pid] = out.trim().split(' ').map(Number);
+    const fresh = new PodbayRuntime({
+      dataDir: t.dataDir,
+      images: t.rt.containers.deps.images,
+      shimPath: SHIM,
+    });
+    const s = await fresh.containerStatus(id);
+    assert.deepEqual([s.state, s.pid], ['CONTAINER_RUNNING', pid]);
+    await fresh.removeContainer(id);
+    assert.equal(isAlive(pid!), false);
   });
 });

@@ -141,4 +141,32 @@ describe('pod sandbox networking and sharing', { timeout: 60_000 }, () => {
       writeFileSync(forwardPath, saved);
     }
   });
+
+  test("shareProcessNamespace: containers see each other's processes; tmpfs mounts", async () => {
+    const shared = await t.rt.runPodSandbox(sandboxConfig('shared-pid', { shareProcessNamespace: true }));
+    const start = async (name: string, argv: string[]) => {
+      const id = await t.rt.createContainer(shared, {
+        metadata: { name, attempt: 0 },
+        image: 'busybox',
+        argv,
+        logPath: `${name}/0.log`,
+        tmpfs: [{ containerPath: '/scratch', sizeBytes: 1024 * 1024 }],
+      });
+      await t.rt.startContainer(id);
+      return id;
+    };
+    await start('a', ['sleep', '61']);
+    const b = await start('b', ['sleep', '62']);
+    const r = await t.rt.execSync(b, [
+      'sh',
+      '-c',
+      'cat /proc/[0-9]*/cmdline | tr "\\0" " "; stat -f -c %T /scratch',
+    ]);
+    const out = r.stdout.toString();
+    assert.match(out, /sleep 61/);
+    assert.match(out, /sleep 62/);
+    assert.match(out, /tmpfs\n$/);
+    await t.rt.removePodSandbox(shared);
+    assert.deepEqual(await t.rt.listContainers({ sandboxId: shared }), []);
+  });
 });

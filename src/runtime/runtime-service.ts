@@ -167,7 +167,10 @@ export class PodbayRuntime implements RuntimeService {
     return execSync(this.shimPath, await this.#running(id), this.cgroupVersion, cmd, timeoutSeconds);
   }
 
-  /** Synchronous so the caller can wire streams at once; a stopped container yields exit code 126. */
+  /**
+   * Synchronous so the caller can wire streams at once; `exitCode` rejects with a RuntimeError when
+   * the container is not running, and resolves 126/127 when the command cannot be started.
+   */
   exec(id: string, options: ExecOptions): ExecSession {
     if (options.cmd.length === 0) throw new InvalidArgumentError('cmd', 'must not be empty');
     let session: ExecSession | undefined;

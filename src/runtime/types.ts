@@ -151,8 +151,8 @@ export interface ExecSyncResult {
 
 export interface ExecOptions {
   cmd: string[];
+  /** Allocate a terminal in the container; ExecSession.resize then sets its size. */
   tty?: boolean;
-  /** Each resize becomes a TIOCSWINSZ on the exec's terminal (tty only). */
   stdin?: Readable;
   stdout?: Writable;
   stderr?: Writable;
@@ -160,6 +160,7 @@ export interface ExecOptions {
 
 /** A running exec; `exitCode` resolves when the command ends. */
 export interface ExecSession {
+  /** Sets the terminal size (TIOCSWINSZ); ignored without tty. */
   resize(size: { rows: number; cols: number }): void;
   exitCode: Promise<number>;
   kill(): void;

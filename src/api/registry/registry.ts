@@ -13,7 +13,7 @@
  *   delete: preconditions → propagation finalizers → graceful or immediate
  */
 import { randomUUID } from 'node:crypto';
-import type { DeleteOptions, ListOptions, ObjectClient } from '../../controllers/client.js';
+import type { DeleteOptions, ListOptions, ObjectClient, ServedResource } from '../../controllers/client.js';
 import type { Store } from '../../store/sqlite-store.js';
 import type { StoredObject, StoreEvent } from '../../store/types.js';
 import { ApiError, badRequest, conflict, forbidden, notFound, OPTIMISTIC_LOCK_MSG } from '../errors.js';
@@ -73,8 +73,13 @@ export class Registry implements ObjectClient {
     return [...this.#byResource.values()];
   }
 
-  resources(): readonly { resource: string; namespaced: boolean }[] {
-    return this.strategies().map((s) => ({ resource: s.info.resource, namespaced: s.info.namespaced }));
+  resources(): readonly ServedResource[] {
+    return this.strategies().map(({ info }) => ({
+      resource: info.resource,
+      namespaced: info.namespaced,
+      group: info.group,
+      kind: info.kind,
+    }));
   }
 
   #key(s: Strategy, namespace: string, name: string) {

@@ -19,8 +19,7 @@ export interface Snapshot {
   byUid: ReadonlyMap<string, Node_>;
   /** owner uid → the objects naming it in ownerReferences, with that reference. */
   dependents: ReadonlyMap<string, readonly { node: Node_; ref: OwnerReference }[]>;
-  /** Resources that exist, and kind → resource learnt from the objects seen. */
-  resources: ReadonlySet<string>;
+  /** `Kind.group` of every kind the API serves → its resource. */
   kindToResource: ReadonlyMap<string, string>;
 }
 
@@ -30,13 +29,11 @@ export function takeSnapshot(client: ObjectClient): Snapshot {
   const byUid = new Map<string, Node_>();
   const dependents = new Map<string, { node: Node_; ref: OwnerReference }[]>();
   const kindToResource = new Map<string, string>();
-  const resources = new Set<string>();
-  for (const { resource } of client.resources()) {
-    resources.add(resource);
+  for (const { resource, group, kind } of client.resources()) {
+    kindToResource.set(`${kind}.${group}`, resource);
     if (SKIPPED_RESOURCES.has(resource)) continue;
     for (const object of client.list(resource)) {
       const node = { resource, object };
-      kindToResource.set(groupKind(object.apiVersion, object.kind), resource);
       if (object.metadata.uid) byUid.set(object.metadata.uid, node);
       for (const ref of object.metadata.ownerReferences ?? []) {
         let list = dependents.get(ref.uid);
@@ -48,7 +45,7 @@ export function takeSnapshot(client: ObjectClient): Snapshot {
       }
     }
   }
-  return { byUid, dependents, resources, kindToResource };
+  return { byUid, dependents, kindToResource };
 }
 
 /** `Kind.group` ('' group for core), the identity of a kind across versions. */
@@ -57,20 +54,7 @@ export function groupKind(apiVersion: string, kind: string): string {
   return `${kind}.${slash < 0 ? '' : apiVersion.slice(0, slash)}`;
 }
 
-const IRREGULAR_PLURALS: Readonly<Record<string, string>> = { endpoints: 'endpoints' };
-
-/**
- * Whether an ownerReference names a kind the API serves. When no object of the kind is left
- * to learn from, the plural is guessed the way upstream's UnsafeGuessKindToResource does.
- */
+/** Whether an ownerReference names a kind the API serves (an owner of another kind is never found). */
 export function kindIsServed(snap: Snapshot, ref: OwnerReference): boolean {
-  if (snap.kindToResource.has(groupKind(ref.apiVersion, ref.kind))) return true;
-  const lower = ref.kind.toLowerCase();
-  let plural = IRREGULAR_PLURALS[lower];
-  if (!plural) {
-    if (lower.endsWith('s')) plural = `${lower}es`;
-    else if (lower.endsWith('y')) plural = `${lower.slice(0, -1)}ies`;
-    else plural = `${lower}s`;
-  }
-  return snap.resources.has(plural);
+  return snap.kindToResource.has(groupKind(ref.apiVersion, ref.kind));
 }

@@ -17,27 +17,23 @@ import { ApiError, alreadyExists, conflict, notFound, OPTIMISTIC_LOCK_MSG } from
 import { parseFieldSelector } from '../../api/selectors/field-selector.js';
 import { parseLabelSelector } from '../../api/selectors/label-selector.js';
 import type { KubeObject, ObjectMeta, WatchEvent } from '../../api/types.js';
-import type { DeleteOptions, ListOptions, ObjectClient } from '../client.js';
+import type { DeleteOptions, ListOptions, ObjectClient, ServedResource } from '../client.js';
 import { applyTestDefaults } from './fake-defaults.js';
 
-export interface FakeResource {
-  resource: string;
-  namespaced: boolean;
-  group: string;
-}
+export type FakeResource = ServedResource;
 
 export const DEFAULT_RESOURCES: readonly FakeResource[] = [
-  { resource: 'namespaces', namespaced: false, group: '' },
-  { resource: 'nodes', namespaced: false, group: '' },
-  { resource: 'pods', namespaced: true, group: '' },
-  { resource: 'services', namespaced: true, group: '' },
-  { resource: 'endpoints', namespaced: true, group: '' },
-  { resource: 'configmaps', namespaced: true, group: '' },
-  { resource: 'secrets', namespaced: true, group: '' },
-  { resource: 'serviceaccounts', namespaced: true, group: '' },
-  { resource: 'events', namespaced: true, group: '' },
-  { resource: 'deployments', namespaced: true, group: 'apps' },
-  { resource: 'replicasets', namespaced: true, group: 'apps' },
+  { resource: 'namespaces', namespaced: false, group: '', kind: 'Namespace' },
+  { resource: 'nodes', namespaced: false, group: '', kind: 'Node' },
+  { resource: 'pods', namespaced: true, group: '', kind: 'Pod' },
+  { resource: 'services', namespaced: true, group: '', kind: 'Service' },
+  { resource: 'endpoints', namespaced: true, group: '', kind: 'Endpoints' },
+  { resource: 'configmaps', namespaced: true, group: '', kind: 'ConfigMap' },
+  { resource: 'secrets', namespaced: true, group: '', kind: 'Secret' },
+  { resource: 'serviceaccounts', namespaced: true, group: '', kind: 'ServiceAccount' },
+  { resource: 'events', namespaced: true, group: '', kind: 'Event' },
+  { resource: 'deployments', namespaced: true, group: 'apps', kind: 'Deployment' },
+  { resource: 'replicasets', namespaced: true, group: 'apps', kind: 'ReplicaSet' },
 ];
 
 /** Resources whose status is a subresource: update keeps it, updateStatus writes only it. */
@@ -68,8 +64,8 @@ export class FakeClient implements ObjectClient {
     for (const r of this.#resources) this.#objects.set(r.resource, new Map());
   }
 
-  resources(): readonly { resource: string; namespaced: boolean }[] {
-    return this.#resources.map(({ resource, namespaced }) => ({ resource, namespaced }));
+  resources(): readonly ServedResource[] {
+    return this.#resources;
   }
 
   get<T extends KubeObject = KubeObject>(resource: string, namespace: string, name: string): T | undefined {

@@ -4,7 +4,13 @@
  * with 0, so `rate(...{reason="timeout"}[5m])` alerts work before the first failure.
  */
 import { SOURCE_ERROR_REASONS } from '../errors.js';
-import { DROP_REASONS, type DropReason, type MetricFamily, makeSeries, type Series } from '../mapping/family.js';
+import {
+  DROP_REASONS,
+  type DropReason,
+  type MetricFamily,
+  makeSeries,
+  type Series,
+} from '../mapping/family.js';
 import { UNPARSED_REASONS, type UnparsedReason } from '../source/sample.js';
 
 /** Source failures: the fetch errors plus `unparsable` (a body that yields no sample at all). */
@@ -140,6 +146,8 @@ function byReason(
   help: string,
   counts: ReadonlyMap<string, number>,
 ): MetricFamily {
-  const series: Series[] = [...counts].map(([reason, value]) => makeSeries(name, [['reason', reason]], value));
+  const series: Series[] = [...counts].map(([reason, value]) =>
+    makeSeries(name, [['reason', reason]], value),
+  );
   return { name, type, help, series };
 }

@@ -34,7 +34,7 @@ export const SETTINGS_TABLE = {
   format: { env: 'METRICS_ADAPTER_FORMAT', default: 'auto' },
   timeout: { env: 'METRICS_ADAPTER_TIMEOUT', default: '2s' },
   cache: { env: 'METRICS_ADAPTER_CACHE', default: '1s' },
-  'max-bytes': { env: 'METRICS_ADAPTER_MAX_BYTES', default: '16MiB' },
+  'max-bytes': { env: 'METRICS_ADAPTER_MAX_BYTES', default: '4MiB' },
   textfile: { env: 'METRICS_ADAPTER_TEXTFILE', default: undefined },
   'textfile-interval': { env: 'METRICS_ADAPTER_TEXTFILE_INTERVAL', default: '15s' },
   'log-level': { env: 'METRICS_ADAPTER_LOG_LEVEL', default: 'info' },
@@ -53,7 +53,7 @@ Serves a legacy app's stats as Prometheus metrics, fetched at scrape time.
   --format F               auto | text | json (default auto)                       $METRICS_ADAPTER_FORMAT
   --timeout D              source fetch timeout (default 2s)                       $METRICS_ADAPTER_TIMEOUT
   --cache D                reuse a fetch for this long (default 1s; 0 = never)     $METRICS_ADAPTER_CACHE
-  --max-bytes N            largest source body accepted (default 16MiB)            $METRICS_ADAPTER_MAX_BYTES
+  --max-bytes N            largest source body accepted (default 4MiB)             $METRICS_ADAPTER_MAX_BYTES
   --textfile PATH.prom     also write node-exporter textfile output atomically     $METRICS_ADAPTER_TEXTFILE
   --textfile-interval D    how often to write it (default 15s)                     $METRICS_ADAPTER_TEXTFILE_INTERVAL
   --log-level L            debug | info | warn | error (default info)              $METRICS_ADAPTER_LOG_LEVEL

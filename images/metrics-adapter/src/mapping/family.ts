@@ -14,7 +14,11 @@ export interface Series {
 }
 
 /** Builds a Series; `labels` must already be sorted and free of empty values. */
-export function makeSeries(name: string, labels: ReadonlyArray<readonly [string, string]>, value: number): Series {
+export function makeSeries(
+  name: string,
+  labels: ReadonlyArray<readonly [string, string]>,
+  value: number,
+): Series {
   return { labels, value, key: seriesKey(name, labels) };
 }
 

@@ -151,7 +151,11 @@ export class Mapper {
   }
 
   /** Adds one sample to `builds`; returns why it was dropped, or undefined when it was exported. */
-  #add(sample: RawSample, res: Resolution & { drop?: undefined }, builds: Map<string, FamilyBuild>): DropReason | undefined {
+  #add(
+    sample: RawSample,
+    res: Resolution & { drop?: undefined },
+    builds: Map<string, FamilyBuild>,
+  ): DropReason | undefined {
     const prepared = this.#prepare(sample, res);
     if (prepared === 'invalid_label') return 'invalid_label';
     const { name, type, spec } = res;
@@ -167,7 +171,11 @@ export class Mapper {
     if (!build) {
       const ledgerType = this.#typeLedger.get(name);
       if (ledgerType !== undefined && ledgerType !== type) return 'type_changed';
-      build = { family: { name, type, help: res.help, series: [] }, labelSignature: prepared.signature, seriesKeys: new Set() };
+      build = {
+        family: { name, type, help: res.help, series: [] },
+        labelSignature: prepared.signature,
+        seriesKeys: new Set(),
+      };
       builds.set(name, build);
       if (ledgerType === undefined && this.#typeLedger.size < LEDGER_LIMIT) this.#typeLedger.set(name, type);
     } else {

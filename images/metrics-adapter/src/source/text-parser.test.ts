@@ -26,7 +26,12 @@ describe('parseLine', () => {
   ];
   for (const [line, name, labels, value] of ok) {
     test(`parses ${JSON.stringify(line)}`, () => {
-      assert.deepEqual(parseLine(line), { name, labels, value, head: line.slice(0, line.length - value.length) });
+      assert.deepEqual(parseLine(line), {
+        name,
+        labels,
+        value,
+        head: line.slice(0, line.length - value.length),
+      });
     });
   }
   const bad: Array<[string, string]> = [

@@ -16,8 +16,6 @@ import { countReason, type ParsedSource, type RawSample, type UnparsedReason } f
 /** Longer lines are skipped (reason `line_too_long`): no legitimate stats line is this long. */
 export const MAX_LINE_LENGTH = 64 * 1024;
 
-const NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*/;
-
 export function parseTextStats(body: string): ParsedSource {
   const samples: RawSample[] = [];
   const unparsed = new Map<UnparsedReason, number>();
@@ -42,10 +40,16 @@ export function parseTextStats(body: string): ParsedSource {
 
 /** Parses one trimmed, non-comment line; returns the sample or the reason it was rejected. */
 export function parseLine(line: string): RawSample | UnparsedReason {
-  const nameMatch = NAME.exec(line);
-  if (!nameMatch) return 'syntax';
-  let name = nameMatch[0];
-  let pos = name.length;
+  // Name: [A-Za-z_:][A-Za-z0-9_:.-]*, scanned by char code (this runs for every line of every scrape).
+  const first = line.charCodeAt(0);
+  if (!isLabelStart(first) && first !== 58) return 'syntax';
+  let pos = 1;
+  for (
+    let c = line.charCodeAt(pos);
+    isLabelChar(c) || c === 58 || c === 46 || c === 45;
+    c = line.charCodeAt(++pos)
+  );
+  let name = line.slice(0, pos);
   // `name: value` puts the colon right after the name; a trailing `:` in the match is that separator.
   let colonSeparated = false;
   if (name.endsWith(':') && name.length > 1) {

@@ -9,19 +9,20 @@ const HEX = /^[+-]?0[xX][0-9a-fA-F]+$/;
 
 /** Returns the number `text` spells, or undefined. Surrounding whitespace is ignored. */
 export function parseNumber(text: string): number | undefined {
-  const t = text.trim();
+  // Hot path (every sample of every scrape): skip trim and lower-casing for plain decimals.
+  const padded = text.length > 0 && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32);
+  const t = padded ? text.trim() : text;
   if (t.length === 0 || t.length > 64) return undefined;
+  if (DECIMAL.test(t)) return Number(t.includes('_') ? t.replaceAll('_', '') : t);
   const lower = t.toLowerCase();
   if (lower === 'nan') return Number.NaN;
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') {
     return Number.POSITIVE_INFINITY;
   }
   if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY;
-  if (DECIMAL.test(t)) return Number(t.replaceAll('_', ''));
   if (HEX.test(t)) {
     const negative = t.startsWith('-');
-    const digits = t.replace(/^[+-]?0[xX]/, '');
-    const n = Number.parseInt(digits, 16);
+    const n = Number.parseInt(t.replace(/^[+-]?0[xX]/, ''), 16);
     return negative ? -n : n;
   }
   return undefined;

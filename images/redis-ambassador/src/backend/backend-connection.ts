@@ -7,7 +7,12 @@
  *             (requests sent before `ready` wait in the outbox: a command must never run on a connection
  *             whose AUTH or SELECT has not succeeded, or it would run as the wrong user or in db 0)
  *
- * Contracts: every waiter gets exactly one `onReply` or `onError`. `close()` is safe to call twice.
+ * A request may carry several commands (a "run": consecutive commands of one client for this backend,
+ * forwarded as one contiguous slice). Its waiter then gets their replies as contiguous slices too: zero or
+ * more `onReply(part, errors, false)` when a read ends mid-run, then `onReply(rest, errors, true)`.
+ *
+ * Contracts: every waiter ends with exactly one final `onReply(…, true)` or one `onError`, which also
+ * says how many replies were still owed. `close()` is safe to call twice.
  * Writes are batched per event-loop turn (setImmediate), so commands from many clients that arrive in
  * the same turn leave in one writev: this is what lets shared connections beat per-client ones.
  */
@@ -19,8 +24,10 @@ import { scanReply } from '../resp/reply-scanner.js';
 import { Deque } from '../util/deque.js';
 
 export interface ReplyWaiter {
-  onReply(reply: Buffer): void;
-  onError(text: string): void;
+  /** `replies`: whole replies, back to back; `errors`: how many are error replies; `last`: run complete. */
+  onReply(replies: Buffer, errors: number, last: boolean): void;
+  /** The connection failed; `owed` replies of this request will never come. */
+  onError(text: string, owed: number): void;
 }
 
 export interface BackendConnectionDeps {
@@ -35,6 +42,8 @@ export interface BackendConnectionDeps {
 
 interface InFlight {
   readonly waiter: ReplyWaiter;
+  /** Replies still expected for this request. */
+  remaining: number;
   readonly sentAt: number;
   /** Blocking commands (BLPOP…) may legitimately wait forever: exempt from the command timeout. */
   readonly blocking: boolean;
@@ -83,12 +92,13 @@ export class BackendConnection {
     return this.inflight.length + this.waiting.length;
   }
 
-  send(raw: Buffer, waiter: ReplyWaiter, blocking = false): void {
+  /** Sends `raw`, which holds `count` commands; their replies go to `waiter` (see header). */
+  send(raw: Buffer, waiter: ReplyWaiter, blocking = false, count = 1): void {
     if (this.state === 'closed') {
-      waiter.onError(replyErrors.backendDown(this.label, 'connection closed'));
+      waiter.onError(replyErrors.backendDown(this.label, 'connection closed'), count);
       return;
     }
-    const entry: InFlight = { waiter, sentAt: Date.now(), blocking };
+    const entry: InFlight = { waiter, remaining: count, sentAt: Date.now(), blocking };
     if (this.state !== 'ready') {
       this.waiting.push({ raw, entry });
       return;
@@ -147,10 +157,11 @@ export class BackendConnection {
     let failed = false;
     for (const raw of steps) {
       this.inflight.push({
+        remaining: 1,
         sentAt: Date.now(),
         blocking: false,
         waiter: {
-          onReply: (reply) => {
+          onReply: (reply: Buffer) => {
             if (failed) return;
             if (reply[0] === 45 /* - */) {
               failed = true;
@@ -216,6 +227,9 @@ export class BackendConnection {
       }
     }
     let pos = 0;
+    // Start of the current run's replies within `buf`, and how many of them are errors.
+    let runStart = 0;
+    let errors = 0;
     while (pos < buf.length) {
       let end: number;
       try {
@@ -227,23 +241,39 @@ export class BackendConnection {
       if (end < 0) {
         this.leftover = buf.subarray(pos);
         this.needBytes = -end - pos;
-        return;
+        break;
       }
-      const reply = buf.subarray(pos, end);
-      pos = end;
-      // RESP3 out-of-band pushes (e.g. invalidations) answer no request.
-      if (reply[0] === 62 /* > */) continue;
-      const entry = this.inflight.shift();
+      const type = buf[pos];
+      if (type === 62 /* > */) {
+        // RESP3 out-of-band push (answers no request): cut the run around it.
+        const head = this.inflight.peek();
+        if (head && pos > runStart) head.waiter.onReply(buf.subarray(runStart, pos), errors, false);
+        errors = 0;
+        pos = end;
+        runStart = end;
+        continue;
+      }
+      const entry = this.inflight.peek();
       if (!entry) {
         this.fail('reply with no request waiting');
         return;
       }
-      entry.waiter.onReply(reply);
-      if (this.tunnel) {
-        if (pos < buf.length) (this.tunnel as { onData: (b: Buffer) => void }).onData(buf.subarray(pos));
-        return;
+      if (type === 45 || type === 33) errors++;
+      pos = end;
+      if (--entry.remaining === 0) {
+        this.inflight.shift();
+        entry.waiter.onReply(buf.subarray(runStart, end), errors, true);
+        runStart = end;
+        errors = 0;
+        if (this.tunnel) {
+          if (pos < buf.length) (this.tunnel as { onData: (b: Buffer) => void }).onData(buf.subarray(pos));
+          return;
+        }
       }
     }
+    const head = this.inflight.peek();
+    const completeEnd = this.leftover ? buf.length - this.leftover.length : buf.length;
+    if (head && completeEnd > runStart) head.waiter.onReply(buf.subarray(runStart, completeEnd), errors, false);
   }
 
   private startTimer(): void {
@@ -273,8 +303,8 @@ export class BackendConnection {
     this.socket.destroy();
     const queued = this.waiting;
     this.waiting = [];
-    for (const entry of this.inflight.drain()) entry.waiter.onError(clientText);
-    for (const { entry } of queued) entry.waiter.onError(clientText);
+    for (const entry of this.inflight.drain()) entry.waiter.onError(clientText, entry.remaining);
+    for (const { entry } of queued) entry.waiter.onError(clientText, entry.remaining);
     const callbacks = this.readyCallbacks;
     this.readyCallbacks = [];
     for (const cb of callbacks) cb(clientText);

@@ -13,7 +13,7 @@ export function request(conn: BackendConnection, args: readonly string[]): Promi
           reject(e);
         }
       },
-      onError: (text) => reject(new Error(text)),
+      onError: (text: string) => reject(new Error(text)),
     });
   });
 }

@@ -4,9 +4,10 @@
  * costs two integer increments and one histogram observation.
  */
 import http from 'node:http';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { HostPort } from '../config/config.js';
 import type { TopologyMonitor } from '../topology/monitor.js';
+import { RouteHistogram } from './route-histogram.js';
 
 export type MetricRoute = 'master' | 'replica' | 'private' | 'local';
 
@@ -20,8 +21,7 @@ interface RouteStats {
 export class Metrics {
   readonly registry = new Registry();
   private readonly stats = new Map<string, RouteStats>();
-  private readonly latency: Histogram<'route'>;
-  private readonly latencyByRoute: Record<MetricRoute, { observe(v: number): void }>;
+  private readonly latency: RouteHistogram<MetricRoute>;
   clients = 0;
   masterChanges = 0;
 
@@ -47,19 +47,12 @@ export class Metrics {
         for (const s of stats.values()) this.inc({ backend: s.backend, route: s.route }, s.errors);
       },
     });
-    this.latency = new Histogram({
-      name: 'redis_ambassador_command_duration_seconds',
-      help: 'Time from a command fully read from the client to its reply queued back, by route',
-      labelNames: ['route'],
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5],
-      registers: [this.registry],
-    });
-    this.latencyByRoute = {
-      master: this.latency.labels('master'),
-      replica: this.latency.labels('replica'),
-      private: this.latency.labels('private'),
-      local: this.latency.labels('local'),
-    };
+    this.latency = new RouteHistogram(
+      'redis_ambassador_command_duration_seconds',
+      'Time from a command fully read from the client to its reply queued back, by route',
+      ['master', 'replica', 'private', 'local'],
+      this.registry,
+    );
     const self = this;
     new Gauge({
       name: 'redis_ambassador_clients',
@@ -112,17 +105,17 @@ export class Metrics {
     });
   }
 
-  /** Hot path: one answered command. */
-  record(backend: string, route: MetricRoute, isError: boolean, seconds: number): void {
+  /** Hot path: `count` commands answered together (`errors` of them with an error) after `seconds`. */
+  record(backend: string, route: MetricRoute, count: number, errors: number, seconds: number): void {
     const key = `${route}|${backend}`;
     let s = this.stats.get(key);
     if (!s) {
       s = { backend, route, commands: 0, errors: 0 };
       this.stats.set(key, s);
     }
-    s.commands++;
-    if (isError) s.errors++;
-    this.latencyByRoute[route].observe(seconds);
+    s.commands += count;
+    s.errors += errors;
+    this.latency.cell(route).observe(seconds, count);
   }
 
   /** Serves /metrics and /healthz (200 while a master is known, else 503). Resolves once listening. */

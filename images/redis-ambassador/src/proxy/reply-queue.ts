@@ -1,41 +1,59 @@
 /**
- * Keeps one client's replies in request order. Each command gets a slot when it is dispatched; backends
- * fill slots in whatever order they answer (a replica may answer before the master); the queue writes
- * replies out only from the head, so a pipeline that spans master and replicas is answered in order.
+ * Keeps one client's replies in request order. Each dispatched request (one command, or a run of
+ * consecutive commands for the same backend connection) gets a slot; backends fill slots in whatever
+ * order they answer (a replica may answer before the master); the queue writes only from the head, so a
+ * pipeline that spans master and replicas is answered in order. The head slot streams: its parts are
+ * written as they arrive, so a large reply is never held whole.
  *
- * Contract: `onFlushed` runs after any flush that emptied space (the session uses it to resume reading
- * and to release barriers). Writes within one tick are corked together into one writev.
+ * Contract: `onFlushed(outputFull)` runs after every flush. Writes within one tick are corked together
+ * into one writev.
  */
 import type { ReplyWaiter } from '../backend/backend-connection.js';
 import { errorReply } from '../errors.js';
 import type { MetricRoute, Metrics } from '../observe/metrics.js';
 import { Deque } from '../util/deque.js';
 
-/** One owed reply. Implements ReplyWaiter so a backend connection can fill it directly. */
+/** One owed request (of `count` commands). Implements ReplyWaiter so a backend can fill it directly. */
 export class ReplySlot implements ReplyWaiter {
-  reply: Buffer | null = null;
+  parts: Buffer[] = [];
+  done = false;
+  errors = 0;
+  /** Set once any part arrived (a run can then no longer be retried elsewhere). */
+  started = false;
   backend = 'ambassador';
   route: MetricRoute = 'local';
   readonly startedAt = performance.now();
 
-  constructor(private readonly queue: ReplyQueue) {}
+  constructor(
+    private readonly queue: ReplyQueue,
+    readonly count: number,
+  ) {}
 
-  fill(reply: Buffer): void {
-    if (this.reply !== null) return;
-    this.reply = reply;
+  onReply(replies: Buffer, errors: number, last: boolean): void {
+    if (this.done) return;
+    this.started = true;
+    this.parts.push(replies);
+    this.errors += errors;
+    if (last) this.done = true;
     this.queue.filled(this);
   }
 
+  onError(text: string, owed: number): void {
+    if (this.done) return;
+    const e = errorReply(text);
+    for (let i = 0; i < owed; i++) this.parts.push(e);
+    this.errors += owed;
+    this.done = true;
+    this.queue.filled(this);
+  }
+
+  /** A whole single reply made by the ambassador. */
+  fill(reply: Buffer): void {
+    this.onReply(reply, reply[0] === 45 ? 1 : 0, true);
+  }
+
   fillError(text: string): void {
-    this.fill(errorReply(text));
-  }
-
-  onReply(reply: Buffer): void {
-    this.fill(reply);
-  }
-
-  onError(text: string): void {
-    this.fill(errorReply(text));
+    this.onError(text, 1);
   }
 }
 
@@ -49,7 +67,9 @@ export interface ReplySink {
 export class ReplyQueue {
   private readonly slots = new Deque<ReplySlot>();
   private corked = false;
-  /** Set once the client is gone: fills are ignored. */
+  /** Commands dispatched and not yet fully answered (the pipeline bound counts these). */
+  pendingCommands = 0;
+  /** Set once the client is gone or the connection became a tunnel: fills are ignored. */
   closed = false;
 
   constructor(
@@ -58,31 +78,38 @@ export class ReplyQueue {
     private readonly onFlushed: (outputFull: boolean) => void,
   ) {}
 
+  /** Requests (not commands) waiting. */
   get length(): number {
     return this.slots.length;
   }
 
-  add(): ReplySlot {
-    const slot = new ReplySlot(this);
+  add(count = 1): ReplySlot {
+    const slot = new ReplySlot(this, count);
     this.slots.push(slot);
+    this.pendingCommands += count;
     return slot;
   }
 
   filled(slot: ReplySlot): void {
     if (this.closed || this.slots.peek() !== slot) return;
     let outputFull = false;
-    for (let head = this.slots.peek(); head?.reply; head = this.slots.peek()) {
-      this.slots.shift();
-      if (!this.corked) {
-        this.corked = true;
-        this.sink.cork();
-        process.nextTick(() => {
-          this.corked = false;
-          this.sink.uncork();
-        });
+    for (let head = this.slots.peek(); head !== undefined; head = this.slots.peek()) {
+      if (head.parts.length > 0) {
+        if (!this.corked) {
+          this.corked = true;
+          this.sink.cork();
+          process.nextTick(() => {
+            this.corked = false;
+            this.sink.uncork();
+          });
+        }
+        for (const part of head.parts) if (!this.sink.write(part)) outputFull = true;
+        head.parts = [];
       }
-      if (!this.sink.write(head.reply)) outputFull = true;
-      this.metrics.record(head.backend, head.route, head.reply[0] === 45, (performance.now() - head.startedAt) / 1000);
+      if (!head.done) break;
+      this.slots.shift();
+      this.pendingCommands -= head.count;
+      this.metrics.record(head.backend, head.route, head.count, head.errors, (performance.now() - head.startedAt) / 1000);
     }
     this.onFlushed(outputFull);
   }

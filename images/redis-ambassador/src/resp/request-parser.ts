@@ -30,6 +30,8 @@ export interface ParsedCommand {
   readonly raw: Buffer;
   /** Offset just past this command in the input buffer. */
   readonly next: number;
+  /** True for inline input, whose `raw` is a re-encoding rather than a slice of the input. */
+  readonly inline: boolean;
 }
 
 export interface Incomplete {
@@ -74,7 +76,7 @@ export function parseRequest(buf: Buffer, offset: number, limits: RequestLimits)
   if (count > limits.maxArgs) throw new ProtocolError('invalid multibulk length', offset + 1);
   if (count <= 0) {
     // Redis ignores `*0` and `*-1` frames; signalled as an empty command the caller skips.
-    return { args: [], name: '', raw: buf.subarray(offset, afterHeader), next: afterHeader };
+    return { args: [], name: '', raw: buf.subarray(offset, afterHeader), next: afterHeader, inline: false };
   }
   const args: Buffer[] = new Array(count);
   let pos = afterHeader;
@@ -95,7 +97,7 @@ export function parseRequest(buf: Buffer, offset: number, limits: RequestLimits)
     args[i] = buf.subarray(dataStart, dataEnd);
     pos = dataEnd + 2;
   }
-  return { args, name: args[0]!.toString('latin1').toLowerCase(), raw: buf.subarray(offset, pos), next: pos };
+  return { args, name: args[0]!.toString('latin1').toLowerCase(), raw: buf.subarray(offset, pos), next: pos, inline: false };
 }
 
 /** Inline commands (telnet style): whitespace-separated words, optional "double quoted" words. */
@@ -109,8 +111,8 @@ function parseInline(buf: Buffer, offset: number): ParsedCommand | null {
   const line = buf.toString('utf8', offset, end);
   const words = splitInline(line, offset);
   const args = words.map((w) => Buffer.from(w, 'utf8'));
-  if (args.length === 0) return { args: [], name: '', raw: Buffer.alloc(0), next: lf + 1 };
-  return { args, name: words[0]!.toLowerCase(), raw: encodeCommand(args), next: lf + 1 };
+  if (args.length === 0) return { args: [], name: '', raw: Buffer.alloc(0), next: lf + 1, inline: true };
+  return { args, name: words[0]!.toLowerCase(), raw: encodeCommand(args), next: lf + 1, inline: true };
 }
 
 function splitInline(line: string, offset: number): string[] {
