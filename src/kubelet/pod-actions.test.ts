@@ -3,7 +3,12 @@ import { describe, test } from 'node:test';
 import type { Container, Pod } from 'kubernetes-types/core/v1';
 import { hashContainer } from './container-hash.js';
 import type { ObservedContainer, ObservedPod } from './observed.js';
-import { computePodActions, type ProbeResultsView, terminationStages } from './pod-actions.js';
+import {
+  computePodActions,
+  type ProbeResultsView,
+  terminationGracePeriodSeconds,
+  terminationStages,
+} from './pod-actions.js';
 
 const READY = { id: 'sb', ready: true, attempt: 0, ips: ['10.0.0.2'] };
 
@@ -27,18 +32,21 @@ function inst(name: string, state: ObservedContainer['state'], exitCode?: number
     restartCount: 0,
   };
 }
-const observed = (containers: ObservedContainer[], sandbox: ObservedPod['sandbox'] = READY): ObservedPod => ({ sandbox, containers });
+const observed = (containers: ObservedContainer[], sandbox: ObservedPod['sandbox'] | null = READY): ObservedPod => ({
+  sandbox: sandbox ?? undefined,
+  containers,
+});
 
 describe('computePodActions: sandbox', () => {
   test('new pod: create sandbox and start the first init container', () => {
-    const a = computePodActions(pod([c('i1'), c('i2')], [c('app')]), observed([], undefined));
+    const a = computePodActions(pod([c('i1'), c('i2')], [c('app')]), observed([], null));
     assert.deepEqual(
       { kill: a.killPod, create: a.createSandbox, attempt: a.attempt, init: a.initContainersToStart, start: a.containersToStart },
       { kill: true, create: true, attempt: 0, init: ['i1'], start: [] },
     );
   });
   test('new pod without init containers starts all containers together', () => {
-    const a = computePodActions(pod([], [c('a'), c('b')]), observed([], undefined));
+    const a = computePodActions(pod([], [c('a'), c('b')]), observed([], null));
     assert.deepEqual(a.containersToStart, ['a', 'b']);
   });
   test('dead sandbox of a run-once pod whose containers ran: no new sandbox', () => {
@@ -103,6 +111,14 @@ describe('computePodActions: native sidecars', () => {
     const a = computePodActions(never, observed([inst('proxy', 'running'), inst('app', 'exited', 0)]));
     assert.equal(a.killPod, true);
     assert.deepEqual(a.initContainersToStart, []);
+  });
+  test('probe grace period overrides the pod one for probe kills only', () => {
+    const p = { ...pod([], [c('app')]), spec: { containers: [c('app')], terminationGracePeriodSeconds: 30 } };
+    const probed = c('app', { livenessProbe: { terminationGracePeriodSeconds: 5 } });
+    assert.equal(terminationGracePeriodSeconds(p, probed, 'LivenessProbe'), 5);
+    assert.equal(terminationGracePeriodSeconds(p, probed, ''), 30);
+    const deleting = { ...p, metadata: { deletionGracePeriodSeconds: 0 } };
+    assert.equal(terminationGracePeriodSeconds(deleting, probed, 'LivenessProbe'), 0);
   });
   test('termination order: apps together, then sidecars in reverse', () => {
     assert.deepEqual(terminationStages(pod([sidecar('a'), c('x'), sidecar('b')], [c('m1'), c('m2')])), [['m1', 'm2'], ['b'], ['a']]);

@@ -157,8 +157,11 @@ function computeInitContainerActions(
 ): boolean {
   const initContainers = pod.spec?.initContainers ?? [];
   if (initContainers.length === 0) return true;
-  const previouslyInitialized = hasAnyRegularContainerCreated(pod, observed);
-  let initialized = false;
+  // A regular container exists, so initialization completed at some point in the past.
+  let podHasInitialized = hasAnyRegularContainerCreated(pod, observed);
+  // Walking backwards, everything before the newest started init container was initialized.
+  let previouslyInitialized = podHasInitialized;
+  const restartOnFailure = shouldRestartOnFailure(pod);
   const toStart: number[] = [];
   const kill = (c: ObservedContainer, message: string, reason: KillReason) =>
     actions.containersToKill.push(killInfo(c, message, reason));
@@ -172,6 +175,7 @@ function computeInitContainerActions(
       if (previouslyInitialized && sidecar) toStart.push(i);
       continue;
     }
+    // After initialization only sidecars need to be kept running.
     if (previouslyInitialized && !sidecar) continue;
     const isLast = i === initContainers.length - 1;
     switch (current.state) {
@@ -183,20 +187,21 @@ function computeInitContainerActions(
         if (!sidecar) break; // a regular init container: wait for it to exit
         if (container.startupProbe) {
           const startup = probes.startup(current.id);
-          if (startup === undefined) break;
+          if (startup === undefined) break; // wait for the first startup result
           if (startup === 'Failure') {
             kill(current, `Init container ${container.name} failed startup probe`, 'StartupProbe');
             toStart.push(i);
             break;
           }
         }
-        if (isLast) initialized = true;
+        if (isLast) podHasInitialized = true;
         else if (!previouslyInitialized) toStart.push(i + 1);
         if (specChanged(container, current)) {
           kill(current, `Init container ${container.name} definition changed`, '');
           toStart.push(i);
           break;
         }
+        // A sidecar's liveness does not hold back the next init container, only restarts it.
         if (container.livenessProbe && probes.liveness(current.id) === 'Failure') {
           kill(current, `Init container ${container.name} failed liveness probe`, 'LivenessProbe');
           toStart.push(i);
@@ -204,39 +209,31 @@ function computeInitContainerActions(
         break;
       }
       case 'exited':
-        if (sidecar) {
+        if (sidecar) toStart.push(i);
+        else if (current.exitCode !== 0) {
+          if (!restartOnFailure) return killPodForFailedInit(actions);
           toStart.push(i);
-        } else if (current.exitCode !== 0) {
-          if (!shouldRestartOnFailure(pod)) {
-            actions.killPod = true;
-            actions.initContainersToStart = [];
-            return false;
-          }
-          toStart.push(i);
-        } else if (isLast) {
-          initialized = true;
-        } else {
-          toStart.push(i + 1);
-        }
+        } else if (isLast) podHasInitialized = true;
+        else toStart.push(i + 1);
         break;
       default:
-        // Unknown state: kill and restart (a regular init container in unknown state has failed).
-        if (!sidecar && !shouldRestartOnFailure(pod)) {
-          actions.killPod = true;
-          actions.initContainersToStart = [];
-          return false;
-        }
+        if (!sidecar && !restartOnFailure) return killPodForFailedInit(actions);
         kill(current, `Init container is in "unknown" state, try killing it before restart`, 'Unknown');
         toStart.push(i);
     }
-    // Before initialization only the newest started init container matters.
-    if (!previouslyInitialized) break;
+    previouslyInitialized = true;
   }
-  if (!previouslyInitialized && toStart.length === 0 && !initialized) toStart.push(0);
-  actions.initContainersToStart = [...new Set(toStart)]
-    .sort((a, b) => a - b)
-    .map((i) => initContainers[i]?.name ?? '');
-  return initialized || previouslyInitialized;
+  // No init container has been started yet: start the first one.
+  if (!previouslyInitialized) toStart.push(0);
+  actions.initContainersToStart = toStart.reverse().map((i) => initContainers[i]?.name ?? '');
+  return podHasInitialized;
+}
+
+/** A failed init container under restartPolicy Never makes the pod terminal. */
+function killPodForFailedInit(actions: PodActions): false {
+  actions.killPod = true;
+  actions.initContainersToStart = [];
+  return false;
 }
 
 /** A regular container has an instance in any state (initialization happened before). */
@@ -253,6 +250,22 @@ function specChanged(container: Container, current: ObservedContainer): boolean 
 
 function killInfo(c: ObservedContainer, message: string, reason: KillReason): ContainerToKill {
   return { id: c.id, name: c.name, message, reason };
+}
+
+/** kubelet's minimumGracePeriodInSeconds. */
+export const MINIMUM_GRACE_PERIOD_SECONDS = 2;
+
+/**
+ * setTerminationGracePeriod: the grace period for killing one container. A deletion's own grace
+ * period wins; a probe-triggered kill uses the probe's terminationGracePeriodSeconds when set.
+ */
+export function terminationGracePeriodSeconds(pod: Pod, container: Container, reason: KillReason): number {
+  const deletion = pod.metadata?.deletionGracePeriodSeconds;
+  if (deletion !== undefined && deletion !== null) return deletion;
+  const podGrace = pod.spec?.terminationGracePeriodSeconds;
+  if (podGrace === undefined || podGrace === null) return MINIMUM_GRACE_PERIOD_SECONDS;
+  const probe = reason === 'StartupProbe' ? container.startupProbe : reason === 'LivenessProbe' ? container.livenessProbe : undefined;
+  return probe?.terminationGracePeriodSeconds ?? podGrace;
 }
 
 /**

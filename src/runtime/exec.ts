@@ -1,44 +1,33 @@
 /**
  * Exec and port-forward through `podbay-shim exec|portforward`, which enter the container's (or
  * sandbox's) namespaces, cgroups and identity; the shim's exit code is the command's.
- * With a TTY, the helper owns the pseudo-terminal and reads "ROWS COLS\n" resize lines on fd 3.
+ * The helper takes identity, env and cgroups from the container's launch file, so exec runs as the
+ * container does. With a TTY, the helper owns the pseudo-terminal and reads "ROWS COLS\n" resize lines on fd 3.
  */
 import { spawn } from 'node:child_process';
 import { Duplex, type Writable } from 'node:stream';
-import type { CgroupVersion } from './cgroups.js';
-import { containerCgroup } from './containers.js';
 import { RuntimeError } from './errors.js';
-import type { ContainerRecord } from './records.js';
 import type { ExecOptions, ExecSession, ExecSyncResult } from './types.js';
 
-export function execArgs(
-  shimPath: string,
-  r: ContainerRecord,
-  version: CgroupVersion,
-  cmd: string[],
-  tty: boolean,
-) {
-  const args = ['exec', '--pid', String(r.pid)];
-  for (const p of containerCgroup(version, r).procsFiles()) args.push('--cgroup', p);
-  args.push('--uid', String(r.uid), '--gid', String(r.gid));
-  for (const g of r.groups) args.push('--group', String(g));
-  args.push('--caps', r.capsMask, '--cwd', r.workingDir);
-  if (r.noNewPrivs) args.push('--nnp');
-  if (r.privileged) args.push('--privileged');
+/** What an exec needs of its container: the init pid and the launch file (identity, env, cgroups). */
+export interface ExecTarget {
+  pid: number;
+  configPath: string;
+}
+
+export function execArgs(shimPath: string, target: ExecTarget, cmd: string[], tty: boolean) {
+  const args = ['exec', '--pid', String(target.pid), '--config', target.configPath];
   if (tty) args.push('--tty');
-  for (const e of r.env) args.push('--env', `${e.name}=${e.value}`);
-  if (tty && !r.env.some((e) => e.name === 'TERM')) args.push('--env', 'TERM=xterm');
   return [shimPath, [...args, '--', ...cmd]] as const;
 }
 
 export function execSync(
   shimPath: string,
-  r: ContainerRecord,
-  version: CgroupVersion,
+  target: ExecTarget,
   cmd: string[],
   timeoutSeconds = 0,
 ): Promise<ExecSyncResult> {
-  const [file, args] = execArgs(shimPath, r, version, cmd, false);
+  const [file, args] = execArgs(shimPath, target, cmd, false);
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -69,14 +58,9 @@ export function execSync(
   });
 }
 
-export function execStream(
-  shimPath: string,
-  r: ContainerRecord,
-  version: CgroupVersion,
-  o: ExecOptions,
-): ExecSession {
+export function execStream(shimPath: string, target: ExecTarget, o: ExecOptions): ExecSession {
   const tty = o.tty === true;
-  const [file, args] = execArgs(shimPath, r, version, o.cmd, tty);
+  const [file, args] = execArgs(shimPath, target, o.cmd, tty);
   const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', tty ? 'pipe' : 'ignore'] });
   const stdin = child.stdin!;
   if (o.stdin) o.stdin.pipe(stdin);

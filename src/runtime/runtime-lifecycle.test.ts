@@ -270,4 +270,15 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
     await fresh.removeContainer(id);
     assert.equal(isAlive(pid!), false);
   });
+
+  test('cleanupAll removes running pods and leaves nothing behind; the runtime stays usable', async () => {
+    const busy = await start('busy', ['sleep', '60']);
+    const { pid } = await t.rt.containerStatus(busy);
+    await t.rt.cleanupAll();
+    assertMachineClean(t.dataDir);
+    assert.equal(isAlive(pid), false);
+    assert.deepEqual([await t.rt.listPodSandbox(), await t.rt.listContainers()], [[], []]);
+    const again = await t.rt.runPodSandbox(sandboxConfig('again'));
+    assert.equal((await t.rt.podSandboxStatus(again)).state, 'SANDBOX_READY');
+  });
 });

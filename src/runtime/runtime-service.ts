@@ -14,7 +14,7 @@ import { findRepoRoot } from './catalog.js';
 import { type CgroupVersion, detectCgroupVersion, podbayRootCgroup } from './cgroups.js';
 import { ContainerManager, containerCgroup, LOG_MAX_BYTES, LOG_MAX_FILES } from './containers.js';
 import { InvalidArgumentError, RuntimeError } from './errors.js';
-import { execStream, execSync, portForward } from './exec.js';
+import { type ExecTarget, execStream, execSync, portForward } from './exec.js';
 import { run } from './host-command.js';
 import { RecordStore, RuntimePaths } from './records.js';
 import { SandboxManager, sandboxCgroup } from './sandboxes.js';
@@ -156,15 +156,15 @@ export class PodbayRuntime implements RuntimeService {
     return this.containers.status(await this.containers.get(id));
   }
 
-  async #running(id: string) {
+  async #running(id: string): Promise<ExecTarget> {
     const r = await this.containers.get(id);
     if (!this.containers.isRunning(r)) throw new RuntimeError('Exec', `container ${id} is not running`);
-    return r;
+    return { pid: r.pid, configPath: join(this.paths.containerDir(id), 'shim.config') };
   }
 
   async execSync(id: string, cmd: string[], timeoutSeconds?: number): Promise<ExecSyncResult> {
     if (cmd.length === 0) throw new InvalidArgumentError('cmd', 'must not be empty');
-    return execSync(this.shimPath, await this.#running(id), this.cgroupVersion, cmd, timeoutSeconds);
+    return execSync(this.shimPath, await this.#running(id), cmd, timeoutSeconds);
   }
 
   /**
@@ -176,7 +176,7 @@ export class PodbayRuntime implements RuntimeService {
     let session: ExecSession | undefined;
     const pending: { rows: number; cols: number }[] = [];
     const exitCode = this.#running(id).then((r) => {
-      session = execStream(this.shimPath, r, this.cgroupVersion, options);
+      session = execStream(this.shimPath, r, options);
       for (const size of pending) session.resize(size);
       return session.exitCode;
     });
@@ -236,6 +236,7 @@ export class PodbayRuntime implements RuntimeService {
     for (const s of await this.records.listSandboxes()) await this.sandboxes.remove(s.id).catch(() => {});
     await podbayRootCgroup(this.cgroupVersion).destroy();
     await removeBridge();
+    this.sandboxes.forgetBridge();
     const mounts = await readFile('/proc/self/mounts', 'utf8');
     const under = mounts
       .split('\n')

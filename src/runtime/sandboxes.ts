@@ -117,6 +117,11 @@ export class SandboxManager {
     await mkdir(records.paths.podLogDir(record.metadata), { recursive: true });
   }
 
+  /** Forgets that the bridge was set up (after cleanupAll removed it), so the next sandbox recreates it. */
+  forgetBridge(): void {
+    this.#bridgeReady = undefined;
+  }
+
   async get(id: string): Promise<SandboxRecord> {
     const r = await this.deps.records.loadSandbox(id);
     if (!r) throw new NotFoundError('sandbox', id);

@@ -3,6 +3,7 @@
  * Idempotent: a restart finds them and leaves them (and the user's changes to them) alone.
  */
 import type { Registry } from '../api/registry/registry.js';
+import { microTime } from '../api/registry/util.js';
 import type { KubeObject } from '../api/types.js';
 import { KUBERNETES_SERVICE_IP } from '../network/defaults.js';
 import { buildNode, nodeName } from './node.js';
@@ -16,6 +17,7 @@ export function ensureBootstrapObjects(registry: Registry, dataDir: string, now:
     }
   }
   heartbeatNode(registry, dataDir, now);
+  renewNodeLease(registry, now);
 }
 
 /** Creates the Node, or refreshes its status (capacity, heartbeat) as the kubelet's status loop does. */
@@ -84,4 +86,30 @@ export function ensureKubernetesService(registry: Registry, address: string, por
     ports[0].targetPort = port;
     registry.update('services', svc);
   }
+}
+
+/** How long a node lease is valid and how often it is renewed (kubelet's defaults: 40 s, every 10 s). */
+export const NODE_LEASE_DURATION_SECONDS = 40;
+export const NODE_LEASE_RENEW_MS = 10_000;
+
+/** Creates or renews this node's Lease in kube-node-lease, owned by the Node as the kubelet's is. */
+export function renewNodeLease(registry: Registry, now: Date): void {
+  const name = nodeName();
+  const node = registry.get('nodes', '', name);
+  if (!node) return;
+  const renewTime = microTime(now);
+  const lease = registry.get('leases', 'kube-node-lease', name);
+  if (!lease) {
+    registry.createIn('leases', 'kube-node-lease', {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: {
+        name,
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid! }],
+      },
+      spec: { holderIdentity: name, leaseDurationSeconds: NODE_LEASE_DURATION_SECONDS, renewTime },
+    });
+    return;
+  }
+  registry.update('leases', { ...lease, spec: { ...(lease.spec as object), renewTime } });
 }

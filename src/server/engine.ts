@@ -10,13 +10,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiEventRecorder } from '../api/events/recorder.js';
+import { unscheduledPodSubresources } from '../api/http/pod-subresources.js';
 import { createStrategies } from '../api/registry/catalog.js';
 import { recordManagedFields } from '../api/registry/managed-fields.js';
 import { Registry } from '../api/registry/registry.js';
 import { ApiServer } from '../api/server.js';
 import { startControllers } from '../controllers/index.js';
 import { Store } from '../store/sqlite-store.js';
-import { ensureBootstrapObjects, ensureKubernetesService, heartbeatNode } from './bootstrap.js';
+import {
+  ensureBootstrapObjects,
+  ensureKubernetesService,
+  heartbeatNode,
+  NODE_LEASE_RENEW_MS,
+  renewNodeLease,
+} from './bootstrap.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { internalIP } from './node.js';
 import { loadOrCreatePki } from './pki.js';
@@ -73,6 +80,7 @@ export class Engine {
       clock,
       log: o.log,
       readiness: () => ready,
+      subresources: unscheduledPodSubresources(registry),
     });
     const addr = await api.listen();
     const hostForUrl =
@@ -94,6 +102,7 @@ export class Engine {
       setInterval(() => store.compact(), COMPACT_EVERY_MS),
       setInterval(() => heartbeatNode(registry, o.dataDir, clock.now()), NODE_HEARTBEAT_MS),
       setInterval(() => events.sweep(), EVENT_SWEEP_MS),
+      setInterval(() => renewNodeLease(registry, clock.now()), NODE_LEASE_RENEW_MS),
     ];
     for (const t of timers) t.unref();
     engine.#stops.push(() => timers.forEach(clearInterval));

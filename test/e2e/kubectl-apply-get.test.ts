@@ -201,6 +201,24 @@ describe('kubectl apply / get / describe against podbay', () => {
     assert.match(svc, /^TargetPort:\s+http\/TCP$/m);
   });
 
+  test('logs and exec on a pod no node runs yet, as kube-apiserver answers them', async () => {
+    const logs = await srv.kubectl(['logs', 'debug', '-n', 'shop']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout, '');
+    const bad = await srv.kubectl(['logs', 'debug', '-n', 'shop', '-c', 'nope']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /container nope is not valid for pod debug/);
+    const exec = await srv.kubectl(['exec', 'debug', '-n', 'shop', '--', 'true']);
+    assert.equal(exec.code, 1);
+    assert.match(exec.stderr, /pod debug does not have a host assigned/);
+  });
+
+  test('the node renews its Lease, as describe node shows', async () => {
+    const node = await srv.k(['describe', 'node']);
+    assert.match(node, /^Lease:\n\s+HolderIdentity:\s+\S+\n\s+AcquireTime:\s+<unset>\n\s+RenewTime:\s+\w{3}, /m);
+    assert.match(await srv.k(['get', 'leases', '-n', 'kube-node-lease']), /^NAME\s+HOLDER\s+AGE\n/);
+  });
+
   test('label, annotate, patch (strategic, merge, json) and scale', async () => {
     await srv.k(['label', 'pod', 'debug', '-n', 'shop', 'env=test']);
     await srv.k(['annotate', 'pod', 'debug', '-n', 'shop', 'owner=ckad']);

@@ -24,6 +24,7 @@ describe('tableConvertors', () => {
       'deployments.apps',
       'endpoints',
       'events',
+      'leases.coordination.k8s.io',
       'namespaces',
       'nodes',
       'pods',

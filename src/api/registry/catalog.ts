@@ -10,6 +10,7 @@ import { configMapStrategy } from './configmaps/strategy.js';
 import { deploymentStrategy } from './deployments/strategy.js';
 import { endpointsStrategy } from './endpoints/strategy.js';
 import { eventStrategy } from './events/strategy.js';
+import { leaseStrategy } from './leases/strategy.js';
 import { namespaceStrategy } from './namespaces/strategy.js';
 import { nodeStrategy } from './nodes/strategy.js';
 import { podStrategy } from './pods/strategy.js';
@@ -40,5 +41,7 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     // apps/v1
     deploymentStrategy,
     replicaSetStrategy,
+    // coordination.k8s.io/v1
+    leaseStrategy,
   ];
 }

@@ -3,9 +3,9 @@
  *   pause --hostname NAME [--share-pid]
  *       creates the pod's network, UTS and IPC (and, with --share-pid, PID) namespaces, sets the
  *       hostname, brings lo up, then detaches and sleeps; prints its pid. It is the sandbox.
- *   exec --pid PID [--cgroup PROCS]... [--uid U] [--gid G] [--group G]... [--caps HEX] [--nnp]
- *        [--privileged] [--tty] [--cwd DIR] [--env K=V]... -- CMD [ARG]...
- *       runs CMD in the namespaces, cgroups and identity of the container whose init is PID. Without
+ *   exec --pid PID --config FILE [--tty] -- CMD [ARG]...
+ *       runs CMD in the namespaces of the container whose init is PID, with the cgroups, identity,
+ *       env and working directory of its launch file (config.c). Without
  *       --tty the command inherits this process's stdin/stdout/stderr. With --tty a pseudo-terminal
  *       is relayed to stdin/stdout, and fd 3, when open, carries "ROWS COLS\n" resize lines.
  *       Exits with the command's exit code (128+N for signal N); 126/127 when it could not start.
@@ -143,9 +143,14 @@ static void relay_tty(int master, pid_t child, int *status) {
   if (fcntl(3, F_GETFD) < 0) fds[2].fd = -1;
   char buf[32768], ctl[256];
   size_t ctl_len = 0;
-  int done = 0;
+  int done = 0, exited = 0;
   while (!done) {
-    if (poll(fds, 3, 200) < 0 && errno != EINTR) break;
+    int ready = poll(fds, 3, exited ? 50 : 200);
+    if (ready < 0 && errno != EINTR) break;
+    /* A background process may keep the terminal open after the command ended: once the command
+       has exited, stop as soon as the terminal goes quiet. */
+    if (exited && ready == 0) break;
+    if (!exited && waitpid(child, status, WNOHANG) == child) exited = 1;
     if (fds[0].fd >= 0 && fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = read(0, buf, sizeof(buf));
       if (n <= 0) fds[0].fd = -1;
@@ -173,42 +178,45 @@ static void relay_tty(int master, pid_t child, int *status) {
       else done = 1; /* EIO: every holder of the slave side is gone */
     }
   }
-  waitpid(child, status, 0);
+  if (!exited) waitpid(child, status, 0);
 }
 
 int run_exec(int argc, char **argv) {
   pid_t target = 0;
-  const char *cgroups[MAX_LIST];
-  int n_cgroups = 0, tty = 0, cmd_at = -1;
-  gid_t groups[MAX_LIST];
-  struct identity id = {0, 0, groups, 0, 0, 0, 0};
-  const char *cwd = NULL;
-  char *env[MAX_LIST + 1];
-  int n_env = 0;
+  int tty = 0, cmd_at = -1;
+  const char *config_path = NULL;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     int has = i + 1 < argc;
     if (!strcmp(a, "--")) { cmd_at = i + 1; break; }
     else if (!strcmp(a, "--pid") && has) target = (pid_t)atoi(argv[++i]);
-    else if (!strcmp(a, "--cgroup") && has && n_cgroups < MAX_LIST) cgroups[n_cgroups++] = argv[++i];
-    else if (!strcmp(a, "--uid") && has) id.uid = (uid_t)strtoul(argv[++i], NULL, 10);
-    else if (!strcmp(a, "--gid") && has) id.gid = (gid_t)strtoul(argv[++i], NULL, 10);
-    else if (!strcmp(a, "--group") && has && id.n_groups < MAX_LIST) groups[id.n_groups++] = (gid_t)strtoul(argv[++i], NULL, 10);
-    else if (!strcmp(a, "--caps") && has) id.caps = strtoull(argv[++i], NULL, 16);
-    else if (!strcmp(a, "--nnp")) id.no_new_privs = 1;
-    else if (!strcmp(a, "--privileged")) id.privileged = 1;
+    else if (!strcmp(a, "--config") && has) config_path = argv[++i];
     else if (!strcmp(a, "--tty")) tty = 1;
-    else if (!strcmp(a, "--cwd") && has) cwd = argv[++i];
-    else if (!strcmp(a, "--env") && has && n_env < MAX_LIST) env[n_env++] = argv[++i];
     else {
       fprintf(stderr, "podbay-shim exec: bad argument %s\n", a);
       return 126;
     }
   }
-  env[n_env] = NULL;
-  if (target <= 0 || cmd_at < 0 || cmd_at >= argc) {
-    fprintf(stderr, "podbay-shim exec: needs --pid PID -- CMD\n");
+  if (target <= 0 || !config_path || cmd_at < 0 || cmd_at >= argc) {
+    fprintf(stderr, "podbay-shim exec: needs --pid PID --config FILE -- CMD\n");
     return 126;
+  }
+  /* Identity, cgroups, env and working directory come from the container's own launch file, so
+     exec matches the container and env values never appear on a command line. */
+  static struct container_config cfg;
+  char err[4200];
+  if (config_load(config_path, &cfg, err, sizeof(err)) < 0) {
+    fprintf(stderr, "podbay-shim exec: %s\n", err);
+    return 126;
+  }
+  struct identity id = {cfg.uid, cfg.gid, cfg.groups, cfg.n_groups, cfg.caps, cfg.no_new_privs, cfg.privileged};
+  const char *cwd = cfg.cwd;
+  char **env = cfg.env;
+  int has_term = 0;
+  for (int i = 0; i < cfg.n_env; i++) has_term |= !strncmp(cfg.env[i], "TERM=", 5);
+  if (tty && !has_term && cfg.n_env < MAX_LIST) {
+    cfg.env[cfg.n_env++] = "TERM=xterm";
+    cfg.env[cfg.n_env] = NULL;
   }
   static const struct {
     const char *name;
@@ -222,8 +230,7 @@ int run_exec(int argc, char **argv) {
       return 126;
     }
   }
-  char err[1024];
-  if (join_cgroups(cgroups, n_cgroups, err, sizeof(err)) < 0) {
+  if (join_cgroups(cfg.cgroups, cfg.n_cgroups, err, sizeof(err)) < 0) {
     fprintf(stderr, "podbay-shim exec: %s\n", err);
     return 126;
   }

@@ -8,9 +8,13 @@
  * In normal mode a "barrier" (a state command in flight, or waiting for the queue to empty before a mode
  * change) stops parsing, so commands after SELECT/AUTH/HELLO/CLIENT SETNAME are routed with the state
  * those commands actually produced.
+ *
+ * Hot path: consecutive plain reads/writes of one parse pass that go to the same backend connection form
+ * a "run" and are forwarded as one contiguous slice with one reply slot (see RunBuilder). Reads in one
+ * pass go to one replica (chosen per pass, round-robin or least-outstanding), so a pipeline stays whole.
  */
 import type net from 'node:net';
-import type { BackendConnection, ReplyWaiter } from '../backend/backend-connection.js';
+import type { BackendConnection } from '../backend/backend-connection.js';
 import type { SharedPool } from '../backend/pool.js';
 import type { CommandTable } from '../commands/command-table.js';
 import type { RouteKind } from '../commands/route-kind.js';
@@ -21,9 +25,12 @@ import type { Metrics } from '../observe/metrics.js';
 import { type ParsedCommand, parseRequest, type RequestLimits } from '../resp/request-parser.js';
 import type { BackendNode } from '../topology/backend-node.js';
 import type { TopologyMonitor } from '../topology/monitor.js';
+import { PrivateConnection } from './private-connection.js';
 import { ReplyQueue, type ReplySlot } from './reply-queue.js';
 import type { ReplicaPicker } from './router.js';
 import { applyStateCommand, type SessionState, signature } from './session-state.js';
+import { enterTunnel } from './tunnel.js';
+import { onCompletion, replicaRead } from './waiters.js';
 
 export interface SessionDeps {
   readonly config: Config;
@@ -39,8 +46,17 @@ export interface SessionDeps {
 
 const OK = Buffer.from('+OK\r\n');
 const RESET = Buffer.from('+RESET\r\n');
-/** Replica errors after which a read is retried once on the master. */
-const RETRY_ON_MASTER = /^-(LOADING|NOSCRIPT|MASTERDOWN|READONLY|ERR ambassador)/;
+
+/** Commands being gathered into one forwarded slice. */
+interface Run {
+  readonly conn: BackendConnection;
+  readonly node: BackendNode;
+  readonly route: 'master' | 'replica';
+  readonly start: number;
+  end: number;
+  count: number;
+  writes: number;
+}
 
 export class ClientSession {
   private buf: Buffer = Buffer.alloc(0);
@@ -48,20 +64,22 @@ export class ClientSession {
   private needBytes = 0;
   private mode: 'normal' | 'tunnel' | 'closed' = 'normal';
   private barrier = false;
-  /** Run once the reply queue is empty (mode switches, QUIT, RESET, protocol errors). */
+  /** Run once the reply queue is down to the slot that asked (mode switches, RESET, QUIT). */
   private whenIdle: (() => void) | null = null;
   private stopReading = false;
-  /** Guards parseLoop against re-entry (a locally answered command flushes, which resumes reading). */
   private parsing = false;
   private inTransaction = false;
   private watching = false;
   private state: SessionState;
   private sig: string;
-  private privateConn: { conn: BackendConnection; node: BackendNode } | null = null;
-  /** Read-your-writes: writes dispatched but not answered; and the round replicas must reach. */
+  private readonly own: PrivateConnection;
+  /** Read-your-writes: writes dispatched but not answered; and the check round replicas must reach. */
   private writesInFlight = 0;
   private rywRound = 0;
   private rywUntil = 0;
+  private run: Run | null = null;
+  /** The replica chosen for this parse pass (undefined: not chosen yet). */
+  private passReplica: BackendNode | null | undefined;
   private readonly queue: ReplyQueue;
   private readonly limits: RequestLimits;
 
@@ -71,6 +89,7 @@ export class ClientSession {
   ) {
     this.state = deps.defaultState;
     this.sig = signature(this.state);
+    this.own = new PrivateConnection(deps.pool, deps.topology);
     this.limits = { maxBulkBytes: deps.config.maxBulkBytes, maxArgs: deps.config.maxArgs };
     this.queue = new ReplyQueue(socket, deps.metrics, (full) => this.afterFlush(full));
     socket.setNoDelay(true);
@@ -80,7 +99,7 @@ export class ClientSession {
     socket.on('drain', () => this.resume());
   }
 
-  /** Graceful stop: read nothing more, let owed replies go out, then close. Safe to call twice. */
+  /** Graceful stop: read nothing more, send the replies owed, then close. Safe to call twice. */
   shutdown(): void {
     if (this.mode !== 'normal') {
       this.close();
@@ -88,27 +107,22 @@ export class ClientSession {
     }
     this.stopReading = true;
     this.socket.pause();
-    this.onIdle(() => this.socket.end(() => this.close()));
+    this.onIdle(() => this.socket.end(() => this.close()), 0);
   }
 
   close(): void {
     if (this.mode === 'closed') return;
     this.mode = 'closed';
     this.queue.closed = true;
-    this.privateConn?.conn.close('client gone');
-    this.privateConn = null;
+    this.own.close('client gone');
     this.socket.destroy();
     this.deps.onClosed(this);
   }
 
   private onData(chunk: Buffer): void {
-    if (this.pos >= this.buf.length) {
-      this.buf = chunk;
-      this.pos = 0;
-    } else {
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
-      this.pos = 0;
-    }
+    if (this.pos >= this.buf.length) this.buf = chunk;
+    else this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    this.pos = 0;
     if (this.buf.length < this.needBytes) return;
     this.parseLoop();
   }
@@ -117,22 +131,26 @@ export class ClientSession {
     if (this.parsing) return;
     this.parsing = true;
     try {
-      this.parseUnguarded();
+      this.parsePass();
     } finally {
+      this.flushRun();
+      this.passReplica = undefined;
       this.parsing = false;
     }
   }
 
-  private parseUnguarded(): void {
+  private parsePass(): void {
+    const table = this.deps.table();
     while (this.mode === 'normal' && !this.barrier && !this.stopReading) {
-      if (this.queue.length >= this.deps.config.maxPipeline) {
+      if (this.queue.pendingCommands + (this.run?.count ?? 0) >= this.deps.config.maxPipeline) {
         // Unbounded pipelines are bounded here: stop reading until replies drain (TCP pushes back).
         this.socket.pause();
         return;
       }
-      let cmd: ParsedCommand | null;
+      let cmd: ParsedCommand;
+      const start = this.pos;
       try {
-        const r = parseRequest(this.buf, this.pos, this.limits);
+        const r = parseRequest(this.buf, start, this.limits);
         if (r === null || !('args' in r)) {
           this.needBytes = r === null ? 0 : r.minimumBytesNeeded;
           return;
@@ -140,12 +158,18 @@ export class ClientSession {
         cmd = r;
       } catch (e) {
         if (!(e instanceof ProtocolError)) throw e;
+        this.flushRun();
         this.protocolError(e);
         return;
       }
       this.needBytes = 0;
       this.pos = cmd.next;
-      if (cmd.args.length > 0) this.dispatch(cmd);
+      if (cmd.args.length === 0) continue;
+      const kind = table.classify(cmd.name, cmd.args);
+      if (!this.addToRun(cmd, kind, start)) {
+        this.flushRun();
+        this.dispatch(cmd, kind);
+      }
     }
   }
 
@@ -154,11 +178,97 @@ export class ClientSession {
     this.stopReading = true;
     this.socket.pause();
     this.queue.add().fillError(`ERR ${e.message}`);
-    this.onIdle(() => this.socket.end(() => this.close()));
+    this.onIdle(() => this.socket.end(() => this.close()), 0);
   }
 
-  private dispatch(cmd: ParsedCommand): void {
-    let kind: RouteKind = this.deps.table().classify(cmd.name, cmd.args);
+  // ---- hot path: runs of plain reads and writes ----------------------------------------------------
+
+  /** Adds a plain read/write to the current run (starting a new one if needed); false if not a plain one. */
+  private addToRun(cmd: ParsedCommand, kind: RouteKind, start: number): boolean {
+    if (cmd.inline || this.inTransaction || this.watching) return false;
+    if (kind !== 'read' && kind !== 'write' && kind !== 'master') return false;
+    const master = this.deps.topology.currentMaster;
+    let node: BackendNode | null = master;
+    let route: Run['route'] = 'master';
+    if (kind === 'read') {
+      const replica = this.replicaForRead();
+      if (replica) {
+        node = replica;
+        route = 'replica';
+      }
+    }
+    if (node === null) return false;
+    const conn = this.deps.pool.get(node, this.state, this.sig);
+    let run = this.run;
+    if (run === null || run.conn !== conn || run.end !== start) {
+      this.flushRun();
+      run = { conn, node, route, start, end: start, count: 0, writes: 0 };
+      this.run = run;
+    }
+    run.end = cmd.next;
+    run.count++;
+    if (kind === 'write' && this.deps.config.readYourWrites) {
+      run.writes++;
+      this.writesInFlight++;
+    }
+    return true;
+  }
+
+  private flushRun(): void {
+    const run = this.run;
+    if (run === null) return;
+    this.run = null;
+    const slot = this.queue.add(run.count);
+    slot.backend = run.node.id;
+    slot.route = run.route;
+    const raw = this.buf.subarray(run.start, run.end);
+    if (run.route === 'replica') {
+      run.conn.send(raw, replicaRead(slot, run.node, () => this.retryOnMaster(raw, slot)), false, run.count);
+    } else if (run.writes > 0) {
+      const writes = run.writes;
+      run.conn.send(raw, onCompletion(slot, () => this.writesDone(writes)), false, run.count);
+    } else run.conn.send(raw, slot, false, run.count);
+  }
+
+  private retryOnMaster(raw: Buffer, slot: ReplySlot): void {
+    const master = this.deps.topology.currentMaster;
+    if (!master) {
+      slot.onError(replyErrors.noMaster(this.deps.topology.masterProblem), slot.count);
+      return;
+    }
+    slot.backend = master.id;
+    slot.route = 'master';
+    this.deps.pool.get(master, this.state, this.sig).send(raw, slot, false, slot.count);
+  }
+
+  /** The replica for a read now, or null for the master (read-your-writes, or no replica qualifies). */
+  private replicaForRead(): BackendNode | null {
+    const topology = this.deps.topology;
+    let mustReach = 0;
+    // Read-your-writes needs a master to read from; with none, a replica's data beats an error.
+    if (topology.currentMaster !== null) {
+      if (this.writesInFlight > 0) return null;
+      if (this.rywRound > 0) {
+        if (Date.now() < this.rywUntil) mustReach = this.rywRound;
+        else this.rywRound = 0;
+      }
+    }
+    if (mustReach > 0) return this.deps.picker.pick(topology.readableReplicas(), mustReach);
+    if (this.passReplica === undefined) this.passReplica = this.deps.picker.pick(topology.readableReplicas(), 0);
+    return this.passReplica;
+  }
+
+  private writesDone(count: number): void {
+    this.writesInFlight -= count;
+    this.rywRound = this.deps.topology.nextRound;
+    this.rywUntil = Date.now() + this.deps.config.readYourWritesWindowMs;
+    this.deps.topology.requestRoundSoon();
+  }
+
+  // ---- everything else -----------------------------------------------------------------------------
+
+  private dispatch(cmd: ParsedCommand, classified: RouteKind): void {
+    let kind = classified;
     const endsTransaction = kind === 'tx-end';
     if (this.inTransaction || this.watching) {
       if (kind === 'tx-end') {
@@ -170,172 +280,86 @@ export class ClientSession {
     }
     const slot = this.queue.add();
     switch (kind) {
-      case 'read':
-        return this.sendRead(cmd, slot, false);
+      case 'read': {
+        // Inline commands, or no master: one command on its own.
+        const replica = this.replicaForRead();
+        if (replica) {
+          slot.backend = replica.id;
+          slot.route = 'replica';
+          const conn = this.deps.pool.get(replica, this.state, this.sig);
+          return conn.send(cmd.raw, replicaRead(slot, replica, () => this.retryOnMaster(cmd.raw, slot)));
+        }
+        return this.retryOnMaster(cmd.raw, slot);
+      }
       case 'write':
-        return this.sendWrite(cmd, slot);
       case 'master':
-        return this.sendToMaster(cmd.raw, slot, slot);
       case 'script-load':
-        // Loads the script on every replica too (ahead of any later EVALSHA_RO on the same connection).
-        this.broadcastToReplicas(cmd.raw);
-        return this.sendToMaster(cmd.raw, slot, slot);
+        // SCRIPT LOAD also goes to every replica first, so EVALSHA_RO works there.
+        if (kind === 'script-load') this.broadcastToReplicas(cmd.raw);
+        return this.retryOnMaster(cmd.raw, slot);
       case 'tx-start':
         this.inTransaction = true;
-        return this.sendPrivate(cmd.raw, slot, slot, false);
+        return this.sendPrivate(cmd.raw, slot, false);
       case 'watch':
         this.watching = true;
-        return this.sendPrivate(cmd.raw, slot, slot, false);
+        return this.sendPrivate(cmd.raw, slot, false);
       case 'tx-end':
       case 'unwatch':
       case 'private':
-        if (!endsTransaction) return this.sendPrivate(cmd.raw, slot, slot, false);
         // EXEC may have written: later reads must see it (read-your-writes).
-        this.noteWriteDispatched();
-        return this.sendPrivate(cmd.raw, slot, this.rywWaiter(slot), false);
+        return this.sendPrivate(cmd.raw, slot, false, endsTransaction);
       case 'blocking':
-        this.noteWriteDispatched();
-        return this.sendPrivate(cmd.raw, slot, this.rywWaiter(slot), true);
+        return this.sendPrivate(cmd.raw, slot, true, true);
       case 'state':
         return this.sendStateCommand(cmd, slot);
       case 'tunnel':
-        return this.enterTunnel(cmd, slot);
+        this.barrier = true;
+        return this.onIdle(() => this.startTunnel(cmd, slot), 1);
       case 'reset':
         this.barrier = true;
-        return this.onIdleExcept(slot, () => {
-          this.privateConn?.conn.close('RESET');
-          this.privateConn = null;
+        return this.onIdle(() => {
+          this.own.close('RESET');
           this.inTransaction = false;
           this.watching = false;
           this.setState(this.deps.defaultState);
           this.barrier = false;
           slot.fill(RESET);
           this.parseLoop();
-        });
+        }, 1);
       case 'quit':
         this.stopReading = true;
         this.socket.pause();
         slot.fill(OK);
-        return this.onIdle(() => this.socket.end(() => this.close()));
+        return this.onIdle(() => this.socket.end(() => this.close()), 0);
       case 'local-ok':
         return slot.fill(OK);
       case 'reject':
-        return slot.fillError(replyErrors.unsupported(cmd.args.map((a) => a.toString('latin1')).slice(0, 2).join(' ').toUpperCase()));
+        return slot.fillError(replyErrors.unsupported(cmd.args.slice(0, 2).map((a) => a.toString('latin1')).join(' ').toUpperCase()));
     }
-  }
-
-  // ---- routing -------------------------------------------------------------------------------------
-
-  private sendToMaster(raw: Buffer, slot: ReplySlot, waiter: ReplyWaiter): void {
-    const master = this.deps.topology.currentMaster;
-    if (!master) {
-      waiter.onError(replyErrors.noMaster(this.deps.topology.masterProblem));
-      return;
-    }
-    slot.backend = master.id;
-    slot.route = 'master';
-    this.deps.pool.get(master, this.state, this.sig).send(raw, waiter);
-  }
-
-  private sendWrite(cmd: ParsedCommand, slot: ReplySlot): void {
-    this.noteWriteDispatched();
-    this.sendToMaster(cmd.raw, slot, this.rywWaiter(slot));
-  }
-
-  private noteWriteDispatched(): void {
-    if (this.deps.config.readYourWrites) this.writesInFlight++;
-  }
-
-  /** Wraps a write's slot so that its completion starts the read-your-writes window. */
-  private rywWaiter(slot: ReplySlot): ReplyWaiter {
-    if (!this.deps.config.readYourWrites) return slot;
-    const done = (): void => {
-      this.writesInFlight--;
-      this.rywRound = this.deps.topology.nextRound;
-      this.rywUntil = Date.now() + this.deps.config.readYourWritesWindowMs;
-      this.deps.topology.requestRoundSoon();
-    };
-    return {
-      onReply: (reply) => {
-        done();
-        slot.fill(reply);
-      },
-      onError: (text) => {
-        done();
-        slot.fillError(text);
-      },
-    };
-  }
-
-  private sendRead(cmd: ParsedCommand, slot: ReplySlot, isRetry: boolean): void {
-    let mustReach = 0;
-    const topology = this.deps.topology;
-    // Read-your-writes needs a master to read from; with none, a replica's data beats an error.
-    if (topology.currentMaster === null) mustReach = 0;
-    else if (this.writesInFlight > 0) mustReach = Number.POSITIVE_INFINITY;
-    else if (this.rywRound > 0) {
-      if (Date.now() < this.rywUntil) mustReach = this.rywRound;
-      else this.rywRound = 0;
-    }
-    const replica = isRetry ? null : this.deps.picker.pick(topology.readableReplicas(), mustReach);
-    if (!replica) {
-      this.sendToMaster(cmd.raw, slot, slot);
-      return;
-    }
-    slot.backend = replica.id;
-    slot.route = 'replica';
-    replica.readsInFlight++;
-    const conn = this.deps.pool.get(replica, this.state, this.sig);
-    conn.send(cmd.raw, {
-      onReply: (reply) => {
-        replica.readsInFlight--;
-        if (reply[0] === 45 && RETRY_ON_MASTER.test(reply.toString('latin1', 0, 40))) this.sendRead(cmd, slot, true);
-        else slot.fill(reply);
-      },
-      // A read is idempotent: if the replica connection dies, the master answers instead.
-      onError: () => {
-        replica.readsInFlight--;
-        this.sendRead(cmd, slot, true);
-      },
-    });
   }
 
   private broadcastToReplicas(raw: Buffer): void {
-    const ignore: ReplyWaiter = { onReply: () => {}, onError: () => {} };
+    const ignore = { onReply: () => {}, onError: () => {} };
     for (const n of this.deps.topology.nodes.values()) {
       if (n.up && n.role === 'replica') this.deps.pool.get(n, this.state, this.sig).send(raw, ignore);
     }
   }
 
-  /** The client's own master connection, (re)opened on the current master with the client's state. */
-  private ownConnection(): BackendConnection | null {
-    const master = this.deps.topology.currentMaster;
-    if (!master) return null;
-    if (this.privateConn && (this.privateConn.conn.isClosed || this.privateConn.node !== master)) {
-      this.privateConn.conn.close('master changed');
-      this.privateConn = null;
-    }
-    if (!this.privateConn) {
-      const conn = this.deps.pool.open(master, this.state);
-      this.privateConn = { conn, node: master };
-    }
-    return this.privateConn.conn;
-  }
-
-  private sendPrivate(raw: Buffer, slot: ReplySlot, waiter: ReplyWaiter, blocking: boolean): void {
-    const conn = this.ownConnection();
+  private sendPrivate(raw: Buffer, slot: ReplySlot, blocking: boolean, mayWrite = false): void {
+    const conn = this.own.get(this.state);
     slot.route = 'private';
-    slot.backend = this.privateConn?.node.id ?? 'ambassador';
+    slot.backend = this.own.nodeId;
     if (!conn) {
       this.inTransaction = false;
       this.watching = false;
-      waiter.onError(replyErrors.noMaster(this.deps.topology.masterProblem));
+      slot.fillError(replyErrors.noMaster(this.deps.topology.masterProblem));
       return;
     }
-    conn.send(raw, waiter, blocking);
+    if (mayWrite && this.deps.config.readYourWrites) {
+      this.writesInFlight++;
+      conn.send(raw, onCompletion(slot, () => this.writesDone(1)), blocking);
+    } else conn.send(raw, slot, blocking);
   }
-
-  // ---- connection state ----------------------------------------------------------------------------
 
   private setState(s: SessionState): void {
     this.state = s;
@@ -345,78 +369,57 @@ export class ClientSession {
   /** Runs on the private connection (whose state must change too), then applies to every later command. */
   private sendStateCommand(cmd: ParsedCommand, slot: ReplySlot): void {
     this.barrier = true;
+    const conn = this.own.get(this.state);
+    slot.route = 'private';
+    slot.backend = this.own.nodeId;
     const release = (): void => {
       this.barrier = false;
       this.parseLoop();
     };
-    this.sendPrivate(cmd.raw, slot, {
-      onReply: (reply) => {
-        if (reply[0] !== 45 && reply[0] !== 33) this.setState(applyStateCommand(this.state, cmd.args));
-        slot.fill(reply);
+    if (!conn) {
+      slot.fillError(replyErrors.noMaster(this.deps.topology.masterProblem));
+      release();
+      return;
+    }
+    conn.send(cmd.raw, {
+      onReply: (reply, errors) => {
+        if (errors === 0) this.setState(applyStateCommand(this.state, cmd.args));
+        slot.onReply(reply, errors, true);
         release();
       },
       onError: (text) => {
         slot.fillError(text);
         release();
       },
-    }, false);
+    });
   }
 
-  private enterTunnel(cmd: ParsedCommand, slot: ReplySlot): void {
-    this.barrier = true;
-    this.onIdleExcept(slot, () => {
-      const conn = this.ownConnection();
-      if (!conn) {
-        slot.fillError(replyErrors.noMaster(this.deps.topology.masterProblem));
-        this.barrier = false;
-        this.parseLoop();
-        return;
-      }
-      conn.onceReady((error) => {
-        if (error !== undefined || this.mode !== 'normal') {
-          slot.fillError(error ?? 'ERR ambassador: client gone');
-          this.barrier = false;
-          this.parseLoop();
-          return;
-        }
-        // The slot stays unfilled: from here on every byte is passed through untouched.
-        this.mode = 'tunnel';
-        this.queue.closed = true;
-        conn.becomeTunnel(
-          (b) => {
-            if (!this.socket.write(b)) {
-              conn.pauseReading();
-              this.socket.once('drain', () => conn.resumeReading());
-            }
-          },
-          () => this.close(),
-        );
-        const rest = this.buf.subarray(this.pos);
-        conn.writeRaw(rest.length > 0 ? Buffer.concat([cmd.raw, rest]) : cmd.raw);
-        this.buf = Buffer.alloc(0);
-        this.pos = 0;
-        this.socket.removeAllListeners('data');
-        this.socket.on('data', (b: Buffer) => {
-          if (!conn.writeRaw(b)) {
-            this.socket.pause();
-            conn.onDrain(() => this.socket.resume());
-          }
-        });
-      });
+  private startTunnel(cmd: ParsedCommand, slot: ReplySlot): void {
+    const conn = this.own.get(this.state);
+    const fail = (text: string): void => {
+      slot.fillError(text);
+      this.barrier = false;
+      this.parseLoop();
+    };
+    if (!conn) return fail(replyErrors.noMaster(this.deps.topology.masterProblem));
+    conn.onceReady((error) => {
+      if (this.mode !== 'normal') return;
+      if (error !== undefined) return fail(error);
+      // The slot stays unfilled: from here on every byte is passed through untouched.
+      this.mode = 'tunnel';
+      this.queue.closed = true;
+      const rest = this.buf.subarray(this.pos);
+      this.buf = Buffer.alloc(0);
+      this.pos = 0;
+      enterTunnel(this.socket, conn, rest.length > 0 ? Buffer.concat([cmd.raw, rest]) : cmd.raw, () => this.close());
     });
   }
 
   // ---- flow control --------------------------------------------------------------------------------
 
-  private onIdle(fn: () => void): void {
-    if (this.queue.length === 0) fn();
-    else this.whenIdle = fn;
-  }
-
-  /** Like onIdle, but `slot` (the command that asked) does not count. */
-  private onIdleExcept(slot: ReplySlot, fn: () => void): void {
-    void slot;
-    if (this.queue.length <= 1) fn();
+  /** Runs `fn` once at most `keep` requests are queued (1: the request that asked is still owed). */
+  private onIdle(fn: () => void, keep: 0 | 1): void {
+    if (this.queue.length <= keep) fn();
     else this.whenIdle = fn;
   }
 
@@ -427,6 +430,7 @@ export class ClientSession {
       fn();
     }
     if (outputFull) {
+      // The client is not reading its replies: stop reading its commands until the socket drains.
       this.socket.pause();
       return;
     }
@@ -435,7 +439,7 @@ export class ClientSession {
 
   private resume(): void {
     if (this.mode !== 'normal' || this.stopReading || this.socket.writableNeedDrain) return;
-    if (this.queue.length < this.deps.config.maxPipeline) {
+    if (this.queue.pendingCommands < this.deps.config.maxPipeline) {
       if (this.socket.isPaused()) this.socket.resume();
       if (!this.barrier && this.pos < this.buf.length) this.parseLoop();
     }

@@ -1,0 +1,28 @@
+/**
+ * Tunnel mode for SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE/MONITOR: the client's private master connection becomes
+ * a byte pipe in both directions (push messages cannot be matched to requests). Backpressure runs both
+ * ways: a side whose socket buffer is full pauses reading from the other.
+ */
+import type net from 'node:net';
+import type { BackendConnection } from '../backend/backend-connection.js';
+
+export function enterTunnel(client: net.Socket, backend: BackendConnection, first: Buffer, onEnd: () => void): void {
+  backend.becomeTunnel(
+    (b) => {
+      if (!client.write(b)) {
+        backend.pauseReading();
+        client.once('drain', () => backend.resumeReading());
+      }
+    },
+    onEnd,
+  );
+  backend.writeRaw(first);
+  client.removeAllListeners('data');
+  client.on('data', (b: Buffer) => {
+    if (!backend.writeRaw(b)) {
+      client.pause();
+      backend.onDrain(() => client.resume());
+    }
+  });
+  client.resume();
+}
