@@ -13,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/log-shipper.js');
 
+/** The node flags of the image's entrypoint (Dockerfile, README catalog entry): a small young generation. */
+export const ENTRYPOINT_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 export interface Shipper {
   readonly proc: ChildProcess;
   readonly stderr: string[];
@@ -22,7 +25,7 @@ export interface Shipper {
 }
 
 export function startShipper(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {}): Shipper {
-  const proc = spawn(process.execPath, [BIN, ...args], {
+  const proc = spawn(process.execPath, [...ENTRYPOINT_NODE_FLAGS, BIN, ...args], {
     env: { PATH: process.env.PATH, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : {}),

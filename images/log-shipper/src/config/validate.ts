@@ -81,7 +81,7 @@ export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv): ShipperCon
     },
     retry: { initialBackoffMs, maxBackoffMs },
     buffer: {
-      maxMemoryBatches: int(buffer, 'max_memory_batches', 'buffer', 4, 1, 1000),
+      maxMemoryBatches: int(buffer, 'max_memory_batches', 'buffer', 2, 1, 1000),
       maxDiskBytes: size(buffer, 'max_disk_bytes', 'buffer', 256 * 1024 ** 2, batchMaxBytes * 2, 2 ** 50),
     },
     metricsListen: validateMetrics(root.metrics),

@@ -11,7 +11,7 @@
  * - Writes are synchronous: they are rare (only while a sink is down) and keeping them on the one
  *   thread keeps ordering trivial.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShipperError } from '../errors.js';
 import type { Batch } from '../pipeline/batch.js';
@@ -115,11 +115,22 @@ export class Spool {
     const header = Buffer.from(`${JSON.stringify(batch.times)}\n`);
     const tmp = join(this.#dir, `${name}.tmp`);
     try {
-      writeFileSync(tmp, Buffer.concat([header, batch.body]));
+      const fd = openSync(tmp, 'w');
+      try {
+        writeAll(fd, header);
+        writeAll(fd, batch.body);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, join(this.#dir, name));
     } catch (err) {
       throw new ShipperError('LS_ERR_STATE', `buffer file ${name}: ${(err as Error).message}`);
     }
     return header.length + batch.body.length;
   }
+}
+
+function writeAll(fd: number, buf: Buffer): void {
+  let done = 0;
+  while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
 }

@@ -103,16 +103,25 @@ export class Pipeline {
     });
   }
 
-  /** Stops reading, hands the open batch to the outputs, waits for them (up to graceMs). */
+  /**
+   * Stops reading, hands the open batch to the outputs, lets them deliver for up to graceMs, then
+   * writes the checkpoints. If the loop is blocked by backpressure (disk buffer full) it is not
+   * waited for: its unsafe lines are simply read again after the restart. Safe to call twice.
+   */
   async stop(graceMs: number): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#wake?.();
-    await this.#loop?.catch(() => {});
     const deadline = Date.now() + graceMs;
-    this.#batcher.cut();
-    await Promise.race([this.#dispatch(), sleep(graceMs)]);
+    const loop = this.#loop ?? Promise.resolve();
+    const loopEnded = await Promise.race([loop.then(() => true, () => true), sleep(graceMs).then(() => false)]);
+    if (loopEnded) {
+      this.#batcher.cut();
+      await Promise.race([this.#dispatch(), sleep(Math.max(0, deadline - Date.now()))]);
+    }
+    // Stopping the queues also releases an enqueue blocked by backpressure, so the loop ends.
     await Promise.all(this.#d.outputs.map((q) => q.stop(Math.max(0, deadline - Date.now()))));
+    await loop.catch(() => {});
     this.#d.store.flush();
     for (const input of this.#inputs) await input.close();
   }
