@@ -17,6 +17,7 @@
  *    leaves the dependents to the garbage collector. A missing object throws ApiError 404.
  *  - `watch` delivers every later change of that resource, in resourceVersion order, after the
  *    write is committed; it returns a function that stops the delivery (safe to call twice).
+ *    The event's object is the stored one, shared, not a copy: handlers must not mutate it.
  */
 import type { KubeObject, WatchEvent } from '../api/types.js';
 
@@ -48,6 +49,11 @@ export interface DeleteOptions {
 export interface ObjectClient {
   get<T extends KubeObject = KubeObject>(resource: string, namespace: string, name: string): T | undefined;
   list<T extends KubeObject = KubeObject>(resource: string, opts?: ListOptions): T[];
+  /**
+   * Like `list`, but returns the cached objects themselves, without copying: for full scans
+   * (the garbage collector's sweep) that only read. Callers must never mutate what it returns.
+   */
+  scan<T extends KubeObject = KubeObject>(resource: string, opts?: ListOptions): readonly T[];
   /** metadata.generateName is honoured; the stored object (with uid, resourceVersion, ...) is returned. */
   create<T extends KubeObject>(resource: string, obj: T): T;
   update<T extends KubeObject>(resource: string, obj: T): T;

@@ -102,8 +102,16 @@ function resolveEnvVar(
   if (envVar.value) return expand(envVar.value, mapping);
   const from = envVar.valueFrom;
   if (!from) return '';
-  if (from.fieldRef) return fieldRefValue(from.fieldRef, inputs.pod, inputs.addresses);
-  if (from.resourceFieldRef) return resourceFieldRefValue(from.resourceFieldRef, inputs.container, inputs.allocatable);
+  try {
+    if (from.fieldRef) return fieldRefValue(from.fieldRef, inputs.pod, inputs.addresses);
+    if (from.resourceFieldRef) {
+      return resourceFieldRefValue(from.resourceFieldRef, inputs.container, inputs.allocatable);
+    }
+  } catch (err) {
+    // Any env error keeps the container from being created, with the error as the message.
+    if (err instanceof Error) throw new CreateContainerConfigError(err.message);
+    throw err;
+  }
   const keyRef = from.configMapKeyRef ?? from.secretKeyRef;
   if (!keyRef) return '';
   const kind = from.configMapKeyRef ? 'configMap' : 'secret';

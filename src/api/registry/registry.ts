@@ -112,6 +112,10 @@ export class Registry implements ObjectClient {
     return filter ? items.filter((o) => filter(o.object)) : items;
   }
 
+  scan<T extends KubeObject = KubeObject>(resource: string, opts: ListOptions = {}): readonly T[] {
+    return this.listStored(resource, opts).map((o) => o.object as T);
+  }
+
   list<T extends KubeObject = KubeObject>(resource: string, opts: ListOptions = {}): T[] {
     return this.listStored(resource, opts).map((o) => structuredClone(o.object) as T);
   }
@@ -425,12 +429,16 @@ export class Registry implements ObjectClient {
 
   // ---- watch --------------------------------------------------------------------------------
 
-  /** Live changes of a resource, for in-process controllers (every namespace, no filter). */
+  /**
+   * Live changes of a resource, for in-process controllers (every namespace, no filter). The
+   * event carries the stored object itself, not a copy: handlers read it (to compute work-queue
+   * keys) and must never mutate it; a deep copy per controller per event would dominate writes.
+   */
   watch(resource: string, handler: (event: WatchEvent) => void): () => void {
     this.strategy(resource);
     return this.#store.subscribe((e: StoreEvent) => {
       if (e.key.resource !== resource) return;
-      handler({ type: e.type, object: structuredClone(e.object) });
+      handler({ type: e.type, object: e.object });
     });
   }
 }

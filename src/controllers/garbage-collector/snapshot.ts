@@ -12,6 +12,7 @@ import type { ObjectClient } from '../client.js';
 
 export interface Node_ {
   resource: string;
+  /** The cached object itself (from `scan`): read it, never mutate it. */
   object: KubeObject;
 }
 
@@ -32,7 +33,7 @@ export function takeSnapshot(client: ObjectClient): Snapshot {
   for (const { resource, group, kind } of client.resources()) {
     kindToResource.set(`${kind}.${group}`, resource);
     if (SKIPPED_RESOURCES.has(resource)) continue;
-    for (const object of client.list(resource)) {
+    for (const object of client.scan(resource)) {
       const node = { resource, object };
       if (object.metadata.uid) byUid.set(object.metadata.uid, node);
       for (const ref of object.metadata.ownerReferences ?? []) {

@@ -68,6 +68,10 @@ export class FakeClient implements ObjectClient {
     return this.#resources;
   }
 
+  scan<T extends KubeObject = KubeObject>(resource: string, opts: ListOptions = {}): readonly T[] {
+    return this.list<T>(resource, opts);
+  }
+
   get<T extends KubeObject = KubeObject>(resource: string, namespace: string, name: string): T | undefined {
     const o = this.#table(resource).get(this.#key(resource, namespace, name));
     return o ? (structuredClone(o) as T) : undefined;

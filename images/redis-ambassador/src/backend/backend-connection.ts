@@ -194,7 +194,7 @@ export class BackendConnection {
     this.outbox.push(raw);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(() => this.flush());
+      setImmediate(() => this.flush());
     }
   }
 

@@ -19,14 +19,16 @@ export class ManagedProcess {
     return this.child.pid;
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM, then SIGKILL after 3 s; resolves with the exit code (null if killed by a signal). */
+  async stop(): Promise<number | null> {
     const c = this.child;
-    if (c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise<void>((r) => c.once('exit', () => r()));
+    if (c.exitCode !== null || c.signalCode !== null) return c.exitCode;
+    const exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
     c.kill('SIGTERM');
     const timer = setTimeout(() => c.kill('SIGKILL'), 3000);
-    await exited;
+    const code = await exited;
     clearTimeout(timer);
+    return code;
   }
 }
 

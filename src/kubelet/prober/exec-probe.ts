@@ -1,0 +1,46 @@
+/**
+ * exec probes (pkg/probe/exec): the command runs inside the container through the runtime; exit
+ * code 0 is success, anything else failure; output (stdout then stderr) is kept up to 10 KiB; a
+ * command that outlives timeoutSeconds fails the probe (ExecProbeTimeout, on since 1.20).
+ */
+import { MAX_PROBE_OUTPUT_BYTES, type ProbeRunResult } from './probe-spec.js';
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: Buffer;
+  readonly stderr: Buffer;
+}
+
+/** The runtime implements this (CRI ExecSync). */
+export interface ExecRunner {
+  /**
+   * Runs `cmd` in the container's namespaces and root. Rejects with ExecTimeoutError when the
+   * command has not finished after timeoutMs (the runtime kills it); other rejections are runtime
+   * errors (container gone, ...).
+   */
+  execSync(containerId: string, cmd: readonly string[], timeoutMs: number): Promise<ExecResult>;
+}
+
+export class ExecTimeoutError extends Error {
+  override readonly name = 'ExecTimeoutError';
+  constructor(cmd: readonly string[]) {
+    super(`command "${cmd.join(' ')}" timed out`);
+  }
+}
+
+/** Resolves Failure on timeout; rejects (a prober error, result thrown away) on runtime errors. */
+export async function runExecProbe(
+  runner: ExecRunner,
+  containerId: string,
+  cmd: readonly string[],
+  timeoutMs: number,
+): Promise<ProbeRunResult> {
+  try {
+    const result = await runner.execSync(containerId, cmd, timeoutMs);
+    const output = Buffer.concat([result.stdout, result.stderr]).subarray(0, MAX_PROBE_OUTPUT_BYTES).toString('utf8');
+    return { outcome: result.exitCode === 0 ? 'Success' : 'Failure', output };
+  } catch (err) {
+    if (err instanceof ExecTimeoutError) return { outcome: 'Failure', output: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The service proxy: keeps the node's nftables table in step with Services, Endpoints and
+ * Pods (hostPorts), as kube-proxy's nftables mode does. It is the only writer of
+ * `table ip <table>`; nothing else in podbay touches that table.
+ *
+ * Lifecycle:
+ *   start   → mirror lists everything → route_localnet on → first full sync (table rebuilt
+ *             from the store, whatever was or was not there before)
+ *   change  → debounced (`debounceMs`, default 100 ms) sync; a sync never overlaps another,
+ *             and changes during a sync trigger exactly one more
+ *   resync  → every `resyncMs` the table is re-applied even if unchanged, which repairs a
+ *             table someone flushed or deleted
+ *   stop    → no more syncs; with `teardown` the table is deleted. Safe to call twice.
+ *
+ * NodePort from the host's own 127.0.0.1 needs net.ipv4.conf.all.route_localnet=1: after the
+ * output hook DNATs 127.0.0.1:NODEPORT to a pod IP, the packet still has source 127.0.0.1 and
+ * leaves through the bridge, which the kernel drops as a martian unless route_localnet is on;
+ * the external-… chain marks it, and postrouting masquerades it to the bridge address so the
+ * pod's reply comes back through this node's conntrack.
+ */
+import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
+import type { ObjectClient } from '../../controllers/client.js';
+import { DEFAULT_POD_CIDR } from '../defaults.js';
+import { ObjectMirror } from '../object-mirror.js';
+import { computeProxyPlan } from './model.js';
+import { type HostCommands, runCommand } from './nft.js';
+import { DEFAULT_MASQUERADE_MARK, type RulesetOptions, renderBlocks, renderRuleset } from './ruleset.js';
+import { buildTransaction, parseLiveObjects } from './transaction.js';
+
+export interface ServiceProxyOptions {
+  table?: string;
+  podCidr?: string;
+  debounceMs?: number;
+  /** 0 disables the periodic re-apply. */
+  resyncMs?: number;
+  /** Turn on route_localnet so NodePorts answer on 127.0.0.1 (see the header). */
+  localhostNodePorts?: boolean;
+  commands?: HostCommands;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface ServiceProxyDeps {
+  client: ObjectClient;
+}
+
+export class ServiceProxy {
+  readonly #mirror: ObjectMirror;
+  readonly #ruleset: RulesetOptions;
+  readonly #o: Required<Pick<ServiceProxyOptions, 'debounceMs' | 'resyncMs' | 'localhostNodePorts' | 'commands'>> & ServiceProxyOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #resync: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+  #lastApplied = '';
+  #syncs = 0;
+
+  constructor(deps: ServiceProxyDeps, o: ServiceProxyOptions = {}) {
+    this.#mirror = new ObjectMirror(deps.client, ['services', 'endpoints', 'pods']);
+    this.#o = { debounceMs: 100, resyncMs: 30_000, localhostNodePorts: true, commands: { prefix: [] }, ...o };
+    this.#ruleset = { table: o.table ?? 'podbay', podCidr: o.podCidr ?? DEFAULT_POD_CIDR, masqueradeMark: DEFAULT_MASQUERADE_MARK };
+    this.#mirror.onChange(() => this.#schedule());
+  }
+
+  /** How many transactions were applied (for tests and metrics). */
+  get syncCount(): number {
+    return this.#syncs;
+  }
+
+  async start(): Promise<void> {
+    this.#stopped = false;
+    if (this.#o.localhostNodePorts) {
+      await runCommand(this.#o.commands, ['sysctl', '-q', '-w', 'net.ipv4.conf.all.route_localnet=1']);
+    }
+    this.#mirror.start();
+    await this.syncNow(true);
+    if (this.#o.resyncMs > 0) this.#resync = setInterval(() => void this.syncNow(true).catch(() => {}), this.#o.resyncMs);
+  }
+
+  async stop(opts: { teardown?: boolean } = {}): Promise<void> {
+    this.#stopped = true;
+    this.#mirror.stop();
+    clearTimeout(this.#timer);
+    clearInterval(this.#resync);
+    this.#timer = undefined;
+    await this.#running?.catch(() => {});
+    if (opts.teardown) {
+      await runCommand(this.#o.commands, ['nft', 'delete', 'table', 'ip', this.#ruleset.table]).catch(() => {});
+      this.#lastApplied = '';
+    }
+  }
+
+  /** The text the current objects render to (what the next sync applies). */
+  desiredRuleset(): string {
+    return renderRuleset(this.#plan(), this.#ruleset);
+  }
+
+  /**
+   * Applies the current state now (skipped when identical to the last applied text, unless
+   * `force`). Serialised: a call during a running sync waits for it and then runs once more.
+   */
+  async syncNow(force = false): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = this.#apply(force).finally(() => {
+      this.#running = undefined;
+      if (this.#again && !this.#stopped) {
+        this.#again = false;
+        void this.syncNow().catch((err) => this.#o.log?.('proxy: sync failed', { error: String(err) }));
+      }
+    });
+    return this.#running;
+  }
+
+  #plan() {
+    return computeProxyPlan(
+      this.#mirror.list('services') as Service[],
+      this.#mirror.list('endpoints') as Endpoints[],
+      this.#mirror.list('pods') as Pod[],
+    );
+  }
+
+  #schedule(): void {
+    if (this.#stopped || this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.syncNow().catch((err) => this.#o.log?.('proxy: sync failed', { error: String(err) }));
+    }, this.#o.debounceMs);
+  }
+
+  async #apply(force: boolean): Promise<void> {
+    const plan = this.#plan();
+    const text = renderRuleset(plan, this.#ruleset);
+    if (!force && text === this.#lastApplied) return;
+    const blocks = renderBlocks(plan, this.#ruleset);
+    const live = parseLiveObjects(
+      await runCommand(this.#o.commands, ['nft', '-j', 'list', 'table', 'ip', this.#ruleset.table]).catch(() => ''),
+    );
+    const desired = {
+      text,
+      chains: blocks.filter((b) => b.kind === 'chain').map((b) => b.name),
+      maps: blocks.filter((b) => b.kind === 'map').map((b) => b.name),
+      sets: blocks.filter((b) => b.kind === 'set').map((b) => b.name),
+    };
+    await runCommand(this.#o.commands, ['nft', '-f', '-'], buildTransaction(this.#ruleset.table, desired, live));
+    this.#lastApplied = text;
+    this.#syncs++;
+    this.#o.log?.('proxy: ruleset applied', { servicePorts: plan.servicePorts.length, hostPorts: plan.hostPorts.length });
+  }
+}
