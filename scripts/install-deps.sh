@@ -8,6 +8,8 @@ set -euo pipefail
 PACKAGES=(
   # the engine: namespaces, overlay mounts, bridge and nftables, cgroups, process tools
   iproute2 nftables util-linux procps psmisc kmod
+  # the C shim (container monitor) is compiled at build time
+  gcc libc6-dev
   # images the catalog resolves (their programs come from the host root, read-only)
   redis-server redis-tools postgresql postgresql-client nginx haproxy busybox
   prometheus-node-exporter

@@ -35,16 +35,36 @@ interface Sample {
   p99: number;
 }
 
-async function redisBenchmark(port: number, pipeline: number, requests: number): Promise<Map<string, Sample>> {
+async function redisBenchmark(
+  port: number,
+  pipeline: number,
+  requests: number,
+): Promise<Map<string, Sample>> {
   const { stdout } = await run(
     'redis-benchmark',
-    ['-h', '127.0.0.1', '-p', String(port), '-q', '--csv', '-n', String(requests), '-c', '50', '-P', String(pipeline), '-t', 'set,get'],
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-q',
+      '--csv',
+      '-n',
+      String(requests),
+      '-c',
+      '50',
+      '-P',
+      String(pipeline),
+      '-t',
+      'set,get',
+    ],
     { timeout: 120_000 },
   );
   const out = new Map<string, Sample>();
   for (const line of stdout.split('\n')) {
     const cols = line.split(',').map((c) => c.replace(/"/g, ''));
-    if (cols[0] === 'SET' || cols[0] === 'GET') out.set(cols[0], { rps: Number(cols[1]), p50: Number(cols[4]), p99: Number(cols[6]) });
+    if (cols[0] === 'SET' || cols[0] === 'GET')
+      out.set(cols[0], { rps: Number(cols[1]), p50: Number(cols[4]), p99: Number(cols[6]) });
   }
   if (out.size !== 2) throw new Error(`redis-benchmark on port ${port} printed no results:\n${stdout}`);
   return out;
@@ -67,7 +87,14 @@ async function main(): Promise<void> {
     const { master, replicas } = await group.startReplicated(2);
     const bin = fileURLToPath(new URL('../../bin/redis-ambassador.js', import.meta.url));
     const ambassador = await startAmbassadorProcess(
-      ['--metrics-listen', 'off', '--master', `127.0.0.1:${master.port}`, '--replicas', replicas.map((r) => `127.0.0.1:${r.port}`).join(',')],
+      [
+        '--metrics-listen',
+        'off',
+        '--master',
+        `127.0.0.1:${master.port}`,
+        '--replicas',
+        replicas.map((r) => `127.0.0.1:${r.port}`).join(','),
+      ],
       bin,
     );
     procs.push(ambassador);
@@ -85,20 +112,27 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (const pipeline of [1, 16]) {
         for (const [name, port] of targets) {
-          if (Date.now() - started > OVERALL_LIMIT_MS) throw new Error('benchmark exceeded its 20-minute limit');
+          if (Date.now() - started > OVERALL_LIMIT_MS)
+            throw new Error('benchmark exceeded its 20-minute limit');
           const r = await redisBenchmark(port, pipeline, requests);
           for (const [cmd, sample] of r) {
             const key = `${pipeline}|${cmd}|${name}`;
             results.set(key, [...(results.get(key) ?? []), sample]);
           }
-          process.stderr.write(`round ${round + 1}/${rounds} -P ${pipeline} ${name}: SET ${r.get('SET')!.rps} GET ${r.get('GET')!.rps}\n`);
+          process.stderr.write(
+            `round ${round + 1}/${rounds} -P ${pipeline} ${name}: SET ${r.get('SET')!.rps} GET ${r.get('GET')!.rps}\n`,
+          );
         }
       }
     }
     const cpu = os.cpus();
     console.log(`# redis-ambassador benchmark (${new Date().toISOString()})`);
-    console.log(`machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, node ${process.version}`);
-    console.log(`load: redis-benchmark -c 50 -n ${requests} -t set,get; median of ${rounds} interleaved rounds\n`);
+    console.log(
+      `machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, node ${process.version}`,
+    );
+    console.log(
+      `load: redis-benchmark -c 50 -n ${requests} -t set,get; median of ${rounds} interleaved rounds\n`,
+    );
     console.log('| -P | cmd | target | requests/s | ratio to direct | p50 ms | p99 ms | p99 added ms |');
     console.log('|---|---|---|---|---|---|---|---|');
     for (const pipeline of [1, 16]) {

@@ -46,7 +46,8 @@ export class BackendProtocolError extends Error {
 export const replyErrors = {
   noMaster: (why: string) => `ERR ambassador: no master available (${why})`,
   backendDown: (backend: string, why: string) => `ERR ambassador: backend ${backend} unavailable: ${why}`,
-  timeout: (backend: string, ms: number) => `ERR ambassador: backend ${backend} did not answer within ${ms} ms`,
+  timeout: (backend: string, ms: number) =>
+    `ERR ambassador: backend ${backend} did not answer within ${ms} ms`,
   unsupported: (what: string) => `ERR ambassador: ${what} is not supported through the ambassador`,
   shuttingDown: () => 'ERR ambassador: shutting down',
   tooManyClients: () => 'ERR ambassador: max number of clients reached',

@@ -2,8 +2,9 @@
  * Entry point: `redis-ambassador [flags]`. Exit codes: 0 after a clean SIGTERM/SIGINT stop or --help,
  * 2 for a configuration error (the message names the setting), 1 if start-up fails otherwise.
  */
-import { ConfigError } from './errors.js';
+
 import { HelpRequested, loadConfig, usage } from './config/config.js';
+import { ConfigError } from './errors.js';
 import { createLogger } from './observe/log.js';
 import { Ambassador } from './proxy/ambassador.js';
 

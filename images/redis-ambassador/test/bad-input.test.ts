@@ -8,8 +8,8 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
-import { encodeCommand } from '../src/resp/request-parser.js';
 import { scanReply } from '../src/resp/reply-scanner.js';
+import { encodeCommand } from '../src/resp/request-parser.js';
 import { startAmbassador } from './support/ambassador.js';
 import { exchange } from './support/raw-client.js';
 import { RedisGroup } from './support/redis-servers.js';
@@ -22,7 +22,11 @@ describe('bad input from clients', () => {
 
   before(async () => {
     const { master, replicas } = await group.startReplicated(1);
-    ambassador = await startAmbassador(master.port, [replicas[0]!.port], ['--max-bulk-bytes', '1024', '--max-pipeline', '256']);
+    ambassador = await startAmbassador(
+      master.port,
+      [replicas[0]!.port],
+      ['--max-bulk-bytes', '1024', '--max-pipeline', '256'],
+    );
     port = ambassador.address.port;
     healthy = new Redis({ port, host: '127.0.0.1' });
     await healthy.set('healthy', 'yes');
@@ -35,10 +39,22 @@ describe('bad input from clients', () => {
   });
 
   const cases: [string, Buffer, RegExp][] = [
-    ['a non-bulk argument', Buffer.from('*2\r\n$3\r\nGET\r\n:12\r\n'), /^-ERR Protocol error: expected '\$', got ':'/],
+    [
+      'a non-bulk argument',
+      Buffer.from('*2\r\n$3\r\nGET\r\n:12\r\n'),
+      /^-ERR Protocol error: expected '\$', got ':'/,
+    ],
     ['a garbage multibulk count', Buffer.from('*zz\r\n'), /^-ERR Protocol error: invalid multibulk length/],
-    ['a bulk over --max-bulk-bytes', Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000\r\n'), /^-ERR Protocol error: invalid bulk length/],
-    ['a bulk missing its CRLF', Buffer.from('*1\r\n$4\r\nPINGxx'), /^-ERR Protocol error: bulk string not terminated/],
+    [
+      'a bulk over --max-bulk-bytes',
+      Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000\r\n'),
+      /^-ERR Protocol error: invalid bulk length/,
+    ],
+    [
+      'a bulk missing its CRLF',
+      Buffer.from('*1\r\n$4\r\nPINGxx'),
+      /^-ERR Protocol error: bulk string not terminated/,
+    ],
   ];
   for (const [what, bytes, expected] of cases) {
     test(`${what}: protocol error, connection closed, other clients unaffected`, async () => {

@@ -4,15 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { startAmbassadorProcess } from './support/proxies.js';
 import { RedisGroup, type RedisServer } from './support/redis-servers.js';
 
 const bin = fileURLToPath(new URL('../../bin/redis-ambassador.js', import.meta.url));
 
-function runToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+function runToExit(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
     let stderr = '';
@@ -63,7 +66,10 @@ describe('redis-ambassador CLI', () => {
   });
 
   test('SIGTERM: in-flight work is answered, then a clean exit within the shutdown timeout', async () => {
-    const proc = await startAmbassadorProcess(['--master', `127.0.0.1:${master.port}`, '--metrics-listen', 'off', '--shutdown-timeout-ms', '1500'], bin);
+    const proc = await startAmbassadorProcess(
+      ['--master', `127.0.0.1:${master.port}`, '--metrics-listen', 'off', '--shutdown-timeout-ms', '1500'],
+      bin,
+    );
     const c = new Redis({ port: proc.port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
     assert.equal(await c.set('k', 'v'), 'OK');
     const pending = c.get('k');

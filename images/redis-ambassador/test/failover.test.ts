@@ -16,7 +16,13 @@ describe('health and failover', () => {
   const ambassadors: Ambassador[] = [];
   const clients: Redis[] = [];
 
-  async function setUp(): Promise<{ group: RedisGroup; ambassador: Ambassador; c: Redis; master: import('./support/redis-servers.js').RedisServer; replicas: import('./support/redis-servers.js').RedisServer[] }> {
+  async function setUp(): Promise<{
+    group: RedisGroup;
+    ambassador: Ambassador;
+    c: Redis;
+    master: import('./support/redis-servers.js').RedisServer;
+    replicas: import('./support/redis-servers.js').RedisServer[];
+  }> {
     const group = new RedisGroup();
     groups.push(group);
     const { master, replicas } = await group.startReplicated(2);
@@ -43,13 +49,21 @@ describe('health and failover', () => {
     await sleep(2200); // read-your-writes window over
     await replicas[0]!.kill();
     for (let i = 0; i < 30; i++) assert.equal(await c.get('k'), 'v', `read ${i} while a replica is down`);
-    await waitFor('replica 0 out of rotation', () => !ambassador.topology.readableReplicas().some((n) => n.address.port === replicas[0]!.port));
+    await waitFor(
+      'replica 0 out of rotation',
+      () => !ambassador.topology.readableReplicas().some((n) => n.address.port === replicas[0]!.port),
+    );
     await replicas[0]!.start();
     await waitForLink(replicas[0]!.port);
-    await waitFor('replica 0 back in rotation', () => ambassador.topology.readableReplicas().some((n) => n.address.port === replicas[0]!.port));
+    await waitFor('replica 0 back in rotation', () =>
+      ambassador.topology.readableReplicas().some((n) => n.address.port === replicas[0]!.port),
+    );
     for (const s of [master, ...replicas]) await command(s.port, ['CONFIG', 'RESETSTAT']);
     for (let i = 0; i < 20; i++) assert.equal(await c.get('k'), 'v');
-    assert.ok(calls(await commandStats(replicas[0]!.port), 'get') >= 5, 'restarted replica serves reads again');
+    assert.ok(
+      calls(await commandStats(replicas[0]!.port), 'get') >= 5,
+      'restarted replica serves reads again',
+    );
   });
 
   test('master killed: writes fail fast with a clear -ERR, reads still served by replicas', async () => {
@@ -79,10 +93,13 @@ describe('health and failover', () => {
     const { c, master, replicas, ambassador } = await setUp();
     await c.set('before', '1');
     await master.kill();
-    const [promoted, other] = replicas as [typeof replicas[0], typeof replicas[0]];
+    const [promoted, other] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
     await command(promoted.port, ['REPLICAOF', 'NO', 'ONE']);
     await command(other.port, ['REPLICAOF', '127.0.0.1', String(promoted.port)]);
-    await waitFor('ambassador follows the promoted replica', () => ambassador.topology.currentMaster?.address.port === promoted.port);
+    await waitFor(
+      'ambassador follows the promoted replica',
+      () => ambassador.topology.currentMaster?.address.port === promoted.port,
+    );
     assert.equal(await c.set('after', '2'), 'OK');
     assert.equal(await command(promoted.port, ['GET', 'after']), '2');
     assert.equal(await c.get('before'), '1');

@@ -121,7 +121,8 @@ describe('routing through the ambassador', () => {
     assert.equal(calls(m, 'exec'), 1);
     for (const r of replicas) {
       // Replicas see MULTI/EXEC only as the replicated stream: nothing was sent to them directly.
-      for (const [name, st] of await commandStats(r.port)) assert.equal(st.rejected, 0, `replica rejected ${name}`);
+      for (const [name, st] of await commandStats(r.port))
+        assert.equal(st.rejected, 0, `replica rejected ${name}`);
       assert.ok(calls(await commandStats(r.port), 'multi') <= 1);
     }
   });
@@ -141,11 +142,15 @@ describe('routing through the ambassador', () => {
   test('pub/sub: a subscriber receives what another client publishes', async () => {
     const sub = client();
     const pub = client();
-    const got = new Promise<string>((resolve) => sub.on('message', (_ch: string, msg: string) => resolve(msg)));
+    const got = new Promise<string>((resolve) =>
+      sub.on('message', (_ch: string, msg: string) => resolve(msg)),
+    );
     await sub.subscribe('news');
     assert.equal(await pub.publish('news', 'hello'), 1);
     assert.equal(await got, 'hello');
-    const pgot = new Promise<string>((resolve) => sub.on('pmessage', (_p: string, _c: string, msg: string) => resolve(msg)));
+    const pgot = new Promise<string>((resolve) =>
+      sub.on('pmessage', (_p: string, _c: string, msg: string) => resolve(msg)),
+    );
     await sub.psubscribe('n*');
     await pub.publish('nx', 'pattern');
     assert.equal(await pgot, 'pattern');
@@ -217,9 +222,17 @@ describe('routing through the ambassador', () => {
   test('/metrics reports commands per backend and route', async () => {
     const res = await fetch(`http://127.0.0.1:${ambassador.metricsAddress!.port}/metrics`);
     const body = await res.text();
-    assert.match(body, new RegExp(`redis_ambassador_commands_total\\{backend="127.0.0.1:${master.port}",route="master"\\} \\d+`));
+    assert.match(
+      body,
+      new RegExp(
+        `redis_ambassador_commands_total\\{backend="127.0.0.1:${master.port}",route="master"\\} \\d+`,
+      ),
+    );
     assert.match(body, /redis_ambassador_commands_total\{backend="127.0.0.1:\d+",route="replica"\} \d+/);
     assert.match(body, /redis_ambassador_command_duration_seconds_bucket/);
-    assert.match(body, new RegExp(`redis_ambassador_backend_up\\{backend="127.0.0.1:${master.port}",role="master"\\} 1`));
+    assert.match(
+      body,
+      new RegExp(`redis_ambassador_backend_up\\{backend="127.0.0.1:${master.port}",role="master"\\} 1`),
+    );
   });
 });

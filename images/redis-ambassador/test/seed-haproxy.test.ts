@@ -11,8 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
 import { startAmbassador } from './support/ambassador.js';
-import { commandStats } from './support/raw-client.js';
 import { type ManagedProcess, seedHaproxyConfig, startHaproxy } from './support/proxies.js';
+import { commandStats } from './support/raw-client.js';
 import { RedisGroup, type RedisServer } from './support/redis-servers.js';
 
 describe("the seed's HAProxy ambassador versus redis-ambassador", () => {
@@ -50,17 +50,26 @@ describe("the seed's HAProxy ambassador versus redis-ambassador", () => {
   const writes = async (port: number): Promise<PromiseSettledResult<unknown>[]> => {
     const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
     clients.push(c);
-    return Promise.allSettled([c.set('seed:k', 'v'), c.incr('seed:n'), c.lpush('seed:l', 'x'), c.get('seed:k')]);
+    return Promise.allSettled([
+      c.set('seed:k', 'v'),
+      c.incr('seed:n'),
+      c.lpush('seed:l', 'x'),
+      c.get('seed:k'),
+    ]);
   };
 
   test('through the seed HAProxy config every write fails with READONLY on a replica', async () => {
     const results = await writes(haproxy.port);
     for (const r of results.slice(0, 3)) {
       assert.equal(r.status, 'rejected');
-      assert.match(String((r as PromiseRejectedResult).reason), /READONLY You can't write against a read only replica/);
+      assert.match(
+        String((r as PromiseRejectedResult).reason),
+        /READONLY You can't write against a read only replica/,
+      );
     }
     let rejectedOnReplicas = 0;
-    for (const rep of replicas) for (const st of (await commandStats(rep.port)).values()) rejectedOnReplicas += st.rejected;
+    for (const rep of replicas)
+      for (const st of (await commandStats(rep.port)).values()) rejectedOnReplicas += st.rejected;
     assert.equal(rejectedOnReplicas, 3, 'the three writes reached a replica');
   });
 

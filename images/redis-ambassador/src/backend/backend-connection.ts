@@ -273,7 +273,8 @@ export class BackendConnection {
     }
     const head = this.inflight.peek();
     const completeEnd = this.leftover ? buf.length - this.leftover.length : buf.length;
-    if (head && completeEnd > runStart) head.waiter.onReply(buf.subarray(runStart, completeEnd), errors, false);
+    if (head && completeEnd > runStart)
+      head.waiter.onReply(buf.subarray(runStart, completeEnd), errors, false);
   }
 
   private startTimer(): void {
@@ -292,7 +293,10 @@ export class BackendConnection {
     const head = this.inflight.peek();
     if (!head || head.blocking) return;
     if (Date.now() - head.sentAt > this.deps.commandTimeoutMs) {
-      this.fail(`no reply within ${this.deps.commandTimeoutMs} ms`, replyErrors.timeout(this.label, this.deps.commandTimeoutMs));
+      this.fail(
+        `no reply within ${this.deps.commandTimeoutMs} ms`,
+        replyErrors.timeout(this.label, this.deps.commandTimeoutMs),
+      );
     }
   }
 

@@ -40,7 +40,8 @@ describe('CommandTable.classify', () => {
     [['CONFIG', 'SET', 'x', 'y'], 'write'],
   ];
   for (const [a, kind] of cases) {
-    test(`${a.join(' ')} -> ${kind}`, () => assert.equal(table.classify(a[0]!.toLowerCase(), args(...a)), kind));
+    test(`${a.join(' ')} -> ${kind}`, () =>
+      assert.equal(table.classify(a[0]!.toLowerCase(), args(...a)), kind));
   }
 });
 
@@ -64,7 +65,13 @@ describe('CommandTable.fromCommandReply', () => {
   });
 
   test('rejects a reply of the wrong shape', () => {
-    assert.throws(() => CommandTable.fromCommandReply(decodeReply(Buffer.from('*1\r\n:1\r\n'))), /COMMAND row/);
-    assert.throws(() => CommandTable.fromCommandReply(decodeReply(Buffer.from('-ERR no\r\n'))), /COMMAND failed/);
+    assert.throws(
+      () => CommandTable.fromCommandReply(decodeReply(Buffer.from('*1\r\n:1\r\n'))),
+      /COMMAND row/,
+    );
+    assert.throws(
+      () => CommandTable.fromCommandReply(decodeReply(Buffer.from('-ERR no\r\n'))),
+      /COMMAND failed/,
+    );
   });
 });

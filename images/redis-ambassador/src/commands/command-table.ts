@@ -4,7 +4,7 @@
  * `specialCases` then overrides what flags cannot express (connection state, pinning, argument-dependent
  * blocking). `classify` is pure and is what routing, pinning and read-your-writes all read.
  */
-import { type RespValue, RespError } from '../resp/decode.js';
+import { RespError, type RespValue } from '../resp/decode.js';
 import { builtinTable } from './builtin-table.js';
 import type { RouteKind } from './route-kind.js';
 
@@ -92,7 +92,8 @@ export class CommandTable {
    */
   static fromCommandReply(reply: RespValue): CommandTable {
     if (reply instanceof RespError) throw new Error(`COMMAND failed: ${reply.message}`);
-    if (!Array.isArray(reply) || reply.length === 0) throw new Error('COMMAND reply is not a non-empty array');
+    if (!Array.isArray(reply) || reply.length === 0)
+      throw new Error('COMMAND reply is not a non-empty array');
     const kinds = new Map<string, RouteKind>();
     const addRow = (row: RespValue): void => {
       if (!Array.isArray(row) || typeof row[0] !== 'string' || !Array.isArray(row[2])) {

@@ -20,7 +20,10 @@ const failsNaming = (setting: RegExp, argv: string[], env: Record<string, string
 
 describe('loadConfig', () => {
   test("the seed's environment alone is enough, with the documented defaults", () => {
-    const c = load([], { REDIS_MASTER_HOST: 'redis-master.db.svc', REDIS_REPLICA_HOST: 'redis-replica.db.svc' });
+    const c = load([], {
+      REDIS_MASTER_HOST: 'redis-master.db.svc',
+      REDIS_REPLICA_HOST: 'redis-replica.db.svc',
+    });
     assert.deepEqual(c.listen, { host: '127.0.0.1', port: 6379 });
     assert.deepEqual(c.masters, [{ host: 'redis-master.db.svc', port: 6379 }]);
     assert.deepEqual(c.replicas, [{ host: 'redis-replica.db.svc', port: 6379 }]);
@@ -57,7 +60,9 @@ describe('loadConfig', () => {
     failsNaming(/REDIS_MASTER_HOST/, []);
     failsNaming(/--health-interval-ms/, ['--master', 'm', '--health-interval-ms', 'soon']);
     failsNaming(/REDIS_REPLICA_HOST.*invalid port "x"/, ['--master', 'm', '--replicas', 'r:x']);
-    failsNaming(/AMBASSADOR_READ_POLICY.*one of round-robin, least-outstanding/, ['--master', 'm'], { AMBASSADOR_READ_POLICY: 'random' });
+    failsNaming(/AMBASSADOR_READ_POLICY.*one of round-robin, least-outstanding/, ['--master', 'm'], {
+      AMBASSADOR_READ_POLICY: 'random',
+    });
     failsNaming(/REDIS_PASSWORD_FILE/, ['--master', 'm', '--password-file', join(dir, 'missing')]);
     failsNaming(/REDIS_TLS/, ['--master', 'm', '--tls-ca-file', '/etc/hostname']);
     failsNaming(/command line.*--bogus/, ['--master', 'm', '--bogus', '1']);

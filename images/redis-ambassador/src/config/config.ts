@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { type ReadPolicy, type RawSettings, type SettingName, settings } from './settings.js';
+import { type RawSettings, type ReadPolicy, type SettingName, settings } from './settings.js';
 
 export interface HostPort {
   readonly host: string;
@@ -60,7 +60,8 @@ export class HelpRequested extends Error {}
 
 export function usage(): string {
   const lines = Object.values(settings).map(
-    (s) => `  --${s.flag.padEnd(28)} ${s.help} [env ${s.env.join(', ')}; default ${JSON.stringify(s.fallback)}]`,
+    (s) =>
+      `  --${s.flag.padEnd(28)} ${s.help} [env ${s.env.join(', ')}; default ${JSON.stringify(s.fallback)}]`,
   );
   return ['Usage: redis-ambassador [--config FILE] [flags]', '', ...lines].join('\n');
 }
@@ -113,7 +114,8 @@ function readConfigFile(path: string): Record<string, unknown> {
     throw new ConfigError('--config', `${path} is not valid YAML/JSON: ${(e as Error).message}`);
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError('--config', `${path} must hold a mapping`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new ConfigError('--config', `${path} must hold a mapping`);
   const known = new Set(Object.values(settings).map((s) => s.key));
   for (const [key, value] of Object.entries(doc)) {
     if (!known.has(key)) throw new ConfigError(`${path}: ${key}`, 'unknown setting');
@@ -187,7 +189,9 @@ function validate(r: RawSettings): Config {
   const tls: TlsSettings | undefined = r.tls
     ? {
         ...(r.tlsCaFile ? { ca: readSecretFile(r.tlsCaFile, 'REDIS_TLS_CA_FILE (--tls-ca-file)') } : {}),
-        ...(r.tlsCertFile ? { cert: readSecretFile(r.tlsCertFile, 'REDIS_TLS_CERT_FILE (--tls-cert-file)') } : {}),
+        ...(r.tlsCertFile
+          ? { cert: readSecretFile(r.tlsCertFile, 'REDIS_TLS_CERT_FILE (--tls-cert-file)') }
+          : {}),
         ...(r.tlsKeyFile ? { key: readSecretFile(r.tlsKeyFile, 'REDIS_TLS_KEY_FILE (--tls-key-file)') } : {}),
         ...(r.tlsServername ? { servername: r.tlsServername } : {}),
         rejectUnauthorized: !r.tlsInsecure,
@@ -198,7 +202,12 @@ function validate(r: RawSettings): Config {
   }
   const metricsListen =
     r.metricsListen === 'off' ? undefined : parseHostPort(r.metricsListen, undefined, '--metrics-listen');
-  if (metricsListen && metricsListen.port !== 0 && metricsListen.port === listen.port && metricsListen.host === listen.host) {
+  if (
+    metricsListen &&
+    metricsListen.port !== 0 &&
+    metricsListen.port === listen.port &&
+    metricsListen.host === listen.host
+  ) {
     throw new ConfigError('--metrics-listen', 'must differ from --listen');
   }
   return {

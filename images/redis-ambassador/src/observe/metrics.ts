@@ -78,7 +78,8 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const n of topology()?.nodes.values() ?? []) this.set({ backend: n.id, role: n.role }, n.up ? 1 : 0);
+        for (const n of topology()?.nodes.values() ?? [])
+          this.set({ backend: n.id, role: n.role }, n.up ? 1 : 0);
       },
     });
     new Gauge({
@@ -100,7 +101,8 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const n of topology()?.nodes.values() ?? []) if (n.role === 'replica') this.set({ backend: n.id }, n.lagBytes);
+        for (const n of topology()?.nodes.values() ?? [])
+          if (n.role === 'replica') this.set({ backend: n.id }, n.lagBytes);
       },
     });
   }

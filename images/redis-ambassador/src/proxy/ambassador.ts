@@ -6,8 +6,9 @@
  * Stop:   stop accepting → each session stops reading and sends the replies it owes → after
  *         `shutdownTimeoutMs` the rest are closed → backend connections closed → resolves.
  */
-import net from 'node:net';
+
 import type http from 'node:http';
+import net from 'node:net';
 import { SharedPool } from '../backend/pool.js';
 import { CommandTable } from '../commands/command-table.js';
 import type { Config } from '../config/config.js';
@@ -66,7 +67,10 @@ export class Ambassador {
   async start(): Promise<void> {
     await this.topology.start();
     if (this.config.metricsListen) {
-      this.metricsServer = await this.metrics.serve(this.config.metricsListen, () => this.topology.currentMaster !== null);
+      this.metricsServer = await this.metrics.serve(
+        this.config.metricsListen,
+        () => this.topology.currentMaster !== null,
+      );
     }
     const picker = new ReplicaPicker(this.config.readPolicy);
     this.server = net.createServer((socket) => {
@@ -98,7 +102,12 @@ export class Ambassador {
     });
     const a = this.address;
     this.log.info(
-      { event: 'listening', address: `${a.address}:${a.port}`, master: this.topology.currentMaster?.id ?? null, commandTable: this.table.source },
+      {
+        event: 'listening',
+        address: `${a.address}:${a.port}`,
+        master: this.topology.currentMaster?.id ?? null,
+        commandTable: this.table.source,
+      },
       'redis-ambassador ready',
     );
   }
@@ -111,7 +120,9 @@ export class Ambassador {
 
   private async doStop(): Promise<void> {
     this.log.info({ event: 'stopping', clients: this.sessions.size }, 'stopping');
-    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const closed = new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
     for (const s of this.sessions) s.shutdown();
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -119,7 +130,9 @@ export class Ambassador {
     await closed;
     this.topology.stop();
     this.pool.closeAll('ambassador stopped');
-    await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve(),
+    );
     this.metricsServer?.closeAllConnections();
     this.log.info({ event: 'stopped' }, 'stopped');
   }

@@ -26,6 +26,7 @@ import { type ParsedCommand, parseRequest, type RequestLimits } from '../resp/re
 import type { BackendNode } from '../topology/backend-node.js';
 import type { TopologyMonitor } from '../topology/monitor.js';
 import { PrivateConnection } from './private-connection.js';
+import { ReadYourWrites } from './read-your-writes.js';
 import { ReplyQueue, type ReplySlot } from './reply-queue.js';
 import type { ReplicaPicker } from './router.js';
 import { applyStateCommand, type SessionState, signature } from './session-state.js';
@@ -73,10 +74,7 @@ export class ClientSession {
   private state: SessionState;
   private sig: string;
   private readonly own: PrivateConnection;
-  /** Read-your-writes: writes dispatched but not answered; and the check round replicas must reach. */
-  private writesInFlight = 0;
-  private rywRound = 0;
-  private rywUntil = 0;
+  private readonly ryw: ReadYourWrites;
   private run: Run | null = null;
   /** The replica chosen for this parse pass (undefined: not chosen yet). */
   private passReplica: BackendNode | null | undefined;
@@ -90,6 +88,11 @@ export class ClientSession {
     this.state = deps.defaultState;
     this.sig = signature(this.state);
     this.own = new PrivateConnection(deps.pool, deps.topology);
+    this.ryw = new ReadYourWrites(
+      deps.config.readYourWrites,
+      deps.config.readYourWritesWindowMs,
+      deps.topology,
+    );
     this.limits = { maxBulkBytes: deps.config.maxBulkBytes, maxArgs: deps.config.maxArgs };
     this.queue = new ReplyQueue(socket, deps.metrics, (full) => this.afterFlush(full));
     socket.setNoDelay(true);
@@ -174,7 +177,10 @@ export class ClientSession {
   }
 
   private protocolError(e: ProtocolError): void {
-    this.deps.log.info({ event: 'protocol-error', client: this.socket.remoteAddress, error: e.message }, 'closing client');
+    this.deps.log.info(
+      { event: 'protocol-error', client: this.socket.remoteAddress, error: e.message },
+      'closing client',
+    );
     this.stopReading = true;
     this.socket.pause();
     this.queue.add().fillError(`ERR ${e.message}`);
@@ -207,10 +213,7 @@ export class ClientSession {
     }
     run.end = cmd.next;
     run.count++;
-    if (kind === 'write' && this.deps.config.readYourWrites) {
-      run.writes++;
-      this.writesInFlight++;
-    }
+    if (kind === 'write' && this.ryw.writeStarted()) run.writes++;
     return true;
   }
 
@@ -223,10 +226,20 @@ export class ClientSession {
     slot.route = run.route;
     const raw = this.buf.subarray(run.start, run.end);
     if (run.route === 'replica') {
-      run.conn.send(raw, replicaRead(slot, run.node, () => this.retryOnMaster(raw, slot)), false, run.count);
+      run.conn.send(
+        raw,
+        replicaRead(slot, run.node, () => this.retryOnMaster(raw, slot)),
+        false,
+        run.count,
+      );
     } else if (run.writes > 0) {
       const writes = run.writes;
-      run.conn.send(raw, onCompletion(slot, () => this.writesDone(writes)), false, run.count);
+      run.conn.send(
+        raw,
+        onCompletion(slot, () => this.ryw.writesDone(writes)),
+        false,
+        run.count,
+      );
     } else run.conn.send(raw, slot, false, run.count);
   }
 
@@ -244,25 +257,13 @@ export class ClientSession {
   /** The replica for a read now, or null for the master (read-your-writes, or no replica qualifies). */
   private replicaForRead(): BackendNode | null {
     const topology = this.deps.topology;
-    let mustReach = 0;
-    // Read-your-writes needs a master to read from; with none, a replica's data beats an error.
-    if (topology.currentMaster !== null) {
-      if (this.writesInFlight > 0) return null;
-      if (this.rywRound > 0) {
-        if (Date.now() < this.rywUntil) mustReach = this.rywRound;
-        else this.rywRound = 0;
-      }
-    }
+    const mustReach = this.ryw.requiredRound();
+    if (mustReach === Number.POSITIVE_INFINITY) return null;
     if (mustReach > 0) return this.deps.picker.pick(topology.readableReplicas(), mustReach);
-    if (this.passReplica === undefined) this.passReplica = this.deps.picker.pick(topology.readableReplicas(), 0);
-    return this.passReplica;
-  }
-
-  private writesDone(count: number): void {
-    this.writesInFlight -= count;
-    this.rywRound = this.deps.topology.nextRound;
-    this.rywUntil = Date.now() + this.deps.config.readYourWritesWindowMs;
-    this.deps.topology.requestRoundSoon();
+    if (this.passReplica === undefined)
+      this.passReplica = this.deps.picker.pick(topology.readableReplicas(), 0);
+    this.passReplica;
+    return;
   }
 
   // ---- everything else -----------------------------------------------------------------------------
@@ -287,37 +288,63 @@ export class ClientSession {
           slot.backend = replica.id;
           slot.route = 'replica';
           const conn = this.deps.pool.get(replica, this.state, this.sig);
-          return conn.send(cmd.raw, replicaRead(slot, replica, () => this.retryOnMaster(cmd.raw, slot)));
+          conn.send(
+            cmd.raw,
+            replicaRead(slot, replica, () => this.retryOnMaster(cmd.raw, slot)),
+          );
+          return;
         }
-        return this.retryOnMaster(cmd.raw, slot);
+        this.retryOnMaster(cmd.raw, slot);
+        return;
       }
       case 'write':
+        // Inline commands, or no master: one command on its own.
+        if (this.deps.topology.currentMaster && this.ryw.writeStarted()) {
+          const master = this.deps.topology.currentMaster;
+          slot.backend = master.id;
+          slot.route = 'master';
+          const conn = this.deps.pool.get(master, this.state, this.sig);
+          conn.send(
+            cmd.raw,
+            onCompletion(slot, () => this.ryw.writesDone(1)),
+          );
+          return;
+        }
+        this.retryOnMaster(cmd.raw, slot);
+        return;
       case 'master':
       case 'script-load':
         // SCRIPT LOAD also goes to every replica first, so EVALSHA_RO works there.
         if (kind === 'script-load') this.broadcastToReplicas(cmd.raw);
-        return this.retryOnMaster(cmd.raw, slot);
+        this.retryOnMaster(cmd.raw, slot);
+        return;
       case 'tx-start':
         this.inTransaction = true;
-        return this.sendPrivate(cmd.raw, slot, false);
+        this.sendPrivate(cmd.raw, slot, false);
+        return;
       case 'watch':
         this.watching = true;
-        return this.sendPrivate(cmd.raw, slot, false);
+        this.sendPrivate(cmd.raw, slot, false);
+        return;
       case 'tx-end':
       case 'unwatch':
       case 'private':
         // EXEC may have written: later reads must see it (read-your-writes).
-        return this.sendPrivate(cmd.raw, slot, false, endsTransaction);
+        this.sendPrivate(cmd.raw, slot, false, endsTransaction);
+        return;
       case 'blocking':
-        return this.sendPrivate(cmd.raw, slot, true, true);
+        this.sendPrivate(cmd.raw, slot, true, true);
+        return;
       case 'state':
-        return this.sendStateCommand(cmd, slot);
+        this.sendStateCommand(cmd, slot);
+        return;
       case 'tunnel':
         this.barrier = true;
-        return this.onIdle(() => this.startTunnel(cmd, slot), 1);
+        this.onIdle(() => this.startTunnel(cmd, slot), 1);
+        return;
       case 'reset':
         this.barrier = true;
-        return this.onIdle(() => {
+        this.onIdle(() => {
           this.own.close('RESET');
           this.inTransaction = false;
           this.watching = false;
@@ -326,15 +353,27 @@ export class ClientSession {
           slot.fill(RESET);
           this.parseLoop();
         }, 1);
+        return;
       case 'quit':
         this.stopReading = true;
         this.socket.pause();
         slot.fill(OK);
-        return this.onIdle(() => this.socket.end(() => this.close()), 0);
+        this.onIdle(() => this.socket.end(() => this.close()), 0);
+        return;
       case 'local-ok':
-        return slot.fill(OK);
+        slot.fill(OK);
+        return;
       case 'reject':
-        return slot.fillError(replyErrors.unsupported(cmd.args.slice(0, 2).map((a) => a.toString('latin1')).join(' ').toUpperCase()));
+        slot.fillError(
+          replyErrors.unsupported(
+            cmd.args
+              .slice(0, 2)
+              .map((a) => a.toString('latin1'))
+              .join(' ')
+              .toUpperCase(),
+          ),
+        );
+        return;
     }
   }
 
@@ -355,9 +394,12 @@ export class ClientSession {
       slot.fillError(replyErrors.noMaster(this.deps.topology.masterProblem));
       return;
     }
-    if (mayWrite && this.deps.config.readYourWrites) {
-      this.writesInFlight++;
-      conn.send(raw, onCompletion(slot, () => this.writesDone(1)), blocking);
+    if (mayWrite && this.ryw.writeStarted()) {
+      conn.send(
+        raw,
+        onCompletion(slot, () => this.ryw.writesDone(1)),
+        blocking,
+      );
     } else conn.send(raw, slot, blocking);
   }
 
@@ -411,7 +453,9 @@ export class ClientSession {
       const rest = this.buf.subarray(this.pos);
       this.buf = Buffer.alloc(0);
       this.pos = 0;
-      enterTunnel(this.socket, conn, rest.length > 0 ? Buffer.concat([cmd.raw, rest]) : cmd.raw, () => this.close());
+      enterTunnel(this.socket, conn, rest.length > 0 ? Buffer.concat([cmd.raw, rest]) : cmd.raw, () =>
+        this.close(),
+      );
     });
   }
 

@@ -26,7 +26,8 @@ export class PrivateConnection {
   get(state: SessionState): BackendConnection | null {
     const master = this.topology.currentMaster;
     if (!master) return null;
-    if (this.current && (this.current.conn.isClosed || this.current.node !== master)) this.close('master changed');
+    if (this.current && (this.current.conn.isClosed || this.current.node !== master))
+      this.close('master changed');
     if (!this.current) this.current = { conn: this.pool.open(master, state), node: master };
     return this.current.conn;
   }

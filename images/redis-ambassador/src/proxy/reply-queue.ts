@@ -109,7 +109,13 @@ export class ReplyQueue {
       if (!head.done) break;
       this.slots.shift();
       this.pendingCommands -= head.count;
-      this.metrics.record(head.backend, head.route, head.count, head.errors, (performance.now() - head.startedAt) / 1000);
+      this.metrics.record(
+        head.backend,
+        head.route,
+        head.count,
+        head.errors,
+        (performance.now() - head.startedAt) / 1000,
+      );
     }
     this.onFlushed(outputFull);
   }

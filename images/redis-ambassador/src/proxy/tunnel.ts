@@ -6,16 +6,18 @@
 import type net from 'node:net';
 import type { BackendConnection } from '../backend/backend-connection.js';
 
-export function enterTunnel(client: net.Socket, backend: BackendConnection, first: Buffer, onEnd: () => void): void {
-  backend.becomeTunnel(
-    (b) => {
-      if (!client.write(b)) {
-        backend.pauseReading();
-        client.once('drain', () => backend.resumeReading());
-      }
-    },
-    onEnd,
-  );
+export function enterTunnel(
+  client: net.Socket,
+  backend: BackendConnection,
+  first: Buffer,
+  onEnd: () => void,
+): void {
+  backend.becomeTunnel((b) => {
+    if (!client.write(b)) {
+      backend.pauseReading();
+      client.once('drain', () => backend.resumeReading());
+    }
+  }, onEnd);
   backend.writeRaw(first);
   client.removeAllListeners('data');
   client.on('data', (b: Buffer) => {

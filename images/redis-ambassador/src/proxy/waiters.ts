@@ -39,7 +39,13 @@ export function replicaRead(slot: ReplySlot, replica: BackendNode, retryOnMaster
   return {
     onReply: (replies, errors, last) => {
       if (last) settle();
-      if (last && !slot.started && slot.count === 1 && errors === 1 && RETRY_ON_MASTER.test(replies.toString('latin1', 0, 40))) {
+      if (
+        last &&
+        !slot.started &&
+        slot.count === 1 &&
+        errors === 1 &&
+        RETRY_ON_MASTER.test(replies.toString('latin1', 0, 40))
+      ) {
         retryOnMaster();
         return;
       }

@@ -5,7 +5,15 @@
 import { ReplySyntaxError, scanReply } from './reply-scanner.js';
 
 /** A decoded reply. Errors are returned as `RespError` values, not thrown, because they are data here. */
-export type RespValue = string | number | bigint | boolean | null | RespError | RespValue[] | Map<string, RespValue>;
+export type RespValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | RespError
+  | RespValue[]
+  | Map<string, RespValue>;
 
 export class RespError {
   constructor(readonly message: string) {}

@@ -29,7 +29,8 @@ function lineInteger(buf: Buffer, start: number, cr: number): number {
     negative = true;
     i++;
   }
-  if (buf[i] === 63 /* ? streamed aggregate */) throw new ReplySyntaxError('streamed aggregates are unsupported', i);
+  if (buf[i] === 63 /* ? streamed aggregate */)
+    throw new ReplySyntaxError('streamed aggregates are unsupported', i);
   let v = 0;
   for (; i < cr; i++) {
     const d = buf[i]! - 48;

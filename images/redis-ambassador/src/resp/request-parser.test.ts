@@ -4,7 +4,8 @@ import { ProtocolError } from '../errors.js';
 import { encodeCommand, type ParsedCommand, parseRequest } from './request-parser.js';
 
 const limits = { maxBulkBytes: 1024, maxArgs: 16 };
-const parse = (s: string | Buffer, offset = 0) => parseRequest(Buffer.isBuffer(s) ? s : Buffer.from(s), offset, limits);
+const parse = (s: string | Buffer, offset = 0) =>
+  parseRequest(Buffer.isBuffer(s) ? s : Buffer.from(s), offset, limits);
 const whole = (s: string): ParsedCommand => {
   const r = parse(s);
   assert.ok(r !== null && 'args' in r, `expected a command from ${JSON.stringify(s)}`);
@@ -65,7 +66,8 @@ describe('parseRequest', () => {
     test(`rejects ${what} with a Redis-style protocol error naming the byte`, () => {
       assert.throws(
         () => parse(input),
-        (e: unknown) => e instanceof ProtocolError && message.test(e.message) && /at byte \d+/.test(e.message),
+        (e: unknown) =>
+          e instanceof ProtocolError && message.test(e.message) && /at byte \d+/.test(e.message),
       );
     });
   }
@@ -85,7 +87,10 @@ describe('parseRequest', () => {
         const r = parseRequest(b, 0, limits);
         if (r && 'args' in r) assert.ok(r.next <= b.length && r.next > 0);
       } catch (e) {
-        assert.ok(e instanceof ProtocolError, `unexpected ${String(e)} for ${JSON.stringify(b.toString('latin1'))}`);
+        assert.ok(
+          e instanceof ProtocolError,
+          `unexpected ${String(e)} for ${JSON.stringify(b.toString('latin1'))}`,
+        );
       }
     }
   });

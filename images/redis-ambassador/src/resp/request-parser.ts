@@ -67,7 +67,11 @@ function readLineInteger(buf: Buffer, start: number, what: string): [number, num
   return [negative ? -value : value, cr + 2];
 }
 
-export function parseRequest(buf: Buffer, offset: number, limits: RequestLimits): ParsedCommand | Incomplete | null {
+export function parseRequest(
+  buf: Buffer,
+  offset: number,
+  limits: RequestLimits,
+): ParsedCommand | Incomplete | null {
   if (offset >= buf.length) return null;
   if (buf[offset] !== 42 /* * */) return parseInline(buf, offset);
   const header = readLineInteger(buf, offset + 1, 'multibulk');
@@ -97,7 +101,13 @@ export function parseRequest(buf: Buffer, offset: number, limits: RequestLimits)
     args[i] = buf.subarray(dataStart, dataEnd);
     pos = dataEnd + 2;
   }
-  return { args, name: args[0]!.toString('latin1').toLowerCase(), raw: buf.subarray(offset, pos), next: pos, inline: false };
+  return {
+    args,
+    name: args[0]!.toString('latin1').toLowerCase(),
+    raw: buf.subarray(offset, pos),
+    next: pos,
+    inline: false,
+  };
 }
 
 /** Inline commands (telnet style): whitespace-separated words, optional "double quoted" words. */

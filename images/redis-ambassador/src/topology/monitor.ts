@@ -159,11 +159,16 @@ export class TopologyMonitor {
       node.role = info.role;
       node.offset = info.offset;
       node.linkUp = info.role === 'replica' ? info.linkUp : true;
-      if (!node.up) this.deps.log.info({ event: 'backend-up', backend: node.id, role: node.role }, 'backend up');
+      if (!node.up)
+        this.deps.log.info({ event: 'backend-up', backend: node.id, role: node.role }, 'backend up');
       node.up = true;
       node.lastError = '';
     } catch (e) {
-      if (node.up) this.deps.log.warn({ event: 'backend-down', backend: node.id, error: (e as Error).message }, 'backend down');
+      if (node.up)
+        this.deps.log.warn(
+          { event: 'backend-down', backend: node.id, error: (e as Error).message },
+          'backend down',
+        );
       node.up = false;
       node.lastError = (e as Error).message;
     }
@@ -211,7 +216,12 @@ export class TopologyMonitor {
       const previous = this.master;
       this.master = chosen;
       this.deps.log.warn(
-        { event: 'master-changed', from: previous?.id ?? null, to: chosen?.id ?? null, reason: this.masterProblem },
+        {
+          event: 'master-changed',
+          from: previous?.id ?? null,
+          to: chosen?.id ?? null,
+          reason: this.masterProblem,
+        },
         'master changed',
       );
       this.deps.onMasterChange?.(chosen, previous);
@@ -231,10 +241,16 @@ export class TopologyMonitor {
     try {
       const table = CommandTable.fromCommandReply(await request(conn, ['COMMAND']));
       this.tableFor = master.id;
-      this.deps.log.info({ event: 'command-table', source: master.id, rows: table.size }, 'command table loaded');
+      this.deps.log.info(
+        { event: 'command-table', source: master.id, rows: table.size },
+        'command table loaded',
+      );
       this.deps.onCommandTable?.(table);
     } catch (e) {
-      this.deps.log.warn({ event: 'command-table-failed', error: (e as Error).message }, 'keeping built-in table');
+      this.deps.log.warn(
+        { event: 'command-table-failed', error: (e as Error).message },
+        'keeping built-in table',
+      );
     } finally {
       conn.close('COMMAND done');
     }
@@ -252,7 +268,8 @@ export class TopologyMonitor {
       });
       try {
         const addr = await request(conn, ['SENTINEL', 'get-master-addr-by-name', config.sentinelMaster]);
-        if (!Array.isArray(addr) || addr.length < 2) throw new Error(`Sentinel does not know "${config.sentinelMaster}"`);
+        if (!Array.isArray(addr) || addr.length < 2)
+          throw new Error(`Sentinel does not know "${config.sentinelMaster}"`);
         const master = { host: String(addr[0]), port: Number(addr[1]) };
         this.adopt(master);
         this.sentinelMasterId = nodeId(master);
@@ -267,7 +284,10 @@ export class TopologyMonitor {
         }
         return;
       } catch (e) {
-        log.warn({ event: 'sentinel-failed', sentinel: nodeId(s), error: (e as Error).message }, 'Sentinel query failed');
+        log.warn(
+          { event: 'sentinel-failed', sentinel: nodeId(s), error: (e as Error).message },
+          'Sentinel query failed',
+        );
       } finally {
         conn.close('query done');
       }

@@ -7,7 +7,9 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { HostPort } from '../config/config.js';
 
-export async function resolveAll(entries: readonly HostPort[]): Promise<{ addresses: HostPort[]; errors: string[] }> {
+export async function resolveAll(
+  entries: readonly HostPort[],
+): Promise<{ addresses: HostPort[]; errors: string[] }> {
   const addresses: HostPort[] = [];
   const errors: string[] = [];
   await Promise.all(

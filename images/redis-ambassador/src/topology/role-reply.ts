@@ -4,11 +4,17 @@
  *   replica: ["slave", masterHost, masterPort, state, offset]   (state "connected" when in sync)
  *   sentinel: ["sentinel", [names…]]
  */
-import { type RespValue, RespError } from '../resp/decode.js';
+import { RespError, type RespValue } from '../resp/decode.js';
 
 export type RoleInfo =
   | { readonly role: 'master'; readonly offset: number }
-  | { readonly role: 'replica'; readonly offset: number; readonly linkUp: boolean; readonly masterHost: string; readonly masterPort: number }
+  | {
+      readonly role: 'replica';
+      readonly offset: number;
+      readonly linkUp: boolean;
+      readonly masterHost: string;
+      readonly masterPort: number;
+    }
   | { readonly role: 'sentinel' };
 
 export function parseRole(reply: RespValue): RoleInfo {

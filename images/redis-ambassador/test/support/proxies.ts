@@ -44,7 +44,11 @@ export function canConnect(port: number): Promise<boolean> {
 }
 
 /** The seed's haproxy.cfg, changed only in addresses (as in the seed check). */
-export function seedHaproxyConfig(listenPort: number, masterPort: number, replicaPorts: readonly number[]): string {
+export function seedHaproxyConfig(
+  listenPort: number,
+  masterPort: number,
+  replicaPorts: readonly number[],
+): string {
   return `global
     maxconn 256
 
@@ -108,7 +112,18 @@ export async function startTwemproxy(dir: string, masterPort: number): Promise<M
   );
   const child = spawn(
     'nutcracker',
-    ['-c', file, '-s', String(stats), '-a', '127.0.0.1', '-o', join(dir, `nutcracker-${port}.log`), '-p', join(dir, `nutcracker-${port}.pid`)],
+    [
+      '-c',
+      file,
+      '-s',
+      String(stats),
+      '-a',
+      '127.0.0.1',
+      '-o',
+      join(dir, `nutcracker-${port}.log`),
+      '-p',
+      join(dir, `nutcracker-${port}.pid`),
+    ],
     { stdio: 'ignore' },
   );
   await waitFor(`nutcracker on ${port}`, () => canConnect(port));
@@ -118,9 +133,13 @@ export async function startTwemproxy(dir: string, masterPort: number): Promise<M
 /** Runs the ambassador's CLI as its own process (as in a pod), resolving once it accepts connections. */
 export async function startAmbassadorProcess(args: string[], binPath: string): Promise<ManagedProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [binPath, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', ...args], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [binPath, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', ...args],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   await waitFor(`redis-ambassador on ${port}`, () => canConnect(port));
   return new ManagedProcess('redis-ambassador', child, port);
 }

@@ -69,4 +69,5 @@ export async function commandStats(port: number): Promise<Map<string, { calls: n
   return out;
 }
 
-export const calls = (stats: Map<string, { calls: number }>, cmd: string): number => stats.get(cmd)?.calls ?? 0;
+export const calls = (stats: Map<string, { calls: number }>, cmd: string): number =>
+  stats.get(cmd)?.calls ?? 0;

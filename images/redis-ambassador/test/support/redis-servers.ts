@@ -23,7 +23,11 @@ export async function freePort(): Promise<number> {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every 20 ms until it returns true, failing after `timeoutMs`. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -50,9 +54,27 @@ export class RedisServer {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...this.args], {
-      stdio: 'ignore',
-    });
+    this.child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        ...this.args,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitFor(`redis on ${this.port}`, async () => (await command(this.port, ['PING'], 500)) === 'PONG');
   }
 
@@ -85,7 +107,15 @@ export class RedisGroup {
     const master = await this.startServer();
     const replicas: RedisServer[] = [];
     for (let i = 0; i < replicaCount; i++) {
-      replicas.push(await this.startServer(['--replicaof', '127.0.0.1', String(master.port), '--repl-diskless-load', 'disabled']));
+      replicas.push(
+        await this.startServer([
+          '--replicaof',
+          '127.0.0.1',
+          String(master.port),
+          '--repl-diskless-load',
+          'disabled',
+        ]),
+      );
     }
     for (const r of replicas) await waitForLink(r.port);
     return { master, replicas };
