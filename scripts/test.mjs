@@ -39,7 +39,7 @@ if (files.length === 0) {
 }
 const res = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--test', '--test-concurrency=1', ...files],
+  ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-timeout=600000', ...files],
   { stdio: 'inherit', cwd: root },
 );
 process.exit(res.status ?? 1);

@@ -60,6 +60,11 @@ export interface ObjectClient {
   /** Writes only `.status` (the status subresource): spec and metadata changes are ignored. */
   updateStatus<T extends KubeObject>(resource: string, obj: T): T;
   delete(resource: string, namespace: string, name: string, opts?: DeleteOptions): void;
+  /**
+   * Binds a pod to a node (the pods/binding subresource): sets spec.nodeName, which no update may
+   * change, and the PodScheduled condition. A pod already bound, or being deleted, is a 409.
+   */
+  bind(namespace: string, name: string, nodeName: string): KubeObject;
   watch(resource: string, handler: (event: WatchEvent) => void): () => void;
   /** Every resource the API serves, for controllers that sweep all kinds (GC, namespaces). */
   resources(): readonly ServedResource[];

@@ -12,6 +12,7 @@ test('startControllers runs every controller together: a deployment comes up and
   assert.deepEqual(all.map((c) => c.name).sort(), [
     'deployment',
     'endpoints',
+    'endpointslice',
     'garbage-collector',
     'namespace',
     'replicaset',

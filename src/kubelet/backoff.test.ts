@@ -42,7 +42,11 @@ describe('ContainerBackoff', () => {
     const b2 = new ContainerBackoff();
     b2.check('k', 0, 0);
     b2.check('k', 1000, 11_000);
-    assert.equal(b2.check('k', exitSoonAfter, exitSoonAfter).inBackoff, true, 'exactly 2×max is not yet expired');
+    assert.equal(
+      b2.check('k', exitSoonAfter, exitSoonAfter).inBackoff,
+      true,
+      'exactly 2×max is not yet expired',
+    );
   });
 
   test('base-period knob scales the cap', () => {
@@ -68,4 +72,15 @@ test('goDuration and the waiting message match Go', () => {
     backoffMessage(40_000, 'app', 'web_default(u1)'),
     'back-off 40s restarting failed container=app pod=web_default(u1)',
   );
+});
+
+test('image pull back-off: ErrImagePull, then ImagePullBackOff until the period passes', () => {
+  const pulls = new ContainerBackoff();
+  const key = 'uid_nginx:nope';
+  assert.equal(pulls.inBackoffSinceUpdate(key, 0).inBackoff, false, 'first pull is attempted');
+  pulls.recordFailure(key, 0);
+  assert.deepEqual(pulls.inBackoffSinceUpdate(key, 9_999), { inBackoff: true, periodMs: 10_000 });
+  assert.equal(pulls.inBackoffSinceUpdate(key, 10_000).inBackoff, false);
+  pulls.recordFailure(key, 10_000);
+  assert.deepEqual(pulls.inBackoffSinceUpdate(key, 29_999), { inBackoff: true, periodMs: 20_000 });
 });

@@ -9,7 +9,9 @@
  *   so the next exit restarts at once again.
  *
  * Keyed by kubelet's stable key `<pod name>_<namespace>_<uid>_<container name>_<spec hash>`, so a
- * changed container spec starts from scratch. Owned by the pod workers; one instance per kubelet.
+ * changed container spec starts from scratch. Owned by the pod workers; one instance per kubelet
+ * for containers and one for image pulls (keyed `<pod uid>_<image>`, driven by recordFailure and
+ * inBackoffSinceUpdate as kubelet's image manager does).
  */
 
 export const DEFAULT_BACKOFF_BASE_MS = 10_000;
@@ -43,7 +45,9 @@ export class ContainerBackoff {
     this.baseMs = options.baseMs ?? DEFAULT_BACKOFF_BASE_MS;
     this.maxMs = options.maxMs ?? (this.baseMs * DEFAULT_BACKOFF_MAX_MS) / DEFAULT_BACKOFF_BASE_MS;
     if (!(this.baseMs > 0) || !(this.maxMs >= this.baseMs)) {
-      throw new RangeError(`backoff: baseMs must be > 0 and maxMs >= baseMs (got ${this.baseMs}, ${this.maxMs})`);
+      throw new RangeError(
+        `backoff: baseMs must be > 0 and maxMs >= baseMs (got ${this.baseMs}, ${this.maxMs})`,
+      );
     }
   }
 
@@ -66,6 +70,21 @@ export class ContainerBackoff {
     const entry = this.#entries.get(key);
     if (!entry || this.#expired(entry, nowMs)) return 0;
     return Math.max(0, entry.periodMs - (nowMs - finishedAtMs));
+  }
+
+  /**
+   * IsInBackOffSinceUpdate, for image pulls: held while less than the period has passed since the
+   * last recorded failure (`recordFailure`).
+   */
+  inBackoffSinceUpdate(key: string, nowMs: number): BackoffVerdict {
+    const entry = this.#entries.get(key);
+    if (!entry || this.#expired(entry, nowMs)) return { inBackoff: false, periodMs: this.baseMs };
+    return { inBackoff: nowMs - entry.lastUpdateMs < entry.periodMs, periodMs: entry.periodMs };
+  }
+
+  /** Next: records a failure at `eventMs` (first: base period, then doubling to the cap). */
+  recordFailure(key: string, eventMs: number): void {
+    this.#next(key, eventMs);
   }
 
   /** Drops entries older than 2 × max (kubelet's periodic GC). Safe to call at any time. */

@@ -102,7 +102,10 @@ export function resourceFieldRefValue(
   allocatable: NodeAllocatable,
 ): string {
   const divisorText = ref.divisor === undefined ? '' : String(ref.divisor);
-  const divisor = divisorText === '' || quantityMillis(parseQuantity(divisorText)) === 0n ? parseQuantity('1') : parseQuantity(divisorText);
+  const divisor =
+    divisorText === '' || quantityMillis(parseQuantity(divisorText)) === 0n
+      ? parseQuantity('1')
+      : parseQuantity(divisorText);
   const [kind, resourceName] = splitResource(ref.resource);
   const source = kind === 'limits' ? container.resources?.limits : container.resources?.requests;
   let raw = source?.[resourceName];

@@ -1,17 +1,39 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ConfigMap, Container, Pod, Secret, Service } from 'kubernetes-types/core/v1';
-import { CreateContainerConfigError, expandCommandAndArgs, makeEnvironment, type ObjectLookups } from './env.js';
+import {
+  CreateContainerConfigError,
+  expandCommandAndArgs,
+  makeEnvironment,
+  type ObjectLookups,
+} from './env.js';
 
 const configMaps: ConfigMap[] = [
-  { metadata: { name: 'cfg', namespace: 'ns' }, data: { MODE: 'fast', '1bad': 'x', 'also.ok': 'y', 'bad key': 'z' } },
+  {
+    metadata: { name: 'cfg', namespace: 'ns' },
+    data: { MODE: 'fast', '1bad': 'x', 'also.ok': 'y', 'bad key': 'z' },
+  },
 ];
-const secrets: Secret[] = [{ metadata: { name: 'sec', namespace: 'ns' }, data: { password: Buffer.from('s3cr3t').toString('base64') } }];
+const secrets: Secret[] = [
+  {
+    metadata: { name: 'sec', namespace: 'ns' },
+    data: { password: Buffer.from('s3cr3t').toString('base64') },
+  },
+];
 const services: Service[] = [
-  { metadata: { name: 'kubernetes', namespace: 'default' }, spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] } },
-  { metadata: { name: 'redis-master', namespace: 'ns' }, spec: { clusterIP: '10.96.0.20', ports: [{ port: 6379 }] } },
+  {
+    metadata: { name: 'kubernetes', namespace: 'default' },
+    spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] },
+  },
+  {
+    metadata: { name: 'redis-master', namespace: 'ns' },
+    spec: { clusterIP: '10.96.0.20', ports: [{ port: 6379 }] },
+  },
   { metadata: { name: 'headless', namespace: 'ns' }, spec: { clusterIP: 'None', ports: [{ port: 80 }] } },
-  { metadata: { name: 'elsewhere', namespace: 'other' }, spec: { clusterIP: '10.96.0.30', ports: [{ port: 80 }] } },
+  {
+    metadata: { name: 'elsewhere', namespace: 'other' },
+    spec: { clusterIP: '10.96.0.30', ports: [{ port: 80 }] },
+  },
 ];
 const lookups: ObjectLookups = {
   configMap: (ns, name) => configMaps.find((c) => c.metadata?.namespace === ns && c.metadata?.name === name),
@@ -21,7 +43,13 @@ const lookups: ObjectLookups = {
 
 function pod(container: Container, enableServiceLinks?: boolean): Pod {
   return {
-    metadata: { name: 'web-0', namespace: 'ns', uid: 'uid-1', labels: { app: 'web', tier: 'fe' }, annotations: { note: 'say "hi"\n' } },
+    metadata: {
+      name: 'web-0',
+      namespace: 'ns',
+      uid: 'uid-1',
+      labels: { app: 'web', tier: 'fe' },
+      annotations: { note: 'say "hi"\n' },
+    },
     spec: { nodeName: 'node-a', serviceAccountName: 'sa', enableServiceLinks, containers: [container] },
   };
 }
@@ -90,23 +118,42 @@ describe('makeEnvironment', () => {
     assert.deepEqual(result.warnings, [
       {
         reason: 'InvalidEnvironmentVariableNames',
-        message: 'Keys [1bad, bad key] from the EnvFrom configMap ns/cfg were skipped since they are considered invalid environment variable names.',
+        message:
+          'Keys [1bad, bad key] from the EnvFrom configMap ns/cfg were skipped since they are considered invalid environment variable names.',
       },
     ]);
   });
 
   test('missing objects and keys: upstream messages, optional honoured', () => {
     const cases: [Container['env'], string][] = [
-      [[{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }], 'configmap "nope" not found'],
-      [[{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } }], "couldn't find key k in ConfigMap ns/cfg"],
+      [
+        [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }],
+        'configmap "nope" not found',
+      ],
+      [
+        [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } }],
+        "couldn't find key k in ConfigMap ns/cfg",
+      ],
       [[{ name: 'X', valueFrom: { secretKeyRef: { name: 'nope', key: 'k' } } }], 'secret "nope" not found'],
-      [[{ name: 'X', valueFrom: { secretKeyRef: { name: 'sec', key: 'k' } } }], "couldn't find key k in Secret ns/sec"],
-      [[{ name: 'X', valueFrom: { fieldRef: { fieldPath: 'spec.bogus' } } }], 'unsupported fieldPath: spec.bogus'],
+      [
+        [{ name: 'X', valueFrom: { secretKeyRef: { name: 'sec', key: 'k' } } }],
+        "couldn't find key k in Secret ns/sec",
+      ],
+      [
+        [{ name: 'X', valueFrom: { fieldRef: { fieldPath: 'spec.bogus' } } }],
+        'unsupported fieldPath: spec.bogus',
+      ],
     ];
     for (const [env, message] of cases) {
-      assert.throws(() => envOf({ name: 'c', env }), (err: unknown) => err instanceof CreateContainerConfigError && err.message === message);
+      assert.throws(
+        () => envOf({ name: 'c', env }),
+        (err: unknown) => err instanceof CreateContainerConfigError && err.message === message,
+      );
     }
-    assert.throws(() => envOf({ name: 'c', envFrom: [{ secretRef: { name: 'gone' } }] }), /secret "gone" not found/);
+    assert.throws(
+      () => envOf({ name: 'c', envFrom: [{ secretRef: { name: 'gone' } }] }),
+      /secret "gone" not found/,
+    );
     const { map } = envOf({
       name: 'c',
       envFrom: [{ configMapRef: { name: 'gone', optional: true } }],
@@ -136,7 +183,12 @@ describe('makeEnvironment', () => {
   });
 
   test('command and args are expanded against the final environment', () => {
-    const container: Container = { name: 'c', command: ['sh', '-c', 'echo $(GREETING) $$(HOME) $(NOPE)'], args: ['$(GREETING)'], env: [{ name: 'GREETING', value: 'hi' }] };
+    const container: Container = {
+      name: 'c',
+      command: ['sh', '-c', 'echo $(GREETING) $$(HOME) $(NOPE)'],
+      args: ['$(GREETING)'],
+      env: [{ name: 'GREETING', value: 'hi' }],
+    };
     const { result } = envOf(container);
     assert.deepEqual(expandCommandAndArgs(container, result.env), {
       command: ['sh', '-c', 'echo hi $(HOME) $(NOPE)'],

@@ -13,7 +13,12 @@
  * unless the reference is optional (then the variable is skipped).
  */
 import type { ConfigMap, Container, EnvVar, Pod, Secret, Service } from 'kubernetes-types/core/v1';
-import { fieldRefValue, type NodeAllocatable, type PodAddresses, resourceFieldRefValue } from './env-fields.js';
+import {
+  fieldRefValue,
+  type NodeAllocatable,
+  type PodAddresses,
+  resourceFieldRefValue,
+} from './env-fields.js';
 import { expand, mappingFor } from './expansion.js';
 import { serviceEnv } from './service-env.js';
 
@@ -152,7 +157,9 @@ class SourceCache {
     if (!data) {
       if (optional) return undefined;
       // The watch-based object managers use the singular resource name.
-      throw new CreateContainerConfigError(`${kind === 'configMap' ? 'configmap' : 'secret'} "${name}" not found`);
+      throw new CreateContainerConfigError(
+        `${kind === 'configMap' ? 'configmap' : 'secret'} "${name}" not found`,
+      );
     }
     this.#cache.set(key, data);
     return data;

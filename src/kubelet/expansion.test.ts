@@ -39,6 +39,12 @@ test('expand follows the upstream expansion rules', () => {
 });
 
 test('earlier contexts win', () => {
-  const mapping = mappingFor(new Map([['X', '1']]), new Map([['X', '2'], ['Y', '3']]));
+  const mapping = mappingFor(
+    new Map([['X', '1']]),
+    new Map([
+      ['X', '2'],
+      ['Y', '3'],
+    ]),
+  );
   assert.equal(expand('$(X)$(Y)', mapping), '13');
 });

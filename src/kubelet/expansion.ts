@@ -33,12 +33,16 @@ export function expand(input: string, mapping: Mapping): string {
 }
 
 /** tryReadVariableName, reading from `start` (the character after `$`). */
-function readVariableName(input: string, start: number): { text: string; isVariable: boolean; advance: number } {
+function readVariableName(
+  input: string,
+  start: number,
+): { text: string; isVariable: boolean; advance: number } {
   const first = input[start];
   if (first === '$') return { text: '$', isVariable: false, advance: 1 };
   if (first === '(') {
     const close = input.indexOf(')', start + 1);
-    if (close !== -1) return { text: input.slice(start + 1, close), isVariable: true, advance: close - start + 1 };
+    if (close !== -1)
+      return { text: input.slice(start + 1, close), isVariable: true, advance: close - start + 1 };
     return { text: '$(', isVariable: false, advance: 1 };
   }
   return { text: `$${first}`, isVariable: false, advance: 1 };

@@ -13,10 +13,14 @@ import {
 const READY = { id: 'sb', ready: true, attempt: 0, ips: ['10.0.0.2'] };
 
 function pod(init: Container[], containers: Container[], restartPolicy = 'Always'): Pod {
-  return { metadata: { name: 'p', namespace: 'ns', uid: 'u' }, spec: { restartPolicy, initContainers: init, containers } };
+  return {
+    metadata: { name: 'p', namespace: 'ns', uid: 'u' },
+    spec: { restartPolicy, initContainers: init, containers },
+  };
 }
 const c = (name: string, extra: Partial<Container> = {}): Container => ({ name, image: 'busybox', ...extra });
-const sidecar = (name: string, extra: Partial<Container> = {}) => c(name, { restartPolicy: 'Always', ...extra });
+const sidecar = (name: string, extra: Partial<Container> = {}) =>
+  c(name, { restartPolicy: 'Always', ...extra });
 
 let t = 0;
 function inst(name: string, state: ObservedContainer['state'], exitCode?: number): ObservedContainer {
@@ -32,7 +36,10 @@ function inst(name: string, state: ObservedContainer['state'], exitCode?: number
     restartCount: 0,
   };
 }
-const observed = (containers: ObservedContainer[], sandbox: ObservedPod['sandbox'] | null = READY): ObservedPod => ({
+const observed = (
+  containers: ObservedContainer[],
+  sandbox: ObservedPod['sandbox'] | null = READY,
+): ObservedPod => ({
   sandbox: sandbox ?? undefined,
   containers,
 });
@@ -41,7 +48,13 @@ describe('computePodActions: sandbox', () => {
   test('new pod: create sandbox and start the first init container', () => {
     const a = computePodActions(pod([c('i1'), c('i2')], [c('app')]), observed([], null));
     assert.deepEqual(
-      { kill: a.killPod, create: a.createSandbox, attempt: a.attempt, init: a.initContainersToStart, start: a.containersToStart },
+      {
+        kill: a.killPod,
+        create: a.createSandbox,
+        attempt: a.attempt,
+        init: a.initContainersToStart,
+        start: a.containersToStart,
+      },
       { kill: true, create: true, attempt: 0, init: ['i1'], start: [] },
     );
   });
@@ -57,19 +70,41 @@ describe('computePodActions: sandbox', () => {
   });
   test('dead sandbox, OnFailure: succeeded containers are not rerun', () => {
     const dead = { ...READY, ready: false };
-    const a = computePodActions(pod([], [c('a'), c('b')], 'OnFailure'), observed([inst('a', 'exited', 0), inst('b', 'exited', 1)], dead));
+    const a = computePodActions(
+      pod([], [c('a'), c('b')], 'OnFailure'),
+      observed([inst('a', 'exited', 0), inst('b', 'exited', 1)], dead),
+    );
     assert.deepEqual([a.createSandbox, a.attempt, a.containersToStart], [true, 1, ['b']]);
   });
 });
 
 describe('computePodActions: init containers', () => {
   const p = pod([c('i1'), c('i2')], [c('app')]);
-  const cases: { name: string; pod?: Pod; obs: ObservedContainer[]; init: string[]; start: string[]; kill?: boolean }[] = [
+  const cases: {
+    name: string;
+    pod?: Pod;
+    obs: ObservedContainer[];
+    init: string[];
+    start: string[];
+    kill?: boolean;
+  }[] = [
     { name: 'first init running: wait', obs: [inst('i1', 'running')], init: [], start: [] },
     { name: 'first done: start the second', obs: [inst('i1', 'exited', 0)], init: ['i2'], start: [] },
     { name: 'first failed: restart it', obs: [inst('i1', 'exited', 1)], init: ['i1'], start: [] },
-    { name: 'all done: start apps', obs: [inst('i1', 'exited', 0), inst('i2', 'exited', 0)], init: [], start: ['app'] },
-    { name: 'failed under Never: kill the pod', pod: pod([c('i1')], [c('app')], 'Never'), obs: [inst('i1', 'exited', 1)], init: [], start: [], kill: true },
+    {
+      name: 'all done: start apps',
+      obs: [inst('i1', 'exited', 0), inst('i2', 'exited', 0)],
+      init: [],
+      start: ['app'],
+    },
+    {
+      name: 'failed under Never: kill the pod',
+      pod: pod([c('i1')], [c('app')], 'Never'),
+      obs: [inst('i1', 'exited', 1)],
+      init: [],
+      start: [],
+      kill: true,
+    },
     { name: 'created but never started: start again', obs: [inst('i1', 'created')], init: ['i1'], start: [] },
   ];
   for (const tc of cases) {
@@ -92,7 +127,10 @@ describe('computePodActions: native sidecars', () => {
     const proxy = inst('proxy', 'running');
     const log = inst('log', 'running');
     assert.deepEqual(computePodActions(p, observed([proxy, log])).initContainersToStart, []);
-    const passed: ProbeResultsView = { liveness: () => undefined, startup: (id) => (id === log.id ? 'Success' : undefined) };
+    const passed: ProbeResultsView = {
+      liveness: () => undefined,
+      startup: (id) => (id === log.id ? 'Success' : undefined),
+    };
     assert.deepEqual(computePodActions(p, observed([proxy, log]), passed).initContainersToStart, ['setup']);
     const failed: ProbeResultsView = { liveness: () => undefined, startup: () => 'Failure' };
     const a = computePodActions(p, observed([proxy, log]), failed);
@@ -101,7 +139,10 @@ describe('computePodActions: native sidecars', () => {
   });
   test('after initialization an exited sidecar restarts even under restartPolicy Never', () => {
     const never = pod([sidecar('proxy'), c('setup')], [c('app')], 'Never');
-    const a = computePodActions(never, observed([inst('proxy', 'exited', 1), inst('setup', 'exited', 0), inst('app', 'running')]));
+    const a = computePodActions(
+      never,
+      observed([inst('proxy', 'exited', 1), inst('setup', 'exited', 0), inst('app', 'running')]),
+    );
     assert.deepEqual(a.initContainersToStart, ['proxy']);
     assert.deepEqual(a.containersToStart, []);
     assert.equal(a.killPod, false);
@@ -121,7 +162,11 @@ describe('computePodActions: native sidecars', () => {
     assert.equal(terminationGracePeriodSeconds(deleting, probed, 'LivenessProbe'), 0);
   });
   test('termination order: apps together, then sidecars in reverse', () => {
-    assert.deepEqual(terminationStages(pod([sidecar('a'), c('x'), sidecar('b')], [c('m1'), c('m2')])), [['m1', 'm2'], ['b'], ['a']]);
+    assert.deepEqual(terminationStages(pod([sidecar('a'), c('x'), sidecar('b')], [c('m1'), c('m2')])), [
+      ['m1', 'm2'],
+      ['b'],
+      ['a'],
+    ]);
   });
 });
 
@@ -131,7 +176,14 @@ describe('computePodActions: regular containers', () => {
     const running = inst('app', 'running');
     const failing: ProbeResultsView = { liveness: () => 'Failure', startup: () => undefined };
     const always = computePodActions(pod([], [app]), observed([running]), failing);
-    assert.deepEqual(always.containersToKill, [{ id: running.id, name: 'app', message: 'Container app failed liveness probe, will be restarted', reason: 'LivenessProbe' }]);
+    assert.deepEqual(always.containersToKill, [
+      {
+        id: running.id,
+        name: 'app',
+        message: 'Container app failed liveness probe, will be restarted',
+        reason: 'LivenessProbe',
+      },
+    ]);
     assert.deepEqual(always.containersToStart, ['app']);
     const never = computePodActions(pod([], [app], 'Never'), observed([running]), failing);
     assert.equal(never.containersToKill[0]?.message, 'Container app failed liveness probe');
@@ -139,7 +191,10 @@ describe('computePodActions: regular containers', () => {
   });
   test('spec hash change restarts even under Never', () => {
     const running = { ...inst('app', 'running'), specHash: hashContainer(c('app', { image: 'old' })) };
-    const a = computePodActions(pod([], [app, c('other')], 'Never'), observed([running, inst('other', 'running')]));
+    const a = computePodActions(
+      pod([], [app, c('other')], 'Never'),
+      observed([running, inst('other', 'running')]),
+    );
     assert.equal(a.containersToKill[0]?.message, 'Container app definition changed, will be restarted');
     assert.deepEqual(a.containersToStart, ['app']);
     const same = { ...running, specHash: hashContainer(app) };
@@ -154,7 +209,10 @@ describe('computePodActions: regular containers', () => {
   ];
   for (const [policy, code, want] of restartCases) {
     test(`exited ${code} under ${policy}`, () => {
-      const a = computePodActions(pod([], [c('app'), c('keep')], policy), observed([inst('app', 'exited', code), inst('keep', 'running')]));
+      const a = computePodActions(
+        pod([], [c('app'), c('keep')], policy),
+        observed([inst('app', 'exited', code), inst('keep', 'running')]),
+      );
       assert.deepEqual(a.containersToStart, want);
     });
   }

@@ -67,7 +67,7 @@ export function computePodActions(
   probes: ProbeResultsView = NO_PROBES_RUN,
 ): PodActions {
   const sandbox = observed.sandbox;
-  const createSandbox = !sandbox || !sandbox.ready;
+  const createSandbox = !sandbox?.ready;
   const actions: PodActions = {
     killPod: createSandbox,
     createSandbox,
@@ -107,11 +107,13 @@ export function computePodActions(
   let keepCount = 0;
   for (const container of containers) {
     const current = currentInstance(observed, container.name);
-    if (!current || current.state !== 'running') {
+    if (current?.state !== 'running') {
       if (shouldContainerBeRestarted(container, pod, observed)) {
         actions.containersToStart.push(container.name);
         if (current?.state === 'unknown') {
-          actions.containersToKill.push(killInfo(current, `Container is in "unknown" state, try killing it before restart`, 'Unknown'));
+          actions.containersToKill.push(
+            killInfo(current, `Container is in "unknown" state, try killing it before restart`, 'Unknown'),
+          );
         }
       }
       continue;
@@ -264,7 +266,12 @@ export function terminationGracePeriodSeconds(pod: Pod, container: Container, re
   if (deletion !== undefined && deletion !== null) return deletion;
   const podGrace = pod.spec?.terminationGracePeriodSeconds;
   if (podGrace === undefined || podGrace === null) return MINIMUM_GRACE_PERIOD_SECONDS;
-  const probe = reason === 'StartupProbe' ? container.startupProbe : reason === 'LivenessProbe' ? container.livenessProbe : undefined;
+  const probe =
+    reason === 'StartupProbe'
+      ? container.startupProbe
+      : reason === 'LivenessProbe'
+        ? container.livenessProbe
+        : undefined;
   return probe?.terminationGracePeriodSeconds ?? podGrace;
 }
 

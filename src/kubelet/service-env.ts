@@ -9,7 +9,11 @@ import type { Service } from 'kubernetes-types/core/v1';
 const MASTER_SERVICE_NAMESPACE = 'default';
 const MASTER_SERVICES = new Set(['kubernetes']);
 
-export function serviceEnv(services: readonly Service[], namespace: string, enableServiceLinks: boolean): Map<string, string> {
+export function serviceEnv(
+  services: readonly Service[],
+  namespace: string,
+  enableServiceLinks: boolean,
+): Map<string, string> {
   const chosen = new Map<string, Service>();
   for (const service of services) {
     if (!isServiceIPSet(service)) continue;

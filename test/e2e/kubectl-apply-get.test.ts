@@ -215,7 +215,10 @@ describe('kubectl apply / get / describe against podbay', () => {
 
   test('the node renews its Lease, as describe node shows', async () => {
     const node = await srv.k(['describe', 'node']);
-    assert.match(node, /^Lease:\n\s+HolderIdentity:\s+\S+\n\s+AcquireTime:\s+<unset>\n\s+RenewTime:\s+\w{3}, /m);
+    assert.match(
+      node,
+      /^Lease:\n\s+HolderIdentity:\s+\S+\n\s+AcquireTime:\s+<unset>\n\s+RenewTime:\s+\w{3}, /m,
+    );
     assert.match(await srv.k(['get', 'leases', '-n', 'kube-node-lease']), /^NAME\s+HOLDER\s+AGE\n/);
   });
 

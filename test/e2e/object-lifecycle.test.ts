@@ -29,9 +29,17 @@ describe('object lifecycle', () => {
   test('a stale resourceVersion is a 409 Conflict; the current one succeeds', async () => {
     await srv.k(['create', 'configmap', 'cc', '--from-literal=a=1']);
     const cm = JSON.parse(await srv.k(['get', 'cm', 'cc', '-o', 'json']));
-    const first = await srv.request('PUT', '/api/v1/namespaces/default/configmaps/cc', JSON.stringify({ ...cm, data: { a: '2' } }));
+    const first = await srv.request(
+      'PUT',
+      '/api/v1/namespaces/default/configmaps/cc',
+      JSON.stringify({ ...cm, data: { a: '2' } }),
+    );
     assert.equal(first.status, 200);
-    const stale = await srv.request('PUT', '/api/v1/namespaces/default/configmaps/cc', JSON.stringify({ ...cm, data: { a: '3' } }));
+    const stale = await srv.request(
+      'PUT',
+      '/api/v1/namespaces/default/configmaps/cc',
+      JSON.stringify({ ...cm, data: { a: '3' } }),
+    );
     assert.equal(stale.status, 409);
     const st = JSON.parse(stale.body);
     assert.equal(st.reason, 'Conflict');
@@ -43,7 +51,10 @@ describe('object lifecycle', () => {
   });
 
   test('finalizers hold a deleted object until they are removed', async () => {
-    await srv.k(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held\n  finalizers: [example.com/hold]\n');
+    await srv.k(
+      ['apply', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held\n  finalizers: [example.com/hold]\n',
+    );
     await srv.k(['delete', 'cm', 'held', '--wait=false']);
     const held = JSON.parse(await srv.k(['get', 'cm', 'held', '-o', 'json']));
     assert.ok(held.metadata.deletionTimestamp, 'terminating, not gone');
@@ -53,7 +64,8 @@ describe('object lifecycle', () => {
 
   test('cascading deletion: background removes dependents, orphan keeps them, foreground waits for them', async () => {
     for (const n of ['bg', 'orph', 'fg']) await srv.k(['apply', '-f', '-'], DEPLOY.replaceAll('NAME', n));
-    for (const n of ['bg', 'orph', 'fg']) await waitFor(async () => (await podsOf(n)).length === 2, `${n} pods`);
+    for (const n of ['bg', 'orph', 'fg'])
+      await waitFor(async () => (await podsOf(n)).length === 2, `${n} pods`);
 
     await srv.k(['delete', 'deploy', 'bg']);
     await waitFor(async () => (await podsOf('bg')).length === 0, 'bg pods garbage-collected');
@@ -66,7 +78,11 @@ describe('object lifecycle', () => {
     assert.equal((await podsOf('orph')).length, 2);
 
     await srv.k(['delete', 'deploy', 'fg', '--cascade=foreground']);
-    assert.notEqual((await srv.kubectl(['get', 'deploy', 'fg'])).code, 0, 'foreground delete returns once dependents are gone');
+    assert.notEqual(
+      (await srv.kubectl(['get', 'deploy', 'fg'])).code,
+      0,
+      'foreground delete returns once dependents are gone',
+    );
     assert.equal((await podsOf('fg')).length, 0);
   });
 
@@ -87,6 +103,9 @@ describe('object lifecycle', () => {
     const agg = await srv.request('GET', '/apis', undefined, {
       Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json',
     });
-    assert.equal(agg.headers['content-type'], 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    assert.equal(
+      agg.headers['content-type'],
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    );
   });
 });

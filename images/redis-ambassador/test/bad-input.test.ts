@@ -33,8 +33,8 @@ describe('bad input from clients', () => {
   });
 
   after(async () => {
-    healthy.disconnect();
-    await ambassador.stop();
+    healthy?.disconnect();
+    await ambassador?.stop();
     await group.stopAll();
   });
 

@@ -41,8 +41,8 @@ describe("the seed's HAProxy ambassador versus redis-ambassador", () => {
 
   after(async () => {
     for (const c of clients) c.disconnect();
-    await haproxy.stop();
-    await ambassador.stop();
+    await haproxy?.stop();
+    await ambassador?.stop();
     await group.stopAll();
     rmSync(dir, { recursive: true, force: true });
   });

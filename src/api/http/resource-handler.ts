@@ -19,10 +19,13 @@ import { scaleSubresource } from './scale.js';
 import { buildTable, type IncludeObject, partialObjectMetadata } from './table-response.js';
 import { serveWatch } from './watch.js';
 
-export interface SubresourceHandler {
-  /** Handles GET/POST/... on pods/{name}/{log|exec|portforward|attach}; the pod runtime provides it. */
-  (req: IncomingMessage, res: ServerResponse, r: ResourceRequest, url: URL): Promise<void> | void;
-}
+/** Handles GET/POST/... on pods/{name}/{log|exec|portforward|attach}; the pod runtime provides it. */
+export type SubresourceHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: ResourceRequest,
+  url: URL,
+) => Promise<void> | void;
 
 export interface ResourceHandlerDeps {
   registry: Registry;

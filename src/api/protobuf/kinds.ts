@@ -17,6 +17,7 @@ const KINDS: Readonly<Record<string, string>> = {
   'apps/v1/Deployment': 'apps.v1.Deployment',
   'apps/v1/ReplicaSet': 'apps.v1.ReplicaSet',
   'autoscaling/v1/Scale': 'autoscaling.v1.Scale',
+  'discovery.k8s.io/v1/EndpointSlice': 'discovery.v1.EndpointSlice',
 };
 
 /**
@@ -27,6 +28,7 @@ const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
   'v1',
   'apps/v1',
   'autoscaling/v1',
+  'discovery.k8s.io/v1',
   'meta.k8s.io/v1',
 ]);
 

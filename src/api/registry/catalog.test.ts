@@ -23,6 +23,7 @@ describe('tableConvertors', () => {
       'configmaps',
       'deployments.apps',
       'endpoints',
+      'endpointslices.discovery.k8s.io',
       'events',
       'leases.coordination.k8s.io',
       'namespaces',

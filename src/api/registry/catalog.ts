@@ -9,6 +9,7 @@ import type { Store } from '../../store/sqlite-store.js';
 import { configMapStrategy } from './configmaps/strategy.js';
 import { deploymentStrategy } from './deployments/strategy.js';
 import { endpointsStrategy } from './endpoints/strategy.js';
+import { endpointSliceStrategy } from './endpointslices/strategy.js';
 import { eventStrategy } from './events/strategy.js';
 import { leaseStrategy } from './leases/strategy.js';
 import { namespaceStrategy } from './namespaces/strategy.js';
@@ -43,5 +44,7 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     replicaSetStrategy,
     // coordination.k8s.io/v1
     leaseStrategy,
+    // discovery.k8s.io/v1
+    endpointSliceStrategy,
   ];
 }

@@ -427,6 +427,43 @@ export class Registry implements ObjectClient {
     }
   }
 
+  // ---- binding ------------------------------------------------------------------------------
+
+  /** pods/binding, as upstream's BindingREST.assignPod: nodeName and PodScheduled=True, once. */
+  bind(namespace: string, name: string, nodeName: string): KubeObject {
+    const s = this.strategy('pods');
+    const key = this.#key(s, namespace, name);
+    const current = this.#store.get(key);
+    if (!current) throw notFound(s.info, name);
+    const pod = structuredClone(current.object) as KubeObject & {
+      spec: { nodeName?: string };
+      status?: {
+        conditions?: { type: string; status: string; lastProbeTime?: null; lastTransitionTime?: string }[];
+      };
+    };
+    if (pod.metadata.deletionTimestamp) {
+      throw conflict(s.info, name, `pod ${name} is being deleted, cannot be assigned to a host`);
+    }
+    if (pod.spec.nodeName) {
+      throw conflict(s.info, name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+    }
+    pod.spec.nodeName = nodeName;
+    const status = (pod.status ??= {});
+    const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+    conditions.push({
+      type: 'PodScheduled',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: nowRFC3339(this.#clock.now()),
+    });
+    status.conditions = conditions;
+    try {
+      return structuredClone(this.#store.update(key, pod, current.revision).object);
+    } catch (e) {
+      throw interpretStoreError(e, s.info, name);
+    }
+  }
+
   // ---- watch --------------------------------------------------------------------------------
 
   /**

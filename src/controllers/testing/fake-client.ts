@@ -153,6 +153,24 @@ export class FakeClient implements ObjectClient {
     return this.#commit(resource, obj, `update ${resource}`);
   }
 
+  bind(namespace: string, name: string, nodeName: string): KubeObject {
+    const pod = this.get('pods', namespace, name);
+    if (!pod) throw Object.assign(new Error(`pods "${name}" not found`), { code: 404 });
+    const spec = pod.spec as { nodeName?: string };
+    if (spec.nodeName || pod.metadata.deletionTimestamp) {
+      throw Object.assign(new Error(`pod ${name} cannot be assigned`), { code: 409 });
+    }
+    spec.nodeName = nodeName;
+    const status = ((pod as { status?: { conditions?: { type: string; status: string }[] } }).status ??= {});
+    status.conditions = [
+      ...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'),
+      { type: 'PodScheduled', status: 'True' },
+    ];
+    // The fake's update keeps the stored status; write spec then status, as two writes.
+    const bound = this.update('pods', { ...pod, status: undefined } as KubeObject);
+    return this.updateStatus('pods', { ...bound, status });
+  }
+
   updateStatus<T extends KubeObject>(resource: string, input: T): T {
     const old = this.#current(resource, input);
     const obj = structuredClone(old);

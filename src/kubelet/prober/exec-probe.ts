@@ -3,6 +3,7 @@
  * code 0 is success, anything else failure; output (stdout then stderr) is kept up to 10 KiB; a
  * command that outlives timeoutSeconds fails the probe (ExecProbeTimeout, on since 1.20).
  */
+import { goQuote } from '../env-fields.js';
 import { MAX_PROBE_OUTPUT_BYTES, type ProbeRunResult } from './probe-spec.js';
 
 export interface ExecResult {
@@ -24,7 +25,8 @@ export interface ExecRunner {
 export class ExecTimeoutError extends Error {
   override readonly name = 'ExecTimeoutError';
   constructor(cmd: readonly string[]) {
-    super(`command "${cmd.join(' ')}" timed out`);
+    // The CRI client's text: fmt.Errorf("command %q timed out", strings.Join(cmd, " ")).
+    super(`command ${goQuote(cmd.join(' '))} timed out`);
   }
 }
 
@@ -37,7 +39,9 @@ export async function runExecProbe(
 ): Promise<ProbeRunResult> {
   try {
     const result = await runner.execSync(containerId, cmd, timeoutMs);
-    const output = Buffer.concat([result.stdout, result.stderr]).subarray(0, MAX_PROBE_OUTPUT_BYTES).toString('utf8');
+    const output = Buffer.concat([result.stdout, result.stderr])
+      .subarray(0, MAX_PROBE_OUTPUT_BYTES)
+      .toString('utf8');
     return { outcome: result.exitCode === 0 ? 'Success' : 'Failure', output };
   } catch (err) {
     if (err instanceof ExecTimeoutError) return { outcome: 'Failure', output: err.message };

@@ -11,7 +11,12 @@ const SERVING_STATUS = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'] 
 const GRPC_UNIMPLEMENTED = 12;
 const GRPC_DEADLINE_EXCEEDED = 4;
 
-export async function runGrpcProbe(host: string, port: number, service: string, timeoutMs: number): Promise<ProbeRunResult> {
+export async function runGrpcProbe(
+  host: string,
+  port: number,
+  service: string,
+  timeoutMs: number,
+): Promise<ProbeRunResult> {
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const timeout = goSeconds(timeoutMs);
   const deadline = Date.now() + timeoutMs;
@@ -20,9 +25,15 @@ export async function runGrpcProbe(host: string, port: number, service: string, 
     session = await connect(address, deadline);
   } catch (err) {
     if ((err as Error).message === 'deadline') {
-      return { outcome: 'Failure', output: `timeout: failed to connect service "${address}" within ${timeout}: context deadline exceeded` };
+      return {
+        outcome: 'Failure',
+        output: `timeout: failed to connect service "${address}" within ${timeout}: context deadline exceeded`,
+      };
     }
-    return { outcome: 'Failure', output: `error: failed to connect service at "${address}": ${(err as Error).message}` };
+    return {
+      outcome: 'Failure',
+      output: `error: failed to connect service at "${address}": ${(err as Error).message}`,
+    };
   }
   try {
     const reply = await check(session, service, deadline);
@@ -42,7 +53,8 @@ export async function runGrpcProbe(host: string, port: number, service: string, 
       };
     }
     const status = SERVING_STATUS[reply.servingStatus] ?? String(reply.servingStatus);
-    if (status !== 'SERVING') return { outcome: 'Failure', output: `service unhealthy (responded with "${status}")` };
+    if (status !== 'SERVING')
+      return { outcome: 'Failure', output: `service unhealthy (responded with "${status}")` };
     return { outcome: 'Success', output: 'service healthy' };
   } catch (err) {
     if ((err as Error).message === 'deadline') {
@@ -57,10 +69,13 @@ export async function runGrpcProbe(host: string, port: number, service: string, 
 function connect(address: string, deadline: number): Promise<http2.ClientHttp2Session> {
   return new Promise((resolve, reject) => {
     const session = http2.connect(`http://${address}`);
-    const timer = setTimeout(() => {
-      session.destroy();
-      reject(new Error('deadline'));
-    }, Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        session.destroy();
+        reject(new Error('deadline'));
+      },
+      Math.max(0, deadline - Date.now()),
+    );
     session.once('connect', () => {
       clearTimeout(timer);
       resolve(session);
@@ -116,7 +131,11 @@ function check(session: http2.ClientHttp2Session, service: string, deadline: num
       const grpcStatus = status === undefined ? 2 : Number(status);
       const grpcMessage = message === undefined ? '' : decodeURIComponent(String(message));
       try {
-        resolve({ grpcStatus, grpcMessage, servingStatus: grpcStatus === 0 ? decodeServingStatus(Buffer.concat(chunks)) : 0 });
+        resolve({
+          grpcStatus,
+          grpcMessage,
+          servingStatus: grpcStatus === 0 ? decodeServingStatus(Buffer.concat(chunks)) : 0,
+        });
       } catch (err) {
         reject(err);
       }
@@ -128,7 +147,8 @@ function check(session: http2.ClientHttp2Session, service: string, deadline: num
 /** HealthCheckRequest{service = 1 (string)} in a gRPC length-prefixed frame. */
 export function encodeCheckRequest(service: string): Buffer {
   const name = Buffer.from(service, 'utf8');
-  const message = name.length === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.from([0x0a]), varint(name.length), name]);
+  const message =
+    name.length === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.from([0x0a]), varint(name.length), name]);
   const frame = Buffer.alloc(5);
   frame.writeUInt32BE(message.length, 1);
   return Buffer.concat([frame, message]);
@@ -137,7 +157,8 @@ export function encodeCheckRequest(service: string): Buffer {
 /** HealthCheckResponse{status = 1 (enum)}; absent field = UNKNOWN (0). Unknown fields skipped. */
 export function decodeServingStatus(body: Buffer): number {
   if (body.length < 5) throw new Error('rpc error: code = Internal desc = short gRPC frame');
-  if (body[0] !== 0) throw new Error('rpc error: code = Internal desc = compressed gRPC frames are not supported');
+  if (body[0] !== 0)
+    throw new Error('rpc error: code = Internal desc = compressed gRPC frames are not supported');
   const length = body.readUInt32BE(1);
   const message = body.subarray(5, 5 + length);
   let offset = 0;
@@ -184,9 +205,23 @@ function readVarint(buf: Buffer, start: number): [number, number] {
 }
 
 const CODE_NAMES = [
-  'OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists',
-  'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange',
-  'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated',
+  'OK',
+  'Canceled',
+  'Unknown',
+  'InvalidArgument',
+  'DeadlineExceeded',
+  'NotFound',
+  'AlreadyExists',
+  'PermissionDenied',
+  'ResourceExhausted',
+  'FailedPrecondition',
+  'Aborted',
+  'OutOfRange',
+  'Unimplemented',
+  'Internal',
+  'Unavailable',
+  'DataLoss',
+  'Unauthenticated',
 ];
 function grpcCodeName(code: number): string {
   return CODE_NAMES[code] ?? `Code(${code})`;

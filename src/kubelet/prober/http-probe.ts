@@ -46,21 +46,30 @@ export async function runHttpProbe(target: HttpProbeTarget): Promise<ProbeRunRes
       return { outcome: 'Failure', output: `${goMethod(method)} "${url.href}": ${(err as Error).message}` };
     }
     const { status } = response;
-    if (status >= 300 && status < 400 && response.location !== undefined && [301, 302, 303, 307, 308].includes(status)) {
+    if (
+      status >= 300 &&
+      status < 400 &&
+      response.location !== undefined &&
+      [301, 302, 303, 307, 308].includes(status)
+    ) {
       const next = new URL(response.location, url);
       if (next.hostname !== first.hostname) {
         // Go's ErrUseLastResponse: the redirect response itself is the result.
         return { outcome: 'Warning', output: `Probe terminated redirects, Response body: ${response.body}` };
       }
       if (redirects + 1 >= MAX_REDIRECTS) {
-        return { outcome: 'Failure', output: `${goMethod(method)} "${next.href}": stopped after ${MAX_REDIRECTS} redirects` };
+        return {
+          outcome: 'Failure',
+          output: `${goMethod(method)} "${next.href}": stopped after ${MAX_REDIRECTS} redirects`,
+        };
       }
       if (status === 301 || status === 302 || status === 303) method = 'GET';
       url = next;
       continue;
     }
     if (status >= 200 && status < 400) {
-      if (status >= 300) return { outcome: 'Warning', output: `Probe terminated redirects, Response body: ${response.body}` };
+      if (status >= 300)
+        return { outcome: 'Warning', output: `Probe terminated redirects, Response body: ${response.body}` };
       return { outcome: 'Success', output: response.body };
     }
     return { outcome: 'Failure', output: `HTTP probe failed with statuscode: ${status}` };
@@ -93,26 +102,34 @@ function request(
       () => fail(new Error('context deadline exceeded (Client.Timeout exceeded while awaiting headers)')),
       remaining,
     );
-    const req = lib.request(url, { method, headers, agent: false, rejectUnauthorized: false }, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (size >= MAX_PROBE_OUTPUT_BYTES) return;
-        chunks.push(chunk.subarray(0, MAX_PROBE_OUTPUT_BYTES - size));
-        size += Math.min(chunk.length, MAX_PROBE_OUTPUT_BYTES - size);
-        // A body beyond the limit is truncated, not an error (kubelet logs "Non fatal body truncation").
-        if (size >= MAX_PROBE_OUTPUT_BYTES) finish();
-      });
-      const finish = () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        res.destroy();
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), location: res.headers.location });
-      };
-      res.on('end', finish);
-      res.on('error', (err) => fail(err));
-    });
+    const req = lib.request(
+      url,
+      { method, headers, agent: false, rejectUnauthorized: false },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (size >= MAX_PROBE_OUTPUT_BYTES) return;
+          chunks.push(chunk.subarray(0, MAX_PROBE_OUTPUT_BYTES - size));
+          size += Math.min(chunk.length, MAX_PROBE_OUTPUT_BYTES - size);
+          // A body beyond the limit is truncated, not an error (kubelet logs "Non fatal body truncation").
+          if (size >= MAX_PROBE_OUTPUT_BYTES) finish();
+        });
+        const finish = () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          res.destroy();
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            location: res.headers.location,
+          });
+        };
+        res.on('end', finish);
+        res.on('error', (err) => fail(err));
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       fail(new Error(goDialError(err, url)));
@@ -124,7 +141,11 @@ function request(
 /** Go's dial error shape for the common cases. */
 export function goDialError(err: NodeJS.ErrnoException, url: URL): string {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const host = url.hostname.startsWith('[') ? url.hostname : url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname;
+  const host = url.hostname.startsWith('[')
+    ? url.hostname
+    : url.hostname.includes(':')
+      ? `[${url.hostname}]`
+      : url.hostname;
   const address = `${host}:${port}`;
   switch (err.code) {
     case 'ECONNREFUSED':

@@ -10,7 +10,7 @@ import type { ProbeResultsView } from '../pod-actions.js';
 import type { ProbeView } from '../status/probe-view.js';
 import type { ExecRunner } from './exec-probe.js';
 import type { ProbeType } from './probe-spec.js';
-import { type ResultUpdate, ResultsManager } from './results.js';
+import { ResultsManager, type ResultUpdate } from './results.js';
 import { ProbeWorker } from './worker.js';
 
 export interface ProbeManagerDeps {
@@ -43,7 +43,8 @@ export class ProbeManager {
     ];
     for (const { c, init } of containers) {
       for (const type of TYPES) {
-        const has = type === 'liveness' ? c.livenessProbe : type === 'readiness' ? c.readinessProbe : c.startupProbe;
+        const has =
+          type === 'liveness' ? c.livenessProbe : type === 'readiness' ? c.readinessProbe : c.startupProbe;
         if (!has) continue;
         workers.push(
           new ProbeWorker(pod, c, type, init, {

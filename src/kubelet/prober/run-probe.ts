@@ -5,6 +5,7 @@
  * the result away rather than counting it as a failure.
  */
 import type { Container, Probe } from 'kubernetes-types/core/v1';
+import { goQuote } from '../env-fields.js';
 import { type ExecRunner, runExecProbe } from './exec-probe.js';
 import { runGrpcProbe } from './grpc-probe.js';
 import { runHttpProbe } from './http-probe.js';
@@ -28,7 +29,8 @@ export async function runProbe(probe: Probe, ctx: ProbeContext, timeoutMs: numbe
   if (probe.httpGet) {
     const action = probe.httpGet;
     const scheme = (action.scheme ?? 'HTTP').toUpperCase();
-    if (scheme !== 'HTTP' && scheme !== 'HTTPS') throw new ProbeError(`unsupported HTTP scheme: ${action.scheme}`);
+    if (scheme !== 'HTTP' && scheme !== 'HTTPS')
+      throw new ProbeError(`unsupported HTTP scheme: ${action.scheme}`);
     return runHttpProbe({
       scheme,
       host: action.host || ctx.podIP,
@@ -39,9 +41,19 @@ export async function runProbe(probe: Probe, ctx: ProbeContext, timeoutMs: numbe
     });
   }
   if (probe.tcpSocket) {
-    return runTcpProbe(probe.tcpSocket.host || ctx.podIP, resolvePort(probe.tcpSocket.port, ctx.container), timeoutMs);
+    return runTcpProbe(
+      probe.tcpSocket.host || ctx.podIP,
+      resolvePort(probe.tcpSocket.port, ctx.container),
+      timeoutMs,
+    );
   }
-  if (probe.grpc) return runGrpcProbe(ctx.podIP, resolvePort(probe.grpc.port, ctx.container), probe.grpc.service ?? '', timeoutMs);
+  if (probe.grpc)
+    return runGrpcProbe(
+      ctx.podIP,
+      resolvePort(probe.grpc.port, ctx.container),
+      probe.grpc.service ?? '',
+      timeoutMs,
+    );
   throw new ProbeError('missing probe handler');
 }
 
@@ -52,8 +64,9 @@ export function resolvePort(port: number | string | undefined, container: Contai
   else if (typeof port === 'string') {
     const named = container.ports?.find((p) => p.name === port);
     if (named) value = named.containerPort;
-    else if (/^-?\d+$/.test(port)) value = Number(port);
-    else throw new ProbeError(`port ${port} not found`);
+    else if (/^[+-]?\d+$/.test(port)) value = Number(port);
+    // Upstream falls back to strconv.Atoi and reports its error.
+    else throw new ProbeError(`strconv.Atoi: parsing ${goQuote(port)}: invalid syntax`);
   } else throw new ProbeError('intOrString had no kind: port is missing');
   if (value > 0 && value < 65536) return value;
   throw new ProbeError(`invalid port number: ${value}`);

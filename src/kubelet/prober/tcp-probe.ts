@@ -14,7 +14,10 @@ export function runTcpProbe(host: string, port: number, timeoutMs: number): Prom
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => done({ outcome: 'Failure', output: `dial tcp ${address}: i/o timeout` }), timeoutMs);
+    const timer = setTimeout(
+      () => done({ outcome: 'Failure', output: `dial tcp ${address}: i/o timeout` }),
+      timeoutMs,
+    );
     socket.once('connect', () => done({ outcome: 'Success', output: '' }));
     socket.once('error', (err: NodeJS.ErrnoException) => {
       const reason =

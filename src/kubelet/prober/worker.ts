@@ -11,11 +11,17 @@
  *   pod being deleted ──► liveness/startup report Success and stop (no kill during shutdown)
  *
  * Probe errors (bad port, runtime gone) are retried up to 3 times, reported as
- * "<Type> probe errored: ..." and thrown away.
+ * "<Type> probe errored and resulted in unknown state: ..." and thrown away.
  */
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import type { ExecRunner } from './exec-probe.js';
-import { PROBE_EVENT_NAME, type ProbeRunResult, type ProbeType, type ResolvedProbe, resolveProbe } from './probe-spec.js';
+import {
+  PROBE_EVENT_NAME,
+  type ProbeRunResult,
+  type ProbeType,
+  type ResolvedProbe,
+  resolveProbe,
+} from './probe-spec.js';
 import type { ProbeResult, ResultsManager } from './results.js';
 import { ProbeError, runProbe } from './run-probe.js';
 
@@ -52,7 +58,12 @@ export class ProbeWorker {
     readonly isInit: boolean,
     private readonly deps: ProbeWorkerDeps,
   ) {
-    const probe = type === 'liveness' ? container.livenessProbe : type === 'readiness' ? container.readinessProbe : container.startupProbe;
+    const probe =
+      type === 'liveness'
+        ? container.livenessProbe
+        : type === 'readiness'
+          ? container.readinessProbe
+          : container.startupProbe;
     if (!probe) throw new ProbeError(`container ${container.name} has no ${type} probe`);
     this.spec = resolveProbe(probe);
   }
@@ -94,7 +105,8 @@ export class ProbeWorker {
     if (id !== this.#containerId) {
       if (this.#containerId) this.deps.results.remove(this.#containerId);
       this.#containerId = id;
-      const initial = this.type === 'readiness' ? 'Failure' : this.type === 'liveness' ? 'Success' : undefined;
+      const initial =
+        this.type === 'readiness' ? 'Failure' : this.type === 'liveness' ? 'Success' : undefined;
       if (initial) this.deps.results.set(id, initial, uid);
       this.#onHold = false;
       this.#lastResult = undefined;
@@ -110,7 +122,10 @@ export class ProbeWorker {
       return false;
     }
     const startedAt = Date.parse(c.state.running.startedAt ?? '');
-    if (Number.isFinite(startedAt) && Math.trunc((this.deps.now() - startedAt) / this.#secondMs) < this.spec.initialDelaySeconds) {
+    if (
+      Number.isFinite(startedAt) &&
+      Math.trunc((this.deps.now() - startedAt) / this.#secondMs) < this.spec.initialDelaySeconds
+    ) {
       return true;
     }
     if (c.started === true ? this.type === 'startup' : this.type !== 'startup') return true;
@@ -134,7 +149,10 @@ export class ProbeWorker {
     return true;
   }
 
-  async #probeWithRetries(status: PodStatus, containerId: string): Promise<ProbeRunResult['outcome'] | undefined> {
+  async #probeWithRetries(
+    status: PodStatus,
+    containerId: string,
+  ): Promise<ProbeRunResult['outcome'] | undefined> {
     const run = this.deps.run ?? runProbe;
     const name = PROBE_EVENT_NAME[this.type];
     let lastError: unknown;
@@ -145,14 +163,17 @@ export class ProbeWorker {
           { container: this.container, containerId, podIP: status.podIP ?? '', exec: this.deps.exec },
           this.spec.timeoutSeconds * this.#secondMs,
         );
-        if (result.outcome === 'Failure') this.deps.recordEvent('Unhealthy', `${name} probe failed: ${result.output}`);
-        if (result.outcome === 'Warning') this.deps.recordEvent('ProbeWarning', `${name} probe warning: ${result.output}`);
+        if (result.outcome === 'Failure')
+          this.deps.recordEvent('Unhealthy', `${name} probe failed: ${result.output}`);
+        if (result.outcome === 'Warning')
+          this.deps.recordEvent('ProbeWarning', `${name} probe warning: ${result.output}`);
         return result.outcome;
       } catch (err) {
         lastError = err;
       }
     }
-    this.deps.recordEvent('Unhealthy', `${name} probe errored: ${(lastError as Error)?.message ?? String(lastError)}`);
+    const message = lastError instanceof Error ? lastError.message : String(lastError);
+    this.deps.recordEvent('Unhealthy', `${name} probe errored and resulted in unknown state: ${message}`);
     return undefined;
   }
 }

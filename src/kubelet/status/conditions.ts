@@ -51,12 +51,14 @@ export function containersReadyCondition(
     if (!status) unknown.push(container.name);
     else if (!status.ready) unready.push(container.name);
   }
-  if (phase === 'Succeeded' && unknown.length === 0) return condition('ContainersReady', 'False', POD_COMPLETED);
+  if (phase === 'Succeeded' && unknown.length === 0)
+    return condition('ContainersReady', 'False', POD_COMPLETED);
   if (phase === 'Failed') return condition('ContainersReady', 'False', POD_FAILED);
   const messages: string[] = [];
   if (unknown.length > 0) messages.push(`containers with unknown status: ${goList(unknown)}`);
   if (unready.length > 0) messages.push(`containers with unready status: ${goList(unready)}`);
-  if (messages.length > 0) return condition('ContainersReady', 'False', CONTAINERS_NOT_READY, messages.join(', '));
+  if (messages.length > 0)
+    return condition('ContainersReady', 'False', CONTAINERS_NOT_READY, messages.join(', '));
   return condition('ContainersReady', 'True');
 }
 
@@ -74,16 +76,23 @@ export function podReadyCondition(
   const messages: string[] = [];
   for (const gate of pod.spec?.readinessGates ?? []) {
     const c = conditions.find((x) => x.type === gate.conditionType);
-    if (!c) messages.push(`corresponding condition of pod readiness gate "${gate.conditionType}" does not exist.`);
+    if (!c)
+      messages.push(`corresponding condition of pod readiness gate "${gate.conditionType}" does not exist.`);
     else if (c.status !== 'True') {
-      messages.push(`the status of pod readiness gate "${gate.conditionType}" is not "True", but ${c.status}`);
+      messages.push(
+        `the status of pod readiness gate "${gate.conditionType}" is not "True", but ${c.status}`,
+      );
     }
   }
   if (messages.length > 0) return condition('Ready', 'False', READINESS_GATES_NOT_READY, messages.join(', '));
   return condition('Ready', 'True');
 }
 
-export function initializedCondition(pod: Pod, statuses: readonly ContainerStatus[], phase: PodPhase): PodCondition {
+export function initializedCondition(
+  pod: Pod,
+  statuses: readonly ContainerStatus[],
+  phase: PodPhase,
+): PodCondition {
   const byName = new Map(statuses.map((s) => [s.name, s]));
   const unknown: string[] = [];
   const incomplete: string[] = [];
@@ -124,7 +133,8 @@ export function stampTransitions(
 ): PodCondition[] {
   return next.map((c) => {
     const old = previous.find((p) => p.type === c.type);
-    const lastTransitionTime = old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : now;
+    const lastTransitionTime =
+      old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : now;
     return { ...c, lastTransitionTime };
   });
 }

@@ -83,12 +83,14 @@ export function buildContainerStatuses(inputs: ContainerStatusInputs, isInit: bo
 /** Step 2: the container was running and the runtime lost it. */
 function markVanished(status: ContainerStatus, pod: Pod): void {
   const isDefaultWaiting =
-    status.state?.waiting?.reason === CONTAINER_CREATING || status.state?.waiting?.reason === POD_INITIALIZING;
+    status.state?.waiting?.reason === CONTAINER_CREATING ||
+    status.state?.waiting?.reason === POD_INITIALIZING;
   if (!isDefaultWaiting) return;
   status.lastState = {
     terminated: {
       reason: CONTAINER_STATUS_UNKNOWN,
-      message: 'The container could not be located when the pod was deleted.  The container used to be Running',
+      message:
+        'The container could not be located when the pod was deleted.  The container used to be Running',
       exitCode: 137,
     },
   };
@@ -96,7 +98,10 @@ function markVanished(status: ContainerStatus, pod: Pod): void {
 }
 
 /** Step 3 (convertContainerStatus): one runtime instance as an API status. */
-function fromRuntime(instance: ObservedContainer, old: ContainerStatus | undefined): Partial<ContainerStatus> {
+function fromRuntime(
+  instance: ObservedContainer,
+  old: ContainerStatus | undefined,
+): Partial<ContainerStatus> {
   const containerID = apiContainerID(instance.id);
   const base = {
     restartCount: instance.restartCount,
@@ -107,7 +112,7 @@ function fromRuntime(instance: ObservedContainer, old: ContainerStatus | undefin
   let state: ContainerState;
   switch (instance.state) {
     case 'running':
-      state = { running: { startedAt: instance.startedAt } };
+      state = { running: { startedAt: metaTime(instance.startedAt) } };
       break;
     case 'created':
       state = { waiting: {} };
@@ -116,10 +121,11 @@ function fromRuntime(instance: ObservedContainer, old: ContainerStatus | undefin
       state = {
         terminated: {
           exitCode: instance.exitCode ?? 0,
-          reason: instance.reason,
-          message: instance.message,
-          startedAt: instance.startedAt,
-          finishedAt: instance.finishedAt,
+          // CRI runtimes report Completed/Error/OOMKilled; derive the first two if one did not.
+          reason: instance.reason || ((instance.exitCode ?? 0) === 0 ? 'Completed' : 'Error'),
+          message: instance.message || undefined,
+          startedAt: metaTime(instance.startedAt),
+          finishedAt: metaTime(instance.finishedAt),
           containerID,
         },
       };
@@ -159,6 +165,13 @@ function applyStartFailure(
   if (!failure) return;
   if (status.state?.terminated) status.lastState = status.state;
   status.state = { waiting: { reason: failure.reason, message: failure.message } };
+}
+
+/** metav1.Time serializes RFC 3339 at second precision, in UTC. */
+function metaTime(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 19)}Z` : value;
 }
 
 function dropUndefined(state: ContainerState): ContainerState {

@@ -78,7 +78,8 @@ export function getPhase(pod: Pod, statuses: readonly ContainerStatus[], podIsTe
 
   const policy = podRestartPolicy(pod);
   if (failedInitialization > 0 && policy === 'Never') return 'Failed';
-  if ((pendingInitialization > 0 && !hasAnyRegularContainerStarted(pod, statuses)) || waiting > 0) return 'Pending';
+  if ((pendingInitialization > 0 && !hasAnyRegularContainerStarted(pod, statuses)) || waiting > 0)
+    return 'Pending';
   if (running > 0 && unknown === 0) return 'Running';
   if (running === 0 && stopped > 0 && unknown === 0) {
     if (podIsTerminal) return stopped === succeeded ? 'Succeeded' : 'Failed';

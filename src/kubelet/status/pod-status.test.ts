@@ -35,13 +35,18 @@ function running(name: string, restartCount = 0): ObservedContainer {
     id: `${name}-${seq}`,
     state: 'running',
     createdAt: new Date(Date.parse('2026-01-01T00:01:00Z') + seq * 1000).toISOString(),
-    startedAt: '2026-01-01T00:01:00Z',
+    startedAt: '2026-01-01T00:01:00.123456789Z',
     image: 'busybox',
     imageRef: 'podbay.local/busybox@sha256:1',
     restartCount,
   };
 }
-function exited(name: string, exitCode: number, reason = exitCode === 0 ? 'Completed' : 'Error', restartCount = 0) {
+function exited(
+  name: string,
+  exitCode: number,
+  reason = exitCode === 0 ? 'Completed' : 'Error',
+  restartCount = 0,
+) {
   return {
     ...running(name, restartCount),
     state: 'exited' as const,
@@ -54,7 +59,12 @@ function exited(name: string, exitCode: number, reason = exitCode === 0 ? 'Compl
 function generate(
   p: Pod,
   containers: ObservedContainer[],
-  extra: { failures?: [string, StartFailure][]; probes?: ProbeView; terminal?: boolean; sandbox?: boolean } = {},
+  extra: {
+    failures?: [string, StartFailure][];
+    probes?: ProbeView;
+    terminal?: boolean;
+    sandbox?: boolean;
+  } = {},
 ) {
   const observed: ObservedPod = { sandbox: extra.sandbox === false ? undefined : SANDBOX, containers };
   const status = generatePodStatus({
@@ -73,7 +83,10 @@ function generate(
 
 const backoff = (name: string): [string, StartFailure] => [
   name,
-  { reason: 'CrashLoopBackOff', message: `back-off 10s restarting failed container=${name} pod=p_default(u1)` },
+  {
+    reason: 'CrashLoopBackOff',
+    message: `back-off 10s restarting failed container=${name} pod=p_default(u1)`,
+  },
 ];
 
 describe('STATUS column for generated statuses', () => {
@@ -81,22 +94,123 @@ describe('STATUS column for generated statuses', () => {
     { name: 'init-a', image: 'busybox' },
     { name: 'init-b', image: 'busybox' },
   ];
-  const cases: { name: string; pod: Pod; observed: ObservedContainer[]; failures?: [string, StartFailure][]; want: string; phase: string }[] = [
-    { name: 'nothing started, with init containers', pod: pod({ init: twoInits }), observed: [], want: 'Init:0/2', phase: 'Pending' },
-    { name: 'first init running', pod: pod({ init: twoInits }), observed: [running('init-a')], want: 'Init:0/2', phase: 'Pending' },
-    { name: 'first init done, second running', pod: pod({ init: twoInits }), observed: [exited('init-a', 0), running('init-b')], want: 'Init:1/2', phase: 'Pending' },
-    { name: 'inits done, app not yet created', pod: pod({ init: twoInits }), observed: [exited('init-a', 0), exited('init-b', 0)], want: 'PodInitializing', phase: 'Pending' },
-    { name: 'app running', pod: pod({ init: twoInits }), observed: [exited('init-a', 0), exited('init-b', 0), running('app')], want: 'Running', phase: 'Running' },
-    { name: 'no init, nothing created', pod: pod({}), observed: [], want: 'ContainerCreating', phase: 'Pending' },
-    { name: 'app in back-off', pod: pod({}), observed: [exited('app', 1, 'Error', 1)], failures: [backoff('app')], want: 'CrashLoopBackOff', phase: 'Running' },
-    { name: 'init in back-off', pod: pod({ init: twoInits }), observed: [exited('init-a', 1, 'Error', 2)], failures: [backoff('init-a')], want: 'Init:CrashLoopBackOff', phase: 'Pending' },
-    { name: 'init failed, restartPolicy Never', pod: pod({ init: twoInits, restartPolicy: 'Never' }), observed: [exited('init-a', 1)], want: 'Init:Error', phase: 'Failed' },
-    { name: 'app failed, Never', pod: pod({ restartPolicy: 'Never' }), observed: [exited('app', 2)], want: 'Error', phase: 'Failed' },
-    { name: 'app completed, Never', pod: pod({ restartPolicy: 'Never' }), observed: [exited('app', 0)], want: 'Completed', phase: 'Succeeded' },
-    { name: 'app OOM-killed, Never', pod: pod({ restartPolicy: 'Never' }), observed: [exited('app', 137, 'OOMKilled')], want: 'OOMKilled', phase: 'Failed' },
-    { name: 'app exited before back-off decided, Always', pod: pod({}), observed: [exited('app', 1, 'Error')], want: 'Error', phase: 'Running' },
-    { name: 'image cannot be resolved', pod: pod({}), observed: [], failures: [['app', { reason: 'ErrImagePull', message: 'x' }]], want: 'ErrImagePull', phase: 'Pending' },
-    { name: 'config error', pod: pod({}), observed: [], failures: [['app', { reason: 'CreateContainerConfigError', message: 'configmap "x" not found' }]], want: 'CreateContainerConfigError', phase: 'Pending' },
+  const cases: {
+    name: string;
+    pod: Pod;
+    observed: ObservedContainer[];
+    failures?: [string, StartFailure][];
+    want: string;
+    phase: string;
+  }[] = [
+    {
+      name: 'nothing started, with init containers',
+      pod: pod({ init: twoInits }),
+      observed: [],
+      want: 'Init:0/2',
+      phase: 'Pending',
+    },
+    {
+      name: 'first init running',
+      pod: pod({ init: twoInits }),
+      observed: [running('init-a')],
+      want: 'Init:0/2',
+      phase: 'Pending',
+    },
+    {
+      name: 'first init done, second running',
+      pod: pod({ init: twoInits }),
+      observed: [exited('init-a', 0), running('init-b')],
+      want: 'Init:1/2',
+      phase: 'Pending',
+    },
+    {
+      name: 'inits done, app not yet created',
+      pod: pod({ init: twoInits }),
+      observed: [exited('init-a', 0), exited('init-b', 0)],
+      want: 'PodInitializing',
+      phase: 'Pending',
+    },
+    {
+      name: 'app running',
+      pod: pod({ init: twoInits }),
+      observed: [exited('init-a', 0), exited('init-b', 0), running('app')],
+      want: 'Running',
+      phase: 'Running',
+    },
+    {
+      name: 'no init, nothing created',
+      pod: pod({}),
+      observed: [],
+      want: 'ContainerCreating',
+      phase: 'Pending',
+    },
+    {
+      name: 'app in back-off',
+      pod: pod({}),
+      observed: [exited('app', 1, 'Error', 1)],
+      failures: [backoff('app')],
+      want: 'CrashLoopBackOff',
+      phase: 'Running',
+    },
+    {
+      name: 'init in back-off',
+      pod: pod({ init: twoInits }),
+      observed: [exited('init-a', 1, 'Error', 2)],
+      failures: [backoff('init-a')],
+      want: 'Init:CrashLoopBackOff',
+      phase: 'Pending',
+    },
+    {
+      name: 'init failed, restartPolicy Never',
+      pod: pod({ init: twoInits, restartPolicy: 'Never' }),
+      observed: [exited('init-a', 1)],
+      want: 'Init:Error',
+      phase: 'Failed',
+    },
+    {
+      name: 'app failed, Never',
+      pod: pod({ restartPolicy: 'Never' }),
+      observed: [exited('app', 2)],
+      want: 'Error',
+      phase: 'Failed',
+    },
+    {
+      name: 'app completed, Never',
+      pod: pod({ restartPolicy: 'Never' }),
+      observed: [exited('app', 0)],
+      want: 'Completed',
+      phase: 'Succeeded',
+    },
+    {
+      name: 'app OOM-killed, Never',
+      pod: pod({ restartPolicy: 'Never' }),
+      observed: [exited('app', 137, 'OOMKilled')],
+      want: 'OOMKilled',
+      phase: 'Failed',
+    },
+    {
+      name: 'app exited before back-off decided, Always',
+      pod: pod({}),
+      observed: [exited('app', 1, 'Error')],
+      want: 'Error',
+      phase: 'Running',
+    },
+    {
+      name: 'image cannot be resolved',
+      pod: pod({}),
+      observed: [],
+      failures: [['app', { reason: 'ErrImagePull', message: 'x' }]],
+      want: 'ErrImagePull',
+      phase: 'Pending',
+    },
+    {
+      name: 'config error',
+      pod: pod({}),
+      observed: [],
+      failures: [['app', { reason: 'CreateContainerConfigError', message: 'configmap "x" not found' }]],
+      want: 'CreateContainerConfigError',
+      phase: 'Pending',
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -116,6 +230,9 @@ describe('container statuses', () => {
     assert.equal(cs?.restartCount, 1);
     assert.equal(cs?.lastState?.terminated?.exitCode, 1);
     assert.equal(cs?.lastState?.terminated?.reason, 'Error');
+    assert.equal(cs?.lastState?.terminated?.finishedAt, '2026-01-01T00:02:00Z');
+    assert.equal(cs?.lastState?.terminated?.containerID, `podbay://${first.id}`);
+    assert.equal(cs?.state?.running?.startedAt, '2026-01-01T00:01:00Z');
     assert.equal(cs?.containerID, `podbay://${second.id}`);
     assert.equal(cs?.imageID, 'podbay.local/busybox@sha256:1');
     assert.equal(cs?.started, true);
@@ -150,19 +267,34 @@ describe('container statuses', () => {
 
   test('regular statuses are sorted by name, init statuses by spec order', () => {
     const p = pod({
-      init: [{ name: 'z-init', image: 'x' }, { name: 'a-init', image: 'x' }],
-      containers: [{ name: 'web', image: 'x' }, { name: 'api', image: 'x' }],
+      init: [
+        { name: 'z-init', image: 'x' },
+        { name: 'a-init', image: 'x' },
+      ],
+      containers: [
+        { name: 'web', image: 'x' },
+        { name: 'api', image: 'x' },
+      ],
     });
     const { status } = generate(p, []);
-    assert.deepEqual(status.containerStatuses?.map((s) => s.name), ['api', 'web']);
-    assert.deepEqual(status.initContainerStatuses?.map((s) => s.name), ['z-init', 'a-init']);
+    assert.deepEqual(
+      status.containerStatuses?.map((s) => s.name),
+      ['api', 'web'],
+    );
+    assert.deepEqual(
+      status.initContainerStatuses?.map((s) => s.name),
+      ['z-init', 'a-init'],
+    );
     assert.equal(status.containerStatuses?.[0]?.state?.waiting?.reason, 'PodInitializing');
   });
 });
 
 describe('native sidecars', () => {
   const sidecarPod = pod({
-    init: [{ name: 'proxy', image: 'x', restartPolicy: 'Always' }, { name: 'setup', image: 'x' }],
+    init: [
+      { name: 'proxy', image: 'x', restartPolicy: 'Always' },
+      { name: 'setup', image: 'x' },
+    ],
     containers: [{ name: 'app', image: 'x' }],
   });
   test('a started sidecar counts as initialized and in READY', () => {
@@ -182,8 +314,13 @@ describe('native sidecars', () => {
     assert.equal(got.status.conditions?.find((c) => c.type === 'Initialized')?.status, 'True');
   });
   test('a pod whose app completed is Succeeded even though the sidecar was stopped', () => {
-    const p = { ...sidecarPod, spec: { ...sidecarPod.spec, restartPolicy: 'Never', containers: sidecarPod.spec?.containers ?? [] } };
-    const got = generate(p, [exited('proxy', 143, 'Error'), exited('setup', 0), exited('app', 0)], { terminal: true });
+    const p = {
+      ...sidecarPod,
+      spec: { ...sidecarPod.spec, restartPolicy: 'Never', containers: sidecarPod.spec?.containers ?? [] },
+    };
+    const got = generate(p, [exited('proxy', 143, 'Error'), exited('setup', 0), exited('app', 0)], {
+      terminal: true,
+    });
     assert.equal(got.status.phase, 'Succeeded');
     assert.equal(got.column, 'Completed');
   });
@@ -191,7 +328,13 @@ describe('native sidecars', () => {
 
 describe('conditions', () => {
   test('reasons and messages as upstream prints them', () => {
-    const p = pod({ init: [{ name: 'a', image: 'x' }], containers: [{ name: 'c1', image: 'x' }, { name: 'c2', image: 'x' }] });
+    const p = pod({
+      init: [{ name: 'a', image: 'x' }],
+      containers: [
+        { name: 'c1', image: 'x' },
+        { name: 'c2', image: 'x' },
+      ],
+    });
     const { status } = generate(p, [running('a')]);
     const byType = new Map(status.conditions?.map((c) => [c.type, c]));
     assert.deepEqual(
@@ -221,7 +364,11 @@ describe('conditions', () => {
 
   test('readiness gates', () => {
     const p: Pod = pod({});
-    p.spec = { ...p.spec, containers: p.spec?.containers ?? [], readinessGates: [{ conditionType: 'example.com/lb' }, { conditionType: 'example.com/dns' }] };
+    p.spec = {
+      ...p.spec,
+      containers: p.spec?.containers ?? [],
+      readinessGates: [{ conditionType: 'example.com/lb' }, { conditionType: 'example.com/dns' }],
+    };
     setStatus(p, { conditions: [{ type: 'example.com/dns', status: 'False' }] });
     const { status } = generate(p, [running('app')]);
     const ready = status.conditions?.find((c) => c.type === 'Ready');
@@ -247,11 +394,62 @@ describe('conditions', () => {
     assert.equal(status.reason, 'Evicted');
   });
 
+  test('a finished init container whose runtime record was removed keeps its terminated status', () => {
+    const p: Pod = pod({
+      init: [
+        { name: 'init-a', image: 'x' },
+        { name: 'init-b', image: 'x' },
+      ],
+    });
+    const done = { exitCode: 0, reason: 'Completed', finishedAt: '2026-01-01T00:02:00Z' };
+    setStatus(p, {
+      phase: 'Pending',
+      initContainerStatuses: [
+        {
+          name: 'init-a',
+          image: 'x',
+          imageID: 'i',
+          ready: true,
+          restartCount: 0,
+          state: { terminated: done },
+        },
+      ],
+    });
+    const got = generate(p, [running('init-b')]);
+    assert.deepEqual(got.status.initContainerStatuses?.[0]?.state?.terminated, done);
+    assert.equal(got.column, 'Init:1/2');
+  });
+
+  test('a deleted pod whose containers were stopped ends Failed, and reads Terminating before', () => {
+    const p: Pod = {
+      ...pod({}),
+      metadata: { ...pod({}).metadata, deletionTimestamp: '2026-01-01T00:09:00Z' },
+    };
+    const stopping = generate(p, [running('app')]);
+    assert.equal(stopping.column, 'Terminating');
+    const stopped = generate(p, [exited('app', 143, 'Error')], { terminal: true });
+    assert.equal(stopped.status.phase, 'Failed');
+    assert.equal(
+      stopped.status.containerStatuses?.[0]?.state?.waiting,
+      undefined,
+      'a deleted pod restarts nothing',
+    );
+  });
+
   test('a vanished running container is reported as ContainerStatusUnknown', () => {
     const p: Pod = pod({});
     setStatus(p, {
       phase: 'Running',
-      containerStatuses: [{ name: 'app', image: 'x', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: '2026-01-01T00:01:00Z' } } }],
+      containerStatuses: [
+        {
+          name: 'app',
+          image: 'x',
+          imageID: '',
+          ready: true,
+          restartCount: 0,
+          state: { running: { startedAt: '2026-01-01T00:01:00Z' } },
+        },
+      ],
     });
     const { status } = generate(p, []);
     const cs = status.containerStatuses?.[0];

@@ -82,7 +82,7 @@ export class Collector {
     let detail = '';
     try {
       const body = await this.#deps.reader.read(this.#deps.timeoutMs);
-      const parsed = parseBody(body, this.#deps.format);
+      const parsed = parseBody(body, this.#deps.format, this.#deps.mapper.knowsHead);
       const mapped = parsed.fatal ? undefined : this.#deps.mapper.map(parsed.samples);
       // "Unparsable": the body as a whole is unusable, or not one line of it parsed (garbage, empty).
       const unparsable = parsed.fatal !== undefined || parsed.samples.length === 0;

@@ -99,6 +99,38 @@ describe('Mapper', () => {
   });
 });
 
+describe('known-head fast path', () => {
+  const body =
+    'requests_total 5\nhttp{code="200"} 7\nhttp{code="500"}   1\nlast_error: none\nodd{a="}"} 2\nweird{a="1"} {x}\nstatus\tOK\n';
+  const mappings = [{ match: 'status', values: { OK: 0 } }];
+  const full = (m: Mapper) => m.map(parseTextStats(body).samples);
+  const fast = (m: Mapper) => m.map(parseTextStats(body, m.knowsHead).samples);
+  const view = (r: ReturnType<Mapper['map']>) => ({
+    series: r.families.flatMap((f) => f.series.map((s) => [f.type, s.key, s.value])),
+    dropped: Object.fromEntries(r.dropped),
+    unmatched: r.unmatched,
+    exported: r.exported,
+  });
+
+  test('gives the same result as a full parse, scrape after scrape', () => {
+    const reference = view(full(mapper(mappings)));
+    const m = mapper(mappings);
+    for (let i = 0; i < 3; i++) assert.deepEqual(view(fast(m)), reference);
+    assert.ok(m.knowsHead('http{code="200"} '));
+    assert.equal(m.knowsHead('http{code="404"} '), false);
+  });
+
+  test('only values are taken from known lines; new values show up', () => {
+    const m = mapper([]);
+    fast(m);
+    const next = m.map(parseTextStats('requests_total 6\nhttp{code="200"} 8\n', m.knowsHead).samples);
+    assert.deepEqual(view(next).series, [
+      ['counter', 'legacy_requests_total', 6],
+      ['gauge', 'legacy_http{code="200"}', 8],
+    ]);
+  });
+});
+
 describe('toNumber', () => {
   test('value map before number syntax, case-insensitive fallback, booleans', () => {
     const values = new Map([

@@ -75,13 +75,26 @@ export class Mapper {
     this.#opts = opts;
   }
 
+  /**
+   * True when `head` was fully parsed and prepared before, so the parser may send only the value.
+   * Caches are trimmed only at the start of map(), never between the parser asking this and map().
+   */
+  readonly knowsHead = (head: string): boolean => {
+    const p = this.#prepared.get(head);
+    return p !== undefined && p !== 'invalid_label';
+  };
+
   map(samples: readonly RawSample[]): MapResult {
+    if (this.#resolved.size >= RESOLUTION_CACHE_LIMIT) this.#resolved.clear();
+    if (this.#prepared.size >= PREPARED_CACHE_LIMIT) this.#prepared.clear();
     const dropped = new Map<DropReason, number>();
     const builds = new Map<string, FamilyBuild>();
     let unmatched = 0;
     let exported = 0;
     for (const sample of samples) {
-      const res = this.#resolve(sample.name);
+      const cached = sample.head === undefined ? undefined : this.#prepared.get(sample.head);
+      const res =
+        cached !== undefined && cached !== 'invalid_label' ? cached.res : this.#resolve(sample.name);
       if (!res.matched) unmatched++;
       const reason = res.drop ?? this.#add(sample, res, builds);
       if (reason) countReason(dropped, reason);
@@ -93,9 +106,10 @@ export class Mapper {
   #resolve(sourceName: string): Resolution {
     let res = this.#resolved.get(sourceName);
     if (res) return res;
-    res = this.#computeResolution(sourceName);
-    if (this.#resolved.size >= RESOLUTION_CACHE_LIMIT) this.#resolved.clear();
-    this.#resolved.set(sourceName, res);
+    // Cached strings are copied so they do not keep the whole source body they were sliced from alive.
+    const name = detach(sourceName);
+    res = this.#computeResolution(name);
+    this.#resolved.set(name, res);
     return res;
   }
 
@@ -136,17 +150,15 @@ export class Mapper {
       const hit = this.#prepared.get(sample.head!);
       if (hit) return hit;
     }
-    const labels = mergeLabels(sample.labels, res.ruleLabels, res.spec?.valueLabel, sample.value);
+    const merged = mergeLabels(sample.labels, res.ruleLabels, res.spec?.valueLabel, sample.value);
+    const labels = cacheable ? merged?.map(([k, v]) => [detach(k), detach(v)] as const) : merged;
     let prepared: Prepared | 'invalid_label' = 'invalid_label';
     if (labels !== undefined) {
       let signature = '';
       for (const [k] of labels) signature += `${k},`;
       prepared = { res, labels, key: seriesKey(res.name, labels), signature };
     }
-    if (cacheable) {
-      if (this.#prepared.size >= PREPARED_CACHE_LIMIT) this.#prepared.clear();
-      this.#prepared.set(sample.head!, prepared);
-    }
+    if (cacheable) this.#prepared.set(detach(sample.head!), prepared);
     return prepared;
   }
 
@@ -218,6 +230,14 @@ function mergeLabels(
     }
   }
   return merged;
+}
+
+/**
+ * A copy of `s` that shares no memory with the string it was sliced from. V8 keeps a sliced string's
+ * parent alive; a cache key sliced from a 4 MiB body would otherwise pin that body for good.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
 /** A raw value as a number: value map first (exact, then case-insensitive), then number syntax. */

@@ -10,7 +10,12 @@ import { parseTextStats } from './text-parser.js';
 export type SourceFormat = 'auto' | 'text' | 'json';
 export const SOURCE_FORMATS: readonly SourceFormat[] = ['auto', 'text', 'json'];
 
-export function parseBody(body: string, format: SourceFormat): ParsedSource {
+/** `isKnownHead` is passed to the text parser (see parseTextStats). */
+export function parseBody(
+  body: string,
+  format: SourceFormat,
+  isKnownHead?: (head: string) => boolean,
+): ParsedSource {
   if (body.includes('\u0000')) {
     return {
       format: 'text',
@@ -20,5 +25,5 @@ export function parseBody(body: string, format: SourceFormat): ParsedSource {
     };
   }
   const useJson = format === 'json' || (format === 'auto' && /^\s*\{/.test(body));
-  return useJson ? parseJsonStats(body) : parseTextStats(body);
+  return useJson ? parseJsonStats(body) : parseTextStats(body, isKnownHead);
 }

@@ -45,10 +45,25 @@ class HttpSourceReader implements SourceReader {
     this.#agent = new Agent({ keepAlive: true, maxSockets: 4 });
   }
 
-  read(timeoutMs: number): Promise<string> {
+  async read(timeoutMs: number): Promise<string> {
+    const started = performance.now();
+    try {
+      return await this.#attempt(timeoutMs);
+    } catch (err) {
+      // A kept-alive socket the app closed while idle (it restarted, or its idle timeout fired) fails
+      // the first request on it. That is not the app being down: retry once on a fresh connection.
+      if (!(err instanceof StaleSocketError)) throw err;
+      const left = timeoutMs - (performance.now() - started);
+      if (left < 1) throw new SourceError('timeout', `no complete answer within ${timeoutMs} ms`);
+      return this.#attempt(left, false);
+    }
+  }
+
+  #attempt(timeoutMs: number, mayBeStale = true): Promise<string> {
     const lib = this.#url.protocol === 'https:' ? https : http;
     return new Promise<string>((resolve, reject) => {
       let settled = false;
+      let responded = false;
       const fail = (err: SourceError): void => {
         if (settled) return;
         settled = true;
@@ -64,6 +79,7 @@ class HttpSourceReader implements SourceReader {
         this.#url,
         { agent: this.#agent, headers: { accept: 'text/plain, application/json;q=0.9, */*;q=0.5' } },
         (res) => {
+          responded = true;
           const status = res.statusCode ?? 0;
           if (status < 200 || status > 299) {
             res.resume();
@@ -96,7 +112,14 @@ class HttpSourceReader implements SourceReader {
         },
       );
       req.on('error', (err: NodeJS.ErrnoException) => {
-        const reason = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'read' : 'connect';
+        const reset = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+        if (reset && mayBeStale && req.reusedSocket && !responded && !settled) {
+          settled = true;
+          clearTimeout(timer);
+          reject(new StaleSocketError());
+          return;
+        }
+        const reason = reset ? 'read' : 'connect';
         fail(new SourceError(reason, `${this.location}: ${err.code ?? err.message}`, { cause: err }));
       });
     });
@@ -106,6 +129,9 @@ class HttpSourceReader implements SourceReader {
     this.#agent.destroy();
   }
 }
+
+/** Internal: the request failed on a reused keep-alive socket before any answer; retried once. */
+class StaleSocketError extends Error {}
 
 class FileSourceReader implements SourceReader {
   readonly location: string;

@@ -16,7 +16,14 @@ import { countReason, type ParsedSource, type RawSample, type UnparsedReason } f
 /** Longer lines are skipped (reason `line_too_long`): no legitimate stats line is this long. */
 export const MAX_LINE_LENGTH = 64 * 1024;
 
-export function parseTextStats(body: string): ParsedSource {
+/**
+ * `isKnownHead` (from the mapper) says whether a line head was fully parsed and mapped before. For such
+ * a line only the value is read: the sample carries an empty name and no labels, and the mapper takes
+ * both from its cache under `head`. This skips label parsing for the series that come back on every
+ * scrape. A head is only ever known if a full parse produced exactly it, so a wrong quick split can
+ * only miss the cache, never mislabel a sample.
+ */
+export function parseTextStats(body: string, isKnownHead?: (head: string) => boolean): ParsedSource {
   const samples: RawSample[] = [];
   const unparsed = new Map<UnparsedReason, number>();
   let start = 0;
@@ -31,11 +38,40 @@ export function parseTextStats(body: string): ParsedSource {
     }
     const line = raw.trim();
     if (line.length === 0 || line.startsWith('#')) continue;
+    if (isKnownHead) {
+      const headEnd = quickHeadEnd(line);
+      if (headEnd > 0) {
+        const head = line.slice(0, headEnd);
+        if (isKnownHead(head)) {
+          samples.push({ name: '', labels: NO_LABELS, value: line.slice(headEnd), head });
+          continue;
+        }
+      }
+    }
     const result = parseLine(line);
     if (typeof result === 'string') countReason(unparsed, result);
     else samples.push(result);
   }
   return { format: 'text', samples, unparsed };
+}
+
+const NO_LABELS: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
+
+/**
+ * Where the value of a trimmed line probably starts: after `name{...}` (up to the last `}`) or after the
+ * name, plus the whitespace that follows. Returns 0 when there is no whitespace or no value there.
+ */
+function quickHeadEnd(line: string): number {
+  let i = 0;
+  let c = line.charCodeAt(0);
+  while (i < line.length && c !== 32 && c !== 9 && c !== 123 /* { */) c = line.charCodeAt(++i);
+  if (c === 123) {
+    i = line.lastIndexOf('}') + 1;
+    if (i === 0) return 0;
+  }
+  const afterName = i;
+  for (c = line.charCodeAt(i); c === 32 || c === 9; c = line.charCodeAt(++i));
+  return i > afterName && i < line.length ? i : 0;
 }
 
 /** Parses one trimmed, non-comment line; returns the sample or the reason it was rejected. */

@@ -78,7 +78,14 @@ export class BackendConnection {
       this.fail(`connect timeout after ${deps.connectTimeoutMs} ms`),
     );
     this.socket.once(deps.tls ? 'secureConnect' : 'connect', () => this.onConnect());
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('data', (chunk: Buffer) => {
+      try {
+        this.onData(chunk);
+      } catch (e) {
+        // A bad backend reply (or a bug downstream) fails this connection, never the process.
+        this.fail(`internal error: ${(e as Error).message}`);
+      }
+    });
     this.socket.on('error', (e) => this.fail(e.message));
     this.socket.on('close', () => this.fail('connection closed'));
   }
@@ -152,7 +159,10 @@ export class BackendConnection {
     this.socket.setTimeout(0);
     this.state = 'handshaking';
     const steps = this.deps.handshake;
-    if (steps.length === 0) return this.onReady();
+    if (steps.length === 0) {
+      this.onReady();
+      return;
+    }
     let left = steps.length;
     let failed = false;
     for (const raw of steps) {

@@ -14,7 +14,6 @@
  * pass go to one replica (chosen per pass, round-robin or least-outstanding), so a pipeline stays whole.
  */
 import type net from 'node:net';
-import type { BackendConnection } from '../backend/backend-connection.js';
 import type { SharedPool } from '../backend/pool.js';
 import type { CommandTable } from '../commands/command-table.js';
 import type { RouteKind } from '../commands/route-kind.js';
@@ -23,12 +22,12 @@ import { ProtocolError, replyErrors } from '../errors.js';
 import type { Logger } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
 import { type ParsedCommand, parseRequest, type RequestLimits } from '../resp/request-parser.js';
-import type { BackendNode } from '../topology/backend-node.js';
 import type { TopologyMonitor } from '../topology/monitor.js';
 import { PrivateConnection } from './private-connection.js';
 import { ReadYourWrites } from './read-your-writes.js';
 import { ReplyQueue, type ReplySlot } from './reply-queue.js';
 import type { ReplicaPicker } from './router.js';
+import { RunForwarder } from './run-forwarder.js';
 import { applyStateCommand, type SessionState, signature } from './session-state.js';
 import { enterTunnel } from './tunnel.js';
 import { onCompletion, replicaRead } from './waiters.js';
@@ -48,17 +47,6 @@ export interface SessionDeps {
 const OK = Buffer.from('+OK\r\n');
 const RESET = Buffer.from('+RESET\r\n');
 
-/** Commands being gathered into one forwarded slice. */
-interface Run {
-  readonly conn: BackendConnection;
-  readonly node: BackendNode;
-  readonly route: 'master' | 'replica';
-  readonly start: number;
-  end: number;
-  count: number;
-  writes: number;
-}
-
 export class ClientSession {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
@@ -75,9 +63,7 @@ export class ClientSession {
   private sig: string;
   private readonly own: PrivateConnection;
   private readonly ryw: ReadYourWrites;
-  private run: Run | null = null;
-  /** The replica chosen for this parse pass (undefined: not chosen yet). */
-  private passReplica: BackendNode | null | undefined;
+  private readonly runs: RunForwarder;
   private readonly queue: ReplyQueue;
   private readonly limits: RequestLimits;
 
@@ -95,6 +81,7 @@ export class ClientSession {
     );
     this.limits = { maxBulkBytes: deps.config.maxBulkBytes, maxArgs: deps.config.maxArgs };
     this.queue = new ReplyQueue(socket, deps.metrics, (full) => this.afterFlush(full));
+    this.runs = new RunForwarder({ ...deps, ryw: this.ryw, queue: this.queue });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close());
@@ -123,6 +110,19 @@ export class ClientSession {
   }
 
   private onData(chunk: Buffer): void {
+    try {
+      this.receive(chunk);
+    } catch (e) {
+      // Whatever a client sends must never take the process down: drop this client only.
+      this.deps.log.error(
+        { event: 'client-error', error: (e as Error).stack ?? String(e) },
+        'closing client after internal error',
+      );
+      this.close();
+    }
+  }
+
+  private receive(chunk: Buffer): void {
     if (this.pos >= this.buf.length) this.buf = chunk;
     else this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
     this.pos = 0;
@@ -137,7 +137,7 @@ export class ClientSession {
       this.parsePass();
     } finally {
       this.flushRun();
-      this.passReplica = undefined;
+      this.runs.endPass();
       this.parsing = false;
     }
   }
@@ -145,7 +145,7 @@ export class ClientSession {
   private parsePass(): void {
     const table = this.deps.table();
     while (this.mode === 'normal' && !this.barrier && !this.stopReading) {
-      if (this.queue.pendingCommands + (this.run?.count ?? 0) >= this.deps.config.maxPipeline) {
+      if (this.queue.pendingCommands + this.runs.pendingCount >= this.deps.config.maxPipeline) {
         // Unbounded pipelines are bounded here: stop reading until replies drain (TCP pushes back).
         this.socket.pause();
         return;
@@ -169,7 +169,8 @@ export class ClientSession {
       this.pos = cmd.next;
       if (cmd.args.length === 0) continue;
       const kind = table.classify(cmd.name, cmd.args);
-      if (!this.addToRun(cmd, kind, start)) {
+      const plain = !cmd.inline && !this.inTransaction && !this.watching;
+      if (!plain || !this.runs.add(kind, start, cmd.next, this.state, this.sig, this.buf)) {
         this.flushRun();
         this.dispatch(cmd, kind);
       }
@@ -185,85 +186,6 @@ export class ClientSession {
     this.socket.pause();
     this.queue.add().fillError(`ERR ${e.message}`);
     this.onIdle(() => this.socket.end(() => this.close()), 0);
-  }
-
-  // ---- hot path: runs of plain reads and writes ----------------------------------------------------
-
-  /** Adds a plain read/write to the current run (starting a new one if needed); false if not a plain one. */
-  private addToRun(cmd: ParsedCommand, kind: RouteKind, start: number): boolean {
-    if (cmd.inline || this.inTransaction || this.watching) return false;
-    if (kind !== 'read' && kind !== 'write' && kind !== 'master') return false;
-    const master = this.deps.topology.currentMaster;
-    let node: BackendNode | null = master;
-    let route: Run['route'] = 'master';
-    if (kind === 'read') {
-      const replica = this.replicaForRead();
-      if (replica) {
-        node = replica;
-        route = 'replica';
-      }
-    }
-    if (node === null) return false;
-    const conn = this.deps.pool.get(node, this.state, this.sig);
-    let run = this.run;
-    if (run === null || run.conn !== conn || run.end !== start) {
-      this.flushRun();
-      run = { conn, node, route, start, end: start, count: 0, writes: 0 };
-      this.run = run;
-    }
-    run.end = cmd.next;
-    run.count++;
-    if (kind === 'write' && this.ryw.writeStarted()) run.writes++;
-    return true;
-  }
-
-  private flushRun(): void {
-    const run = this.run;
-    if (run === null) return;
-    this.run = null;
-    const slot = this.queue.add(run.count);
-    slot.backend = run.node.id;
-    slot.route = run.route;
-    const raw = this.buf.subarray(run.start, run.end);
-    if (run.route === 'replica') {
-      run.conn.send(
-        raw,
-        replicaRead(slot, run.node, () => this.retryOnMaster(raw, slot)),
-        false,
-        run.count,
-      );
-    } else if (run.writes > 0) {
-      const writes = run.writes;
-      run.conn.send(
-        raw,
-        onCompletion(slot, () => this.ryw.writesDone(writes)),
-        false,
-        run.count,
-      );
-    } else run.conn.send(raw, slot, false, run.count);
-  }
-
-  private retryOnMaster(raw: Buffer, slot: ReplySlot): void {
-    const master = this.deps.topology.currentMaster;
-    if (!master) {
-      slot.onError(replyErrors.noMaster(this.deps.topology.masterProblem), slot.count);
-      return;
-    }
-    slot.backend = master.id;
-    slot.route = 'master';
-    this.deps.pool.get(master, this.state, this.sig).send(raw, slot, false, slot.count);
-  }
-
-  /** The replica for a read now, or null for the master (read-your-writes, or no replica qualifies). */
-  private replicaForRead(): BackendNode | null {
-    const topology = this.deps.topology;
-    const mustReach = this.ryw.requiredRound();
-    if (mustReach === Number.POSITIVE_INFINITY) return null;
-    if (mustReach > 0) return this.deps.picker.pick(topology.readableReplicas(), mustReach);
-    if (this.passReplica === undefined)
-      this.passReplica = this.deps.picker.pick(topology.readableReplicas(), 0);
-    this.passReplica;
-    return;
   }
 
   // ---- everything else -----------------------------------------------------------------------------
@@ -283,18 +205,18 @@ export class ClientSession {
     switch (kind) {
       case 'read': {
         // Inline commands, or no master: one command on its own.
-        const replica = this.replicaForRead();
+        const replica = this.runs.replicaForRead();
         if (replica) {
           slot.backend = replica.id;
           slot.route = 'replica';
           const conn = this.deps.pool.get(replica, this.state, this.sig);
           conn.send(
             cmd.raw,
-            replicaRead(slot, replica, () => this.retryOnMaster(cmd.raw, slot)),
+            replicaRead(slot, replica, () => this.toMaster(cmd.raw, slot)),
           );
           return;
         }
-        this.retryOnMaster(cmd.raw, slot);
+        this.toMaster(cmd.raw, slot);
         return;
       }
       case 'write':
@@ -310,13 +232,13 @@ export class ClientSession {
           );
           return;
         }
-        this.retryOnMaster(cmd.raw, slot);
+        this.toMaster(cmd.raw, slot);
         return;
       case 'master':
       case 'script-load':
         // SCRIPT LOAD also goes to every replica first, so EVALSHA_RO works there.
         if (kind === 'script-load') this.broadcastToReplicas(cmd.raw);
-        this.retryOnMaster(cmd.raw, slot);
+        this.toMaster(cmd.raw, slot);
         return;
       case 'tx-start':
         this.inTransaction = true;
@@ -375,6 +297,14 @@ export class ClientSession {
         );
         return;
     }
+  }
+
+  private flushRun(): void {
+    this.runs.flush(this.buf, this.state, this.sig);
+  }
+
+  private toMaster(raw: Buffer, slot: ReplySlot): void {
+    this.runs.sendToMaster(raw, slot, this.state, this.sig);
   }
 
   private broadcastToReplicas(raw: Buffer): void {
@@ -443,10 +373,16 @@ export class ClientSession {
       this.barrier = false;
       this.parseLoop();
     };
-    if (!conn) return fail(replyErrors.noMaster(this.deps.topology.masterProblem));
+    if (!conn) {
+      fail(replyErrors.noMaster(this.deps.topology.masterProblem));
+      return;
+    }
     conn.onceReady((error) => {
       if (this.mode !== 'normal') return;
-      if (error !== undefined) return fail(error);
+      if (error !== undefined) {
+        fail(error);
+        return;
+      }
       // The slot stays unfilled: from here on every byte is passed through untouched.
       this.mode = 'tunnel';
       this.queue.closed = true;

@@ -80,7 +80,7 @@ export function scanReply(buf: Buffer, offset: number): number {
       case 62: {
         // > push
         const n = lineInteger(buf, pos + 1, cr);
-        pending += (n > 0 ? n : 0) - 1;
+        pending += Math.max(n, 0) - 1;
         pos = next;
         break;
       }

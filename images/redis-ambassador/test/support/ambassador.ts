@@ -1,4 +1,4 @@
-/** Runs the ambassador in-process on a free loopback port for integration tests. */
+/** Runs the ambassador in-process on a free loopback port for integration tests (masterPort 0: none). */
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/observe/log.js';
 import { Ambassador } from '../../src/proxy/ambassador.js';
@@ -14,8 +14,7 @@ export async function startAmbassador(
       '127.0.0.1:0',
       '--metrics-listen',
       '127.0.0.1:0',
-      '--master',
-      `127.0.0.1:${masterPort}`,
+      ...(masterPort > 0 ? ['--master', `127.0.0.1:${masterPort}`] : []),
       '--replicas',
       replicaPorts.map((p) => `127.0.0.1:${p}`).join(','),
       '--health-interval-ms',

@@ -97,8 +97,9 @@ export class RedisGroup {
     const dir = mkdtempSync(join(tmpdir(), 'ambassador-redis-'));
     this.dirs.push(dir);
     const server = new RedisServer(await freePort(), dir, extraArgs);
-    await server.start();
+    // Tracked before it starts, so stopAll also stops a server that never answered.
     this.servers.push(server);
+    await server.start();
     return server;
   }
 

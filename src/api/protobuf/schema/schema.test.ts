@@ -45,6 +45,7 @@ describe('generated schema tables', () => {
       'apps-v1.generated.ts',
       'autoscaling-v1.generated.ts',
       'core-v1.generated.ts',
+      'discovery-v1.generated.ts',
       'meta-v1.generated.ts',
     ]);
     for (const f of generated) {

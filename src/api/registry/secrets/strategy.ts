@@ -4,12 +4,10 @@ import { defaultSecret } from './defaults.js';
 import { secretTable } from './table.js';
 import { validateSecret, validateSecretUpdate } from './validation.js';
 
-export const secretStrategy = defineStrategy<Secret>(
-  {
-    info: resourceInfo({ resource: 'secrets', kind: 'Secret', namespaced: true }),
-    table: secretTable,
-    defaults: (s) => defaultSecret(s),
-    validate: (s) => validateSecret(s),
-    validateUpdate: (s, old) => validateSecretUpdate(s, old),
-  },
-);
+export const secretStrategy = defineStrategy<Secret>({
+  info: resourceInfo({ resource: 'secrets', kind: 'Secret', namespaced: true }),
+  table: secretTable,
+  defaults: (s) => defaultSecret(s),
+  validate: (s) => validateSecret(s),
+  validateUpdate: (s, old) => validateSecretUpdate(s, old),
+});

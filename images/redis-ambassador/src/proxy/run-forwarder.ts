@@ -1,0 +1,132 @@
+/**
+ * The hot path: forwards plain reads and writes (route kinds read / write / master) in "runs". A run is
+ * consecutive commands of one client, contiguous in its input buffer, bound for the same backend
+ * connection; it leaves as one slice with one reply slot, and its replies come back as slices too, so a
+ * pipeline of N commands costs a few buffer operations rather than N of each. Reads of one parse pass go
+ * to one replica (picked per pass), which keeps a client's pipeline in one run.
+ *
+ * Contract: the session calls `add` per parsed command, `flush` before anything that is not added (so
+ * reply slots stay in request order) and at the end of each parse pass, then `endPass`.
+ */
+import type { BackendConnection } from '../backend/backend-connection.js';
+import type { SharedPool } from '../backend/pool.js';
+import type { RouteKind } from '../commands/route-kind.js';
+import { replyErrors } from '../errors.js';
+import type { BackendNode } from '../topology/backend-node.js';
+import type { TopologyMonitor } from '../topology/monitor.js';
+import type { ReadYourWrites } from './read-your-writes.js';
+import type { ReplyQueue, ReplySlot } from './reply-queue.js';
+import type { ReplicaPicker } from './router.js';
+import type { SessionState } from './session-state.js';
+import { onCompletion, replicaRead } from './waiters.js';
+
+interface Run {
+  readonly conn: BackendConnection;
+  readonly node: BackendNode;
+  readonly route: 'master' | 'replica';
+  readonly start: number;
+  end: number;
+  count: number;
+  writes: number;
+}
+
+export interface RunForwarderDeps {
+  readonly pool: SharedPool;
+  readonly topology: TopologyMonitor;
+  readonly picker: ReplicaPicker;
+  readonly ryw: ReadYourWrites;
+  readonly queue: ReplyQueue;
+}
+
+export class RunForwarder {
+  private run: Run | null = null;
+  /** The replica chosen for this parse pass (undefined: not chosen yet). */
+  private passReplica: BackendNode | null | undefined;
+
+  constructor(private readonly deps: RunForwarderDeps) {}
+
+  /** Commands gathered and not yet flushed. */
+  get pendingCount(): number {
+    return this.run?.count ?? 0;
+  }
+
+  /**
+   * Adds the command framed at [start, next) to the current run, or starts a new one. Returns false for
+   * anything that is not a plain read/write, or when there is no backend for it; the caller then flushes
+   * and dispatches the command itself.
+   */
+  add(kind: RouteKind, start: number, next: number, state: SessionState, sig: string, buf: Buffer): boolean {
+    if (kind !== 'read' && kind !== 'write' && kind !== 'master') return false;
+    let node: BackendNode | null = this.deps.topology.currentMaster;
+    let route: Run['route'] = 'master';
+    if (kind === 'read') {
+      const replica = this.replicaForRead();
+      if (replica) {
+        node = replica;
+        route = 'replica';
+      }
+    }
+    if (node === null) return false;
+    const conn = this.deps.pool.get(node, state, sig);
+    let run = this.run;
+    if (run === null || run.conn !== conn || run.end !== start) {
+      this.flush(buf, state, sig);
+      run = { conn, node, route, start, end: start, count: 0, writes: 0 };
+      this.run = run;
+    }
+    run.end = next;
+    run.count++;
+    if (kind === 'write' && this.deps.ryw.writeStarted()) run.writes++;
+    return true;
+  }
+
+  /** Sends the gathered run; `buf` is the buffer its offsets refer to. */
+  flush(buf: Buffer, state: SessionState, sig: string): void {
+    const run = this.run;
+    if (run === null) return;
+    this.run = null;
+    const slot = this.deps.queue.add(run.count);
+    slot.backend = run.node.id;
+    slot.route = run.route;
+    const raw = buf.subarray(run.start, run.end);
+    if (run.route === 'replica') {
+      const retry = (): void => this.sendToMaster(raw, slot, state, sig);
+      run.conn.send(raw, replicaRead(slot, run.node, retry), false, run.count);
+    } else if (run.writes > 0) {
+      const writes = run.writes;
+      run.conn.send(
+        raw,
+        onCompletion(slot, () => this.deps.ryw.writesDone(writes)),
+        false,
+        run.count,
+      );
+    } else run.conn.send(raw, slot, false, run.count);
+  }
+
+  endPass(): void {
+    this.passReplica = undefined;
+  }
+
+  /** Sends `raw` (all of `slot`'s commands) to the master on the shared connection for `state`. */
+  sendToMaster(raw: Buffer, slot: ReplySlot, state: SessionState, sig: string): void {
+    const master = this.deps.topology.currentMaster;
+    if (!master) {
+      slot.onError(replyErrors.noMaster(this.deps.topology.masterProblem), slot.count);
+      return;
+    }
+    slot.backend = master.id;
+    slot.route = 'master';
+    this.deps.pool.get(master, state, sig).send(raw, slot, false, slot.count);
+  }
+
+  /** The replica for a read now, or null for the master (read-your-writes, or no replica qualifies). */
+  replicaForRead(): BackendNode | null {
+    const topology = this.deps.topology;
+    const mustReach = this.deps.ryw.requiredRound();
+    if (mustReach === Number.POSITIVE_INFINITY) return null;
+    if (mustReach > 0) return this.deps.picker.pick(topology.readableReplicas(), mustReach);
+    if (this.passReplica === undefined)
+      this.passReplica = this.deps.picker.pick(topology.readableReplicas(), 0);
+    return this.passReplica;
+  }
+}

@@ -1,0 +1,13 @@
+/** What every streaming subresource handler is built from; the engine supplies one object. */
+import type { Pod } from 'kubernetes-types/core/v1';
+import type { PodStreamingBackend } from './backend.js';
+
+export interface StreamingDeps {
+  /** Reads the pod from the API (throws the API's NotFound). */
+  getPod(namespace: string, name: string): Pod;
+  backend: PodStreamingBackend;
+  clock: { now(): Date };
+  log(msg: string): void;
+  /** How often log follows poll the live file (default 200 ms). */
+  logPollMs?: number;
+}

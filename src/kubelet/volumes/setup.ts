@@ -1,0 +1,162 @@
+/**
+ * Prepares one pod volume on disk under the pod directory, in kubelet's layout
+ * `<podDir>/volumes/kubernetes.io~<plugin>/<volume name>`, and tears all of them down.
+ *
+ *  - emptyDir: a 0777 directory; medium Memory mounts a tmpfs sized by emptyDirMemorySize;
+ *  - configMap, downwardAPI: a directory filled by the atomic writer (update in place on change);
+ *  - secret, projected: the same on a tmpfs of their own, so secret bytes never reach a disk;
+ *  - hostPath: the type check only; the host path itself is mounted.
+ * Calling setUpVolume again for a mounted volume refreshes its contents (kubelet's remount on
+ * sync). Errors carry upstream's text; callers prefix `MountVolume.SetUp failed for volume "x" : `.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Pod, Volume } from 'kubernetes-types/core/v1';
+import type { NodeAllocatable } from '../env-fields.js';
+import { AtomicWriter } from './atomic-writer.js';
+import { emptyDirMemorySize } from './empty-dir.js';
+import { checkHostPathType } from './host-path.js';
+import { isMountPoint, mountTmpfs, unmount } from './mounts.js';
+import {
+  configMapPayload,
+  DEFAULT_VOLUME_MODE,
+  downwardAPIPayload,
+  type PayloadLookups,
+  projectedPayload,
+  secretPayload,
+  VolumeSetupError,
+} from './payloads.js';
+
+export interface VolumeDeps {
+  readonly lookups: PayloadLookups;
+  readonly allocatable: NodeAllocatable;
+  readonly nodeAllocatableMemoryBytes: number;
+  /** The pod's memory limit (pod cgroup), when every container sets one. */
+  readonly podMemoryLimitBytes?: number;
+}
+
+export interface PreparedVolume {
+  readonly name: string;
+  /** What the runtime bind-mounts into containers. */
+  readonly hostPath: string;
+  /** The volume lives on a tmpfs (memory-backed). */
+  readonly memoryBacked: boolean;
+  /** Contents changed in this call (projected kinds only). */
+  readonly changed: boolean;
+}
+
+const PLUGIN_DIRS = {
+  emptyDir: 'kubernetes.io~empty-dir',
+  configMap: 'kubernetes.io~configmap',
+  secret: 'kubernetes.io~secret',
+  downwardAPI: 'kubernetes.io~downward-api',
+  projected: 'kubernetes.io~projected',
+} as const;
+
+export function volumeDir(podDir: string, plugin: keyof typeof PLUGIN_DIRS, name: string): string {
+  return path.join(podDir, 'volumes', PLUGIN_DIRS[plugin], name);
+}
+
+export async function setUpVolume(
+  pod: Pod,
+  volume: Volume,
+  podDir: string,
+  deps: VolumeDeps,
+): Promise<PreparedVolume> {
+  const namespace = pod.metadata?.namespace ?? '';
+  const name = volume.name;
+  if (volume.hostPath) {
+    await checkHostPathType(volume.hostPath.path, volume.hostPath.type);
+    return { name, hostPath: volume.hostPath.path, memoryBacked: false, changed: false };
+  }
+  if (volume.emptyDir) {
+    const dir = volumeDir(podDir, 'emptyDir', name);
+    if (volume.emptyDir.medium === 'Memory') {
+      const size = emptyDirMemorySize(
+        deps.nodeAllocatableMemoryBytes,
+        deps.podMemoryLimitBytes,
+        volume.emptyDir.sizeLimit,
+      );
+      await mountTmpfs(dir, size, 0o1777);
+      return { name, hostPath: dir, memoryBacked: true, changed: false };
+    }
+    if (volume.emptyDir.medium)
+      throw new VolumeSetupError(`unknown storage medium "${volume.emptyDir.medium}"`);
+    await fs.mkdir(dir, { recursive: true });
+    await fs.chmod(dir, 0o777); // upstream's emptyDir permission: any container user may write
+    return { name, hostPath: dir, memoryBacked: false, changed: false };
+  }
+  if (volume.configMap) {
+    const source = volume.configMap;
+    const optional = source.optional === true;
+    const cm = deps.lookups.configMap(namespace, source.name ?? '');
+    if (!cm && !optional) throw new VolumeSetupError(`configmap "${source.name}" not found`);
+    const payload = configMapPayload(
+      cm ?? {},
+      source.items,
+      source.defaultMode ?? DEFAULT_VOLUME_MODE,
+      optional,
+    );
+    return writeVolume(volumeDir(podDir, 'configMap', name), name, payload, false);
+  }
+  if (volume.secret) {
+    const source = volume.secret;
+    const optional = source.optional === true;
+    const secret = deps.lookups.secret(namespace, source.secretName ?? '');
+    if (!secret && !optional) throw new VolumeSetupError(`secret "${source.secretName}" not found`);
+    const payload = secretPayload(
+      secret ?? {},
+      source.items,
+      source.defaultMode ?? DEFAULT_VOLUME_MODE,
+      optional,
+    );
+    return writeVolume(volumeDir(podDir, 'secret', name), name, payload, true);
+  }
+  if (volume.downwardAPI) {
+    const source = volume.downwardAPI;
+    const payload = downwardAPIPayload(
+      pod,
+      source.items ?? [],
+      source.defaultMode ?? DEFAULT_VOLUME_MODE,
+      deps.allocatable,
+    );
+    return writeVolume(volumeDir(podDir, 'downwardAPI', name), name, payload, false);
+  }
+  if (volume.projected) {
+    const payload = await projectedPayload(pod, volume.projected, deps.lookups, deps.allocatable);
+    return writeVolume(volumeDir(podDir, 'projected', name), name, payload, true);
+  }
+  throw new VolumeSetupError(`volume "${name}" has an unsupported volume source`);
+}
+
+async function writeVolume(
+  dir: string,
+  name: string,
+  payload: Parameters<AtomicWriter['write']>[0],
+  memoryBacked: boolean,
+): Promise<PreparedVolume> {
+  // Memory-backed volumes get a small tmpfs of their own (kubelet wraps them in an emptyDir
+  // of medium Memory); 0755 so only root writes, containers read.
+  if (memoryBacked) await mountTmpfs(dir, undefined, 0o755);
+  else await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+  const changed = await new AtomicWriter(dir).write(payload);
+  return { name, hostPath: dir, memoryBacked, changed };
+}
+
+/**
+ * Unmounts every tmpfs under `<podDir>/volumes` and removes the volume directories. Safe to call
+ * twice; never follows symlinks out of the pod directory (rm does not follow them).
+ */
+export async function tearDownPodVolumes(podDir: string): Promise<void> {
+  const root = path.join(podDir, 'volumes');
+  for (const plugin of Object.values(PLUGIN_DIRS)) {
+    const pluginDir = path.join(root, plugin);
+    const names = await fs.readdir(pluginDir).catch(() => [] as string[]);
+    for (const n of names) {
+      const dir = path.join(pluginDir, n);
+      if (await isMountPoint(dir)) await unmount(dir);
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+  await fs.rm(root, { recursive: true, force: true });
+}
