@@ -284,7 +284,7 @@ describe('EndpointSliceController', () => {
       subsets: [{ addresses: [{ ip: '192.168.1.6' }], ports: ep.subsets![0]!.ports }],
     });
     await h.settle();
-    assert.deepEqual(mirrored()?.endpoints[0]!.addresses, ['192.168.1.6']);
+    assert.deepEqual(mirrored()?.endpoints[0]?.addresses, ['192.168.1.6']);
     h.client.delete('endpoints', 'default', 'kubernetes');
     await h.settle();
     assert.equal(mirrored(), undefined);

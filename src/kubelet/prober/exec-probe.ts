@@ -12,14 +12,17 @@ export interface ExecResult {
   readonly stderr: Buffer;
 }
 
-/** The runtime implements this (CRI ExecSync). */
+/**
+ * CRI ExecSync, shaped like the runtime's StreamingRuntime.execSync so the runtime can be passed
+ * as is.
+ */
 export interface ExecRunner {
   /**
-   * Runs `cmd` in the container's namespaces and root. Rejects with ExecTimeoutError when the
-   * command has not finished after timeoutMs (the runtime kills it); other rejections are runtime
-   * errors (container gone, ...).
+   * Runs `cmd` in the container's namespaces and root, killing it after timeoutSeconds. A
+   * rejection is a timeout when it is an ExecTimeoutError or comes once the timeout has elapsed
+   * (the runtime's own timeout error); any other rejection is a runtime error (container gone).
    */
-  execSync(containerId: string, cmd: readonly string[], timeoutMs: number): Promise<ExecResult>;
+  execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecResult>;
 }
 
 export class ExecTimeoutError extends Error {
@@ -37,14 +40,16 @@ export async function runExecProbe(
   cmd: readonly string[],
   timeoutMs: number,
 ): Promise<ProbeRunResult> {
+  const started = Date.now();
   try {
-    const result = await runner.execSync(containerId, cmd, timeoutMs);
+    const result = await runner.execSync(containerId, [...cmd], Math.max(1, Math.ceil(timeoutMs / 1000)));
     const output = Buffer.concat([result.stdout, result.stderr])
       .subarray(0, MAX_PROBE_OUTPUT_BYTES)
       .toString('utf8');
     return { outcome: result.exitCode === 0 ? 'Success' : 'Failure', output };
   } catch (err) {
     if (err instanceof ExecTimeoutError) return { outcome: 'Failure', output: err.message };
+    if (Date.now() - started >= timeoutMs) return { outcome: 'Failure', output: new ExecTimeoutError(cmd).message };
     throw err;
   }
 }

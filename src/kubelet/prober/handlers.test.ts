@@ -249,18 +249,15 @@ describe('grpc', () => {
 
 /** Runs commands on this host: a real ExecRunner standing in for the runtime's. */
 const hostExec: ExecRunner = {
-  execSync(_id, cmd, timeoutMs) {
+  execSync(_id, cmd, timeoutSeconds) {
     return new Promise((resolve, reject) => {
-      execFile(
-        cmd[0] ?? '',
-        cmd.slice(1),
-        { timeout: timeoutMs, encoding: 'buffer' },
-        (err, stdout, stderr) => {
-          if (err && (err as { killed?: boolean }).killed) reject(new ExecTimeoutError(cmd));
-          else if (err && typeof err.code !== 'number') reject(err);
-          else resolve({ exitCode: err ? Number(err.code) : 0, stdout, stderr });
-        },
-      );
+      const options = { timeout: timeoutSeconds * 1000, encoding: 'buffer' as const };
+      execFile(cmd[0] ?? '', cmd.slice(1), options, (err, stdout, stderr) => {
+        // Like the runtime: a plain error once the timeout killed the command.
+        if (err && (err as { killed?: boolean }).killed) reject(new Error('killed after timeout'));
+        else if (err && typeof err.code !== 'number') reject(err);
+        else resolve({ exitCode: err ? Number(err.code) : 0, stdout, stderr });
+      });
     });
   },
 };
@@ -276,11 +273,18 @@ describe('exec', () => {
       output: 'bad\n',
     });
   });
-  test('timeout fails the probe', async () => {
-    assert.deepEqual(await runExecProbe(hostExec, 'c1', ['sleep', '5'], 200), {
+  test('timeout fails the probe; other runtime errors are probe errors', async () => {
+    assert.deepEqual(await runExecProbe(hostExec, 'c1', ['sleep', '5'], 1000), {
       outcome: 'Failure',
       output: 'command "sleep 5" timed out',
     });
+    const typed: ExecRunner = { execSync: (_id, cmd) => Promise.reject(new ExecTimeoutError(cmd)) };
+    assert.deepEqual(await runExecProbe(typed, 'c1', ['say "hi"'], 1000), {
+      outcome: 'Failure',
+      output: 'command "say \\"hi\\"" timed out',
+    });
+    const gone: ExecRunner = { execSync: () => Promise.reject(new Error('container not found')) };
+    await assert.rejects(runExecProbe(gone, 'c1', ['true'], 1000), /container not found/);
   });
 });
 
