@@ -28,7 +28,8 @@ test('init containers, then a crash-looping app on the back-off schedule', () =>
       containers: [{ name: 'app', image: 'busybox' }],
     },
   };
-  const spec = (name: string) => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
+  const spec = (name: string) =>
+    [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
   const containers: ObservedContainer[] = [];
   let sandbox: ObservedPod['sandbox'];
   let nowMs = Date.parse('2026-01-01T00:00:00Z');
@@ -60,7 +61,8 @@ test('init containers, then a crash-looping app on the back-off schedule', () =>
   const sync = (): string => {
     const observed: ObservedPod = { sandbox, containers };
     const actions = computePodActions(current, observed);
-    if (actions.createSandbox) sandbox = { id: 'sb', ready: true, attempt: actions.attempt, ips: ['10.88.0.9'] };
+    if (actions.createSandbox)
+      sandbox = { id: 'sb', ready: true, attempt: actions.attempt, ips: ['10.88.0.9'] };
     for (const name of [...actions.initContainersToStart, ...actions.containersToStart]) {
       const last = [...containers].reverse().find((c) => c.name === name);
       if (last?.state === 'exited') {
@@ -112,7 +114,10 @@ test('init containers, then a crash-looping app on the back-off schedule', () =>
   nowMs += 100;
   exit('app', 1);
   sync();
-  assert.equal(current.status?.containerStatuses?.[0]?.state?.waiting?.message, 'back-off 2s restarting failed container=app pod=web_default(u1)');
+  assert.equal(
+    current.status?.containerStatuses?.[0]?.state?.waiting?.message,
+    'back-off 2s restarting failed container=app pod=web_default(u1)',
+  );
   assert.equal(current.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode, 1);
   assert.equal(current.status?.containerStatuses?.[0]?.restartCount, 2);
 });

@@ -145,7 +145,10 @@ export class TestServer {
             ca,
             headers: {
               ...(auth ? { Authorization: `Bearer ${this.token}` } : {}),
-              ...(body ? { 'Content-Type': 'application/json' } : {}),
+              // Content-Length always: Node sends DELETE bodies unframed otherwise.
+              ...(body
+                ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }
+                : {}),
               ...headers,
             },
           },

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const start = process.hrtime.bigint();
     const child = spawn(
       'taskset',
-      ['-c', core, process.execPath, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), BIN, '--input', join(dir, 'logs', '*.log'), '--parser', 'nginx',
+      ['-c', core, process.execPath, ...(process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean), BIN, '--input', join(dir, 'logs', '*.log'), '--parser', 'nginx',
         '--output', `http://127.0.0.1:${port}/ingest`, '--state', join(dir, 'state'), '--metrics', 'off', '-q'],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );

@@ -113,13 +113,15 @@ describe('configuration errors fail at start and name the setting', () => {
   const cases: Array<[string, string[], NodeJS.ProcessEnv, RegExp]> = [
     ['bad parser flag', ['-i', '/tmp/*.log', '--parser', 'xml'], {}, /inputs\[0\]\.parser/],
     ['bad output flag', ['-i', '/tmp/*.log', '--output', 'kafka:x'], {}, /--output kafka:x/],
-    ['unknown key', ['--config', '/dev/null'], {}, /inputs/],
+    ['unknown key', ['--config', 'UNKNOWN_KEY_FILE'], {}, /state_dri: unknown setting/],
     ['missing config file', [], { LOG_SHIPPER_CONFIG: '/nonexistent.yaml' }, /LOG_SHIPPER_CONFIG=\/nonexistent\.yaml/],
-    ['unwritable state dir', ['-i', '/tmp/*.log', '--state', '/proc/log-shipper-state'], {}, /state_dir \/proc\/log-shipper-state/],
+    ['unusable state dir', ['-i', '/tmp/*.log', '--state', '/dev/null/state'], {}, /LS_ERR_STATE.*state_dir \/dev\/null\/state/],
   ];
   for (const [name, args, env, re] of cases) {
     test(name, async () => {
-      const s = run(args, env);
+      const file = join(dir, 'unknown-key.yaml');
+      writeFileSync(file, 'inputs: [{ path: /tmp/x.log }]\noutputs: [{ type: stdout }]\nstate_dri: /tmp\n');
+      const s = run(args.map((a) => (a === 'UNKNOWN_KEY_FILE' ? file : a)), env);
       const { code } = await s.exited;
       assert.equal(code, 2);
       assert.match(s.stderr.join('\n'), re);

@@ -9,6 +9,8 @@ import { withTimeout } from './timeout.js';
 export interface Backends {
   db: pg.Pool;
   redis: Redis;
+  /** The last connection error since Redis was last ready ('' while connected), for readiness details. */
+  redisLastError(): string;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export function openBackends(config: WebAppConfig, log: (line: string) => void):
   return {
     db,
     redis,
+    redisLastError: () => lastRedisError,
     /** Bounded by 2 s: QUIT to an unresponsive Redis would otherwise wait for its reply. */
     async close() {
       await withTimeout(

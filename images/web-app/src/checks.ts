@@ -26,6 +26,7 @@ export interface CheckDeps {
   redis: Redis;
   migrationsTable: string;
   timeoutMs: number;
+  redisLastError(): string;
 }
 
 /** A check throws NotReady for "answered, but not in the required state". */
@@ -56,7 +57,12 @@ async function checkPostgres({ db, migrationsTable }: CheckDeps): Promise<string
   return `schema version ${row.version}`;
 }
 
-async function checkRedis({ redis }: CheckDeps): Promise<string> {
+async function checkRedis({ redis, redisLastError }: CheckDeps): Promise<string> {
+  // Commands are not queued while disconnected (backends.ts); say why instead of "stream not writeable".
+  if (redis.status !== 'ready') {
+    const why = redisLastError();
+    throw new NotReady(`not connected (${redis.status}${why ? `, last error: ${why}` : ''})`);
+  }
   const pong = await redis.ping();
   if (pong !== 'PONG') throw new NotReady(`PING answered "${pong}"`);
   const initialized = await redis.get('app:initialized');

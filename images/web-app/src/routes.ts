@@ -55,6 +55,7 @@ export function buildRoutes(deps: RouteDeps): Route[] {
           ...data,
           migrationsTable: deps.migrationsTable,
           timeoutMs: deps.checkTimeoutMs,
+          redisLastError: deps.backends.redisLastError,
         });
         sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not-ready', checks: r.checks });
       },

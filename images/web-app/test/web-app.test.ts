@@ -164,6 +164,7 @@ describe('web-app against real PostgreSQL and Redis', () => {
     assert.equal(down.status, 503);
     assert.equal(down.body.checks.postgres.ok, true);
     assert.equal(down.body.checks.redis.ok, false);
+    assert.match(down.body.checks.redis.detail, /^not connected \(|ECONNREFUSED|Connection is closed/);
     assert.ok(down.ms < 1000, `answered in ${down.ms}ms`);
     assert.equal((await app.get('/health/live')).status, 200, 'liveness does not depend on Redis');
     redis = await startRedis({ port });

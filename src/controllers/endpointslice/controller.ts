@@ -116,7 +116,9 @@ export class EndpointSliceController extends QueueController {
       this.#apply({ create: [], update: [], delete: existing });
       return;
     }
-    if (svc.spec?.type === 'ExternalName' || !svc.spec?.selector) return;
+    // An empty selector is no selector: upstream stores `selector: {}` as absent (omitempty).
+    const hasSelector = Object.keys(svc.spec?.selector ?? {}).length > 0;
+    if (svc.spec?.type === 'ExternalName' || !hasSelector || !svc.spec?.selector) return;
     const selector = selectorFromSet(svc.spec.selector);
     const pods = this.deps.client
       .scan<Pod & KubeObject>('pods', { namespace })

@@ -49,7 +49,8 @@ export async function runExecProbe(
     return { outcome: result.exitCode === 0 ? 'Success' : 'Failure', output };
   } catch (err) {
     if (err instanceof ExecTimeoutError) return { outcome: 'Failure', output: err.message };
-    if (Date.now() - started >= timeoutMs) return { outcome: 'Failure', output: new ExecTimeoutError(cmd).message };
+    if (Date.now() - started >= timeoutMs)
+      return { outcome: 'Failure', output: new ExecTimeoutError(cmd).message };
     throw err;
   }
 }

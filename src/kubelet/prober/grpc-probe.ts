@@ -22,7 +22,7 @@ export async function runGrpcProbe(
   const deadline = Date.now() + timeoutMs;
   let session: http2.ClientHttp2Session | undefined;
   try {
-    session = await connect(address, deadline);
+    session = await connectBlocking(address, deadline);
   } catch (err) {
     if ((err as Error).message === 'deadline') {
       return {
@@ -63,6 +63,26 @@ export async function runGrpcProbe(
     return { outcome: 'Failure', output: `error: health rpc probe failed: ${(err as Error).message}` };
   } finally {
     session.destroy();
+  }
+}
+
+/**
+ * grpc.WithBlock: transient dial failures (refused, unreachable) are retried with gRPC's
+ * connection back-off (1 s, ×1.6) until the deadline, so a closed port ends in the timeout
+ * message after the full timeoutSeconds, as upstream's probe does.
+ */
+async function connectBlocking(address: string, deadline: number): Promise<http2.ClientHttp2Session> {
+  let backoffMs = 1000;
+  for (;;) {
+    try {
+      return await connect(address, deadline);
+    } catch (err) {
+      if ((err as Error).message === 'deadline') throw err;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error('deadline');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(backoffMs, remaining)));
+      backoffMs *= 1.6;
+    }
   }
 }
 

@@ -228,10 +228,14 @@ describe('grpc', () => {
       output: 'service unhealthy (responded with "SERVICE_UNKNOWN")',
     });
   });
-  test('connection refused', async () => {
-    const r = await runGrpcProbe(HOST, closedPort, '', 1000);
-    assert.equal(r.outcome, 'Failure');
-    assert.match(r.output, /^error: failed to connect service at "127\.0\.0\.1:\d+": /);
+  test('connection refused: retried until the timeout, like grpc.WithBlock', async () => {
+    const started = Date.now();
+    const r = await runGrpcProbe(HOST, closedPort, '', 300);
+    assert.ok(Date.now() - started >= 290, 'waited for the deadline');
+    assert.deepEqual(r, {
+      outcome: 'Failure',
+      output: `timeout: failed to connect service "127.0.0.1:${closedPort}" within 300ms: context deadline exceeded`,
+    });
   });
   test('a server that is not a health server', async () => {
     // The HTTP/1 server does not speak h2c: the connection fails.

@@ -6,6 +6,7 @@
  *  - configMap, downwardAPI: a directory filled by the atomic writer (update in place on change);
  *  - secret, projected: the same on a tmpfs of their own, so secret bytes never reach a disk;
  *  - hostPath: the type check only; the host path itself is mounted.
+ * With pod.spec.securityContext.fsGroup, every volume but hostPath is given to that group.
  * Calling setUpVolume again for a mounted volume refreshes its contents (kubelet's remount on
  * sync). Errors carry upstream's text; callers prefix `MountVolume.SetUp failed for volume "x" : `.
  */
@@ -17,6 +18,7 @@ import { AtomicWriter } from './atomic-writer.js';
 import { emptyDirMemorySize } from './empty-dir.js';
 import { checkHostPathType } from './host-path.js';
 import { isMountPoint, mountTmpfs, unmount } from './mounts.js';
+import { setVolumeOwnership } from './ownership.js';
 import {
   configMapPayload,
   DEFAULT_VOLUME_MODE,
@@ -78,12 +80,14 @@ export async function setUpVolume(
         volume.emptyDir.sizeLimit,
       );
       await mountTmpfs(dir, size, 0o1777);
+      await applyFsGroup(pod, dir, false);
       return { name, hostPath: dir, memoryBacked: true, changed: false };
     }
     if (volume.emptyDir.medium)
       throw new VolumeSetupError(`unknown storage medium "${volume.emptyDir.medium}"`);
     await fs.mkdir(dir, { recursive: true });
     await fs.chmod(dir, 0o777); // upstream's emptyDir permission: any container user may write
+    await applyFsGroup(pod, dir, false);
     return { name, hostPath: dir, memoryBacked: false, changed: false };
   }
   if (volume.configMap) {
@@ -97,7 +101,7 @@ export async function setUpVolume(
       source.defaultMode ?? DEFAULT_VOLUME_MODE,
       optional,
     );
-    return writeVolume(volumeDir(podDir, 'configMap', name), name, payload, false);
+    return writeVolume(pod, volumeDir(podDir, 'configMap', name), name, payload, undefined);
   }
   if (volume.secret) {
     const source = volume.secret;
@@ -110,7 +114,7 @@ export async function setUpVolume(
       source.defaultMode ?? DEFAULT_VOLUME_MODE,
       optional,
     );
-    return writeVolume(volumeDir(podDir, 'secret', name), name, payload, true);
+    return writeVolume(pod, volumeDir(podDir, 'secret', name), name, payload, memorySize(deps));
   }
   if (volume.downwardAPI) {
     const source = volume.downwardAPI;
@@ -120,27 +124,41 @@ export async function setUpVolume(
       source.defaultMode ?? DEFAULT_VOLUME_MODE,
       deps.allocatable,
     );
-    return writeVolume(volumeDir(podDir, 'downwardAPI', name), name, payload, false);
+    return writeVolume(pod, volumeDir(podDir, 'downwardAPI', name), name, payload, undefined);
   }
   if (volume.projected) {
     const payload = await projectedPayload(pod, volume.projected, deps.lookups, deps.allocatable);
-    return writeVolume(volumeDir(podDir, 'projected', name), name, payload, true);
+    return writeVolume(pod, volumeDir(podDir, 'projected', name), name, payload, memorySize(deps));
   }
   throw new VolumeSetupError(`volume "${name}" has an unsupported volume source`);
 }
 
+/** Secret-bearing volumes are sized like an emptyDir of medium Memory without sizeLimit. */
+function memorySize(deps: VolumeDeps): number {
+  return emptyDirMemorySize(deps.nodeAllocatableMemoryBytes, deps.podMemoryLimitBytes, undefined);
+}
+
+/** `tmpfsBytes` set: the volume gets a tmpfs of its own (kubelet wraps it in a Memory emptyDir). */
 async function writeVolume(
+  pod: Pod,
   dir: string,
   name: string,
   payload: Parameters<AtomicWriter['write']>[0],
-  memoryBacked: boolean,
+  tmpfsBytes: number | undefined,
 ): Promise<PreparedVolume> {
-  // Memory-backed volumes get a small tmpfs of their own (kubelet wraps them in an emptyDir
-  // of medium Memory); 0755 so only root writes, containers read.
-  if (memoryBacked) await mountTmpfs(dir, undefined, 0o755);
+  // 0755: only the kubelet writes; containers read (the runtime mounts these read-only).
+  if (tmpfsBytes !== undefined) await mountTmpfs(dir, tmpfsBytes, 0o755);
   else await fs.mkdir(dir, { recursive: true, mode: 0o755 });
-  const changed = await new AtomicWriter(dir).write(payload);
-  return { name, hostPath: dir, memoryBacked, changed };
+  // Ownership covers the whole volume (new files may appear outside the timestamped directory).
+  const changed = await new AtomicWriter(dir).write(payload, () => applyFsGroup(pod, dir, true));
+  return { name, hostPath: dir, memoryBacked: tmpfsBytes !== undefined, changed };
+}
+
+/** pod.spec.securityContext.fsGroup, applied with policy Always. */
+async function applyFsGroup(pod: Pod, dir: string, readOnly: boolean): Promise<void> {
+  const fsGroup = pod.spec?.securityContext?.fsGroup;
+  if (fsGroup === undefined || fsGroup === null) return;
+  await setVolumeOwnership(dir, fsGroup, readOnly);
 }
 
 /**

@@ -18,7 +18,8 @@ before(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'podbay-volumes-'));
 });
 after(async () => {
-  await tearDownPodVolumes(path.join(tmp, 'pod'));
+  // Unmount before removing, even when a test failed half-way.
+  for (const dir of ['pod', 'pod2']) await tearDownPodVolumes(path.join(tmp, dir));
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
@@ -168,6 +169,8 @@ describe('setUpVolume', () => {
     assert.equal(await isMountPoint(s.hostPath), true);
     assert.equal(await tmpfsAt(s.hostPath), true);
     assert.equal(await fs.readFile(path.join(s.hostPath, 'token'), 'utf8'), 't0k');
+    const size = await fs.statfs(s.hostPath);
+    assert.equal(size.blocks * size.bsize, 4 * 2 ** 30, 'sized like a Memory emptyDir (node allocatable)');
     await assert.rejects(
       setUpVolume(pod, { name: 's2', secret: { secretName: 'gone' } }, podDir(), deps),
       /secret "gone" not found/,
@@ -248,6 +251,29 @@ describe('setUpVolume', () => {
       4 * 2 ** 30,
       'sizeLimit above allocatable is ignored',
     );
+  });
+
+  test('fsGroup: group ownership, g+rw (emptyDir) or 0440 (secret), setgid directories', async () => {
+    const grouped: Pod = {
+      ...pod,
+      spec: { ...pod.spec, containers: pod.spec?.containers ?? [], securityContext: { fsGroup: 2345 } },
+    };
+    const dir = path.join(tmp, 'pod');
+    const scratch = await setUpVolume(grouped, { name: 'g-scratch', emptyDir: {} }, dir, deps);
+    const st = await fs.stat(scratch.hostPath);
+    assert.equal(st.gid, 2345);
+    assert.equal(st.mode & 0o7777, 0o2777);
+    const sec = await setUpVolume(
+      grouped,
+      { name: 'g-sec', secret: { secretName: 'sec', defaultMode: 0o400 } },
+      dir,
+      deps,
+    );
+    const token = await fs.stat(path.join(sec.hostPath, 'token'));
+    assert.equal(token.gid, 2345);
+    assert.equal(token.mode & 0o777, 0o440);
+    const link = await fs.lstat(path.join(sec.hostPath, 'token'));
+    assert.equal(link.isSymbolicLink() && link.gid === 2345, true);
   });
 
   test('tearDownPodVolumes unmounts everything and is safe twice', async () => {

@@ -54,7 +54,12 @@ function udpExchange(query: Buffer, up: Upstream, timeoutMs: number): Promise<Bu
     sock.on('error', () => done(undefined));
     sock.on('message', (msg, rinfo) => {
       // Only the upstream's answer to this query ID counts; anything else is ignored.
-      if (rinfo.address === up.host && rinfo.port === up.port && msg.length >= 2 && msg.readUInt16BE(0) === query.readUInt16BE(0)) {
+      if (
+        rinfo.address === up.host &&
+        rinfo.port === up.port &&
+        msg.length >= 2 &&
+        msg.readUInt16BE(0) === query.readUInt16BE(0)
+      ) {
         done(msg);
       }
     });
@@ -80,7 +85,8 @@ function tcpExchange(query: Buffer, up: Upstream, timeoutMs: number): Promise<Bu
     sock.on('close', () => done(undefined));
     sock.on('data', (chunk) => {
       buf = Buffer.concat([buf, chunk]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) done(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0))
+        done(buf.subarray(2, 2 + buf.readUInt16BE(0)));
     });
     sock.connect(up.port, up.host, () => {
       const len = Buffer.alloc(2);

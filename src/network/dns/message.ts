@@ -7,8 +7,9 @@
  *  - over UDP an answer larger than the client's limit (512, or its EDNS payload size) is
  *    replaced by the header and question with TC set, so the client asks again over TCP.
  */
-import * as packet from 'dns-packet';
+
 import type { Answer, DecodedPacket } from 'dns-packet';
+import * as packet from 'dns-packet';
 import type { ZoneAnswer } from './zone.js';
 
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
@@ -29,28 +30,61 @@ export interface MessageDeps {
 /** A header-only reply echoing the query's ID, opcode and RD bit. */
 function headerReply(query: Buffer, rcode: number): Buffer {
   const flags = query.readUInt16BE(2);
-  return packet.encode({ id: query.readUInt16BE(0), type: 'response', flags: (flags & (OPCODE_MASK | 0x0100)) | rcode });
+  return packet.encode({
+    id: query.readUInt16BE(0),
+    type: 'response',
+    flags: (flags & (OPCODE_MASK | 0x0100)) | rcode,
+  });
 }
 
 function udpLimit(q: DecodedPacket): number {
   const opt = q.additionals?.find((a) => a.type === 'OPT');
-  if (!opt || opt.type !== 'OPT') return UDP_DEFAULT_LIMIT;
+  if (opt?.type !== 'OPT') return UDP_DEFAULT_LIMIT;
   return Math.min(Math.max(opt.udpPayloadSize, UDP_DEFAULT_LIMIT), UDP_MAX_LIMIT);
 }
 
-function encodeAnswer(q: DecodedPacket, a: Extract<ZoneAnswer, { kind: 'answer' }>, limit: number | undefined): Buffer {
+function encodeAnswer(
+  q: DecodedPacket,
+  a: Extract<ZoneAnswer, { kind: 'answer' }>,
+  limit: number | undefined,
+): Buffer {
   const hasOpt = q.additionals?.some((x) => x.type === 'OPT');
   const opt: Answer[] = hasOpt
-    ? [{ type: 'OPT', name: '.', udpPayloadSize: UDP_MAX_LIMIT, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
+    ? [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: UDP_MAX_LIMIT,
+          extendedRcode: 0,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        },
+      ]
     : [];
-  const flags = packet.AUTHORITATIVE_ANSWER | packet.RECURSION_AVAILABLE | (q.flag_rd ? packet.RECURSION_DESIRED : 0) | RCODE[a.rcode];
+  const flags =
+    packet.AUTHORITATIVE_ANSWER |
+    packet.RECURSION_AVAILABLE |
+    (q.flag_rd ? packet.RECURSION_DESIRED : 0) |
+    RCODE[a.rcode];
   const base = { id: q.id ?? 0, type: 'response' as const, questions: q.questions ?? [] };
-  const full = packet.encode({ ...base, flags, answers: a.answers, authorities: a.authorities, additionals: [...a.additionals, ...opt] });
+  const full = packet.encode({
+    ...base,
+    flags,
+    answers: a.answers,
+    authorities: a.authorities,
+    additionals: [...a.additionals, ...opt],
+  });
   if (limit === undefined || full.length <= limit) return full;
   return packet.encode({ ...base, flags: flags | packet.TRUNCATED_RESPONSE, additionals: opt });
 }
 
-export async function handleMessage(query: Buffer, transport: 'udp' | 'tcp', deps: MessageDeps): Promise<Buffer | undefined> {
+export async function handleMessage(
+  query: Buffer,
+  transport: 'udp' | 'tcp',
+  deps: MessageDeps,
+): Promise<Buffer | undefined> {
   if (query.length < HEADER_BYTES) return undefined;
   if (query.readUInt16BE(2) & QR) return undefined;
   if (query.length > deps.maxQueryBytes) return headerReply(query, RCODE.FORMERR);
@@ -64,7 +98,10 @@ export async function handleMessage(query: Buffer, transport: 'udp' | 'tcp', dep
   const question = q.questions?.length === 1 ? q.questions[0] : undefined;
   if (!question || typeof question.name !== 'string') return headerReply(query, RCODE.FORMERR);
   // Only class IN is the cluster's; other classes (CHAOS version queries, ...) go upstream.
-  const zone: ZoneAnswer = question.class && question.class !== 'IN' ? { kind: 'forward' } : deps.answer(question.name, question.type);
+  const zone: ZoneAnswer =
+    question.class && question.class !== 'IN'
+      ? { kind: 'forward' }
+      : deps.answer(question.name, question.type);
   if (zone.kind === 'forward') {
     const reply = await deps.forward(query, transport);
     return reply ?? headerReplyWithQuestion(q, RCODE.SERVFAIL);

@@ -15,8 +15,9 @@
  * inside the zone is recorded as existing, so it answers NODATA rather than NXDOMAIN (an
  * "empty non-terminal", as CoreDNS does for `<ns>.svc.<zone>`).
  */
-import type { EndpointAddress, Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
+
 import { isIPv4, isIPv6 } from 'node:net';
+import type { EndpointAddress, Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
 
 export type DnsRecord =
   | { type: 'A' | 'AAAA'; address: string }
@@ -106,7 +107,8 @@ function addService(b: IndexBuilder, zone: string, svc: Service, ep: Endpoints |
   const ns = svc.metadata?.namespace ?? 'default';
   const base = `${svc.metadata?.name}.${ns}.svc.${zone}`.toLowerCase();
   if (svc.spec?.type === 'ExternalName') {
-    if (svc.spec.externalName) b.add(base, { type: 'CNAME', target: svc.spec.externalName.replace(/\.$/, '') });
+    if (svc.spec.externalName)
+      b.add(base, { type: 'CNAME', target: svc.spec.externalName.replace(/\.$/, '') });
     return;
   }
   if (!isHeadless(svc)) {
@@ -117,7 +119,13 @@ function addService(b: IndexBuilder, zone: string, svc: Service, ep: Endpoints |
     for (const p of svc.spec?.ports ?? []) {
       if (!p.name) continue;
       const proto = (p.protocol ?? 'TCP').toLowerCase();
-      b.add(`_${p.name}._${proto}.${base}`, { type: 'SRV', priority: 0, weight: 100, port: p.port, target: base });
+      b.add(`_${p.name}._${proto}.${base}`, {
+        type: 'SRV',
+        priority: 0,
+        weight: 100,
+        port: p.port,
+        target: base,
+      });
     }
     return;
   }
@@ -133,7 +141,13 @@ function addService(b: IndexBuilder, zone: string, svc: Service, ep: Endpoints |
       for (const p of subset.ports ?? []) {
         if (!p.name) continue;
         const proto = (p.protocol ?? 'TCP').toLowerCase();
-        b.add(`_${p.name}._${proto}.${base}`, { type: 'SRV', priority: 0, weight: 100, port: p.port, target: host });
+        b.add(`_${p.name}._${proto}.${base}`, {
+          type: 'SRV',
+          priority: 0,
+          weight: 100,
+          port: p.port,
+          target: host,
+        });
       }
     }
   }
@@ -142,7 +156,9 @@ function addService(b: IndexBuilder, zone: string, svc: Service, ep: Endpoints |
 export function buildZoneIndex(src: ZoneSources): ZoneIndex {
   const zone = src.zone.toLowerCase().replace(/\.$/, '');
   const b = new IndexBuilder(zone);
-  const endpointsByKey = new Map(src.endpoints.map((e) => [`${e.metadata?.namespace}/${e.metadata?.name}`, e]));
+  const endpointsByKey = new Map(
+    src.endpoints.map((e) => [`${e.metadata?.namespace}/${e.metadata?.name}`, e]),
+  );
   for (const svc of src.services) {
     addService(b, zone, svc, endpointsByKey.get(`${svc.metadata?.namespace}/${svc.metadata?.name}`));
   }

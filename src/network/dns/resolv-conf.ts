@@ -29,7 +29,10 @@ export function parseResolvConf(text: string, exclude: readonly string[] = []): 
     const m = /^nameserver\s+(\S+)/.exec(line);
     if (!m) continue;
     const host = m[1]!.replace(/%.*$/, '');
-    if (!isIP(host)) throw new ResolvConfError(`resolv.conf line ${i + 1}: nameserver ${JSON.stringify(m[1])} is not an IP address`);
+    if (!isIP(host))
+      throw new ResolvConfError(
+        `resolv.conf line ${i + 1}: nameserver ${JSON.stringify(m[1])} is not an IP address`,
+      );
     if (!exclude.includes(host)) out.push({ host, port: 53 });
   }
   return out;

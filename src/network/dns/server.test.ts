@@ -11,7 +11,15 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import * as packet from 'dns-packet';
 import { createRunningPod, createService, setEndpoints, startTestApi, type TestApi } from '../testing/api.js';
-import { decode, framed, query, rcodeOf, startFakeUpstream, tcpExchange, udpExchange } from '../testing/dns-wire.js';
+import {
+  decode,
+  framed,
+  query,
+  rcodeOf,
+  startFakeUpstream,
+  tcpExchange,
+  udpExchange,
+} from '../testing/dns-wire.js';
 import { ClusterDnsServer } from './server.js';
 
 const run = promisify(execFile);
@@ -31,7 +39,10 @@ describe('ClusterDnsServer', () => {
 
   before(async () => {
     api = startTestApi();
-    createService(api, 'apps', 'web', { clusterIP: '10.96.0.20', ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+    createService(api, 'apps', 'web', {
+      clusterIP: '10.96.0.20',
+      ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+    });
     createService(api, 'apps', 'db', { clusterIP: 'None', ports: [{ name: 'pg', port: 5432 }] });
     setEndpoints(api, 'apps', 'db', [
       {
@@ -43,10 +54,18 @@ describe('ClusterDnsServer', () => {
     createRunningPod(api, 'apps', 'loner', '10.244.0.40');
     upstream = await startFakeUpstream({ 'example.test': '192.0.2.1' });
     silent = await startFakeUpstream({}, true);
-    dns = new ClusterDnsServer({ client: api.client }, { host: '127.0.0.1', port: 0, upstreams: [{ host: '127.0.0.1', port: upstream.port }] });
+    dns = new ClusterDnsServer(
+      { client: api.client },
+      { host: '127.0.0.1', port: 0, upstreams: [{ host: '127.0.0.1', port: upstream.port }] },
+    );
     deaf = new ClusterDnsServer(
       { client: api.client },
-      { host: '127.0.0.1', port: 0, upstreams: [{ host: '127.0.0.1', port: silent.port }], forwardTimeoutMs: 300 },
+      {
+        host: '127.0.0.1',
+        port: 0,
+        upstreams: [{ host: '127.0.0.1', port: silent.port }],
+        forwardTimeoutMs: 300,
+      },
     );
     await dns.start();
     await deaf.start();
@@ -71,7 +90,10 @@ describe('ClusterDnsServer', () => {
   });
 
   test('headless: ready endpoint IPs only, per-endpoint names, SRV per endpoint', async () => {
-    assert.deepEqual((await resolver.resolve4('db.apps.svc.cluster.local')).sort(), ['10.244.0.5', '10.244.0.6']);
+    assert.deepEqual((await resolver.resolve4('db.apps.svc.cluster.local')).sort(), [
+      '10.244.0.5',
+      '10.244.0.6',
+    ]);
     assert.deepEqual(await resolver.resolve4('db-0.db.apps.svc.cluster.local'), ['10.244.0.5']);
     const srv = await resolver.resolveSrv('_pg._tcp.db.apps.svc.cluster.local');
     assert.deepEqual(srv.map((s) => `${s.name}:${s.port}:${s.weight}`).sort(), [
@@ -111,7 +133,10 @@ describe('ClusterDnsServer', () => {
     assert.equal(aaaa.authorities?.[0]?.type, 'SOA');
     const digOut = await dig(dns.port, 'missing.apps.svc.cluster.local', 'A');
     assert.match(digOut, /status: NXDOMAIN/);
-    assert.match(digOut, /AUTHORITY SECTION:\ncluster\.local\.\s+30\s+IN\s+SOA\s+ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\./);
+    assert.match(
+      digOut,
+      /AUTHORITY SECTION:\ncluster\.local\.\s+30\s+IN\s+SOA\s+ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\./,
+    );
   });
 
   test('other names go to the upstream; a silent upstream gives SERVFAIL after the timeout', async () => {
@@ -131,7 +156,11 @@ describe('ClusterDnsServer', () => {
     createService(api, 'apps', 'big', { clusterIP: 'None' });
     setEndpoints(api, 'apps', 'big', [{ addresses: many }]);
     await waitFor(async () => {
-      const r = decode(await tcpExchange(dns.port, framed(query('big.apps.svc.cluster.local', 'A'))).then((x) => x.replies[0]));
+      const r = decode(
+        await tcpExchange(dns.port, framed(query('big.apps.svc.cluster.local', 'A'))).then(
+          (x) => x.replies[0],
+        ),
+      );
       return r.answers?.length === 20;
     });
     const udp = decode(await udpExchange(dns.port, query('big.apps.svc.cluster.local', 'A')));
@@ -142,15 +171,29 @@ describe('ClusterDnsServer', () => {
     assert.equal(edns.flag_tc, false);
     assert.equal(edns.answers?.length, 20);
     // dig retries over TCP by itself when it sees TC.
-    assert.equal((await dig(dns.port, '+noedns', '+short', 'big.apps.svc.cluster.local', 'A')).split('\n').length, 20);
+    assert.equal(
+      (await dig(dns.port, '+noedns', '+short', 'big.apps.svc.cluster.local', 'A')).split('\n').length,
+      20,
+    );
     assert.deepEqual((await resolver.resolve4('big.apps.svc.cluster.local')).length, 20);
   });
 
   test('malformed and oversized queries get FORMERR or are dropped, and the server keeps answering', async () => {
-    assert.equal(await udpExchange(dns.port, Buffer.from([1, 2, 3]), 200), undefined, 'shorter than a header: dropped');
+    assert.equal(
+      await udpExchange(dns.port, Buffer.from([1, 2, 3]), 200),
+      undefined,
+      'shorter than a header: dropped',
+    );
     const truncatedQuestion = query('web.apps.svc.cluster.local', 'A').subarray(0, 20);
     assert.equal(rcodeOf((await udpExchange(dns.port, truncatedQuestion))!), 1);
-    const twoQuestions = packet.encode({ id: 9, type: 'query', questions: [{ name: 'a', type: 'A' }, { name: 'b', type: 'A' }] });
+    const twoQuestions = packet.encode({
+      id: 9,
+      type: 'query',
+      questions: [
+        { name: 'a', type: 'A' },
+        { name: 'b', type: 'A' },
+      ],
+    });
     assert.equal(rcodeOf((await udpExchange(dns.port, twoQuestions))!), 1);
     const oversized = Buffer.concat([query('web.apps.svc.cluster.local', 'A'), Buffer.alloc(600)]);
     const big = (await udpExchange(dns.port, oversized))!;
@@ -169,12 +212,17 @@ describe('ClusterDnsServer', () => {
     const base = query('web.apps.svc.cluster.local', 'A');
     for (let i = 0; i < 1500; i++) {
       const msg = i % 2 ? randomBytes(1 + (i % 300)) : Buffer.from(base);
-      if (i % 2 === 0) for (let k = 0; k < 4; k++) msg[12 + ((i * 7 + k * 13) % (base.length - 12))]! ^= 1 << (i % 8);
+      if (i % 2 === 0)
+        for (let k = 0; k < 4; k++) msg[12 + ((i * 7 + k * 13) % (base.length - 12))]! ^= 1 << (i % 8);
       msg.writeUInt16BE(msg.readUInt16BE(0), 0);
       await udpExchange(dns.port, msg, 5).catch(() => undefined);
     }
     // Pipelined TCP with a garbage frame in the middle.
-    const pipelined = Buffer.concat([framed(query('web.apps.svc.cluster.local', 'A', 1)), framed(randomBytes(40)), framed(query('db.apps.svc.cluster.local', 'A', 2))]);
+    const pipelined = Buffer.concat([
+      framed(query('web.apps.svc.cluster.local', 'A', 1)),
+      framed(randomBytes(40)),
+      framed(query('db.apps.svc.cluster.local', 'A', 2)),
+    ]);
     const tcp = await tcpExchange(dns.port, pipelined, 3);
     assert.ok(tcp.replies.length >= 2);
     assert.deepEqual(await resolver.resolve4('web.apps.svc.cluster.local'), ['10.96.0.20']);
@@ -182,11 +230,16 @@ describe('ClusterDnsServer', () => {
 
   test('a change to Endpoints shows in answers within 1 s', async () => {
     const changed = Date.now();
-    setEndpoints(api, 'apps', 'db', [{ addresses: [{ ip: '10.244.0.8' }], ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }] }]);
+    setEndpoints(api, 'apps', 'db', [
+      { addresses: [{ ip: '10.244.0.8' }], ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }] },
+    ]);
     await waitFor(async () => (await resolver.resolve4('db.apps.svc.cluster.local')).join() === '10.244.0.8');
     assert.ok(Date.now() - changed < 1000, `took ${Date.now() - changed} ms`);
     api.client.delete('services', 'apps', 'web');
-    await waitFor(async () => (await resolver.resolve4('web.apps.svc.cluster.local').catch((e) => e.code)) === 'ENOTFOUND');
+    await waitFor(
+      async () =>
+        (await resolver.resolve4('web.apps.svc.cluster.local').catch((e) => e.code)) === 'ENOTFOUND',
+    );
   });
 
   test('a restarted server rebuilds every record from a full list', async () => {

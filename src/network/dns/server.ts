@@ -76,7 +76,10 @@ export class ClusterDnsServer {
       zone: (o.zone ?? CLUSTER_DOMAIN).toLowerCase().replace(/\.$/, ''),
       ttl: o.ttl ?? DEFAULTS.ttl,
       podMode: o.podMode ?? 'insecure',
-      reverseCidrs: [parseCidr(o.serviceCidr ?? DEFAULT_SERVICE_CIDR), parseCidr(o.podCidr ?? DEFAULT_POD_CIDR)],
+      reverseCidrs: [
+        parseCidr(o.serviceCidr ?? DEFAULT_SERVICE_CIDR),
+        parseCidr(o.podCidr ?? DEFAULT_POD_CIDR),
+      ],
     };
   }
 
@@ -90,7 +93,8 @@ export class ClusterDnsServer {
     this.#mirror.start();
     const deps: MessageDeps = {
       maxQueryBytes: this.#o.maxQueryBytes ?? DEFAULTS.maxQueryBytes,
-      answer: (name, type) => answerQuestion(name, type, this.#currentIndex(), { ...this.#zone, serial: this.#index!.serial }),
+      answer: (name, type) =>
+        answerQuestion(name, type, this.#currentIndex(), { ...this.#zone, serial: this.#index!.serial }),
       forward: (q, t) => this.#forwarder.forward(q, t),
     };
     this.#udp = await this.#bindUdp(deps);

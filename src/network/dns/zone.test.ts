@@ -8,7 +8,11 @@ import { answerQuestion, reverseNameToIP, type ZoneOptions } from './zone.js';
 const services: Service[] = [
   {
     metadata: { name: 'web', namespace: 'apps' },
-    spec: { clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20', 'fd00::20'], ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 81 }] },
+    spec: {
+      clusterIP: '10.96.0.20',
+      clusterIPs: ['10.96.0.20', 'fd00::20'],
+      ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 81 }],
+    },
   },
   {
     metadata: { name: 'db', namespace: 'apps' },
@@ -18,7 +22,10 @@ const services: Service[] = [
     metadata: { name: 'late', namespace: 'apps' },
     spec: { clusterIP: 'None', publishNotReadyAddresses: true },
   },
-  { metadata: { name: 'ext', namespace: 'apps' }, spec: { type: 'ExternalName', externalName: 'example.test.' } },
+  {
+    metadata: { name: 'ext', namespace: 'apps' },
+    spec: { type: 'ExternalName', externalName: 'example.test.' },
+  },
 ];
 const endpoints: Endpoints[] = [
   {
@@ -33,7 +40,12 @@ const endpoints: Endpoints[] = [
   },
   { metadata: { name: 'late', namespace: 'apps' }, subsets: [{ notReadyAddresses: [{ ip: '10.244.0.9' }] }] },
 ];
-const pods: Pod[] = [{ metadata: { name: 'p', namespace: 'apps' }, status: { podIP: '10.244.0.30', podIPs: [{ ip: '10.244.0.30' }] } }];
+const pods: Pod[] = [
+  {
+    metadata: { name: 'p', namespace: 'apps' },
+    status: { podIP: '10.244.0.30', podIPs: [{ ip: '10.244.0.30' }] },
+  },
+];
 
 const index = buildZoneIndex({ zone: 'cluster.local', services, endpoints, pods });
 const opts: ZoneOptions = {
@@ -47,23 +59,61 @@ const opts: ZoneOptions = {
 function ask(name: string, type: string, o: ZoneOptions = opts) {
   const a = answerQuestion(name, type, index, o);
   if (a.kind === 'forward') return 'forward';
-  return { rcode: a.rcode, answers: a.answers.map((x) => `${x.name} ${x.type} ${JSON.stringify("data" in x ? x.data : null)}`), soa: a.authorities.length };
+  return {
+    rcode: a.rcode,
+    answers: a.answers.map((x) => `${x.name} ${x.type} ${JSON.stringify('data' in x ? x.data : null)}`),
+    soa: a.authorities.length,
+  };
 }
 
 describe('cluster zone answers', () => {
   const cases: [string, string, ReturnType<typeof ask>][] = [
-    ['web.apps.svc.cluster.local', 'A', { rcode: 'NOERROR', answers: ['web.apps.svc.cluster.local A "10.96.0.20"'], soa: 0 }],
-    ['WEB.Apps.svc.cluster.local.', 'A', { rcode: 'NOERROR', answers: ['web.apps.svc.cluster.local A "10.96.0.20"'], soa: 0 }],
-    ['web.apps.svc.cluster.local', 'AAAA', { rcode: 'NOERROR', answers: ['web.apps.svc.cluster.local AAAA "fd00::20"'], soa: 0 }],
+    [
+      'web.apps.svc.cluster.local',
+      'A',
+      { rcode: 'NOERROR', answers: ['web.apps.svc.cluster.local A "10.96.0.20"'], soa: 0 },
+    ],
+    [
+      'WEB.Apps.svc.cluster.local.',
+      'A',
+      { rcode: 'NOERROR', answers: ['web.apps.svc.cluster.local A "10.96.0.20"'], soa: 0 },
+    ],
+    [
+      'web.apps.svc.cluster.local',
+      'AAAA',
+      { rcode: 'NOERROR', answers: ['web.apps.svc.cluster.local AAAA "fd00::20"'], soa: 0 },
+    ],
     ['web.apps.svc.cluster.local', 'MX', { rcode: 'NOERROR', answers: [], soa: 1 }],
     [
       '_http._tcp.web.apps.svc.cluster.local',
       'SRV',
-      { rcode: 'NOERROR', answers: ['_http._tcp.web.apps.svc.cluster.local SRV {"priority":0,"weight":100,"port":80,"target":"web.apps.svc.cluster.local"}'], soa: 0 },
+      {
+        rcode: 'NOERROR',
+        answers: [
+          '_http._tcp.web.apps.svc.cluster.local SRV {"priority":0,"weight":100,"port":80,"target":"web.apps.svc.cluster.local"}',
+        ],
+        soa: 0,
+      },
     ],
-    ['db.apps.svc.cluster.local', 'A', { rcode: 'NOERROR', answers: ['db.apps.svc.cluster.local A "10.244.0.5"', 'db.apps.svc.cluster.local A "10.244.0.6"'], soa: 0 }],
-    ['db-0.db.apps.svc.cluster.local', 'A', { rcode: 'NOERROR', answers: ['db-0.db.apps.svc.cluster.local A "10.244.0.5"'], soa: 0 }],
-    ['10-244-0-6.db.apps.svc.cluster.local', 'A', { rcode: 'NOERROR', answers: ['10-244-0-6.db.apps.svc.cluster.local A "10.244.0.6"'], soa: 0 }],
+    [
+      'db.apps.svc.cluster.local',
+      'A',
+      {
+        rcode: 'NOERROR',
+        answers: ['db.apps.svc.cluster.local A "10.244.0.5"', 'db.apps.svc.cluster.local A "10.244.0.6"'],
+        soa: 0,
+      },
+    ],
+    [
+      'db-0.db.apps.svc.cluster.local',
+      'A',
+      { rcode: 'NOERROR', answers: ['db-0.db.apps.svc.cluster.local A "10.244.0.5"'], soa: 0 },
+    ],
+    [
+      '10-244-0-6.db.apps.svc.cluster.local',
+      'A',
+      { rcode: 'NOERROR', answers: ['10-244-0-6.db.apps.svc.cluster.local A "10.244.0.6"'], soa: 0 },
+    ],
     ['10-244-0-7.db.apps.svc.cluster.local', 'A', { rcode: 'NXDOMAIN', answers: [], soa: 1 }],
     [
       '_pg._tcp.db.apps.svc.cluster.local',
@@ -77,15 +127,43 @@ describe('cluster zone answers', () => {
         soa: 0,
       },
     ],
-    ['late.apps.svc.cluster.local', 'A', { rcode: 'NOERROR', answers: ['late.apps.svc.cluster.local A "10.244.0.9"'], soa: 0 }],
-    ['ext.apps.svc.cluster.local', 'A', { rcode: 'NOERROR', answers: ['ext.apps.svc.cluster.local CNAME "example.test"'], soa: 0 }],
-    ['10-1-2-3.apps.pod.cluster.local', 'A', { rcode: 'NOERROR', answers: ['10-1-2-3.apps.pod.cluster.local A "10.1.2.3"'], soa: 0 }],
+    [
+      'late.apps.svc.cluster.local',
+      'A',
+      { rcode: 'NOERROR', answers: ['late.apps.svc.cluster.local A "10.244.0.9"'], soa: 0 },
+    ],
+    [
+      'ext.apps.svc.cluster.local',
+      'A',
+      { rcode: 'NOERROR', answers: ['ext.apps.svc.cluster.local CNAME "example.test"'], soa: 0 },
+    ],
+    [
+      '10-1-2-3.apps.pod.cluster.local',
+      'A',
+      { rcode: 'NOERROR', answers: ['10-1-2-3.apps.pod.cluster.local A "10.1.2.3"'], soa: 0 },
+    ],
     ['not-an-ip.apps.pod.cluster.local', 'A', { rcode: 'NXDOMAIN', answers: [], soa: 1 }],
     ['apps.svc.cluster.local', 'A', { rcode: 'NOERROR', answers: [], soa: 1 }],
     ['nope.apps.svc.cluster.local', 'A', { rcode: 'NXDOMAIN', answers: [], soa: 1 }],
-    ['20.0.96.10.in-addr.arpa', 'PTR', { rcode: 'NOERROR', answers: ['20.0.96.10.in-addr.arpa PTR "web.apps.svc.cluster.local"'], soa: 0 }],
-    ['5.0.244.10.in-addr.arpa', 'PTR', { rcode: 'NOERROR', answers: ['5.0.244.10.in-addr.arpa PTR "db-0.db.apps.svc.cluster.local"'], soa: 0 }],
-    ['30.0.244.10.in-addr.arpa', 'PTR', { rcode: 'NOERROR', answers: ['30.0.244.10.in-addr.arpa PTR "10-244-0-30.apps.pod.cluster.local"'], soa: 0 }],
+    [
+      '20.0.96.10.in-addr.arpa',
+      'PTR',
+      { rcode: 'NOERROR', answers: ['20.0.96.10.in-addr.arpa PTR "web.apps.svc.cluster.local"'], soa: 0 },
+    ],
+    [
+      '5.0.244.10.in-addr.arpa',
+      'PTR',
+      { rcode: 'NOERROR', answers: ['5.0.244.10.in-addr.arpa PTR "db-0.db.apps.svc.cluster.local"'], soa: 0 },
+    ],
+    [
+      '30.0.244.10.in-addr.arpa',
+      'PTR',
+      {
+        rcode: 'NOERROR',
+        answers: ['30.0.244.10.in-addr.arpa PTR "10-244-0-30.apps.pod.cluster.local"'],
+        soa: 0,
+      },
+    ],
     ['99.0.96.10.in-addr.arpa', 'PTR', { rcode: 'NXDOMAIN', answers: [], soa: 1 }],
     ['8.8.8.8.in-addr.arpa', 'PTR', 'forward'],
     ['example.com', 'A', 'forward'],
@@ -97,10 +175,23 @@ describe('cluster zone answers', () => {
 
   test('the pod records honour `pods verified` and `pods disabled`', () => {
     const verified = { ...opts, podMode: 'verified' as const };
-    assert.equal((ask('10-244-0-30.apps.pod.cluster.local', 'A', verified) as { rcode: string }).rcode, 'NOERROR');
-    assert.equal((ask('10-244-0-30.other.pod.cluster.local', 'A', verified) as { rcode: string }).rcode, 'NXDOMAIN');
-    assert.equal((ask('10-1-2-3.apps.pod.cluster.local', 'A', verified) as { rcode: string }).rcode, 'NXDOMAIN');
-    assert.equal((ask('10-1-2-3.apps.pod.cluster.local', 'A', { ...opts, podMode: 'disabled' }) as { rcode: string }).rcode, 'NXDOMAIN');
+    assert.equal(
+      (ask('10-244-0-30.apps.pod.cluster.local', 'A', verified) as { rcode: string }).rcode,
+      'NOERROR',
+    );
+    assert.equal(
+      (ask('10-244-0-30.other.pod.cluster.local', 'A', verified) as { rcode: string }).rcode,
+      'NXDOMAIN',
+    );
+    assert.equal(
+      (ask('10-1-2-3.apps.pod.cluster.local', 'A', verified) as { rcode: string }).rcode,
+      'NXDOMAIN',
+    );
+    assert.equal(
+      (ask('10-1-2-3.apps.pod.cluster.local', 'A', { ...opts, podMode: 'disabled' }) as { rcode: string })
+        .rcode,
+      'NXDOMAIN',
+    );
   });
 
   test('the negative answers carry the zone SOA with the TTL as minimum', () => {
@@ -112,7 +203,15 @@ describe('cluster zone answers', () => {
       name: 'cluster.local',
       ttl: 30,
       class: 'IN',
-      data: { mname: 'ns.dns.cluster.local', rname: 'hostmaster.cluster.local', serial: 1, refresh: 7200, retry: 1800, expire: 86400, minimum: 30 },
+      data: {
+        mname: 'ns.dns.cluster.local',
+        rname: 'hostmaster.cluster.local',
+        serial: 1,
+        refresh: 7200,
+        retry: 1800,
+        expire: 86400,
+        minimum: 30,
+      },
     });
   });
 

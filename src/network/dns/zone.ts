@@ -10,8 +10,9 @@
  *  - PTR for known IPs; an unknown IP inside an authoritative reverse range (the service and
  *    pod CIDRs) is NXDOMAIN; any other reverse or outside name is forwarded.
  */
-import type { Answer } from 'dns-packet';
+
 import { isIPv4, isIPv6 } from 'node:net';
+import type { Answer } from 'dns-packet';
 import { type Cidr, cidrContains } from '../cidr.js';
 import type { DnsRecord, ZoneIndex } from './records.js';
 
@@ -30,7 +31,13 @@ export interface ZoneOptions {
 
 export type ZoneAnswer =
   | { kind: 'forward' }
-  | { kind: 'answer'; rcode: 'NOERROR' | 'NXDOMAIN'; answers: Answer[]; authorities: Answer[]; additionals: Answer[] };
+  | {
+      kind: 'answer';
+      rcode: 'NOERROR' | 'NXDOMAIN';
+      answers: Answer[];
+      authorities: Answer[];
+      additionals: Answer[];
+    };
 
 /** A name from the wire: lower-case, no trailing dot. */
 export const canonicalName = (name: string): string => name.toLowerCase().replace(/\.$/, '');
@@ -63,7 +70,11 @@ function toAnswer(name: string, r: DnsRecord, ttl: number): Answer {
     case 'PTR':
       return { ...base, type: r.type, data: r.target };
     case 'SRV':
-      return { ...base, type: 'SRV', data: { priority: r.priority, weight: r.weight, port: r.port, target: r.target } };
+      return {
+        ...base,
+        type: 'SRV',
+        data: { priority: r.priority, weight: r.weight, port: r.port, target: r.target },
+      };
   }
 }
 
@@ -135,7 +146,8 @@ function srvAdditionals(answers: Answer[], index: ZoneIndex, ttl: number): Answe
 
 export function answerQuestion(qname: string, qtype: string, index: ZoneIndex, o: ZoneOptions): ZoneAnswer {
   const name = canonicalName(qname);
-  if (name.endsWith('.in-addr.arpa') || name.endsWith('.ip6.arpa')) return answerReverse(name, qtype, index, o);
+  if (name.endsWith('.in-addr.arpa') || name.endsWith('.ip6.arpa'))
+    return answerReverse(name, qtype, index, o);
   if (name !== o.zone && !name.endsWith(`.${o.zone}`)) return { kind: 'forward' };
 
   if (name === o.zone && (qtype === 'SOA' || qtype === 'NS')) {

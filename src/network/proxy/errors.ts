@@ -7,7 +7,9 @@ export class NftApplyError extends Error {
     readonly exitCode: number | null,
     readonly stderr: string,
   ) {
-    super(`${command} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n').slice(0, 6).join(' | ')}`);
+    super(
+      `${command} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n').slice(0, 6).join(' | ')}`,
+    );
     this.name = 'NftApplyError';
   }
 }

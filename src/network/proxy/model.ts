@@ -82,12 +82,20 @@ const proto = (p: string | undefined): L4Protocol => (p ?? 'TCP').toLowerCase() 
 function readyEndpoints(ep: Endpoints | undefined, portName: string, protocol: L4Protocol): EndpointTarget[] {
   const out: EndpointTarget[] = [];
   for (const subset of ep?.subsets ?? []) {
-    const port = (subset.ports ?? []).find((p) => (p.name ?? '') === portName && proto(p.protocol) === protocol);
+    const port = (subset.ports ?? []).find(
+      (p) => (p.name ?? '') === portName && proto(p.protocol) === protocol,
+    );
     if (!port) continue;
     for (const a of subset.addresses ?? []) if (isIPv4(a.ip)) out.push({ ip: a.ip, port: port.port });
   }
-  const key = (e: EndpointTarget) => `${e.ip.split('.').map((o) => o.padStart(3, '0')).join('.')}:${String(e.port).padStart(5, '0')}`;
-  return [...new Map(out.map((e) => [key(e), e])).entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => e);
+  const key = (e: EndpointTarget) =>
+    `${e.ip
+      .split('.')
+      .map((o) => o.padStart(3, '0'))
+      .join('.')}:${String(e.port).padStart(5, '0')}`;
+  return [...new Map(out.map((e) => [key(e), e])).entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, e]) => e);
 }
 
 function servicePorts(svc: Service, ep: Endpoints | undefined): ServicePortPlan[] {
@@ -141,9 +149,15 @@ function hostPorts(pod: Pod): HostPortPlan[] {
   return out;
 }
 
-export function computeProxyPlan(services: readonly Service[], endpoints: readonly Endpoints[], pods: readonly Pod[]): ProxyPlan {
+export function computeProxyPlan(
+  services: readonly Service[],
+  endpoints: readonly Endpoints[],
+  pods: readonly Pod[],
+): ProxyPlan {
   const epByKey = new Map(endpoints.map((e) => [`${e.metadata?.namespace}/${e.metadata?.name}`, e]));
-  const sp = services.flatMap((s) => servicePorts(s, epByKey.get(`${s.metadata?.namespace}/${s.metadata?.name}`)));
+  const sp = services.flatMap((s) =>
+    servicePorts(s, epByKey.get(`${s.metadata?.namespace}/${s.metadata?.name}`)),
+  );
   const hp = pods.flatMap(hostPorts);
   return {
     servicePorts: sp.sort((a, b) => a.id.localeCompare(b.id)),

@@ -23,7 +23,9 @@ export function runCommand(h: HostCommands, argv: readonly string[], stdin?: str
       err += d;
     });
     child.on('error', (e) => reject(new NftApplyError(argv.join(' '), null, String(e))));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new NftApplyError(argv.join(' '), code, err))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new NftApplyError(argv.join(' '), code, err)),
+    );
     child.stdin.end(stdin ?? '');
   });
 }

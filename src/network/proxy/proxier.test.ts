@@ -24,8 +24,13 @@ describe('ServiceProxy data path (network namespaces)', () => {
     node.create(3, SERVICE_CIDR);
     await node.startServers(POD_PORT);
     // web: p1, p2 ready, p3 not ready; a named targetPort resolved by the Endpoints.
-    createService(api, 'apps', 'web', { clusterIP: '10.96.0.50', ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] });
-    setEndpoints(api, 'apps', 'web', [{ addresses: [addr(0), addr(1)], notReadyAddresses: [addr(2)], ports: httpPort }]);
+    createService(api, 'apps', 'web', {
+      clusterIP: '10.96.0.50',
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    });
+    setEndpoints(api, 'apps', 'web', [
+      { addresses: [addr(0), addr(1)], notReadyAddresses: [addr(2)], ports: httpPort },
+    ]);
     createService(api, 'apps', 'sticky', {
       clusterIP: '10.96.0.51',
       sessionAffinity: 'ClientIP',
@@ -39,9 +44,15 @@ describe('ServiceProxy data path (network namespaces)', () => {
       ports: [{ name: 'http', port: 80, targetPort: POD_PORT, nodePort: 30080, protocol: 'TCP' }],
     });
     setEndpoints(api, 'apps', 'np', [{ addresses: [addr(2)], ports: httpPort }]);
-    createService(api, 'apps', 'self', { clusterIP: '10.96.0.53', ports: [{ name: 'http', port: 80, targetPort: POD_PORT, protocol: 'TCP' }] });
+    createService(api, 'apps', 'self', {
+      clusterIP: '10.96.0.53',
+      ports: [{ name: 'http', port: 80, targetPort: POD_PORT, protocol: 'TCP' }],
+    });
     setEndpoints(api, 'apps', 'self', [{ addresses: [addr(0)], ports: httpPort }]);
-    createService(api, 'apps', 'empty', { clusterIP: '10.96.0.54', ports: [{ name: 'http', port: 80, targetPort: POD_PORT, protocol: 'TCP' }] });
+    createService(api, 'apps', 'empty', {
+      clusterIP: '10.96.0.54',
+      ports: [{ name: 'http', port: 80, targetPort: POD_PORT, protocol: 'TCP' }],
+    });
     proxy = new ServiceProxy(
       { client: api.client },
       { commands: { prefix: ['ip', 'netns', 'exec', node.nodeNs] }, debounceMs: 50, resyncMs: 0 },
@@ -87,25 +98,36 @@ describe('ServiceProxy data path (network namespaces)', () => {
   });
 
   test('a Service without ready endpoints rejects connections', async () => {
-    assert.deepEqual(await node.connect(node.nodeNs, '10.96.0.54', 80, 2), ['ERR:ECONNREFUSED', 'ERR:ECONNREFUSED']);
+    assert.deepEqual(await node.connect(node.nodeNs, '10.96.0.54', 80, 2), [
+      'ERR:ECONNREFUSED',
+      'ERR:ECONNREFUSED',
+    ]);
     assert.deepEqual(await node.connect(node.pods[0]!.ns, '10.96.0.54', 80, 1), ['ERR:ECONNREFUSED']);
   });
 
   test('removing an endpoint stops new connections to it within 1 s', async () => {
     const changed = Date.now();
-    setEndpoints(api, 'apps', 'web', [{ addresses: [addr(1)], notReadyAddresses: [addr(0), addr(2)], ports: httpPort }]);
+    setEndpoints(api, 'apps', 'web', [
+      { addresses: [addr(1)], notReadyAddresses: [addr(0), addr(2)], ports: httpPort },
+    ]);
     let replies: string[] = [];
     while (Date.now() - changed < 1000) {
       replies = backends(await node.connect(node.nodeNs, '10.96.0.50', 80, 10));
       if (replies.every((r) => r === 'p2')) break;
     }
-    assert.ok(replies.every((r) => r === 'p2'), `after 1 s still: ${replies.join(',')}`);
+    assert.ok(
+      replies.every((r) => r === 'p2'),
+      `after 1 s still: ${replies.join(',')}`,
+    );
     const took = Date.now() - changed;
     assert.ok(took < 1000, `took ${took} ms`);
     // And back: the endpoint returns, the spread returns.
     setEndpoints(api, 'apps', 'web', [{ addresses: [addr(0), addr(1)], ports: httpPort }]);
     const deadline = Date.now() + 1000;
-    while (Date.now() < deadline && !backends(await node.connect(node.nodeNs, '10.96.0.50', 80, 10)).includes('p1'));
+    while (
+      Date.now() < deadline &&
+      !backends(await node.connect(node.nodeNs, '10.96.0.50', 80, 10)).includes('p1')
+    );
     assert.ok(Date.now() < deadline, 'p1 receives connections again within 1 s');
   });
 
@@ -117,7 +139,10 @@ describe('ServiceProxy data path (network namespaces)', () => {
     assert.deepEqual(backends(await node.connect(node.nodeNs, '10.96.0.53', 80, 1)), ['p1']);
     // A second proxy (an engine restart) applies over the live table without errors.
     await proxy.stop();
-    const again = new ServiceProxy({ client: api.client }, { commands: { prefix: ['ip', 'netns', 'exec', node.nodeNs] }, resyncMs: 0 });
+    const again = new ServiceProxy(
+      { client: api.client },
+      { commands: { prefix: ['ip', 'netns', 'exec', node.nodeNs] }, resyncMs: 0 },
+    );
     await again.start();
     assert.equal(again.syncCount, 1);
     assert.deepEqual(backends(await node.connect(node.nodeNs, '10.96.0.53', 80, 1)), ['p1']);

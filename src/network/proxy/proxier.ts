@@ -46,7 +46,10 @@ export interface ServiceProxyDeps {
 export class ServiceProxy {
   readonly #mirror: ObjectMirror;
   readonly #ruleset: RulesetOptions;
-  readonly #o: Required<Pick<ServiceProxyOptions, 'debounceMs' | 'resyncMs' | 'localhostNodePorts' | 'commands'>> & ServiceProxyOptions;
+  readonly #o: Required<
+    Pick<ServiceProxyOptions, 'debounceMs' | 'resyncMs' | 'localhostNodePorts' | 'commands'>
+  > &
+    ServiceProxyOptions;
   #timer: NodeJS.Timeout | undefined;
   #resync: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
@@ -58,7 +61,11 @@ export class ServiceProxy {
   constructor(deps: ServiceProxyDeps, o: ServiceProxyOptions = {}) {
     this.#mirror = new ObjectMirror(deps.client, ['services', 'endpoints', 'pods']);
     this.#o = { debounceMs: 100, resyncMs: 30_000, localhostNodePorts: true, commands: { prefix: [] }, ...o };
-    this.#ruleset = { table: o.table ?? 'podbay', podCidr: o.podCidr ?? DEFAULT_POD_CIDR, masqueradeMark: DEFAULT_MASQUERADE_MARK };
+    this.#ruleset = {
+      table: o.table ?? 'podbay',
+      podCidr: o.podCidr ?? DEFAULT_POD_CIDR,
+      masqueradeMark: DEFAULT_MASQUERADE_MARK,
+    };
     this.#mirror.onChange(() => this.#schedule());
   }
 
@@ -74,7 +81,8 @@ export class ServiceProxy {
     }
     this.#mirror.start();
     await this.syncNow(true);
-    if (this.#o.resyncMs > 0) this.#resync = setInterval(() => void this.syncNow(true).catch(() => {}), this.#o.resyncMs);
+    if (this.#o.resyncMs > 0)
+      this.#resync = setInterval(() => void this.syncNow(true).catch(() => {}), this.#o.resyncMs);
   }
 
   async stop(opts: { teardown?: boolean } = {}): Promise<void> {
@@ -85,7 +93,9 @@ export class ServiceProxy {
     this.#timer = undefined;
     await this.#running?.catch(() => {});
     if (opts.teardown) {
-      await runCommand(this.#o.commands, ['nft', 'delete', 'table', 'ip', this.#ruleset.table]).catch(() => {});
+      await runCommand(this.#o.commands, ['nft', 'delete', 'table', 'ip', this.#ruleset.table]).catch(
+        () => {},
+      );
       this.#lastApplied = '';
     }
   }
@@ -136,7 +146,9 @@ export class ServiceProxy {
     if (!force && text === this.#lastApplied) return;
     const blocks = renderBlocks(plan, this.#ruleset);
     const live = parseLiveObjects(
-      await runCommand(this.#o.commands, ['nft', '-j', 'list', 'table', 'ip', this.#ruleset.table]).catch(() => ''),
+      await runCommand(this.#o.commands, ['nft', '-j', 'list', 'table', 'ip', this.#ruleset.table]).catch(
+        () => '',
+      ),
     );
     const desired = {
       text,
@@ -144,9 +156,16 @@ export class ServiceProxy {
       maps: blocks.filter((b) => b.kind === 'map').map((b) => b.name),
       sets: blocks.filter((b) => b.kind === 'set').map((b) => b.name),
     };
-    await runCommand(this.#o.commands, ['nft', '-f', '-'], buildTransaction(this.#ruleset.table, desired, live));
+    await runCommand(
+      this.#o.commands,
+      ['nft', '-f', '-'],
+      buildTransaction(this.#ruleset.table, desired, live),
+    );
     this.#lastApplied = text;
     this.#syncs++;
-    this.#o.log?.('proxy: ruleset applied', { servicePorts: plan.servicePorts.length, hostPorts: plan.hostPorts.length });
+    this.#o.log?.('proxy: ruleset applied', {
+      servicePorts: plan.servicePorts.length,
+      hostPorts: plan.hostPorts.length,
+    });
   }
 }

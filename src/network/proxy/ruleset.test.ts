@@ -22,8 +22,14 @@ function goldenDir(): string {
   throw new Error('src/network/proxy/testdata not found above the test file');
 }
 
-const svc = (name: string, spec: Service['spec']): Service => ({ metadata: { name, namespace: 'apps' }, spec });
-const eps = (name: string, subsets: Endpoints['subsets']): Endpoints => ({ metadata: { name, namespace: 'apps' }, subsets });
+const svc = (name: string, spec: Service['spec']): Service => ({
+  metadata: { name, namespace: 'apps' },
+  spec,
+});
+const eps = (name: string, subsets: Endpoints['subsets']): Endpoints => ({
+  metadata: { name, namespace: 'apps' },
+  subsets,
+});
 
 interface Case {
   services: Service[];
@@ -72,15 +78,27 @@ const cases: Record<string, Case> = {
         ports: [{ port: 80, targetPort: 8080, nodePort: 30080, protocol: 'TCP' }],
       }),
     ],
-    endpoints: [eps('sticky', [{ addresses: [{ ip: '10.244.0.5' }, { ip: '10.244.0.6' }], ports: [{ port: 8080, protocol: 'TCP' }] }])],
+    endpoints: [
+      eps('sticky', [
+        { addresses: [{ ip: '10.244.0.5' }, { ip: '10.244.0.6' }], ports: [{ port: 8080, protocol: 'TCP' }] },
+      ]),
+    ],
     pods: [],
   },
   'no-endpoints-reject': {
     services: [
-      svc('idle', { type: 'NodePort', clusterIP: '10.96.0.40', ports: [{ port: 80, nodePort: 30081, protocol: 'TCP' }] }),
+      svc('idle', {
+        type: 'NodePort',
+        clusterIP: '10.96.0.40',
+        ports: [{ port: 80, nodePort: 30081, protocol: 'TCP' }],
+      }),
       svc('unready', { clusterIP: '10.96.0.41', ports: [{ port: 6379, protocol: 'TCP' }] }),
     ],
-    endpoints: [eps('unready', [{ notReadyAddresses: [{ ip: '10.244.0.5' }], ports: [{ port: 6379, protocol: 'TCP' }] }])],
+    endpoints: [
+      eps('unready', [
+        { notReadyAddresses: [{ ip: '10.244.0.5' }], ports: [{ port: 6379, protocol: 'TCP' }] },
+      ]),
+    ],
     pods: [],
   },
   hostport: {
@@ -89,12 +107,28 @@ const cases: Record<string, Case> = {
     pods: [
       {
         metadata: { name: 'edge', namespace: 'apps' },
-        spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80, hostPort: 8081, protocol: 'TCP' }, { containerPort: 443 }] }] },
+        spec: {
+          containers: [
+            {
+              name: 'c',
+              image: 'nginx',
+              ports: [{ containerPort: 80, hostPort: 8081, protocol: 'TCP' }, { containerPort: 443 }],
+            },
+          ],
+        },
         status: { phase: 'Running', podIP: '10.244.0.12' },
       },
       {
         metadata: { name: 'pinned', namespace: 'apps' },
-        spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 53, hostPort: 5353, hostIP: '127.0.0.1', protocol: 'UDP' }] }] },
+        spec: {
+          containers: [
+            {
+              name: 'c',
+              image: 'x',
+              ports: [{ containerPort: 53, hostPort: 5353, hostIP: '127.0.0.1', protocol: 'UDP' }],
+            },
+          ],
+        },
         status: { phase: 'Running', podIP: '10.244.0.13' },
       },
       {
@@ -124,7 +158,10 @@ describe('nftables ruleset generator (golden files)', () => {
   test('the same objects in another order render the same text', () => {
     const c = cases['clusterip-named-ports']!;
     const a = renderRuleset(computeProxyPlan(c.services, c.endpoints, c.pods), options);
-    const b = renderRuleset(computeProxyPlan([...c.services].reverse(), [...c.endpoints].reverse(), c.pods), options);
+    const b = renderRuleset(
+      computeProxyPlan([...c.services].reverse(), [...c.endpoints].reverse(), c.pods),
+      options,
+    );
     assert.equal(a, b);
   });
 });

@@ -33,10 +33,11 @@ export const DEFAULT_MASQUERADE_MARK = 0x4000;
 const hex = (n: number) => `0x${n.toString(16)}`;
 const serviceChain = (sp: ServicePortPlan) => `service-${sp.hash}-${sp.id}`;
 const externalChain = (sp: ServicePortPlan) => `external-${sp.hash}-${sp.id}`;
-const endpointChain = (sp: ServicePortPlan, e: EndpointTarget) => `endpoint-${sp.hash}-${sp.id}__${e.ip}/${e.port}`;
-const affinitySet = (sp: ServicePortPlan, e: EndpointTarget) => `affinity-${sp.hash}-${sp.id}__${e.ip}/${e.port}`;
+const endpointChain = (sp: ServicePortPlan, e: EndpointTarget) =>
+  `endpoint-${sp.hash}-${sp.id}__${e.ip}/${e.port}`;
+const affinitySet = (sp: ServicePortPlan, e: EndpointTarget) =>
+  `affinity-${sp.hash}-${sp.id}__${e.ip}/${e.port}`;
 const hostPortChain = (hp: HostPortPlan) => `hostport-${hp.hash}-${hp.id}`;
-
 
 interface Block {
   kind: 'chain' | 'map' | 'set';
@@ -65,15 +66,22 @@ function baseChains(o: RulesetOptions): Block[] {
       'ct state new jump nodeport-endpoints-check',
       'ct state new jump service-endpoints-check',
     ]),
-    chain('filter-forward', ['type filter hook forward priority -110; policy accept;', 'ct state new jump service-endpoints-check']),
+    chain('filter-forward', [
+      'type filter hook forward priority -110; policy accept;',
+      'ct state new jump service-endpoints-check',
+    ]),
     chain('filter-output', [
       'type filter hook output priority -110; policy accept;',
       'ct state new jump service-endpoints-check',
       'ct state new jump nodeport-endpoints-check',
     ]),
     chain('service-endpoints-check', ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services']),
-    chain('nodeport-endpoints-check', ['fib daddr type local meta l4proto . th dport vmap @no-endpoint-nodeports']),
-    chain('reject-chain', ['reject']),
+    chain('nodeport-endpoints-check', [
+      'fib daddr type local meta l4proto . th dport vmap @no-endpoint-nodeports',
+    ]),
+    // TCP gets a reset: an ICMP port-unreachable from the forward hook was never sent on this
+    // kernel (IcmpOutDestUnreachs stayed 0) and a pod's connect() hung instead of failing.
+    chain('reject-chain', ['meta l4proto tcp reject with tcp reset', 'reject']),
     chain('mark-for-masquerade', [`meta mark set meta mark | ${mark}`]),
     chain('masquerading', [
       `meta mark & ${mark} == 0 return`,
@@ -93,7 +101,9 @@ function serviceBlocks(sp: ServicePortPlan, o: RulesetOptions): Block[] {
   const blocks: Block[] = [];
   const lines: string[] = [];
   for (const ip of sp.clusterIPs) {
-    lines.push(`ip daddr ${ip} ${sp.protocol} dport ${sp.port} ip saddr != ${o.podCidr} jump mark-for-masquerade`);
+    lines.push(
+      `ip daddr ${ip} ${sp.protocol} dport ${sp.port} ip saddr != ${o.podCidr} jump mark-for-masquerade`,
+    );
   }
   if (sp.affinitySeconds !== undefined) {
     for (const e of sp.endpoints) lines.push(`ip saddr @${affinitySet(sp, e)} goto ${endpointChain(sp, e)}`);
@@ -101,7 +111,8 @@ function serviceBlocks(sp: ServicePortPlan, o: RulesetOptions): Block[] {
   const choices = sp.endpoints.map((e, i) => `${i} : goto ${endpointChain(sp, e)}`);
   lines.push(`numgen random mod ${sp.endpoints.length} vmap { ${choices.join(', ')} }`);
   blocks.push(chain(serviceChain(sp), lines));
-  if (sp.nodePort) blocks.push(chain(externalChain(sp), ['jump mark-for-masquerade', `goto ${serviceChain(sp)}`]));
+  if (sp.nodePort)
+    blocks.push(chain(externalChain(sp), ['jump mark-for-masquerade', `goto ${serviceChain(sp)}`]));
   for (const e of sp.endpoints) {
     const ep = [`ip saddr ${e.ip} jump mark-for-masquerade`];
     if (sp.affinitySeconds !== undefined) {
@@ -140,7 +151,10 @@ export function renderBlocks(plan: ProxyPlan, o: RulesetOptions): Block[] {
   const withEndpoints = plan.servicePorts.filter((sp) => sp.endpoints.length > 0);
   const without = plan.servicePorts.filter((sp) => sp.endpoints.length === 0);
   const serviceIPs = withEndpoints.flatMap((sp) =>
-    sp.clusterIPs.map((ip): [string, string] => [`${ip} . ${sp.protocol} . ${sp.port}`, `goto ${serviceChain(sp)}`]),
+    sp.clusterIPs.map((ip): [string, string] => [
+      `${ip} . ${sp.protocol} . ${sp.port}`,
+      `goto ${serviceChain(sp)}`,
+    ]),
   );
   const nodePorts = withEndpoints
     .filter((sp) => sp.nodePort)
@@ -151,13 +165,31 @@ export function renderBlocks(plan: ProxyPlan, o: RulesetOptions): Block[] {
   const rejectNodePorts = without
     .filter((sp) => sp.nodePort)
     .map((sp): [string, string] => [`${sp.protocol} . ${sp.nodePort}`, 'goto reject-chain']);
-  const hostPorts = plan.hostPorts.map((hp): [string, string] => [`${hp.protocol} . ${hp.hostPort}`, `goto ${hostPortChain(hp)}`]);
+  const hostPorts = plan.hostPorts.map((hp): [string, string] => [
+    `${hp.protocol} . ${hp.hostPort}`,
+    `goto ${hostPortChain(hp)}`,
+  ]);
   return [
-    map('service-ips', 'ipv4_addr . inet_proto . inet_service : verdict', 'ClusterIP traffic', unique(serviceIPs)),
+    map(
+      'service-ips',
+      'ipv4_addr . inet_proto . inet_service : verdict',
+      'ClusterIP traffic',
+      unique(serviceIPs),
+    ),
     map('service-nodeports', 'inet_proto . inet_service : verdict', 'NodePort traffic', unique(nodePorts)),
     map('host-ports', 'inet_proto . inet_service : verdict', 'hostPort traffic', unique(hostPorts)),
-    map('no-endpoint-services', 'ipv4_addr . inet_proto . inet_service : verdict', 'Services without ready endpoints', unique(rejectIPs)),
-    map('no-endpoint-nodeports', 'inet_proto . inet_service : verdict', 'NodePorts without ready endpoints', unique(rejectNodePorts)),
+    map(
+      'no-endpoint-services',
+      'ipv4_addr . inet_proto . inet_service : verdict',
+      'Services without ready endpoints',
+      unique(rejectIPs),
+    ),
+    map(
+      'no-endpoint-nodeports',
+      'inet_proto . inet_service : verdict',
+      'NodePorts without ready endpoints',
+      unique(rejectNodePorts),
+    ),
     ...baseChains(o),
     ...plan.servicePorts.flatMap((sp) => serviceBlocks(sp, o)),
     ...plan.hostPorts.map(hostPortBlock),
@@ -166,6 +198,8 @@ export function renderBlocks(plan: ProxyPlan, o: RulesetOptions): Block[] {
 
 /** The whole table as `nft -f` input (also what `nft list table` would show, modulo layout). */
 export function renderRuleset(plan: ProxyPlan, o: RulesetOptions): string {
-  const body = renderBlocks(plan, o).map((b) => `\t${b.kind} ${b.name} {\n${b.lines.map((l) => `\t\t${l}`).join('\n')}\n\t}`);
+  const body = renderBlocks(plan, o).map(
+    (b) => `\t${b.kind} ${b.name} {\n${b.lines.map((l) => `\t\t${l}`).join('\n')}\n\t}`,
+  );
   return `table ip ${o.table} {\n${body.join('\n\n')}\n}\n`;
 }

@@ -4,7 +4,7 @@
  * kubelet: the DNS server and the proxy are tested against the same ObjectClient the engine
  * gives them, not a fake.
  */
-import type { Endpoints, EndpointSubset, Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSubset, Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
 import { createStrategies } from '../../api/registry/catalog.js';
 import { Registry } from '../../api/registry/registry.js';
 import type { KubeObject } from '../../api/types.js';
@@ -20,7 +20,11 @@ export interface TestApi {
 
 export function startTestApi(): TestApi {
   const store = Store.open({ path: ':memory:' });
-  const client = new Registry({ store, strategies: createStrategies({ store }), clock: { now: () => new Date() } });
+  const client = new Registry({
+    store,
+    strategies: createStrategies({ store }),
+    clock: { now: () => new Date() },
+  });
   for (const name of ['default', 'kube-system', 'apps']) {
     client.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
@@ -37,20 +41,39 @@ export function createService(api: TestApi, ns: string, name: string, spec: Serv
 }
 
 /** Writes the Endpoints object as the endpoints controller would (create or replace). */
-export function setEndpoints(api: TestApi, ns: string, name: string, subsets: EndpointSubset[]): Obj<Endpoints> {
+export function setEndpoints(
+  api: TestApi,
+  ns: string,
+  name: string,
+  subsets: EndpointSubset[],
+): Obj<Endpoints> {
   const cur = api.client.get<Obj<Endpoints>>('endpoints', ns, name);
-  const next = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: ns }, subsets } as Obj<Endpoints>;
+  const next = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name, namespace: ns },
+    subsets,
+  } as Obj<Endpoints>;
   if (!cur) return api.client.create('endpoints', next);
   return api.client.update('endpoints', { ...cur, subsets });
 }
 
 /** A running pod with the given IP, as the kubelet reports it. */
-export function createRunningPod(api: TestApi, ns: string, name: string, ip: string, spec: Partial<Pod['spec']> = {}): Obj<Pod> {
+export function createRunningPod(
+  api: TestApi,
+  ns: string,
+  name: string,
+  ip: string,
+  spec: Partial<Pod['spec']> = {},
+): Obj<Pod> {
   const pod = api.client.create<Obj<Pod>>('pods', {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: ns },
     spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec },
   });
-  return api.client.updateStatus('pods', { ...pod, status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] } });
+  return api.client.updateStatus('pods', {
+    ...pod,
+    status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] },
+  });
 }

@@ -5,14 +5,31 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { Socket } from 'node:net';
-import * as packet from 'dns-packet';
 import type { Answer, DecodedPacket, RecordType } from 'dns-packet';
+import * as packet from 'dns-packet';
 
 export function query(name: string, type: RecordType, id = 4242, edns?: number): Buffer {
   const additionals: Answer[] = edns
-    ? [{ type: 'OPT', name: '.', udpPayloadSize: edns, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
+    ? [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: edns,
+          extendedRcode: 0,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        },
+      ]
     : [];
-  return packet.encode({ id, type: 'query', flags: packet.RECURSION_DESIRED, questions: [{ name, type, class: 'IN' }], additionals });
+  return packet.encode({
+    id,
+    type: 'query',
+    flags: packet.RECURSION_DESIRED,
+    questions: [{ name, type, class: 'IN' }],
+    additionals,
+  });
 }
 
 /** Sends one datagram; resolves the first reply, or undefined after `timeoutMs`. */
@@ -33,7 +50,12 @@ export function udpExchange(port: number, msg: Buffer, timeoutMs = 1000): Promis
 }
 
 /** Writes `frames` (already length-prefixed or not, as given) and collects replies until `count` or close. */
-export function tcpExchange(port: number, raw: Buffer, count = 1, timeoutMs = 1000): Promise<{ replies: Buffer[]; closed: boolean }> {
+export function tcpExchange(
+  port: number,
+  raw: Buffer,
+  count = 1,
+  timeoutMs = 1000,
+): Promise<{ replies: Buffer[]; closed: boolean }> {
   return new Promise((resolve) => {
     const sock = new Socket();
     const replies: Buffer[] = [];
@@ -76,7 +98,10 @@ export const decode = (b: Buffer | undefined): DecodedPacket => {
 export const rcodeOf = (b: Buffer): number => b.readUInt16BE(2) & 0xf;
 
 /** An upstream that answers A queries for names in `answers` (and NXDOMAIN otherwise), or never answers (`silent`). */
-export async function startFakeUpstream(answers: Record<string, string>, silent = false): Promise<{ port: number; queries: string[]; close(): Promise<void> }> {
+export async function startFakeUpstream(
+  answers: Record<string, string>,
+  silent = false,
+): Promise<{ port: number; queries: string[]; close(): Promise<void> }> {
   const sock: UdpSocket = createSocket('udp4');
   const queries: string[] = [];
   sock.on('message', (msg, rinfo) => {

@@ -3,7 +3,7 @@
  *
  *   pbtest-<id>-node   bridge pbtest<id> 10.244.0.1/24, ip_forward on, a route for the service
  *                      range (a real node reaches it through its default route)
- *   pbtest-<id>-pN     eth0 10.244.0.(10+N)/24 via a veth on the bridge, default via .1,
+ *   pbtest-<id>-pN     eth0 10.244.0.(10+N)/24 via a veth on the bridge (hairpin on), default via .1,
  *                      a tiny TCP server on :8080 answering "<pod name> <client address>"
  *
  * Nothing touches the host's own namespace. `destroy` kills the servers by PID and deletes
@@ -71,8 +71,24 @@ export class TestNode {
       const hostSide = `pbt${this.id}p${i}`;
       execFileSync('ip', ['netns', 'add', pod.ns]);
       this.#namespaces.push(pod.ns);
-      this.#ip(this.nodeNs, 'ip', 'link', 'add', hostSide, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pod.ns);
+      this.#ip(
+        this.nodeNs,
+        'ip',
+        'link',
+        'add',
+        hostSide,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'eth0',
+        'netns',
+        pod.ns,
+      );
       this.#ip(this.nodeNs, 'ip', 'link', 'set', hostSide, 'master', this.bridge, 'up');
+      // With br_netfilter a hairpin connection (pod → its own Service → itself) is DNATed on the
+      // bridge and must leave through the port it came in on: kubelet's hairpin-veth mode.
+      this.#ip(this.nodeNs, 'ip', 'link', 'set', hostSide, 'type', 'bridge_slave', 'hairpin', 'on');
       this.#ip(pod.ns, 'ip', 'link', 'set', 'lo', 'up');
       this.#ip(pod.ns, 'ip', 'addr', 'add', `${pod.ip}/24`, 'dev', 'eth0');
       this.#ip(pod.ns, 'ip', 'link', 'set', 'eth0', 'up');
@@ -87,9 +103,13 @@ export class TestNode {
       this.pods.map(
         (pod) =>
           new Promise<void>((resolve, reject) => {
-            const child = spawn('ip', ['netns', 'exec', pod.ns, process.execPath, '-e', SERVER, pod.name, String(port)], {
-              stdio: ['ignore', 'pipe', 'inherit'],
-            });
+            const child = spawn(
+              'ip',
+              ['netns', 'exec', pod.ns, process.execPath, '-e', SERVER, pod.name, String(port)],
+              {
+                stdio: ['ignore', 'pipe', 'inherit'],
+              },
+            );
             this.#servers.push(child);
             const timer = setTimeout(() => reject(new Error(`server in ${pod.ns} did not start`)), 5000);
             child.stdout.once('data', () => {
@@ -104,20 +124,29 @@ export class TestNode {
   /** Runs `count` sequential connections from namespace `ns`; returns each reply ("p1 10.244.0.1") or "ERR:<code>". */
   connect(ns: string, host: string, port: number, count: number): Promise<string[]> {
     return new Promise((resolve, reject) => {
-      const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', CLIENT, host, String(port), String(count)], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        'ip',
+        ['netns', 'exec', ns, process.execPath, '-e', CLIENT, host, String(port), String(count)],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d;
       });
-      child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`client exited ${code}`))));
+      child.on('close', (code) =>
+        code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`client exited ${code}`)),
+      );
     });
   }
 
   /** Runs a command inside the node namespace and returns stdout (throws on failure). */
   run(...args: string[]): string {
-    return execFileSync('ip', ['netns', 'exec', this.nodeNs, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('ip', ['netns', 'exec', this.nodeNs, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   async destroy(): Promise<void> {

@@ -111,7 +111,7 @@ export class BackendConnection {
       return;
     }
     this.inflight.push(entry);
-    this.enqueueWrite(raw, count);
+    this.enqueueWrite(raw);
   }
 
   /** Calls `cb` once the handshake succeeded (no argument) or the connection failed (the error text). */
@@ -200,11 +200,7 @@ export class BackendConnection {
     for (const cb of callbacks) cb();
   }
 
-  private enqueueWrite(raw: Buffer, count = 1): void {
-    if (count >= (Number(process.env.RA_IMMEDIATE) || 1e9) && this.outbox.length === 0) {
-      this.socket.write(raw);
-      return;
-    }
+  private enqueueWrite(raw: Buffer): void {
     this.outbox.push(raw);
     if (!this.flushScheduled) {
       this.flushScheduled = true;

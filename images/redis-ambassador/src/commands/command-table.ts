@@ -76,11 +76,16 @@ const specialCases: ReadonlyMap<string, ArgClassifier> = new Map<string, ArgClas
 ]);
 
 export class CommandTable {
+  /** Commands with `name|subcommand` rows: only these look at their second argument. */
+  private readonly containers: ReadonlySet<string>;
+
   private constructor(
     private readonly kinds: ReadonlyMap<string, RouteKind>,
     /** Where the rows came from, for logs and /metrics. */
     readonly source: 'builtin' | 'COMMAND',
-  ) {}
+  ) {
+    this.containers = new Set([...kinds.keys()].filter((k) => k.includes('|')).map((k) => k.split('|')[0]!));
+  }
 
   static builtin(): CommandTable {
     return new CommandTable(builtinTable, 'builtin');
@@ -117,7 +122,7 @@ export class CommandTable {
   classify(name: string, args: readonly Buffer[]): RouteKind {
     const special = specialCases.get(name);
     if (special) return special(args);
-    if (args.length > 1) {
+    if (args.length > 1 && this.containers.has(name)) {
       const withSub = this.kinds.get(`${name}|${sub(args)}`);
       if (withSub) return withSub;
     }

@@ -50,6 +50,12 @@ describe('loadConfig', () => {
     assert.equal(c.maxLagBytes, 20);
   });
 
+  test('boolean flags stand alone or take a value', () => {
+    assert.equal(load(['--master', 'm', '--read-your-writes', '--tls']).tls !== undefined, true);
+    assert.equal(load(['--master', 'm', '--read-your-writes', 'off']).readYourWrites, false);
+    assert.equal(load(['--master', 'm', '--read-your-writes=no']).readYourWrites, false);
+  });
+
   test('password file is read and its trailing newline dropped', () => {
     const file = join(dir, 'pw');
     writeFileSync(file, 's3cret\n');

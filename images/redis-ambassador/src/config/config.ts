@@ -73,7 +73,7 @@ export function loadConfig(sources: ConfigSources): Config {
   let flags: Record<string, string | boolean | undefined>;
   try {
     const parsed = parseArgs({
-      args: [...sources.argv],
+      args: withBareBooleans(sources.argv),
       options: { ...options, help: { type: 'boolean' } },
       strict: true,
       allowPositionals: false,
@@ -98,6 +98,26 @@ export function loadConfig(sources: ConfigSources): Config {
     else raw[n] = s.fallback;
   }
   return validate(raw as RawSettings);
+}
+
+const BOOLEAN_WORDS = new Set(['true', 'false', 'yes', 'no', 'on', 'off', '1', '0']);
+
+/** Lets boolean flags stand alone (`--tls`) as well as take a value (`--tls false`, `--tls=off`). */
+function withBareBooleans(argv: readonly string[]): string[] {
+  const booleanFlags = new Set(
+    Object.values(settings)
+      .filter((s) => typeof s.fallback === 'boolean')
+      .map((s) => `--${s.flag}`),
+  );
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    out.push(arg);
+    const next = argv[i + 1];
+    if (booleanFlags.has(arg) && (next === undefined || !BOOLEAN_WORDS.has(next.toLowerCase())))
+      out.push('true');
+  }
+  return out;
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

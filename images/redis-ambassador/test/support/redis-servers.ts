@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RespError } from '../../src/resp/decode.js';
 import { command } from './raw-client.js';
 
 export async function freePort(): Promise<number> {
@@ -75,7 +76,11 @@ export class RedisServer {
         stdio: 'ignore',
       },
     );
-    await waitFor(`redis on ${this.port}`, async () => (await command(this.port, ['PING'], 500)) === 'PONG');
+    await waitFor(`redis on ${this.port}`, async () => {
+      const reply = await command(this.port, ['PING'], 500);
+      // A password-protected server answers NOAUTH: it is up all the same.
+      return reply === 'PONG' || (reply instanceof RespError && reply.message.startsWith('NOAUTH'));
+    });
   }
 
   /** Kills the process (SIGKILL by default, like a crash) and waits for it to exit. */

@@ -27,11 +27,17 @@ export interface SpdyTransport {
   onClose(cb: () => void): void;
 }
 
+/** How long an ended pod connection waits for a late error before the streams are closed. */
+const END_GRACE_MS = 250;
+
 interface ForwardRequest {
   port: number;
   errorStream?: number;
   dataStream?: number;
   target?: Duplex;
+  /** Client bytes (and half-close) that arrived while the pod connection was being dialled. */
+  early: Buffer[];
+  earlyFin: boolean;
   /** Set once the server sent FIN on the data stream. */
   dataClosed: boolean;
   /** The forwarded connection ended before the error stream arrived. */
@@ -87,6 +93,7 @@ export class PortForwardSession {
   }
 
   #onFrame(f: SpdyFrame): void {
+    if (process.env.PODBAY_SPDY_TRACE) this.#deps.log(`spdy <- ${JSON.stringify(f, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v))}`);
     switch (f.type) {
       case 'ping':
         this.#send(encodePing(f.id));
@@ -98,10 +105,14 @@ export class PortForwardSession {
         const s = this.#byStream.get(f.streamId);
         const r = s && this.#byRequest.get(s.request);
         if (!s || !r) return; // data for a stream already finished
-        if (s.kind === 'data' && r.target) {
-          if (f.data.length) r.target.write(f.data);
-          if (f.fin) r.target.end();
+        if (s.kind !== 'data') return;
+        if (!r.target) {
+          if (f.data.length) r.early.push(f.data);
+          r.earlyFin ||= f.fin;
+          return;
         }
+        if (f.data.length) r.target.write(f.data);
+        if (f.fin) r.target.end();
         return;
       }
       case 'rstStream': {
@@ -130,7 +141,7 @@ export class PortForwardSession {
     const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
     let r = this.#byRequest.get(requestId);
     if (!r) {
-      r = { port, dataClosed: false, ended: false };
+      r = { port, dataClosed: false, ended: false, early: [], earlyFin: false };
       this.#byRequest.set(requestId, r);
     }
     this.#byStream.set(streamId, { request: requestId, kind: streamType });
@@ -163,9 +174,14 @@ export class PortForwardSession {
     target.on('data', (chunk: Buffer) => {
       if (r.dataStream !== undefined && !r.dataClosed) this.#send(encodeData(r.dataStream, chunk, false));
     });
-    target.on('end', () => this.#finish(requestId));
+    // A dial failure may surface only after the stream ended (the runtime learns it from the
+    // helper's exit status), so the end waits briefly for an error before closing the streams.
+    target.on('end', () => setTimeout(() => this.#finish(requestId), END_GRACE_MS).unref());
     target.on('error', (e) => this.#finish(requestId, `error forwarding port ${r.port} to pod: ${e.message}`));
     target.on('close', () => this.#finish(requestId));
+    for (const b of r.early) target.write(b);
+    if (r.earlyFin) target.end();
+    r.early = [];
   }
 
   /** FIN on the data stream, the error text (if any) and FIN on the error stream; once per request. */

@@ -51,6 +51,8 @@ export class StreamingApiHarness {
   static async start(o: HarnessOptions): Promise<StreamingApiHarness> {
     const dir = mkdtempSync('/tmp/podbay-streaming-api-');
     const clock = { now: () => new Date() };
+    // PODBAY_TEST_LOG=1 shows what the handlers log (protocol errors, port-forward failures).
+    const log = process.env.PODBAY_TEST_LOG ? (m: string) => console.error(`[api] ${m}`) : () => {};
     const store = Store.open({ path: join(dir, 'state.db') });
     const registry = new Registry({ store, strategies: createStrategies({ store }), clock });
     ensureBootstrapObjects(registry, dir, clock.now());
@@ -60,7 +62,7 @@ export class StreamingApiHarness {
       getPod,
       backend: o.backend,
       clock,
-      log: () => {},
+      log,
       logPollMs: 100,
     });
     const api = new ApiServer({
@@ -70,7 +72,7 @@ export class StreamingApiHarness {
       tls: { key: pki.key, cert: pki.cert },
       token: pki.token,
       clock,
-      log: () => {},
+      log,
       subresources: streaming.handlers,
       extraResources: METRICS_RESOURCES,
       extraRoutes: metricsRoutes({
@@ -100,17 +102,20 @@ export class StreamingApiHarness {
   }
 
   /** Starts a command (kubectl by default); the caller owns the process and stops it by PID. */
-  spawnKubectl(args: string[], command = KUBECTL): ChildProcess {
+  spawnKubectl(args: string[], command = KUBECTL, env: NodeJS.ProcessEnv = {}): ChildProcess {
     return spawn(command, args, {
-      env: this.env,
+      env: { ...this.env, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
   }
 
   /** Runs a command (kubectl by default) to completion, killing it by PID after timeoutMs. */
-  run(args: string[], o: { input?: string; timeoutMs?: number; command?: string } = {}): Promise<KubectlResult> {
+  run(
+    args: string[],
+    o: { input?: string; timeoutMs?: number; command?: string; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<KubectlResult> {
     return new Promise((resolve) => {
-      const p = this.spawnKubectl(args, o.command ?? KUBECTL);
+      const p = this.spawnKubectl(args, o.command ?? KUBECTL, o.env);
       let stdout = '';
       let stderr = '';
       p.stdout!.on('data', (d: Buffer) => {
@@ -128,7 +133,10 @@ export class StreamingApiHarness {
     });
   }
 
-  kubectl(args: string[], o: { input?: string; timeoutMs?: number } = {}): Promise<KubectlResult> {
+  kubectl(
+    args: string[],
+    o: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<KubectlResult> {
     return this.run(args, o);
   }
 
