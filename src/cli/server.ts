@@ -18,6 +18,8 @@ Runs the podbay API server (Kubernetes 1.32 API) in the foreground.
   --listen HOST:PORT   HTTPS address (default ${DEFAULT_LISTEN})
   --default-watch-cache-size N
                        watch events kept for resume (default 5000); older resumes get 410 Gone
+  --run-pods           run the pods bound to this node (scheduler, kubelet, container runtime)
+  --cleanup-on-exit    with --run-pods: on shutdown remove every pod and leave the machine clean
 
 Once ready it writes DIR/kubeconfig; point kubectl at it:
   export KUBECONFIG=DIR/kubeconfig; kubectl get nodes`;
@@ -29,6 +31,10 @@ export async function serverCommand(argv: string[]): Promise<number> {
       'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
       listen: { type: 'string', default: DEFAULT_LISTEN },
       'default-watch-cache-size': { type: 'string', default: '5000' },
+      'run-pods': { type: 'boolean', default: false },
+      'cleanup-on-exit': { type: 'boolean', default: false },
+      // Test-only: CrashLoopBackOff base period in ms (upstream's 10000); not in the usage text.
+      'test-backoff-base-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -44,12 +50,22 @@ export async function serverCommand(argv: string[]): Promise<number> {
       `--default-watch-cache-size: invalid value ${JSON.stringify(values['default-watch-cache-size'])}: expected an integer >= 10`,
     );
   }
+  const backoffText = values['test-backoff-base-ms'];
+  const backoffBaseMs = backoffText === undefined ? undefined : Number(backoffText);
+  if (backoffBaseMs !== undefined && !(Number.isInteger(backoffBaseMs) && backoffBaseMs > 0)) {
+    throw new Error(
+      `--test-backoff-base-ms: invalid value ${JSON.stringify(backoffText)}: expected a positive integer`,
+    );
+  }
   const started = process.hrtime.bigint();
   const engine = await Engine.start({
     dataDir: values['data-dir']!,
     host,
     port,
     watchHistory,
+    runPods: values['run-pods'] === true,
+    cleanupOnExit: values['cleanup-on-exit'] === true,
+    ...(backoffBaseMs !== undefined && { backoffBaseMs }),
     log: (m) => klog('I', m),
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

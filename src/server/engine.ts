@@ -25,7 +25,8 @@ import {
   renewNodeLease,
 } from './bootstrap.js';
 import { writeKubeconfig } from './kubeconfig.js';
-import { internalIP } from './node.js';
+import { internalIP, nodeName } from './node.js';
+import { NodeAgent } from './node-agent.js';
 import { loadOrCreatePki } from './pki.js';
 
 export interface EngineOptions {
@@ -36,6 +37,12 @@ export interface EngineOptions {
   clock?: { now(): Date };
   /** Watch events kept for resume (upstream's --default-watch-cache-size); older resumes get 410. */
   watchHistory?: number;
+  /** Run pods on this machine: scheduler + kubelet + runtime (node-agent.ts). Off by default for now. */
+  runPods?: boolean;
+  /** With runPods: stopping the engine removes every pod and leaves the machine clean. */
+  cleanupOnExit?: boolean;
+  /** With runPods: CrashLoopBackOff base period in ms (a test-only knob; upstream's 10 s). */
+  backoffBaseMs?: number;
 }
 
 const COMPACT_EVERY_MS = 5 * 60 * 1000;
@@ -69,6 +76,17 @@ export class Engine {
     });
     const events = new ApiEventRecorder(registry, clock, o.log);
     ensureBootstrapObjects(registry, o.dataDir, clock.now());
+    const agent = o.runPods
+      ? await NodeAgent.create({
+          dataDir: o.dataDir,
+          nodeName: nodeName(),
+          hostIPs: [internalIP()],
+          registry,
+          clock,
+          log: o.log,
+          ...(o.backoffBaseMs !== undefined && { backoffBaseMs: o.backoffBaseMs }),
+        })
+      : undefined;
 
     let ready = false;
     const api = new ApiServer({
@@ -80,8 +98,10 @@ export class Engine {
       clock,
       log: o.log,
       readiness: () => ready,
-      subresources: unscheduledPodSubresources(registry),
+      subresources: agent?.subresources ?? unscheduledPodSubresources(registry),
+      ...(agent && { extraResources: agent.extraResources, extraRoutes: agent.extraRoutes }),
     });
+    agent?.attach(api.server);
     const addr = await api.listen();
     const hostForUrl =
       addr.family === 'IPv6' ? `[${addr.address}]` : addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address;
@@ -93,10 +113,17 @@ export class Engine {
       addr.port,
     );
 
-    const controllers = startControllers(
-      { client: registry, events, clock, log: (m, f) => o.log(f ? `${m} ${JSON.stringify(f)}` : m) },
-      { rootCAPem: pki.caCert },
-    );
+    const controllerDeps = {
+      client: registry,
+      events,
+      clock,
+      log: (m: string, f?: Record<string, unknown>) => o.log(f ? `${m} ${JSON.stringify(f)}` : m),
+    };
+    const controllers = startControllers(controllerDeps, { rootCAPem: pki.caCert });
+    if (agent) {
+      agent.start(controllerDeps);
+      engine.#stops.push(() => agent.stop(o.cleanupOnExit === true));
+    }
     engine.#stops.push(() => controllers.stop());
     const timers = [
       setInterval(() => store.compact(), COMPACT_EVERY_MS),

@@ -82,8 +82,24 @@ async function main(): Promise<void> {
     const start = process.hrtime.bigint();
     const child = spawn(
       'taskset',
-      ['-c', core, process.execPath, ...(process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean), BIN, '--input', join(dir, 'logs', '*.log'), '--parser', 'nginx',
-        '--output', `http://127.0.0.1:${port}/ingest`, '--state', join(dir, 'state'), '--metrics', 'off', '-q'],
+      [
+        '-c',
+        core,
+        process.execPath,
+        ...(process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean),
+        BIN,
+        '--input',
+        join(dir, 'logs', '*.log'),
+        '--parser',
+        'nginx',
+        '--output',
+        `http://127.0.0.1:${port}/ingest`,
+        '--state',
+        join(dir, 'state'),
+        '--metrics',
+        'off',
+        '-q',
+      ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     let peakKb = 0;
@@ -101,14 +117,20 @@ async function main(): Promise<void> {
 
     const shipMiBs = mib / sec;
     const catMiBs = mib / catSec;
-    console.log(`input: ${LINES} lines, ${mib.toFixed(1)} MiB; shipper on core ${core} of ${cpus().length} (${cpus()[0]?.model})`);
-    console.log(`cat file > /dev/null : ${catSec.toFixed(3)} s  ${catMiBs.toFixed(1)} MiB/s  ${(LINES / catSec).toFixed(0)} lines/s`);
+    console.log(
+      `input: ${LINES} lines, ${mib.toFixed(1)} MiB; shipper on core ${core} of ${cpus().length} (${cpus()[0]?.model})`,
+    );
+    console.log(
+      `cat file > /dev/null : ${catSec.toFixed(3)} s  ${catMiBs.toFixed(1)} MiB/s  ${(LINES / catSec).toFixed(0)} lines/s`,
+    );
     console.log(
       `log-shipper → HTTP   : ${sec.toFixed(3)} s  ${shipMiBs.toFixed(1)} MiB/s  ${(LINES / sec).toFixed(0)} lines/s  ` +
         `(received ${received}/${LINES})`,
     );
     console.log(`ratio shipper/cat    : ${(shipMiBs / catMiBs).toFixed(3)}`);
-    console.log(`ratio vs goal 50 MiB/s: ${(shipMiBs / 50).toFixed(2)}; vs fluent-bit 35: ${(shipMiBs / 35).toFixed(2)}; vs Vector 76.7: ${(shipMiBs / 76.7).toFixed(2)}`);
+    console.log(
+      `ratio vs goal 50 MiB/s: ${(shipMiBs / 50).toFixed(2)}; vs fluent-bit 35: ${(shipMiBs / 35).toFixed(2)}; vs Vector 76.7: ${(shipMiBs / 76.7).toFixed(2)}`,
+    );
     console.log(`shipper peak RSS     : ${(peakKb / 1024).toFixed(1)} MiB (goal < 64 MiB)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -47,7 +47,11 @@ export class SinkError extends ShipperError {
   readonly retryable: boolean;
   /** When only some records failed (Elasticsearch bulk): their indexes in the batch, to retry alone. */
   readonly retryOnly: readonly number[] | undefined;
-  constructor(retryable: boolean, message: string, options?: { cause?: unknown; retryOnly?: readonly number[] }) {
+  constructor(
+    retryable: boolean,
+    message: string,
+    options?: { cause?: unknown; retryOnly?: readonly number[] },
+  ) {
     super(retryable ? 'LS_ERR_SINK_UNAVAILABLE' : 'LS_ERR_SINK_REJECTED', message, options);
     this.name = 'SinkError';
     this.retryable = retryable;

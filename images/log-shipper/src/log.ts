@@ -7,7 +7,13 @@
 import { writeSync } from 'node:fs';
 import type { LogLevel } from './config/types.js';
 
-const RANK: Readonly<Record<LogLevel | 'fatal', number>> = { debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const RANK: Readonly<Record<LogLevel | 'fatal', number>> = {
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+};
 
 type LogFn = {
   (msg: string): void;
@@ -29,13 +35,25 @@ export function createLogger(level: LogLevel, fd = 2): Logger {
       if (RANK[name] < RANK[level]) return;
       const fields = typeof a === 'string' ? {} : a;
       const msg = typeof a === 'string' ? a : (b ?? '');
-      const entry: Record<string, unknown> = { level: name, time: new Date().toISOString(), name: 'log-shipper', msg };
-      for (const [k, v] of Object.entries(fields)) entry[k] = v instanceof Error ? { message: v.message, stack: v.stack } : v;
+      const entry: Record<string, unknown> = {
+        level: name,
+        time: new Date().toISOString(),
+        name: 'log-shipper',
+        msg,
+      };
+      for (const [k, v] of Object.entries(fields))
+        entry[k] = v instanceof Error ? { message: v.message, stack: v.stack } : v;
       try {
         writeSync(fd, `${JSON.stringify(entry)}\n`);
       } catch {
         // stderr closed: nothing better to do
       }
     };
-  return { debug: make('debug'), info: make('info'), warn: make('warn'), error: make('error'), fatal: make('fatal') };
+  return {
+    debug: make('debug'),
+    info: make('info'),
+    warn: make('warn'),
+    error: make('error'),
+    fatal: make('fatal'),
+  };
 }

@@ -5,8 +5,8 @@
  */
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { loadConfig } from './config/load.js';
 import { USAGE } from './config/flags.js';
+import { loadConfig } from './config/load.js';
 import { ShipperError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { createRegistry } from './metrics/registry.js';
@@ -60,9 +60,18 @@ async function main(): Promise<void> {
   let server: Server | undefined;
   if (config.metricsListen !== null) {
     try {
-      server = await startMetricsServer(config.metricsListen, createRegistry(stats), { stats, loopAgeMs: () => pipeline.loopAgeMs() });
+      server = await startMetricsServer(config.metricsListen, createRegistry(stats), {
+        stats,
+        loopAgeMs: () => pipeline.loopAgeMs(),
+      });
     } catch (err) {
-      return fail(new ShipperError('LS_ERR_CONFIG', `metrics.listen ${config.metricsListen}: ${(err as Error).message}`), 2);
+      return fail(
+        new ShipperError(
+          'LS_ERR_CONFIG',
+          `metrics.listen ${config.metricsListen}: ${(err as Error).message}`,
+        ),
+        2,
+      );
     }
   }
   installSignals(log, async () => {
@@ -74,7 +83,9 @@ async function main(): Promise<void> {
   log.info(
     {
       metrics: typeof address === 'object' && address !== null ? `${address.address}:${address.port}` : null,
-      source: loaded.source, inputs: config.inputs.map((i) => i.paths), outputs: config.outputs.map((o) => o.name),
+      source: loaded.source,
+      inputs: config.inputs.map((i) => i.paths),
+      outputs: config.outputs.map((o) => o.name),
     },
     'log-shipper starting',
   );
@@ -114,7 +125,9 @@ function printUsage(): void {
 
 function fail(err: unknown, code: number): void {
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`log-shipper: ${err instanceof ShipperError ? err.code : 'LS_ERR_INTERNAL'}: ${message}\n`);
+  process.stderr.write(
+    `log-shipper: ${err instanceof ShipperError ? err.code : 'LS_ERR_INTERNAL'}: ${message}\n`,
+  );
   process.exitCode = code;
 }
 

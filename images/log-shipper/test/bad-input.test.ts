@@ -47,13 +47,24 @@ test('bad input is reported and the rest is shipped', { timeout: 60_000 }, async
   writeFileSync(join(dir, 'logs', 'secret.log'), nginxLine(99), { mode: 0o000 });
   const outFile = join(dir, 'out', 'shipped.ndjson');
   shipper = startShipper(
-    ['--input', join(dir, 'logs', '*.log'), '--output', `file:${outFile}`, '--state', join(dir, 'state'), '--metrics', '127.0.0.1:0'],
+    [
+      '--input',
+      join(dir, 'logs', '*.log'),
+      '--output',
+      `file:${outFile}`,
+      '--state',
+      join(dir, 'state'),
+      '--metrics',
+      '127.0.0.1:0',
+    ],
     { uid: NOBODY, gid: NOBODY },
   );
   const port = await metricsPort(shipper);
   const read = () => {
     try {
-      return readFileSync(outFile, 'utf8').split('\n').filter((l) => l !== '');
+      return readFileSync(outFile, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
     } catch {
       return [];
     }

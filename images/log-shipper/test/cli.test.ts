@@ -11,7 +11,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { metricsPort, metricValue, nginxLine, scrape, type Shipper, startShipper, stateFile, until } from './helpers.js';
+import {
+  metricsPort,
+  metricValue,
+  nginxLine,
+  type Shipper,
+  scrape,
+  startShipper,
+  stateFile,
+  until,
+} from './helpers.js';
 
 let dir: string;
 const running: Shipper[] = [];
@@ -41,20 +50,40 @@ describe('flags only, stdout', () => {
   const logs = () => join(dir, 'a', 'logs');
   const state = () => join(dir, 'a', 'state');
 
-  test('ships, enriches, serves /health and /metrics, stops quickly on SIGTERM', { timeout: 30_000 }, async () => {
+  test('ships, enriches, serves /health and /metrics, stops quickly on SIGTERM', {
+    timeout: 30_000,
+  }, async () => {
     mkdirSync(logs(), { recursive: true });
     writeFileSync(join(logs(), 'access.log'), nginxLine(0) + nginxLine(1));
-    const s = run(['--input', join(logs(), '*.log'), '--parser', 'nginx', '--output', 'stdout', '--state', state(), '--metrics', '127.0.0.1:0'], {
-      POD_NAME: 'web-app-with-logging-abc',
-      POD_NAMESPACE: 'development',
-      NODE_NAME: 'node-1',
-    });
+    const s = run(
+      [
+        '--input',
+        join(logs(), '*.log'),
+        '--parser',
+        'nginx',
+        '--output',
+        'stdout',
+        '--state',
+        state(),
+        '--metrics',
+        '127.0.0.1:0',
+      ],
+      {
+        POD_NAME: 'web-app-with-logging-abc',
+        POD_NAMESPACE: 'development',
+        NODE_NAME: 'node-1',
+      },
+    );
     const port = await metricsPort(s);
     await until('two records', () => records(s).length >= 2, 10_000);
     const [first] = records(s);
     assert.equal(first!.path, '/seq/0');
     assert.equal(first!.time, '2026-11-25T07:56:33+00:00');
-    assert.deepEqual(first!.kubernetes, { pod: 'web-app-with-logging-abc', namespace: 'development', node: 'node-1' });
+    assert.deepEqual(first!.kubernetes, {
+      pod: 'web-app-with-logging-abc',
+      namespace: 'development',
+      node: 'node-1',
+    });
     assert.equal(first!.file, join(logs(), 'access.log'));
 
     // A file created while running is found promptly (directory watch), not after a long refresh.
@@ -78,14 +107,31 @@ describe('flags only, stdout', () => {
     s.proc.kill('SIGTERM');
     assert.equal((await s.exited).code, 0);
     assert.ok(Date.now() - stopAt < 2000, 'stops within 2 s');
-    const saved = JSON.parse(readFileSync(stateFile(state()), 'utf8')) as { files: Array<{ offset: number; path: string }> };
+    const saved = JSON.parse(readFileSync(stateFile(state()), 'utf8')) as {
+      files: Array<{ offset: number; path: string }>;
+    };
     const access = saved.files.find((f) => f.path.endsWith('access.log'))!;
-    assert.equal(access.offset, nginxLine(0).length + nginxLine(1).length, 'the partial line is not checkpointed');
+    assert.equal(
+      access.offset,
+      nginxLine(0).length + nginxLine(1).length,
+      'the partial line is not checkpointed',
+    );
   });
 
-  test('a restart ships only what is new, and completes the held partial line', { timeout: 30_000 }, async () => {
+  test('a restart ships only what is new, and completes the held partial line', {
+    timeout: 30_000,
+  }, async () => {
     appendFileSync(join(logs(), 'access.log'), `ne\n${nginxLine(3)}`);
-    const s = run(['--input', join(logs(), '*.log'), '--output', 'stdout', '--state', state(), '--metrics', 'off']);
+    const s = run([
+      '--input',
+      join(logs(), '*.log'),
+      '--output',
+      'stdout',
+      '--state',
+      state(),
+      '--metrics',
+      'off',
+    ]);
     await until('two new records', () => records(s).length >= 2, 10_000);
     const got = records(s);
     assert.equal(got[0]!.message, 'half a line');
@@ -95,15 +141,29 @@ describe('flags only, stdout', () => {
     assert.equal(records(s).length, 2, 'nothing shipped twice');
   });
 
-  test('read_from tail skips what existing files already hold, at the first start only', { timeout: 30_000 }, async () => {
+  test('read_from tail skips what existing files already hold, at the first start only', {
+    timeout: 30_000,
+  }, async () => {
     const tailLogs = join(dir, 'tail');
     mkdirSync(tailLogs);
     writeFileSync(join(tailLogs, 'access.log'), nginxLine(0));
-    const s = run(['-i', join(tailLogs, '*.log'), '--read-from', 'tail', '--state', join(dir, 'tail-state'), '--metrics', 'off']);
+    const s = run([
+      '-i',
+      join(tailLogs, '*.log'),
+      '--read-from',
+      'tail',
+      '--state',
+      join(dir, 'tail-state'),
+      '--metrics',
+      'off',
+    ]);
     await s.waitForLog(/following file/);
     appendFileSync(join(tailLogs, 'access.log'), nginxLine(1));
     await until('one record', () => records(s).length >= 1, 10_000);
-    assert.deepEqual(records(s).map((r) => r.path), ['/seq/1']);
+    assert.deepEqual(
+      records(s).map((r) => r.path),
+      ['/seq/1'],
+    );
     s.proc.kill('SIGTERM');
     await s.exited;
   });
@@ -114,14 +174,27 @@ describe('configuration errors fail at start and name the setting', () => {
     ['bad parser flag', ['-i', '/tmp/*.log', '--parser', 'xml'], {}, /inputs\[0\]\.parser/],
     ['bad output flag', ['-i', '/tmp/*.log', '--output', 'kafka:x'], {}, /--output kafka:x/],
     ['unknown key', ['--config', 'UNKNOWN_KEY_FILE'], {}, /state_dri: unknown setting/],
-    ['missing config file', [], { LOG_SHIPPER_CONFIG: '/nonexistent.yaml' }, /LOG_SHIPPER_CONFIG=\/nonexistent\.yaml/],
-    ['unusable state dir', ['-i', '/tmp/*.log', '--state', '/dev/null/state'], {}, /LS_ERR_STATE.*state_dir \/dev\/null\/state/],
+    [
+      'missing config file',
+      [],
+      { LOG_SHIPPER_CONFIG: '/nonexistent.yaml' },
+      /LOG_SHIPPER_CONFIG=\/nonexistent\.yaml/,
+    ],
+    [
+      'unusable state dir',
+      ['-i', '/tmp/*.log', '--state', '/dev/null/state'],
+      {},
+      /LS_ERR_STATE.*state_dir \/dev\/null\/state/,
+    ],
   ];
   for (const [name, args, env, re] of cases) {
     test(name, async () => {
       const file = join(dir, 'unknown-key.yaml');
       writeFileSync(file, 'inputs: [{ path: /tmp/x.log }]\noutputs: [{ type: stdout }]\nstate_dri: /tmp\n');
-      const s = run(args.map((a) => (a === 'UNKNOWN_KEY_FILE' ? file : a)), env);
+      const s = run(
+        args.map((a) => (a === 'UNKNOWN_KEY_FILE' ? file : a)),
+        env,
+      );
       const { code } = await s.exited;
       assert.equal(code, 2);
       assert.match(s.stderr.join('\n'), re);
@@ -130,7 +203,9 @@ describe('configuration errors fail at start and name the setting', () => {
 });
 
 describe('wire formats', () => {
-  async function capture(handler: (body: string, req: import('node:http').IncomingMessage) => [number, string]) {
+  async function capture(
+    handler: (body: string, req: import('node:http').IncomingMessage) => [number, string],
+  ) {
     const bodies: string[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -165,7 +240,9 @@ describe('wire formats', () => {
     const s = run(['--config', config]);
     await until('a push', () => loki.bodies.length >= 1, 10_000);
     assert.equal(paths[0], 'POST /loki/api/v1/push application/json');
-    const doc = JSON.parse(loki.bodies[0]!) as { streams: Array<{ stream: object; values: Array<[string, string]> }> };
+    const doc = JSON.parse(loki.bodies[0]!) as {
+      streams: Array<{ stream: object; values: Array<[string, string]> }>;
+    };
     assert.deepEqual(doc.streams[0]!.stream, { job: 'nginx' });
     const values = doc.streams[0]!.values;
     assert.equal(values.length, 2);
@@ -176,19 +253,30 @@ describe('wire formats', () => {
     await s.exited;
   });
 
-  test('Elasticsearch bulk: only items that failed with 429 are sent again', { timeout: 30_000 }, async () => {
+  test('Elasticsearch bulk: only items that failed with 429 are sent again', {
+    timeout: 30_000,
+  }, async () => {
     let call = 0;
     const es = await capture((body) => {
       call += 1;
       const n = body.split('\n').filter((l) => l !== '').length / 2;
-      const items = Array.from({ length: n }, (_, i) => ({ create: { status: call === 1 && i === 1 ? 429 : 201 } }));
+      const items = Array.from({ length: n }, (_, i) => ({
+        create: { status: call === 1 && i === 1 ? 429 : 201 },
+      }));
       return [200, JSON.stringify({ errors: call === 1, items })];
     });
     const logs = join(dir, 'es');
     mkdirSync(logs);
     writeFileSync(join(logs, 'access.log'), nginxLine(0) + nginxLine(1) + nginxLine(2));
     const s = run([
-      '-i', `${logs}/*.log`, '-o', `es:http://127.0.0.1:${es.port}`, '--state', join(dir, 'es-state'), '--metrics', 'off',
+      '-i',
+      `${logs}/*.log`,
+      '-o',
+      `es:http://127.0.0.1:${es.port}`,
+      '--state',
+      join(dir, 'es-state'),
+      '--metrics',
+      'off',
     ]);
     await until('the retry', () => es.bodies.length >= 2, 10_000);
     const first = es.bodies[0]!.split('\n');

@@ -9,7 +9,15 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { NginxWriter, RecordingSink, type Shipper, sleep, startShipper, until, writeFileSyncSafe } from './helpers.js';
+import {
+  NginxWriter,
+  RecordingSink,
+  type Shipper,
+  sleep,
+  startShipper,
+  until,
+  writeFileSyncSafe,
+} from './helpers.js';
 
 const MAX_EVENTS = 500;
 const BURST = 1000;
@@ -55,7 +63,9 @@ function launch(): Shipper {
   return startShipper(['--config', config]);
 }
 
-test('every line survives rotation, copytruncate, SIGKILL and a sink outage', { timeout: 120_000 }, async () => {
+test('every line survives rotation, copytruncate, SIGKILL and a sink outage', {
+  timeout: 120_000,
+}, async () => {
   const writer = new NginxWriter(join(dir, 'logs', 'access.log'));
   shipper = launch();
   await shipper.waitForLog(/following file/);
@@ -94,8 +104,14 @@ test('every line survives rotation, copytruncate, SIGKILL and a sink outage', { 
   assert.deepEqual(missing.slice(0, 20), [], `${missing.length} of ${total} lines never arrived`);
   assert.ok(duplicates <= MAX_EVENTS, `${duplicates} duplicates, more than one batch (${MAX_EVENTS})`);
   assert.equal([...sink.seen.keys()].filter((k) => k >= total).length, 0, 'nothing invented');
-  assert.ok(shipper.stderr.some((l) => /file truncated/.test(l)), 'the copytruncate was noticed');
-  assert.ok(shipper.stderr.some((l) => /buffering on disk and retrying/.test(l)), 'the outage was noticed');
+  assert.ok(
+    shipper.stderr.some((l) => /file truncated/.test(l)),
+    'the copytruncate was noticed',
+  );
+  assert.ok(
+    shipper.stderr.some((l) => /buffering on disk and retrying/.test(l)),
+    'the outage was noticed',
+  );
 
   const stoppedAt = Date.now();
   shipper.proc.kill('SIGTERM');

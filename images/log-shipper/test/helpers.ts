@@ -5,7 +5,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, copyFileSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -24,7 +33,10 @@ export interface Shipper {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startShipper(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {}): Shipper {
+export function startShipper(
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
+): Shipper {
   const proc = spawn(process.execPath, [...ENTRYPOINT_NODE_FLAGS, BIN, ...args], {
     env: { PATH: process.env.PATH, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +56,10 @@ export function startShipper(args: readonly string[], opts: { env?: NodeJS.Proce
   };
   proc.stderr!.on('data', collect(stderr));
   proc.stdout!.on('data', collect(stdout));
-  const exited = once(proc, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exited = once(proc, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   return {
     proc,
     stderr,
@@ -56,7 +71,9 @@ export function startShipper(args: readonly string[], opts: { env?: NodeJS.Proce
         const hit = stderr.find((l) => re.test(l));
         if (hit) return hit;
         if (Date.now() > deadline || proc.exitCode !== null) {
-          throw new Error(`no log line matching ${re} within ${timeoutMs} ms; stderr:\n${stderr.slice(-20).join('\n')}`);
+          throw new Error(
+            `no log line matching ${re} within ${timeoutMs} ms; stderr:\n${stderr.slice(-20).join('\n')}`,
+          );
         }
         await Promise.race([new Promise<void>((r) => waiters.push(r)), sleep(100)]);
       }
@@ -84,7 +101,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -8,7 +8,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { metricsPort, metricValue, nginxLine, peakRss, RecordingSink, type Shipper, scrape, sleep, startShipper, until } from './helpers.js';
+import {
+  metricsPort,
+  metricValue,
+  nginxLine,
+  peakRss,
+  RecordingSink,
+  type Shipper,
+  scrape,
+  sleep,
+  startShipper,
+  until,
+} from './helpers.js';
 
 const LINES = 1_000_000;
 const LIMIT = 128 * 1024 * 1024;
@@ -34,13 +45,22 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a million-line outage: RSS under 128 Mi, backpressure instead of loss, all delivered after', { timeout: 150_000 }, async (t) => {
-  shipper = startShipper([
-    '--input', join(dir, 'logs', '*.log'),
-    '--output', `http://127.0.0.1:${sink.port}/ingest`,
-    '--state', join(dir, 'state'),
-    '--metrics', '127.0.0.1:0',
-  ], { env: { LOG_SHIPPER_CONFIG: '' } });
+test('a million-line outage: RSS under 128 Mi, backpressure instead of loss, all delivered after', {
+  timeout: 150_000,
+}, async (t) => {
+  shipper = startShipper(
+    [
+      '--input',
+      join(dir, 'logs', '*.log'),
+      '--output',
+      `http://127.0.0.1:${sink.port}/ingest`,
+      '--state',
+      join(dir, 'state'),
+      '--metrics',
+      '127.0.0.1:0',
+    ],
+    { env: { LOG_SHIPPER_CONFIG: '' } },
+  );
   const port = await metricsPort(shipper);
   let peak = 0;
   const sampler = setInterval(() => {

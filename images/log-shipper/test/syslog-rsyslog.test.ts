@@ -45,7 +45,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('lines arrive in a real rsyslog as RFC 5424 messages', { skip: !existsSync(RSYSLOGD) && 'rsyslogd not installed', timeout: 60_000 }, async () => {
+test('lines arrive in a real rsyslog as RFC 5424 messages', {
+  skip: !existsSync(RSYSLOGD) && 'rsyslogd not installed',
+  timeout: 60_000,
+}, async () => {
   const port = await freePort();
   const work = join(dir, 'rsyslog');
   const out = join(work, 'received.log');
@@ -65,24 +68,42 @@ test('lines arrive in a real rsyslog as RFC 5424 messages', { skip: !existsSync(
   execFileSync(RSYSLOGD, ['-f', conf, '-i', pidFile]);
   await until('rsyslogd pid file', () => existsSync(pidFile), 5000);
   rsyslogPid = Number(readFileSync(pidFile, 'utf8').trim());
-  await until('rsyslogd to listen', async () => {
-    try {
-      execFileSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' });
-      return true;
-    } catch {
-      await sleep(50);
-      return false;
-    }
-  }, 10_000);
+  await until(
+    'rsyslogd to listen',
+    async () => {
+      try {
+        execFileSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' });
+        return true;
+      } catch {
+        await sleep(50);
+        return false;
+      }
+    },
+    10_000,
+  );
 
   let text = '';
   for (let i = 0; i < LINES; i++) text += nginxLine(i);
   writeFileSync(join(dir, 'logs', 'access.log'), text);
   shipper = startShipper(
-    ['--input', join(dir, 'logs', '*.log'), '--output', `syslog:127.0.0.1:${port}`, '--state', join(dir, 'state'), '--metrics', 'off'],
+    [
+      '--input',
+      join(dir, 'logs', '*.log'),
+      '--output',
+      `syslog:127.0.0.1:${port}`,
+      '--state',
+      join(dir, 'state'),
+      '--metrics',
+      'off',
+    ],
     { env: { POD_NAME: 'web-app-1' } },
   );
-  const received = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter((l) => l !== '') : []);
+  const received = () =>
+    existsSync(out)
+      ? readFileSync(out, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+      : [];
   await until(`${LINES} messages in rsyslog`, () => received().length >= LINES, 30_000);
   const lines = received();
   assert.equal(lines.length, LINES);

@@ -2,6 +2,7 @@
  * Benchmark: redis-benchmark (SET/GET, 50 clients, -P 1 and -P 16) against, in one run:
  *   direct      the master itself
  *   ambassador  redis-ambassador (its CLI, own process) over the master and two replicas
+ *   ambassador-2w  the same with --workers 2 (two processes sharing the port, like HAProxy's two threads)
  *   haproxy     HAProxy in TCP mode to the master (the seed check's working configuration)
  *   twemproxy   Debian's nutcracker with the master as its only server
  * Rounds are interleaved; the median requests/s per (target, depth, command) is reported with the ratio to
@@ -98,6 +99,20 @@ async function main(): Promise<void> {
       bin,
     );
     procs.push(ambassador);
+    const ambassador2 = await startAmbassadorProcess(
+      [
+        '--metrics-listen',
+        'off',
+        '--workers',
+        '2',
+        '--master',
+        `127.0.0.1:${master.port}`,
+        '--replicas',
+        replicas.map((r) => `127.0.0.1:${r.port}`).join(','),
+      ],
+      bin,
+    );
+    procs.push(ambassador2);
     const haproxy = await startHaproxy(dir, (port) => tcpHaproxyConfig(port, master.port));
     procs.push(haproxy);
     const twemproxy = await startTwemproxy(dir, master.port);
@@ -105,6 +120,7 @@ async function main(): Promise<void> {
     const targets: [string, number][] = [
       ['direct', master.port],
       ['ambassador', ambassador.port],
+      ['ambassador-2w', ambassador2.port],
       ['haproxy', haproxy.port],
       ['twemproxy', twemproxy.port],
     ];

@@ -3,10 +3,13 @@
  * 2 for a configuration error (the message names the setting), 1 if start-up fails otherwise.
  */
 
+import cluster from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
 import { HelpRequested, loadConfig, usage } from './config/config.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './observe/log.js';
 import { Ambassador } from './proxy/ambassador.js';
+import { runPrimary } from './workers.js';
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -24,7 +27,18 @@ async function main(): Promise<number> {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const ambassador = new Ambassador(config, log);
+  if (config.workers > 1 && cluster.isPrimary) {
+    const code = await runPrimary(config, log);
+    log.flush();
+    return code;
+  }
+  // A cluster worker leaves /metrics to the primary, which sums every worker's registry.
+  const ambassador = new Ambassador(cluster.isWorker ? { ...config, metricsListen: undefined } : config, log);
+  if (cluster.isWorker) {
+    // Constructing an AggregatorRegistry is what makes prom-client answer the primary's metric requests.
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([ambassador.metrics.registry]);
+  }
   try {
     await ambassador.start();
   } catch (e) {
@@ -42,6 +56,8 @@ async function main(): Promise<number> {
     process.once('SIGINT', onSignal);
   });
   log.flush();
+  // A worker's IPC channel would keep it alive: let go of it so the process can exit.
+  if (cluster.isWorker) cluster.worker?.disconnect();
   return 0;
 }
 

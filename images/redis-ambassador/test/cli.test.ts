@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { startAmbassadorProcess } from './support/proxies.js';
-import { RedisGroup, type RedisServer } from './support/redis-servers.js';
+import { canConnect, startAmbassadorProcess } from './support/proxies.js';
+import { freePort, RedisGroup, type RedisServer } from './support/redis-servers.js';
 
 const bin = fileURLToPath(new URL('../../bin/redis-ambassador.js', import.meta.url));
 
@@ -63,6 +63,37 @@ describe('redis-ambassador CLI', () => {
     const code = await new Promise((r) => child.on('exit', r));
     assert.equal(code, 0);
     assert.match(out, /--read-your-writes-window-ms/);
+  });
+
+  test('--workers 2: clients are served by both workers, the primary sums their metrics, SIGTERM stops all', async () => {
+    const metricsPort = await freePort();
+    const proc = await startAmbassadorProcess(
+      [
+        '--master',
+        `127.0.0.1:${master.port}`,
+        '--workers',
+        '2',
+        '--metrics-listen',
+        `127.0.0.1:${metricsPort}`,
+      ],
+      bin,
+    );
+    const clients = Array.from(
+      { length: 6 },
+      () => new Redis({ port: proc.port, host: '127.0.0.1', maxRetriesPerRequest: 0 }),
+    );
+    for (const [i, c] of clients.entries())
+      for (let j = 0; j < 10; j++) assert.equal(await c.set(`w:${i}:${j}`, 'v'), 'OK');
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const sets = [
+      ...metrics.matchAll(/^redis_ambassador_commands_total\{[^}]*route="master"\} (\d+)$/gm),
+    ].reduce((a, m) => a + Number(m[1]), 0);
+    assert.ok(sets >= 60, `summed master commands ${sets}`);
+    assert.match(metrics, /^redis_ambassador_master_known 1$/m);
+    assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status, 200);
+    for (const c of clients) c.disconnect();
+    assert.equal(await proc.stop(), 0);
+    assert.equal(await canConnect(proc.port), false, 'no worker is left listening');
   });
 
   test('SIGTERM: in-flight work is answered, then a clean exit within the shutdown timeout', async () => {

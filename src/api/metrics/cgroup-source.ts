@@ -28,31 +28,38 @@ export class CgroupPodMetricsSource implements PodMetricsSource {
     this.#cpu = new CpuRateTracker(deps.rate ?? DEFAULT_RATE_OPTIONS);
   }
 
-  async podUsage(pod: Pod): Promise<PodUsage | undefined> {
-    const refs = await this.deps.containersOf(pod);
-    if (refs.length === 0) return undefined;
+  async podsUsage(pods: readonly Pod[]): Promise<(PodUsage | undefined)[]> {
+    // A pod whose containers cannot be listed (being torn down) simply has no metrics.
+    const refs = await Promise.all(pods.map((p) => this.deps.containersOf(p).catch(() => [])));
+    const ids = refs.flat().map((r) => r.id);
+    if (ids.length === 0) return pods.map(() => undefined);
     const memory = new Map<string, number>();
     let rates: Awaited<ReturnType<CpuRateTracker['rates']>>;
     try {
-      rates = await this.#cpu.rates(
-        refs.map((r) => r.id),
-        async (id) => {
-          const s = await this.deps.stats.containerStats(id);
-          memory.set(id, s.memoryWorkingSetBytes);
-          return s.cpuUsageCoreNanoSeconds;
-        },
-      );
+      rates = await this.#cpu.rates(ids, async (id) => {
+        const s = await this.deps.stats.containerStats(id);
+        memory.set(id, s.memoryWorkingSetBytes);
+        return s.cpuUsageCoreNanoSeconds;
+      });
     } catch {
-      return undefined; // a container exited between listing and reading: no complete sample
+      // A container went away between listing and reading: that pod has no complete sample;
+      // sample the others on their own so one exiting container does not blank the whole list.
+      if (pods.length === 1) return [undefined];
+      return Promise.all(pods.map(async (p) => (await this.podsUsage([p]))[0]));
     }
-    return {
-      containers: refs.map((r) => ({
-        name: r.name,
-        cpuNanoCores: rates.nanoCores.get(r.id) ?? 0,
-        memoryWorkingSetBytes: memory.get(r.id) ?? 0,
-      })),
-      timestamp: new Date(),
-      windowSeconds: rates.windowMs / 1000,
-    };
+    const timestamp = new Date();
+    return refs.map((podRefs) =>
+      podRefs.length === 0
+        ? undefined
+        : {
+            containers: podRefs.map((r) => ({
+              name: r.name,
+              cpuNanoCores: rates.nanoCores.get(r.id) ?? 0,
+              memoryWorkingSetBytes: memory.get(r.id) ?? 0,
+            })),
+            timestamp,
+            windowSeconds: rates.windowMs / 1000,
+          },
+    );
   }
 }

@@ -100,30 +100,43 @@ export function metricsRoutes(deps: MetricsApiDeps) {
     } else {
       return false; // discovery (/apis/metrics.k8s.io/v1beta1) and unknown paths: the server's 404
     }
-    if (req.method !== 'GET') throw methodNotAllowed('the server does not allow this method on the requested resource');
+    if (req.method !== 'GET')
+      throw methodNotAllowed('the server does not allow this method on the requested resource');
     if (target.kind === 'pods') await servePods(deps, res, target.namespace, target.name, selector);
     else await serveNodes(deps, res, target.name, selector);
     return true;
   };
 }
 
-async function servePods(deps: MetricsApiDeps, res: ServerResponse, namespace: string, name: string | undefined, selector?: string) {
+async function servePods(
+  deps: MetricsApiDeps,
+  res: ServerResponse,
+  namespace: string,
+  name: string | undefined,
+  selector?: string,
+) {
   const now = deps.clock.now();
   if (name) {
     const pod = deps.getPod(namespace, name);
-    const usage = await deps.pods.podUsage(pod);
+    const [usage] = await deps.pods.podsUsage([pod]);
     if (!usage) throw notFound({ group: METRICS_GROUP, resource: 'podmetrics' }, name);
     return sendJSON(res, 200, podMetrics(pod, usage, now));
   }
-  const items = [];
-  for (const pod of deps.listPods(namespace, selector)) {
-    const usage = await deps.pods.podUsage(pod);
-    if (usage) items.push(podMetrics(pod, usage, now));
-  }
+  const pods = deps.listPods(namespace, selector);
+  const usages = await deps.pods.podsUsage(pods);
+  const items = pods.flatMap((pod, i) => {
+    const usage = usages[i];
+    return usage ? [podMetrics(pod, usage, now)] : [];
+  });
   sendJSON(res, 200, { kind: 'PodMetricsList', apiVersion: API_VERSION, metadata: {}, items });
 }
 
-async function serveNodes(deps: MetricsApiDeps, res: ServerResponse, name: string | undefined, selector?: string) {
+async function serveNodes(
+  deps: MetricsApiDeps,
+  res: ServerResponse,
+  name: string | undefined,
+  selector?: string,
+) {
   const nodes = deps.listNodes(name ? undefined : selector).filter((n) => !name || n.metadata?.name === name);
   if (name && nodes.length === 0) throw notFound({ group: METRICS_GROUP, resource: 'nodemetrics' }, name);
   // One machine: every Node object this server lists is this machine.

@@ -20,7 +20,8 @@ export function busyCpuNs(procStat: string): number {
   const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
   if (!line) throw new ProcFormatError('/proc/stat has no aggregate "cpu " line');
   const f = line.trim().split(/\s+/).slice(1).map(Number);
-  if (f.length < 4 || f.some((n) => !Number.isFinite(n))) throw new ProcFormatError(`/proc/stat cpu line is malformed: ${line}`);
+  if (f.length < 4 || f.some((n) => !Number.isFinite(n)))
+    throw new ProcFormatError(`/proc/stat cpu line is malformed: ${line}`);
   // user nice system idle iowait irq softirq steal [guest guest_nice, already inside user/nice]
   const [user = 0, nice = 0, system = 0, _idle = 0, _iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
   return (user + nice + system + irq + softirq + steal) * NS_PER_TICK;

@@ -34,7 +34,10 @@ export class CpuRateTracker {
    * Rates for the given series, reading each through `sample`. Samples older than maxWindowMs
    * are dropped, so series that went away do not pile up.
    */
-  async rates(keys: string[], sample: (key: string) => Promise<number>): Promise<{ nanoCores: Map<string, number>; windowMs: number }> {
+  async rates(
+    keys: string[],
+    sample: (key: string) => Promise<number>,
+  ): Promise<{ nanoCores: Map<string, number>; windowMs: number }> {
     const readAll = async () => {
       const out = new Map<string, CpuSample>();
       for (const k of keys) out.set(k, { cpuNs: await sample(k), atMs: this.o.now() });
@@ -44,7 +47,12 @@ export class CpuRateTracker {
     const usable = (k: string) => {
       const prev = this.#last.get(k);
       const cur = now.get(k)!;
-      return prev && cur.atMs - prev.atMs >= this.o.minWindowMs && cur.atMs - prev.atMs <= this.o.maxWindowMs && cur.cpuNs >= prev.cpuNs;
+      return (
+        prev &&
+        cur.atMs - prev.atMs >= this.o.minWindowMs &&
+        cur.atMs - prev.atMs <= this.o.maxWindowMs &&
+        cur.cpuNs >= prev.cpuNs
+      );
     };
     if (!keys.every(usable)) {
       for (const [k, s] of now) this.#last.set(k, s);

@@ -27,8 +27,11 @@ export interface NodeUsage extends Usage {
 }
 
 export interface PodMetricsSource {
-  /** Usage of the pod's running containers, or undefined when none runs on this node. */
-  podUsage(pod: Pod): Promise<PodUsage | undefined>;
+  /**
+   * Usage of each pod's running containers (undefined where none runs on this node), in the
+   * order given. One call samples every pod at once, so a list costs one sampling window.
+   */
+  podsUsage(pods: readonly Pod[]): Promise<(PodUsage | undefined)[]>;
 }
 
 export interface NodeMetricsSource {

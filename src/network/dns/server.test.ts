@@ -141,7 +141,10 @@ describe('ClusterDnsServer', () => {
 
   test('other names go to the upstream; a silent upstream gives SERVFAIL after the timeout', async () => {
     assert.deepEqual(await resolver.resolve4('example.test'), ['192.0.2.1']);
-    assert.ok(upstream.queries.includes('example.test/A'));
+    assert.ok(upstream.queries.includes('example.test/A/udp'), upstream.queries.join());
+    // Over TCP the query goes upstream over TCP too.
+    assert.equal(await dig(dns.port, '+tcp', '+short', 'example.test', 'A'), '192.0.2.1');
+    assert.ok(upstream.queries.includes('example.test/A/tcp'));
     await assert.rejects(resolver.resolve4('nothing.example.test'), { code: 'ENOTFOUND' });
     const started = Date.now();
     const reply = await udpExchange(deaf.port, query('example.test', 'A'), 2000);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createService, setEndpoints, startTestApi, type TestApi } from '../testing/api.js';
+import { createRunningPod, createService, setEndpoints, startTestApi, type TestApi } from '../testing/api.js';
 import { TestNode } from '../testing/netns.js';
 import { ServiceProxy } from './proxier.js';
 
@@ -53,6 +53,15 @@ describe('ServiceProxy data path (network namespaces)', () => {
       clusterIP: '10.96.0.54',
       ports: [{ name: 'http', port: 80, targetPort: POD_PORT, protocol: 'TCP' }],
     });
+    createRunningPod(api, 'apps', 'edge', node.pods[1]!.ip, {
+      containers: [
+        {
+          name: 'c',
+          image: 'busybox',
+          ports: [{ containerPort: POD_PORT, hostPort: 9090, protocol: 'TCP' }],
+        },
+      ],
+    });
     proxy = new ServiceProxy(
       { client: api.client },
       { commands: { prefix: ['ip', 'netns', 'exec', node.nodeNs] }, debounceMs: 50, resyncMs: 0 },
@@ -88,6 +97,11 @@ describe('ServiceProxy data path (network namespaces)', () => {
     // The pod sees the bridge address: localhost traffic is masqueraded on its way out.
     assert.deepEqual(replies, ['p3 10.244.0.1', 'p3 10.244.0.1', 'p3 10.244.0.1']);
     assert.deepEqual(backends(await node.connect(node.pods[0]!.ns, '10.96.0.52', 80, 2)), ['p3', 'p3']);
+  });
+
+  test('a hostPort answers on the node’s addresses, from the node and from other pods', async () => {
+    assert.deepEqual(await node.connect(node.nodeNs, '127.0.0.1', 9090, 1), ['p2 10.244.0.1']);
+    assert.deepEqual(await node.connect(node.pods[0]!.ns, node.bridgeIP, 9090, 1), ['p2 10.244.0.11']);
   });
 
   test('a pod reaches itself through its own Service (hairpin, masqueraded)', async () => {

@@ -4,7 +4,7 @@
  * upstream DNS server (the forwarding target in tests; never a real resolver).
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import type { Answer, DecodedPacket, RecordType } from 'dns-packet';
 import * as packet from 'dns-packet';
 
@@ -97,33 +97,54 @@ export const decode = (b: Buffer | undefined): DecodedPacket => {
 
 export const rcodeOf = (b: Buffer): number => b.readUInt16BE(2) & 0xf;
 
-/** An upstream that answers A queries for names in `answers` (and NXDOMAIN otherwise), or never answers (`silent`). */
+/**
+ * An upstream on 127.0.0.1 (UDP and TCP, same port) that answers A queries for names in
+ * `answers` and NXDOMAIN otherwise, or never answers (`silent`). It records `name/type/transport`.
+ */
 export async function startFakeUpstream(
   answers: Record<string, string>,
   silent = false,
 ): Promise<{ port: number; queries: string[]; close(): Promise<void> }> {
-  const sock: UdpSocket = createSocket('udp4');
   const queries: string[] = [];
-  sock.on('message', (msg, rinfo) => {
+  const reply = (msg: Buffer, transport: string): Buffer | undefined => {
     const q = packet.decode(msg);
     const question = q.questions?.[0];
-    if (!question) return;
-    queries.push(`${question.name}/${question.type}`);
-    if (silent) return;
+    if (!question) return undefined;
+    queries.push(`${question.name}/${question.type}/${transport}`);
+    if (silent) return undefined;
     const ip = answers[question.name.toLowerCase()];
-    const reply = packet.encode({
+    return packet.encode({
       id: q.id ?? 0,
       type: 'response',
       flags: packet.RECURSION_AVAILABLE | packet.RECURSION_DESIRED | (ip || question.type !== 'A' ? 0 : 3),
       questions: q.questions ?? [],
       answers: ip && question.type === 'A' ? [{ type: 'A', name: question.name, ttl: 60, data: ip }] : [],
     });
-    sock.send(reply, rinfo.port, rinfo.address);
+  };
+  const sock: UdpSocket = createSocket('udp4');
+  sock.on('message', (msg, rinfo) => {
+    const r = reply(msg, 'udp');
+    if (r) sock.send(r, rinfo.port, rinfo.address);
   });
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  const port = sock.address().port;
+  const tcp = createServer((conn) => {
+    let buf = Buffer.alloc(0);
+    conn.on('error', () => {});
+    conn.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length < 2 || buf.length < 2 + buf.readUInt16BE(0)) return;
+      const r = reply(buf.subarray(2, 2 + buf.readUInt16BE(0)), 'tcp');
+      if (r) conn.end(framed(r));
+    });
+  });
+  await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', () => r()));
   return {
-    port: sock.address().port,
+    port,
     queries,
-    close: () => new Promise((r) => sock.close(() => r())),
+    close: async () => {
+      await new Promise<void>((r) => sock.close(() => r()));
+      await new Promise<void>((r) => tcp.close(() => r()));
+    },
   };
 }

@@ -34,16 +34,46 @@ describe('validateConfig', () => {
   });
 
   test('errors name the offending key', () => {
-    assert.equal(keyOf(() => validateConfig({ ...MIN, inputs: [] }, {})), 'inputs');
-    assert.equal(keyOf(() => validateConfig({ ...MIN, inputs: [{ path: 'rel/*.log' }] }, {})), 'inputs[0].paths[0]');
-    assert.equal(keyOf(() => validateConfig({ ...MIN, outputs: [{ type: 'http' }] }, {})), 'outputs[0].url');
-    assert.equal(keyOf(() => validateConfig({ ...MIN, outputs: [{ type: 'http', url: 'ftp://x' }] }, {})), 'outputs[0].url');
-    assert.equal(keyOf(() => validateConfig({ ...MIN, outputs: [{ type: 'kafka' }] }, {})), 'outputs[0].type');
-    assert.equal(keyOf(() => validateConfig({ ...MIN, batch: { max_bytes: '1Tb' } }, {})), 'batch.max_bytes');
-    assert.equal(keyOf(() => validateConfig({ ...MIN, batch: { timeout: 'soon' } }, {})), 'batch.timeout');
-    assert.equal(keyOf(() => validateConfig({ ...MIN, stat_dir: '/x' }, {})), 'stat_dir');
-    assert.equal(keyOf(() => validateConfig({ ...MIN, inputs: [{ path: '/a', parser: 'regex:(' }] }, {})), 'inputs[0].parser');
-    assert.equal(keyOf(() => validateConfig({ ...MIN, inputs: [{ path: '/a', parser: 'regex:a+' }] }, {})), 'inputs[0].parser');
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, inputs: [] }, {})),
+      'inputs',
+    );
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, inputs: [{ path: 'rel/*.log' }] }, {})),
+      'inputs[0].paths[0]',
+    );
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, outputs: [{ type: 'http' }] }, {})),
+      'outputs[0].url',
+    );
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, outputs: [{ type: 'http', url: 'ftp://x' }] }, {})),
+      'outputs[0].url',
+    );
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, outputs: [{ type: 'kafka' }] }, {})),
+      'outputs[0].type',
+    );
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, batch: { max_bytes: '1Tb' } }, {})),
+      'batch.max_bytes',
+    );
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, batch: { timeout: 'soon' } }, {})),
+      'batch.timeout',
+    );
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, stat_dir: '/x' }, {})),
+      'stat_dir',
+    );
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, inputs: [{ path: '/a', parser: 'regex:(' }] }, {})),
+      'inputs[0].parser',
+    );
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, inputs: [{ path: '/a', parser: 'regex:a+' }] }, {})),
+      'inputs[0].parser',
+    );
     assert.equal(
       keyOf(() => validateConfig({ ...MIN, outputs: [{ type: 'syslog', address: 'host-only' }] }, {})),
       'outputs[0].address',
@@ -52,12 +82,20 @@ describe('validateConfig', () => {
       keyOf(() => validateConfig({ ...MIN, retry: { initial_backoff: '10s', max_backoff: '1s' } }, {})),
       'retry.max_backoff',
     );
-    assert.equal(keyOf(() => validateConfig({ ...MIN, outputs: [{ type: 'stdout' }, { type: 'stdout' }] }, {})), 'outputs[1].name');
+    assert.equal(
+      keyOf(() => validateConfig({ ...MIN, outputs: [{ type: 'stdout' }, { type: 'stdout' }] }, {})),
+      'outputs[1].name',
+    );
   });
 
   test('sizes and durations accept units', () => {
     const c = validateConfig(
-      { ...MIN, batch: { max_bytes: '512Ki', timeout: '250ms' }, buffer: { max_disk_bytes: '1Gi' }, inputs: [{ path: '/a', rotate_wait: '2s' }] },
+      {
+        ...MIN,
+        batch: { max_bytes: '512Ki', timeout: '250ms' },
+        buffer: { max_disk_bytes: '1Gi' },
+        inputs: [{ path: '/a', rotate_wait: '2s' }],
+      },
       {},
     );
     assert.equal(c.batch.maxBytes, 512 * 1024);
@@ -68,7 +106,13 @@ describe('validateConfig', () => {
 
   test('loki and elasticsearch URLs get their default paths', () => {
     const c = validateConfig(
-      { ...MIN, outputs: [{ type: 'loki', url: 'http://loki:3100' }, { type: 'elasticsearch', url: 'http://es:9200' }] },
+      {
+        ...MIN,
+        outputs: [
+          { type: 'loki', url: 'http://loki:3100' },
+          { type: 'elasticsearch', url: 'http://es:9200' },
+        ],
+      },
       {},
     );
     const [loki, es] = c.outputs;
@@ -87,7 +131,16 @@ describe('validateConfig', () => {
 
 describe('flags', () => {
   test('the fluent-bit-like one-liner', () => {
-    const f = parseFlags(['--input', '/var/log/nginx/*.log', '--parser', 'combined', '--output', 'stdout', '--state', '/s']);
+    const f = parseFlags([
+      '--input',
+      '/var/log/nginx/*.log',
+      '--parser',
+      'combined',
+      '--output',
+      'stdout',
+      '--state',
+      '/s',
+    ]);
     assert.equal(f.hasInputs, true);
     assert.deepEqual(f.overrides, {
       inputs: [{ paths: ['/var/log/nginx/*.log'], parser: 'combined' }],
@@ -97,15 +150,42 @@ describe('flags', () => {
   });
 
   test('output specs', () => {
-    assert.deepEqual(outputFromSpec('file:/tmp/x', 0, ['file:/tmp/x']), { type: 'file', name: 'file', path: '/tmp/x' });
-    assert.deepEqual(outputFromSpec('http:http://h/x', 0, ['x']), { type: 'http', name: 'http', url: 'http://h/x' });
-    assert.deepEqual(outputFromSpec('http://h/x', 0, ['x']), { type: 'http', name: 'http', url: 'http://h/x' });
-    assert.deepEqual(outputFromSpec('loki:http://l:3100', 0, ['x']), { type: 'loki', name: 'loki', url: 'http://l:3100' });
-    assert.deepEqual(outputFromSpec('es:http://e:9200', 0, ['x']), { type: 'elasticsearch', name: 'elasticsearch', url: 'http://e:9200' });
-    assert.deepEqual(outputFromSpec('syslog:127.0.0.1:514', 0, ['x']), { type: 'syslog', name: 'syslog', address: '127.0.0.1:514' });
+    assert.deepEqual(outputFromSpec('file:/tmp/x', 0, ['file:/tmp/x']), {
+      type: 'file',
+      name: 'file',
+      path: '/tmp/x',
+    });
+    assert.deepEqual(outputFromSpec('http:http://h/x', 0, ['x']), {
+      type: 'http',
+      name: 'http',
+      url: 'http://h/x',
+    });
+    assert.deepEqual(outputFromSpec('http://h/x', 0, ['x']), {
+      type: 'http',
+      name: 'http',
+      url: 'http://h/x',
+    });
+    assert.deepEqual(outputFromSpec('loki:http://l:3100', 0, ['x']), {
+      type: 'loki',
+      name: 'loki',
+      url: 'http://l:3100',
+    });
+    assert.deepEqual(outputFromSpec('es:http://e:9200', 0, ['x']), {
+      type: 'elasticsearch',
+      name: 'elasticsearch',
+      url: 'http://e:9200',
+    });
+    assert.deepEqual(outputFromSpec('syslog:127.0.0.1:514', 0, ['x']), {
+      type: 'syslog',
+      name: 'syslog',
+      address: '127.0.0.1:514',
+    });
     assert.equal(outputFromSpec('stdout', 1, ['file:/a', 'stdout']).name, 'stdout');
     assert.equal(outputFromSpec('file:/b', 1, ['file:/a', 'file:/b']).name, 'file-1');
-    assert.throws(() => outputFromSpec('kafka:x', 0, ['x']), (e: unknown) => e instanceof ShipperError && e.code === 'LS_ERR_FLAG');
+    assert.throws(
+      () => outputFromSpec('kafka:x', 0, ['x']),
+      (e: unknown) => e instanceof ShipperError && e.code === 'LS_ERR_FLAG',
+    );
   });
 
   test('unknown flags fail with LS_ERR_FLAG naming the flag', () => {
@@ -122,7 +202,10 @@ describe('loadConfig sources', () => {
 
   test('--config YAML, with flags overriding', () => {
     const file = join(dir, 'c.yaml');
-    writeFileSync(file, 'inputs:\n  - path: /var/log/nginx/*.log\noutputs:\n  - type: stdout\nstate_dir: /a\n');
+    writeFileSync(
+      file,
+      'inputs:\n  - path: /var/log/nginx/*.log\noutputs:\n  - type: stdout\nstate_dir: /a\n',
+    );
     const l = loadConfig(['-c', file, '--state', '/b', '--parser', 'json'], {});
     assert.equal(l.config.stateDir, '/b');
     assert.deepEqual(l.config.inputs[0]!.parser, { kind: 'json' });
@@ -133,7 +216,10 @@ describe('loadConfig sources', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'inputs: [\n');
     assert.throws(() => loadConfig(['-c', bad], {}), /LS_ERR|configuration file unusable: --config=/);
-    assert.throws(() => loadConfig([], { LOG_SHIPPER_CONFIG: join(dir, 'none.yaml') }), /LOG_SHIPPER_CONFIG=/);
+    assert.throws(
+      () => loadConfig([], { LOG_SHIPPER_CONFIG: join(dir, 'none.yaml') }),
+      /LOG_SHIPPER_CONFIG=/,
+    );
   });
 
   test("the seed's FLUENT_CONF naming no file falls back to the nginx → stdout default, with a warning", () => {

@@ -63,7 +63,8 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
   if (values.exclude) input.exclude = values.exclude;
   if (values.parser !== undefined) input.parser = values.parser;
   if (values['read-from'] !== undefined) input.read_from = values['read-from'];
-  if (values['max-line-bytes'] !== undefined) input.max_line_bytes = numeric(values['max-line-bytes'] as string);
+  if (values['max-line-bytes'] !== undefined)
+    input.max_line_bytes = numeric(values['max-line-bytes'] as string);
   if (Object.keys(input).length > 0) overrides.inputs = [input];
   const outputs = values.output as string[] | undefined;
   if (outputs) overrides.outputs = outputs.map((spec, i) => outputFromSpec(spec, i, outputs));
@@ -99,7 +100,8 @@ const PREFIXES: ReadonlyArray<readonly [string, string, string]> = [
 
 /** `http:URL` keeps the scheme: `http:http://sink/x` and `http://sink/x` both mean the URL. */
 export function outputFromSpec(spec: string, index: number, all: readonly string[]): Record<string, unknown> {
-  const sameType = (s: string): string => (s === 'stdout' ? 'stdout' : (PREFIXES.find(([p]) => s.startsWith(p))?.[1] ?? s));
+  const sameType = (s: string): string =>
+    s === 'stdout' ? 'stdout' : (PREFIXES.find(([p]) => s.startsWith(p))?.[1] ?? s);
   const type = sameType(spec);
   const name = all.filter((s) => sameType(s) === type).length > 1 ? `${type}-${index}` : type;
   if (spec === 'stdout') return { type: 'stdout', name };

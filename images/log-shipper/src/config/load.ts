@@ -54,7 +54,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Loa
       base = readYaml(path, 'FLUENT_CONF');
       source = path;
     } else {
-      warnings.push(`FLUENT_CONF=${env.FLUENT_CONF}: ${path} does not exist; using the built-in nginx → stdout default`);
+      warnings.push(
+        `FLUENT_CONF=${env.FLUENT_CONF}: ${path} does not exist; using the built-in nginx → stdout default`,
+      );
       base = { ...BUILTIN_DEFAULT };
       source = 'built-in default';
     }

@@ -43,7 +43,13 @@ export function bool(o: Obj, k: string, key: string, fallback: boolean): boolean
   return v;
 }
 
-export function oneOf<T extends string>(o: Obj, k: string, key: string, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+  o: Obj,
+  k: string,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const v = str(o, k, key, fallback);
   if (!(allowed as readonly string[]).includes(v)) {
     throw new ConfigError(join(key, k), `expected one of ${allowed.join(', ')}, got "${v}"`);
@@ -104,7 +110,10 @@ export function size(o: Obj, k: string, key: string, fallback: number, min: numb
     if (m) n = Number(m[1]) * (SIZE_UNIT[m[2] ?? 'B'] ?? 1);
   }
   if (n === undefined || n < min || n > max) {
-    throw new ConfigError(join(key, k), `expected a size such as "64Ki" or "256Mi" from ${min} to ${max} bytes`);
+    throw new ConfigError(
+      join(key, k),
+      `expected a size such as "64Ki" or "256Mi" from ${min} to ${max} bytes`,
+    );
   }
   return n;
 }

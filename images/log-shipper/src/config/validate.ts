@@ -112,7 +112,8 @@ function validateInput(v: unknown, key: string): InputConfig {
     'rotate_wait',
   ]);
   const paths = [...strList(v, 'path', key), ...strList(v, 'paths', key)];
-  if (paths.length === 0) throw new ConfigError(join(key, 'paths'), 'required (a glob such as /var/log/nginx/*.log)');
+  if (paths.length === 0)
+    throw new ConfigError(join(key, 'paths'), 'required (a glob such as /var/log/nginx/*.log)');
   paths.forEach((p, i) => {
     if (!p.startsWith('/')) throw new ConfigError(`${key}.paths[${i}]`, `"${p}" must be an absolute path`);
   });
@@ -141,7 +142,10 @@ export function parseParserSpec(v: unknown, key: string): ParserSpec {
   } else if (typeof v === 'string' && (PARSER_KINDS as readonly string[]).includes(v)) {
     return { kind: v as (typeof PARSER_KINDS)[number] };
   } else {
-    throw new ConfigError(key, `expected one of ${PARSER_KINDS.join(', ')}, regex:PATTERN; got ${JSON.stringify(v)}`);
+    throw new ConfigError(
+      key,
+      `expected one of ${PARSER_KINDS.join(', ')}, regex:PATTERN; got ${JSON.stringify(v)}`,
+    );
   }
   let re: RegExp;
   try {
@@ -149,7 +153,8 @@ export function parseParserSpec(v: unknown, key: string): ParserSpec {
   } catch (err) {
     throw new ConfigError(key, `bad regular expression: ${(err as Error).message}`);
   }
-  if (!/\(\?<[A-Za-z_]/.test(re.source)) throw new ConfigError(key, 'the regex needs at least one named group (?<name>…)');
+  if (!/\(\?<[A-Za-z_]/.test(re.source))
+    throw new ConfigError(key, 'the regex needs at least one named group (?<name>…)');
   return { kind: 'regex', pattern };
 }
 
@@ -216,10 +221,15 @@ function withDefaultPath(url: URL, format: HttpFormat): string {
 }
 
 /** `host:port`, `tcp://host:port` or `[v6]:port`; port 0 ("any free port") only when `allowZero`. */
-export function parseTcpAddress(address: string, key: string, allowZero = false): { host: string; port: number } {
+export function parseTcpAddress(
+  address: string,
+  key: string,
+  allowZero = false,
+): { host: string; port: number } {
   const m = /^(?:tcp:\/\/)?(\[[^\]]+\]|[^:/]+):(\d+)$/.exec(address);
   const port = m ? Number(m[2]) : -1;
-  if (!m || port < (allowZero ? 0 : 1) || port > 65535) throw new ConfigError(key, `"${address}" is not host:port`);
+  if (!m || port < (allowZero ? 0 : 1) || port > 65535)
+    throw new ConfigError(key, `"${address}" is not host:port`);
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 

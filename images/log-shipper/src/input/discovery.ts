@@ -21,7 +21,11 @@ export class Discovery {
   readonly #watchers = new Map<string, FSWatcher>();
   readonly #onChange: (kind: 'rename' | 'change') => void;
 
-  constructor(patterns: readonly string[], exclude: readonly string[], onChange: (kind: 'rename' | 'change') => void) {
+  constructor(
+    patterns: readonly string[],
+    exclude: readonly string[],
+    onChange: (kind: 'rename' | 'change') => void,
+  ) {
     this.#patterns = patterns;
     this.#exclude = exclude.map(globToRegExp);
     this.#onChange = onChange;
@@ -57,7 +61,9 @@ export class Discovery {
       const base = globBase(pattern);
       if (this.#watchers.has(base)) continue;
       try {
-        const w = watch(base, { persistent: false }, (kind) => this.#onChange(kind === 'rename' ? 'rename' : 'change'));
+        const w = watch(base, { persistent: false }, (kind) =>
+          this.#onChange(kind === 'rename' ? 'rename' : 'change'),
+        );
         w.on('error', () => {
           w.close();
           this.#watchers.delete(base);

@@ -53,7 +53,9 @@ export class FileInput {
   constructor(deps: FileInputDeps) {
     this.#deps = deps;
     this.config = deps.config;
-    this.#discovery = new Discovery(deps.config.paths, deps.config.exclude, (kind) => deps.wake(kind === 'rename'));
+    this.#discovery = new Discovery(deps.config.paths, deps.config.exclude, (kind) =>
+      deps.wake(kind === 'rename'),
+    );
   }
 
   get tailers(): IterableIterator<Tailer> {
@@ -126,6 +128,14 @@ export class FileInput {
     }
   }
 
+  /** Stops following a file after a read error; the next scan opens it again if it is still there. */
+  async drop(t: Tailer, err: Error): Promise<void> {
+    await t.close();
+    this.#tailers.delete(t.id);
+    this.#deps.store.release(t.id);
+    this.#deps.onFileEvent({ kind: 'unreadable', path: t.path, error: err.message });
+  }
+
   /** Safe to call twice. */
   async close(): Promise<void> {
     this.#discovery.close();
@@ -145,9 +155,8 @@ export class FileInput {
       resumeFrom = restored.find(
         ([, e]) =>
           e.fingerprint.length >= MIN_CONTENT_MATCH_BYTES &&
-          e.fingerprint.length <= t.fingerprint.length &&
-          e.fingerprint.hash === t.fingerprint.hash &&
-          e.fingerprint.length === t.fingerprint.length,
+          e.fingerprint.length === t.fingerprint.length &&
+          e.fingerprint.hash === t.fingerprint.hash,
       );
     }
     let offset = 0;
@@ -173,7 +182,12 @@ export class FileInput {
     }
   }
 
-  async #open(path: string, replaces: string | undefined, offset: number, track: boolean): Promise<Tailer | null> {
+  async #open(
+    path: string,
+    replaces: string | undefined,
+    offset: number,
+    track: boolean,
+  ): Promise<Tailer | null> {
     const id = this.#deps.nextId();
     let t: Tailer;
     try {

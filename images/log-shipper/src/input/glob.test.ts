@@ -20,7 +20,8 @@ describe('glob', () => {
   });
 
   test('expands *, ?, classes and **; skips dot files', async () => {
-    const rel = async (p: string) => (await expandGlob(join(dir, p))).map((x) => x.slice(dir.length + 1)).sort();
+    const rel = async (p: string) =>
+      (await expandGlob(join(dir, p))).map((x) => x.slice(dir.length + 1)).sort();
     assert.deepEqual(await rel('*.log'), ['a.log', 'b.log']);
     assert.deepEqual(await rel('?.log*'), ['a.log', 'a.log.1', 'b.log']);
     assert.deepEqual(await rel('[!b].log'), ['a.log']);

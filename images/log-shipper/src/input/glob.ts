@@ -67,7 +67,13 @@ export async function expandGlob(pattern: string): Promise<string[]> {
   return out;
 }
 
-async function walk(dir: string, segs: readonly string[], i: number, depth: number, out: string[]): Promise<void> {
+async function walk(
+  dir: string,
+  segs: readonly string[],
+  i: number,
+  depth: number,
+  out: string[],
+): Promise<void> {
   if (i === segs.length) {
     out.push(dir);
     return;

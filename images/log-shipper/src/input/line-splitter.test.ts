@@ -4,7 +4,8 @@ import { LineSplitter, type SplitLine } from './line-splitter.js';
 
 function collect(s: LineSplitter, chunks: string[]): Array<{ text: string; end: number; original: number }> {
   const out: Array<{ text: string; end: number; original: number }> = [];
-  const emit = (l: SplitLine) => out.push({ text: l.bytes.toString(), end: l.end, original: l.originalBytes });
+  const emit = (l: SplitLine) =>
+    out.push({ text: l.bytes.toString(), end: l.end, original: l.originalBytes });
   for (const c of chunks) s.push(Buffer.from(c), emit);
   return out;
 }

@@ -47,7 +47,12 @@ export class Tailer {
   drainingSince: number | null = null;
   lastGrowthAt = Date.now();
 
-  private constructor(o: TailerOptions, fh: FileHandle, st: { dev: number; ino: number; size: number }, fp: Fingerprint) {
+  private constructor(
+    o: TailerOptions,
+    fh: FileHandle,
+    st: { dev: number; ino: number; size: number },
+    fp: Fingerprint,
+  ) {
     this.id = o.id;
     this.path = o.path;
     this.dev = st.dev;

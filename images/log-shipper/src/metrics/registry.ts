@@ -12,10 +12,18 @@ const GLOBAL_COUNTERS: ReadonlyArray<readonly [string, string, Reader]> = [
   ['log_shipper_lines_read_total', 'Lines read from files.', (s) => s.linesRead],
   ['log_shipper_bytes_read_total', 'Bytes read from files.', (s) => s.bytesRead],
   ['log_shipper_parse_errors_total', 'Lines shipped raw because they did not parse.', (s) => s.parseErrors],
-  ['log_shipper_lines_truncated_total', 'Lines longer than max_line_bytes, shipped cut.', (s) => s.truncatedLines],
+  [
+    'log_shipper_lines_truncated_total',
+    'Lines longer than max_line_bytes, shipped cut.',
+    (s) => s.truncatedLines,
+  ],
   ['log_shipper_invalid_utf8_total', 'Lines with bytes that are not UTF-8.', (s) => s.invalidUtf8],
   ['log_shipper_file_truncations_total', 'Files found truncated (copytruncate).', (s) => s.truncations],
-  ['log_shipper_recovered_bytes_total', 'Bytes read from rotated copies after truncation.', (s) => s.recoveredBytes],
+  [
+    'log_shipper_recovered_bytes_total',
+    'Bytes read from rotated copies after truncation.',
+    (s) => s.recoveredBytes,
+  ],
 ];
 
 const GLOBAL_GAUGES: ReadonlyArray<readonly [string, string, Reader]> = [

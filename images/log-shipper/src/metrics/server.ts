@@ -17,7 +17,11 @@ export interface HealthSource {
 /** The loop rounds at least every poll interval; this long without one means it is stuck. */
 const STUCK_AFTER_MS = 30_000;
 
-export async function startMetricsServer(listen: string, registry: Registry, health: HealthSource): Promise<Server> {
+export async function startMetricsServer(
+  listen: string,
+  registry: Registry,
+  health: HealthSource,
+): Promise<Server> {
   const { host, port } = parseTcpAddress(listen, 'metrics.listen', true);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

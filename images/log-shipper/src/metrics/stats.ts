@@ -33,7 +33,16 @@ export class Stats {
   output(name: string): OutputStats {
     let o = this.outputs.get(name);
     if (!o) {
-      o = { shipped: 0, rejected: 0, retries: 0, memoryBatches: 0, diskBatches: 0, diskBytes: 0, up: true, lastError: null };
+      o = {
+        shipped: 0,
+        rejected: 0,
+        retries: 0,
+        memoryBatches: 0,
+        diskBatches: 0,
+        diskBytes: 0,
+        up: true,
+        lastError: null,
+      };
       this.outputs.set(name, o);
     }
     return o;

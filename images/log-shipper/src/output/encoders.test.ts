@@ -4,7 +4,11 @@ import { batchFromRecords, batchRecords } from '../pipeline/batch.js';
 import { bulkFailures, encodeBulk, encodeLoki, encodeNdjson } from './http-encoders.js';
 import { formatMessage, frame, headerField, severityOf } from './rfc5424.js';
 
-const batch = batchFromRecords(1, ['{"a":1}', '{"b":"x\\ny"}', '{"a":1}'], [1700000000000, 1700000000000, 1700000000001]);
+const batch = batchFromRecords(
+  1,
+  ['{"a":1}', '{"b":"x\\ny"}', '{"a":1}'],
+  [1700000000000, 1700000000000, 1700000000001],
+);
 
 describe('HTTP encoders', () => {
   test('NDJSON is the batch body', () => {
@@ -18,8 +22,14 @@ describe('HTTP encoders', () => {
     };
     assert.deepEqual(doc.streams[0]!.stream, { job: 'nginx' });
     const values = doc.streams[0]!.values;
-    assert.deepEqual(values.map((v) => v[1]), batchRecords(batch));
-    assert.deepEqual(values.map((v) => v[0]), ['1700000000000000000', '1700000000000000001', '1700000000001000002']);
+    assert.deepEqual(
+      values.map((v) => v[1]),
+      batchRecords(batch),
+    );
+    assert.deepEqual(
+      values.map((v) => v[0]),
+      ['1700000000000000000', '1700000000000000001', '1700000000001000002'],
+    );
     assert.equal(new Set(values.map((v) => v.join())).size, 3);
   });
 

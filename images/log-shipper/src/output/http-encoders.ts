@@ -37,7 +37,12 @@ export function encodeBulk(batch: Batch, index: string): EncodedBody {
   return { body, contentType: 'application/x-ndjson' };
 }
 
-export function encode(format: HttpFormat, batch: Batch, labels: Readonly<Record<string, string>>, index: string) {
+export function encode(
+  format: HttpFormat,
+  batch: Batch,
+  labels: Readonly<Record<string, string>>,
+  index: string,
+) {
   switch (format) {
     case 'json':
       return encodeNdjson(batch);
@@ -52,7 +57,11 @@ export function encode(format: HttpFormat, batch: Batch, labels: Readonly<Record
  * Reads an Elasticsearch bulk response. Returns the indexes of items to retry (429 and 5xx) and
  * how many were refused for good (other 4xx, e.g. mapping conflicts). Unknown shapes retry nothing.
  */
-export function bulkFailures(responseBody: string): { retry: number[]; rejected: number; firstError?: string } {
+export function bulkFailures(responseBody: string): {
+  retry: number[];
+  rejected: number;
+  firstError?: string;
+} {
   let doc: { errors?: boolean; items?: Array<Record<string, { status?: number; error?: unknown }>> };
   try {
     doc = JSON.parse(responseBody) as typeof doc;

@@ -38,14 +38,21 @@ export class HttpSink implements Sink {
       if (this.#config.format !== 'elasticsearch') return { rejected: 0 };
       const failures = bulkFailures(text);
       if (failures.retry.length > 0) {
-        throw new SinkError(true, `${this.name}: ${failures.retry.length} bulk items failed: ${failures.firstError}`, {
-          retryOnly: failures.retry,
-        });
+        throw new SinkError(
+          true,
+          `${this.name}: ${failures.retry.length} bulk items failed: ${failures.firstError}`,
+          {
+            retryOnly: failures.retry,
+          },
+        );
       }
       return { rejected: failures.rejected };
     }
     const retryable = status === 408 || status === 429 || status >= 500;
-    throw new SinkError(retryable, `${this.name}: HTTP ${status} from ${this.#url.host}: ${text.slice(0, 200)}`);
+    throw new SinkError(
+      retryable,
+      `${this.name}: HTTP ${status} from ${this.#url.host}: ${text.slice(0, 200)}`,
+    );
   }
 
   async close(): Promise<void> {
@@ -71,8 +78,12 @@ export class HttpSink implements Sink {
             if (size < MAX_RESPONSE_BYTES) chunks.push(c);
             size += c.length;
           });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', (err) => reject(new SinkError(true, `${this.name}: ${err.message}`, { cause: err })));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', (err) =>
+            reject(new SinkError(true, `${this.name}: ${err.message}`, { cause: err })),
+          );
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.#config.timeoutMs} ms`)));

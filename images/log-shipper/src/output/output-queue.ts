@@ -59,13 +59,22 @@ export class OutputQueue {
   async enqueue(batch: Batch): Promise<void> {
     for (;;) {
       const spoolEmpty = this.#d.spool.count === 0;
-      if (spoolEmpty && this.#failures === 0 && !this.#stopping && this.#memory.length < this.#d.buffer.maxMemoryBatches) {
+      if (
+        spoolEmpty &&
+        this.#failures === 0 &&
+        !this.#stopping &&
+        this.#memory.length < this.#d.buffer.maxMemoryBatches
+      ) {
         this.#memory.push(batch);
         this.#changed();
         return;
       }
       const useDisk = this.#failures > 0 || !spoolEmpty || this.#stopping;
-      if (useDisk && this.#d.spool.bytes + Spool.sizeOf(batch) <= this.#d.buffer.maxDiskBytes && this.#spill(batch)) {
+      if (
+        useDisk &&
+        this.#d.spool.bytes + Spool.sizeOf(batch) <= this.#d.buffer.maxDiskBytes &&
+        this.#spill(batch)
+      ) {
         this.#changed();
         return;
       }
@@ -96,7 +105,14 @@ export class OutputQueue {
   async #run(): Promise<void> {
     while (!this.#stopped) {
       const fromMemory = this.#memory[0];
-      const fromDisk = fromMemory ? null : this.#d.spool.peek();
+      let fromDisk: ReturnType<Spool['peek']> = null;
+      try {
+        fromDisk = fromMemory ? null : this.#d.spool.peek();
+      } catch (err) {
+        const name = this.#d.spool.quarantineHead();
+        this.#d.log('error', `${this.name}: ${(err as Error).message}; moved aside as ${name}.damaged`);
+        continue;
+      }
       const batch = fromMemory ?? fromDisk?.batch;
       if (!batch) {
         await this.#nextChange();
@@ -109,7 +125,8 @@ export class OutputQueue {
         this.#d.stats.shipped += batch.count - rejected;
         this.#d.stats.rejected += rejected;
         this.#accepted(fromMemory, fromDisk?.name);
-        if (this.#failures > 0) this.#d.log('info', `${this.name}: delivering again after ${this.#failures} failed attempts`);
+        if (this.#failures > 0)
+          this.#d.log('info', `${this.name}: delivering again after ${this.#failures} failed attempts`);
         this.#failures = 0;
         this.#d.stats.up = true;
       } catch (err) {
@@ -128,7 +145,8 @@ export class OutputQueue {
         this.#d.stats.up = false;
         if (this.#failures === 1) this.#d.log('warn', `${e.message}; buffering on disk and retrying`);
         // Everything held in memory goes to disk now, so the checkpoint can move past it.
-        while (this.#memory.length > 0 && !this.#stopping && this.#spill(this.#memory[0]!)) this.#memory.shift();
+        while (this.#memory.length > 0 && !this.#stopping && this.#spill(this.#memory[0]!))
+          this.#memory.shift();
         this.#updateStats();
         await this.#backoff();
       }

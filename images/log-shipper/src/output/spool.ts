@@ -11,7 +11,17 @@
  * - Writes are synchronous: they are rare (only while a sink is down) and keeping them on the one
  *   thread keeps ordering trivial.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ShipperError } from '../errors.js';
 import type { Batch } from '../pipeline/batch.js';
@@ -56,9 +66,9 @@ export class Spool {
     return this.#files.length;
   }
 
-  /** Bytes `batch` will take on disk (the times line is an estimate: 14 digits and a comma each). */
+  /** Bytes `batch` takes on disk (only computed when spilling, so exactness is cheap enough). */
   static sizeOf(batch: Batch): number {
-    return batch.body.length + batch.count * 15 + 3;
+    return batch.body.length + JSON.stringify(batch.times).length + 1;
   }
 
   append(batch: Batch): void {
@@ -84,7 +94,10 @@ export class Spool {
       times = JSON.parse(data.subarray(0, nl).toString('utf8')) as number[];
       if (nl < 0 || !Array.isArray(times)) throw new Error('no times line');
     } catch (err) {
-      throw new ShipperError('LS_ERR_STATE', `buffer file ${head.name} is damaged: ${(err as Error).message}`);
+      throw new ShipperError(
+        'LS_ERR_STATE',
+        `buffer file ${head.name} is damaged: ${(err as Error).message}`,
+      );
     }
     return { name: head.name, batch: { seq: -1, body: data.subarray(nl + 1), count: times.length, times } };
   }
@@ -96,6 +109,22 @@ export class Spool {
     const bytes = this.#write(name, batch);
     this.#bytes += bytes - head.bytes;
     head.bytes = bytes;
+  }
+
+  /**
+   * Moves an undecodable head file aside (`<name>.damaged`) so delivery can go on; the caller
+   * reports it. Its records are not lost silently: the file stays for inspection.
+   */
+  quarantineHead(): string | null {
+    const head = this.#files.shift();
+    if (!head) return null;
+    this.#bytes -= head.bytes;
+    try {
+      renameSync(join(this.#dir, head.name), join(this.#dir, `${head.name}.damaged`));
+    } catch {
+      // already gone
+    }
+    return head.name;
   }
 
   /** Drops the head batch after its sink accepted it. */

@@ -16,6 +16,9 @@ export class StreamSink implements Sink {
   constructor(name: string, out: Writable) {
     this.name = name;
     this.#out = out;
+    // EPIPE and friends also arrive as 'error' events; the write callback reports them to the
+    // queue (which retries), so the event must not become an uncaught exception.
+    out.on('error', () => {});
   }
 
   send(batch: Batch): Promise<SendResult> {

@@ -71,7 +71,10 @@ export class SyslogSink implements Sink {
     const { host, port, timeoutMs } = this.#config;
     return new Promise((resolve, reject) => {
       const s = connect({ host, port });
-      const timer = setTimeout(() => s.destroy(new Error(`connect timeout after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => s.destroy(new Error(`connect timeout after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       s.once('connect', () => {
         clearTimeout(timer);
         s.setNoDelay(true);

@@ -59,7 +59,20 @@ function scan(line: string, allowForwardedFor: boolean): AccessSpans | ParseFail
     }
     forwardedFor = rest.slice(2, -1);
   }
-  return { addrEnd, userEnd, time, timeEnd, requestEnd, status, statusEnd, bytes, bytesEnd, refererEnd, agentEnd, forwardedFor };
+  return {
+    addrEnd,
+    userEnd,
+    time,
+    timeEnd,
+    requestEnd,
+    status,
+    statusEnd,
+    bytes,
+    bytesEnd,
+    refererEnd,
+    agentEnd,
+    forwardedFor,
+  };
 }
 
 /** Splits `GET /a HTTP/1.1`; null when the request is not of that shape (`-`, TLS bytes, …). */

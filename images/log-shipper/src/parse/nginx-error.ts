@@ -54,4 +54,3 @@ export const nginxParser: LineParser = {
     return err instanceof ParseFailure ? access : JSON.stringify(err).slice(0, -1);
   },
 };
-

@@ -9,7 +9,7 @@ import { ParseFailure } from './types.js';
 const SEED_LINE =
   '127.0.0.1 - - [25/Nov/2026:07:56:33 +0000] "GET / HTTP/1.1" 200 30 "http://ref.example/" "seedcheck-curl/1.0"';
 
-describe('nginx access (combined = the seed\'s detailed format)', () => {
+describe("nginx access (combined = the seed's detailed format)", () => {
   test('parses the seed line into typed fields with RFC 3339 time', () => {
     assert.deepEqual(combinedParser.parse(SEED_LINE), {
       remote_addr: '127.0.0.1',

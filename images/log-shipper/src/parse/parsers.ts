@@ -16,7 +16,8 @@ export const jsonParser: LineParser = {
     } catch (err) {
       return new ParseFailure(`invalid JSON: ${(err as Error).message}`);
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return new ParseFailure('expected a JSON object');
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      return new ParseFailure('expected a JSON object');
     return v as Fields;
   },
 };

@@ -9,7 +9,7 @@
  * interval passes or a directory event wakes it.
  */
 import type { ShipperConfig } from '../config/types.js';
-import { FileInput, type FileEvent } from '../input/file-input.js';
+import { type FileEvent, FileInput } from '../input/file-input.js';
 import type { SplitLine } from '../input/line-splitter.js';
 import type { Tailer } from '../input/tailer.js';
 import type { Logger } from '../log.js';
@@ -49,6 +49,7 @@ export class Pipeline {
   #loop: Promise<void> | null = null;
   #lastRoundAt = Date.now();
   #nextId = 0;
+  #waitingOnOutputs = false;
 
   constructor(deps: PipelineDeps) {
     this.#d = deps;
@@ -81,8 +82,12 @@ export class Pipeline {
     return this.#tracker;
   }
 
+  /**
+   * Ms since the loop last made progress. Waiting for the outputs (backpressure while a sink is
+   * down) counts as alive: restarting the shipper would not bring the sink back.
+   */
   loopAgeMs(): number {
-    return this.#stopping ? 0 : Date.now() - this.#lastRoundAt;
+    return this.#stopping || this.#waitingOnOutputs ? 0 : Date.now() - this.#lastRoundAt;
   }
 
   /** First scan (adopting the previous run's checkpoints), then the loop. */
@@ -98,8 +103,10 @@ export class Pipeline {
     this.#d.store.flush();
     this.#loop = this.#run();
     this.#loop.catch((err: unknown) => {
+      // Without its reading loop the shipper is useless: exit so the kubelet restarts it.
       this.#d.log.fatal({ err }, 'reading loop failed');
-      process.exitCode = 1;
+      this.#d.store.flush();
+      process.exit(1);
     });
   }
 
@@ -114,7 +121,13 @@ export class Pipeline {
     this.#wake?.();
     const deadline = Date.now() + graceMs;
     const loop = this.#loop ?? Promise.resolve();
-    const loopEnded = await Promise.race([loop.then(() => true, () => true), sleep(graceMs).then(() => false)]);
+    const loopEnded = await Promise.race([
+      loop.then(
+        () => true,
+        () => true,
+      ),
+      sleep(graceMs).then(() => false),
+    ]);
     if (loopEnded) {
       this.#batcher.cut();
       await Promise.race([this.#dispatch(), sleep(Math.max(0, deadline - Date.now()))]);
@@ -142,7 +155,14 @@ export class Pipeline {
         for (const tailer of input.tailers) {
           for (let i = 0; i < READS_PER_FILE && !this.#stopping; i++) {
             this.#now = Date.now();
-            const n = await tailer.readChunk(this.#buf);
+            let n: number;
+            try {
+              n = await tailer.readChunk(this.#buf);
+            } catch (err) {
+              // An I/O error on one file (EIO, a vanished mount) must not stop the others.
+              await input.drop(tailer, err as Error);
+              break;
+            }
             if (n === 0) break;
             progress += n;
             await this.#dispatch();
@@ -172,7 +192,10 @@ export class Pipeline {
     if (rec.parseError) stats.parseErrors += 1;
     if (rec.truncated) {
       stats.truncatedLines += 1;
-      this.#d.log.warn({ file: tailer.path, bytes: line.originalBytes }, 'line longer than max_line_bytes; shipped cut');
+      this.#d.log.warn(
+        { file: tailer.path, bytes: line.originalBytes },
+        'line longer than max_line_bytes; shipped cut',
+      );
     }
     if (rec.invalidUtf8) stats.invalidUtf8 += 1;
     this.#batcher.add(rec.json, this.#now, tailer.id, line.end);
@@ -181,7 +204,12 @@ export class Pipeline {
   async #dispatch(): Promise<void> {
     for (const batch of this.#batcher.takeReady()) {
       this.#tracker.register(batch, this.#d.outputs.length);
-      for (const q of this.#d.outputs) await q.enqueue(batch);
+      this.#waitingOnOutputs = true;
+      try {
+        for (const q of this.#d.outputs) await q.enqueue(batch);
+      } finally {
+        this.#waitingOnOutputs = false;
+      }
     }
   }
 
@@ -197,7 +225,10 @@ export class Pipeline {
       case 'truncated':
         this.#d.stats.truncations += 1;
         this.#d.stats.recoveredBytes += e.recoveredBytes;
-        log.warn({ file: e.path, recovered_bytes: e.recoveredBytes }, 'file truncated; reading it from the start');
+        log.warn(
+          { file: e.path, recovered_bytes: e.recoveredBytes },
+          'file truncated; reading it from the start',
+        );
         break;
       case 'finished':
         log.info({ file: e.path, offset: e.offset }, 'rotated or deleted file read to the end; closed');
@@ -220,7 +251,9 @@ export class Pipeline {
     stats.filesFollowed = files;
     stats.lagBytes = lag;
     stats.filesUnreadable = unreadable;
-    stats.oldestUnshippedAt = this.#tracker.oldestOpenedAt() ?? (this.#batcher.age(this.#now) >= 0 ? this.#now - this.#batcher.age(this.#now) : null);
+    stats.oldestUnshippedAt =
+      this.#tracker.oldestOpenedAt() ??
+      (this.#batcher.age(this.#now) >= 0 ? this.#now - this.#batcher.age(this.#now) : null);
   }
 
   #sleep(ms: number): Promise<void> {

@@ -90,6 +90,18 @@ export class CheckpointStore {
     this.#dirty = true;
   }
 
+  /**
+   * The tailer is gone but the file may be opened again: its entry becomes a restored one, so the
+   * next open resumes at the committed offset (lines in flight may then be read twice, never lost).
+   */
+  release(id: string): void {
+    const e = this.#entries.get(id);
+    if (!e) return;
+    this.#entries.delete(id);
+    this.#entries.set(`restored-${id}`, e);
+    this.#dirty = true;
+  }
+
   forget(id: string): void {
     if (this.#entries.delete(id)) this.#dirty = true;
   }

@@ -59,7 +59,8 @@ describe('checkpoints', () => {
     writeFileSync(join(d, 'checkpoints.json'), '{not json');
     assert.throws(
       () => CheckpointStore.open(d),
-      (e: unknown) => e instanceof ShipperError && e.code === 'LS_ERR_STATE' && /checkpoints\.json/.test(e.message),
+      (e: unknown) =>
+        e instanceof ShipperError && e.code === 'LS_ERR_STATE' && /checkpoints\.json/.test(e.message),
     );
   });
 });

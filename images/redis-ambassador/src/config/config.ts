@@ -48,6 +48,7 @@ export interface Config {
   readonly metricsListen?: HostPort;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
+  readonly workers: number;
 }
 
 export interface ConfigSources {
@@ -255,5 +256,6 @@ function validate(r: RawSettings): Config {
     ...(metricsListen ? { metricsListen } : {}),
     logLevel: r.logLevel,
     shutdownTimeoutMs: r.shutdownTimeoutMs,
+    workers: r.workers,
   };
 }

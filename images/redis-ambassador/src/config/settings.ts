@@ -293,6 +293,14 @@ export const settings = {
     fallback: 'info',
     parse: oneOf('trace', 'debug', 'info', 'warn', 'error'),
   }),
+  workers: setting({
+    key: 'workers',
+    flag: 'workers',
+    env: ['AMBASSADOR_WORKERS'],
+    help: 'processes sharing the listen port (node:cluster); metrics are summed by the primary',
+    fallback: 1,
+    parse: int(1, 64),
+  }),
   shutdownTimeoutMs: setting({
     key: 'shutdownTimeoutMs',
     flag: 'shutdown-timeout-ms',

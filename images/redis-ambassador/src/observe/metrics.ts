@@ -72,7 +72,17 @@ export class Metrics {
       },
     });
     new Gauge({
+      name: 'redis_ambassador_master_known',
+      help: '1 while a master is known (writes can be served)',
+      aggregator: 'min',
+      registers: [this.registry],
+      collect() {
+        this.set(topology()?.currentMaster ? 1 : 0);
+      },
+    });
+    new Gauge({
       name: 'redis_ambassador_backend_up',
+      aggregator: 'max',
       help: '1 when the backend answered its last ROLE check, by backend and role',
       labelNames: ['backend', 'role'],
       registers: [this.registry],
@@ -84,6 +94,7 @@ export class Metrics {
     });
     new Gauge({
       name: 'redis_ambassador_backend_readable',
+      aggregator: 'max',
       help: '1 when the replica is in read rotation',
       labelNames: ['backend'],
       registers: [this.registry],
@@ -96,6 +107,7 @@ export class Metrics {
     });
     new Gauge({
       name: 'redis_ambassador_replica_lag_bytes',
+      aggregator: 'max',
       help: 'Master replication offset minus the replica offset, from the same check round',
       labelNames: ['backend'],
       registers: [this.registry],

@@ -4,8 +4,9 @@
  * pod's container and which attempt came before. The handlers here never touch the runtime's
  * records; they ask these narrow questions and stream what they are given.
  */
-import type { Pod } from 'kubernetes-types/core/v1';
+
 import type { Duplex } from 'node:stream';
+import type { Pod } from 'kubernetes-types/core/v1';
 import type { ExecOptions, ExecSession } from '../../../runtime/types.js';
 
 /** One attempt of a container, as kubelet's container status names it. */

@@ -29,7 +29,10 @@ describe('CRI log format', () => {
 
   test('bad records name the bad field', () => {
     assert.throws(() => parseCriRecord(Buffer.from('nonsense')), /no space after the timestamp/);
-    assert.throws(() => parseCriRecord(Buffer.from('2026-11-25T08:00:58Z stdin F x')), /stream "stdin" at byte 21/);
+    assert.throws(
+      () => parseCriRecord(Buffer.from('2026-11-25T08:00:58Z stdin F x')),
+      /stream "stdin" at byte 21/,
+    );
     assert.throws(() => parseCriRecord(Buffer.from('2026-11-25T08:00:58Z stdout X x')), /tag "X" at byte 28/);
     assert.throws(() => parseCriRecord(Buffer.from('yesterday stdout F x')), /not RFC3339/);
   });
@@ -68,7 +71,10 @@ describe('CRI log format', () => {
 
   test('content keeps its bytes exactly (spaces, binary)', () => {
     const parser = new CriLogParser();
-    const raw = Buffer.concat([Buffer.from('2026-11-25T08:00:00Z stdout F  two  spaces \xff'), Buffer.from('\n')]);
+    const raw = Buffer.concat([
+      Buffer.from('2026-11-25T08:00:00Z stdout F  two  spaces \xff'),
+      Buffer.from('\n'),
+    ]);
     assert.equal(text(parser.push(raw)), ' two  spaces \xff\n');
   });
 });

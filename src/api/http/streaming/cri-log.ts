@@ -41,7 +41,8 @@ export function normaliseTimestamp(raw: string): { timestamp: string; timeMs: nu
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(raw);
   if (!m) throw new CriLogFormatError(`timestamp ${JSON.stringify(raw)} is not RFC3339`);
   const timeMs = Date.parse(raw);
-  if (Number.isNaN(timeMs)) throw new CriLogFormatError(`timestamp ${JSON.stringify(raw)} is not a valid time`);
+  if (Number.isNaN(timeMs))
+    throw new CriLogFormatError(`timestamp ${JSON.stringify(raw)} is not a valid time`);
   if (m[3] !== 'Z') {
     // Re-express in UTC, keeping the sub-millisecond digits the Date cannot hold.
     const frac = (m[2] ?? '').padEnd(9, '0');

@@ -27,7 +27,8 @@ function streamFlags(q: URLSearchParams, isExec: boolean): StreamFlags & { comma
     tty: bool(q.get('tty')),
     command: q.getAll('command'),
   };
-  if (isExec && flags.command.length === 0) throw badRequest('you must specify at least one command for the container');
+  if (isExec && flags.command.length === 0)
+    throw badRequest('you must specify at least one command for the container');
   if (!flags.stdin && !flags.stdout && !flags.stderr) {
     throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
   }
@@ -38,7 +39,11 @@ function wantsWebSocket(req: IncomingMessage): boolean {
   return (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
 }
 
-async function runningContainer(deps: StreamingDeps, pod: Pod, container: string): Promise<ResolvedContainer> {
+async function runningContainer(
+  deps: StreamingDeps,
+  pod: Pod,
+  container: string,
+): Promise<ResolvedContainer> {
   const resolved = await deps.backend.resolve(pod, container);
   if (resolved?.kind !== 'container' || !(await resolved.current.running())) {
     throw badRequest(`unable to upgrade connection: container not found (${JSON.stringify(container)})`);
@@ -72,7 +77,9 @@ export function podExecHandler(deps: StreamingDeps, verb: 'exec' | 'attach'): Ex
     if (!pod.spec?.nodeName) throw badRequest(`pod ${r.name} does not have a host assigned`);
     const target = await runningContainer(deps, pod, container);
     if (verb === 'attach' && !target.attach) {
-      throw badRequest(`attach to container ${JSON.stringify(container)} is not supported by this node; use exec`);
+      throw badRequest(
+        `attach to container ${JSON.stringify(container)} is not supported by this node; use exec`,
+      );
     }
     if (!isUpgrade(req)) throw badRequest('Upgrade request required');
     if (!wantsWebSocket(req)) {
@@ -87,7 +94,12 @@ export function podExecHandler(deps: StreamingDeps, verb: 'exec' | 'attach'): Ex
     wss.handleUpgrade(req, conn.socket, conn.head, (ws) => {
       const start = (o: Parameters<ResolvedContainer['exec']>[0]) =>
         verb === 'exec' ? target.exec(o) : target.attach!(o);
-      runChannelSession(ws, flags, (streams) => start({ cmd: flags.command, tty: flags.tty, ...streams }), deps.log);
+      runChannelSession(
+        ws,
+        flags,
+        (streams) => start({ cmd: flags.command, tty: flags.tty, ...streams }),
+        deps.log,
+      );
     });
   };
   return {

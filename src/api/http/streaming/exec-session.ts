@@ -9,7 +9,14 @@
 import { PassThrough, type Readable, Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ExecSession } from '../../../runtime/types.js';
-import { CHANNEL, ChannelFrameError, decodeClientFrame, encodeFrame, errorStatus, exitStatus } from './ws-channels.js';
+import {
+  CHANNEL,
+  ChannelFrameError,
+  decodeClientFrame,
+  encodeFrame,
+  errorStatus,
+  exitStatus,
+} from './ws-channels.js';
 
 export interface StreamFlags {
   stdin: boolean;
@@ -49,7 +56,11 @@ export function runChannelSession(
   const stderr = flags.stderr && !flags.tty ? channelWriter(ws, CHANNEL.stderr) : undefined;
   let session: ExecSession;
   try {
-    session = start({ ...(stdin ? { stdin } : {}), ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}) });
+    session = start({
+      ...(stdin ? { stdin } : {}),
+      ...(stdout ? { stdout } : {}),
+      ...(stderr ? { stderr } : {}),
+    });
   } catch (e) {
     finish(errorStatus((e as Error).message));
     return;

@@ -5,17 +5,20 @@
  * stdin, TTY through `script`, exit codes, errors), port-forward with curl, and top.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1';
-import { assertMachineClean, createTestRuntime, eventually, type TestRuntime } from '../../../runtime/testing/harness.js';
+import { createTestRuntime, eventually, type TestRuntime } from '../../../runtime/testing/harness.js';
 import { KUBECTL, StreamingApiHarness } from './testing/api-harness.js';
 import { RuntimeTestBackend } from './testing/runtime-backend.js';
+import { teardownOwnRuntime } from './testing/scoped-teardown.js';
 
 const NS = 'default';
 const POD = 'web';
 const HTTP_SERVER = `require('http').createServer((q, s) => s.end('hello from ' + require('os').hostname() + ' ' + q.url)).listen(8080, '127.0.0.1')`;
-const CONTAINERS = ['app', 'crash', 'counter', 'server', 'pending'];
+const CONTAINERS = ['app', 'crash', 'counter', 'rotor', 'server', 'pending'];
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -44,16 +47,22 @@ describe('kubectl logs, exec, port-forward and top on running pods', { timeout: 
     return id;
   };
   const exited = (id: string) =>
-    eventually(async () => ((await rt.rt.containerStatus(id)).state === 'CONTAINER_EXITED' ? true : undefined), 10_000, `container ${id} exit`);
+    eventually(
+      async () => ((await rt.rt.containerStatus(id)).state === 'CONTAINER_EXITED' ? true : undefined),
+      10_000,
+      `container ${id} exit`,
+    );
 
   before(async () => {
-    rt = await createTestRuntime();
+    // Small log files, so a follow crosses several real shim rotations.
+    rt = await createTestRuntime({ maxLogBytes: 4096, maxLogFiles: 5 });
     backend = new RuntimeTestBackend(rt.rt);
     h = await StreamingApiHarness.start({
       backend,
       metrics: { stats: rt.rt, containersOf: (p) => backend.containersOf(p) },
     });
-    const nodeName = (h.registry.list('nodes')[0]?.metadata as { name: string }).name;
+    const nodeName = h.registry.list('nodes')[0]?.metadata?.name;
+    assert.ok(nodeName, 'the bootstrap Node exists');
     const created = h.registry.create('pods', {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -94,9 +103,7 @@ describe('kubectl logs, exec, port-forward and top on running pods', { timeout: 
 
   after(async () => {
     await h?.close();
-    const dataDir = rt?.dataDir;
-    await rt?.close();
-    if (dataDir) assertMachineClean(dataDir);
+    if (rt) await teardownOwnRuntime(rt);
   });
 
   test('logs: all lines, --tail, --timestamps, stderr included', async () => {
@@ -118,7 +125,10 @@ describe('kubectl logs, exec, port-forward and top on running pods', { timeout: 
     assert.equal((await h.kubectl(['logs', POD, '-c', 'crash', '--previous'])).stdout, 'attempt zero\n');
     const noPrevious = await h.kubectl(['logs', POD, '-c', 'app', '--previous']);
     assert.equal(noPrevious.code, 1);
-    assert.match(noPrevious.stderr, /Error from server \(BadRequest\): previous terminated container "app" in pod "web" not found/);
+    assert.match(
+      noPrevious.stderr,
+      /Error from server \(BadRequest\): previous terminated container "app" in pod "web" not found/,
+    );
     const waiting = await h.kubectl(['logs', POD, '-c', 'pending']);
     assert.match(waiting.stderr, /container "pending" in pod "web" is waiting to start: ContainerCreating/);
     const bad = await h.kubectl(['logs', POD, '-c', 'nope']);
@@ -136,27 +146,85 @@ describe('kubectl logs, exec, port-forward and top on running pods', { timeout: 
     await exited(id);
   });
 
+  test('logs -f follows across the shim log rotation, every line exactly once, in order', async () => {
+    // ~13 KB through 4 KB files: three rotations while kubectl follows.
+    const script =
+      'i=1; while [ $i -le 200 ]; do echo "line $i ................................................"; i=$((i+1)); [ $((i % 20)) -eq 0 ] && sleep 0.1; done';
+    const id = await start('rotor', ['sh', '-c', script]);
+    const followed = await h.kubectl(['logs', '-f', POD, '-c', 'rotor'], { timeoutMs: 20_000 });
+    assert.equal(followed.code, 0, followed.stderr);
+    const numbers = followed.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => Number(/^line (\d+) /.exec(l)?.[1]));
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
+    await exited(id);
+    const files = readdirSync(dirname((await rt.rt.containerStatus(id)).logPath));
+    assert.ok(files.length >= 3, `rotated files exist: ${files.join(' ')}`);
+    const tail = await h.kubectl(['logs', POD, '-c', 'rotor', '--tail=2']);
+    assert.match(tail.stdout, /^line 199 \.+\nline 200 \.+\n$/);
+  });
+
   test('exec: output, stderr, exit code; stdin; unknown container', async () => {
-    const r = await h.kubectl(['exec', POD, '-c', 'app', '--', 'sh', '-c', 'echo out; echo err >&2; hostname; exit 3']);
+    const r = await h.kubectl([
+      'exec',
+      POD,
+      '-c',
+      'app',
+      '--',
+      'sh',
+      '-c',
+      'echo out; echo err >&2; hostname; exit 3',
+    ]);
     assert.equal(r.code, 3);
     assert.equal(r.stdout, `out\n${POD}\n`);
     assert.match(r.stderr, /^err\n/);
     assert.match(r.stderr, /command terminated with exit code 3/);
     const ok = await h.kubectl(['exec', POD, '-c', 'app', '--', 'true']);
     assert.equal(ok.code, 0, ok.stderr);
-    const cat = await h.kubectl(['exec', '-i', POD, '-c', 'app', '--', 'sh', '-c', 'cat; echo done'], { input: 'from stdin\n' });
+    const cat = await h.kubectl(['exec', '-i', POD, '-c', 'app', '--', 'sh', '-c', 'cat; echo done'], {
+      input: 'from stdin\n',
+    });
     assert.equal(cat.code, 0, cat.stderr);
     assert.equal(cat.stdout, 'from stdin\ndone\n');
     const bad = await h.kubectl(['exec', POD, '-c', 'nope', '--', 'true']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /Error from server \(BadRequest\): container nope is not valid for pod web/);
     // kubectl's SPDY path (POST + Upgrade: SPDY/3.1) gets the same Status before any upgrade.
-    const spdy = await h.kubectl(['exec', POD, '-c', 'nope', '--', 'true'], { env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } });
+    const spdy = await h.kubectl(['exec', POD, '-c', 'nope', '--', 'true'], {
+      env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' },
+    });
     assert.equal(spdy.code, 1);
     assert.match(spdy.stderr, /Error from server \(BadRequest\): container nope is not valid for pod web/);
+    const plain = await h.kubectl([
+      'get',
+      '--raw',
+      `/api/v1/namespaces/${NS}/pods/${POD}/exec?command=true&stdout=true&container=app`,
+    ]);
+    assert.match(plain.stderr, /Error from server \(BadRequest\): Upgrade request required/);
+    const attach = await h.kubectl(['attach', POD, '-c', 'app']);
+    assert.equal(attach.code, 1);
+    assert.match(attach.stderr, /attach to container "app" is not supported by this node; use exec/);
     const waiting = await h.kubectl(['exec', POD, '-c', 'pending', '--', 'true']);
     assert.equal(waiting.code, 1);
     assert.match(waiting.stderr, /container not found \("pending"\)/);
+  });
+
+  test('kubectl cp: a file into the container and back (tar over exec stdin/stdout)', async () => {
+    const local = join(h.dir, 'payload.txt');
+    const back = join(h.dir, 'payload-back.txt');
+    const content = `${'podbay cp payload\n'.repeat(2000)}end\n`;
+    writeFileSync(local, content);
+    const put = await h.kubectl(['cp', local, `${POD}:/tmp/payload.txt`, '-c', 'app']);
+    assert.equal(put.code, 0, put.stderr);
+    const inside = await h.kubectl(['exec', POD, '-c', 'app', '--', 'wc', '-c', '/tmp/payload.txt']);
+    assert.equal(inside.stdout.trim(), `${Buffer.byteLength(content)} /tmp/payload.txt`);
+    const get = await h.kubectl(['cp', `${POD}:/tmp/payload.txt`, back, '-c', 'app']);
+    assert.equal(get.code, 0, get.stderr);
+    assert.equal(readFileSync(back, 'utf8'), content);
   });
 
   test('exec -it: a terminal in the container, resized to the client terminal, exit code kept', async () => {
@@ -168,7 +236,11 @@ describe('kubectl logs, exec, port-forward and top on running pods', { timeout: 
   });
 
   /** Runs `kubectl port-forward` with `env`, hands `use` the local port, and stops it by PID. */
-  async function withPortForward(env: NodeJS.ProcessEnv, podPort: number, use: (port: number, output: () => string) => Promise<void>) {
+  async function withPortForward(
+    env: NodeJS.ProcessEnv,
+    podPort: number,
+    use: (port: number, output: () => string) => Promise<void>,
+  ) {
     const port = await freePort();
     const pf = h.spawnKubectl(['port-forward', `pod/${POD}`, `${port}:${podPort}`], KUBECTL, env);
     let out = '';
@@ -179,7 +251,11 @@ describe('kubectl logs, exec, port-forward and top on running pods', { timeout: 
       out += d.toString();
     });
     try {
-      await eventually(async () => (out.includes('Forwarding from') ? true : undefined), 15_000, `port-forward ready: ${out}`);
+      await eventually(
+        async () => (out.includes('Forwarding from') ? true : undefined),
+        15_000,
+        `port-forward ready: ${out}`,
+      );
       await use(port, () => out);
     } finally {
       pf.kill('SIGTERM');
@@ -205,7 +281,7 @@ describe('kubectl logs, exec, port-forward and top on running pods', { timeout: 
     });
   }
 
-  test('port-forward to a closed pod port: kubectl reports the error stream, the forward keeps serving', async () => {
+  test('port-forward to a closed pod port: kubectl prints the message sent on the error stream', async () => {
     await withPortForward({}, 9, async (port, output) => {
       const r = await curl(port, '/');
       assert.notEqual(r.code, 0);
@@ -226,6 +302,12 @@ describe('kubectl logs, exec, port-forward and top on running pods', { timeout: 
     assert.doesNotMatch(pods.stdout, /pending/);
     const one = await h.kubectl(['top', 'pod', POD]);
     assert.match(one.stdout, /^web\s+\d+m\s+\d+Mi\s*$/m);
+    const missing = await h.kubectl([
+      'get',
+      '--raw',
+      '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/nope',
+    ]);
+    assert.match(missing.stderr, /pods "nope" not found/);
     const node = await h.kubectl(['top', 'node']);
     assert.equal(node.code, 0, node.stderr);
     assert.match(node.stdout, /^\S+\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%\s*$/m);

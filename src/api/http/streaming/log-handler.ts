@@ -73,7 +73,8 @@ function responseSink(res: ServerResponse, timestamps: boolean, limitBytes: numb
 
 export function podLogHandler(deps: StreamingDeps): SubresourceHandler {
   return async (req, res, r, url) => {
-    if (req.method !== 'GET') throw methodNotAllowed('the server does not allow this method on the requested resource');
+    if (req.method !== 'GET')
+      throw methodNotAllowed('the server does not allow this method on the requested resource');
     const pod = deps.getPod(r.namespace ?? '', r.name ?? '');
     const opts = parseLogOptions(url.searchParams, r.name ?? '', deps.clock.now());
     const container = validateContainerName(pod, opts.container);

@@ -21,7 +21,8 @@ const bool = (v: string | null): boolean => v === 'true' || v === '1';
 function integer(q: URLSearchParams, field: string): number | undefined {
   const raw = q.get(field);
   if (raw === null || raw === '') return undefined;
-  if (!/^-?\d+$/.test(raw)) throw badRequest(`${field}: invalid value ${JSON.stringify(raw)}: must be an integer`);
+  if (!/^-?\d+$/.test(raw))
+    throw badRequest(`${field}: invalid value ${JSON.stringify(raw)}: must be an integer`);
   return Number(raw);
 }
 
@@ -40,11 +41,17 @@ export function parseLogOptions(q: URLSearchParams, podName: string, now: Date):
   const causes: StatusCause[] = [];
   const invalid = (field: string, value: number, detail: string) =>
     causes.push({ reason: 'FieldValueInvalid', field, message: `Invalid value: ${value}: ${detail}` });
-  if (tailLines !== undefined && tailLines < 0) invalid('tailLines', tailLines, 'must be greater than or equal to 0');
+  if (tailLines !== undefined && tailLines < 0)
+    invalid('tailLines', tailLines, 'must be greater than or equal to 0');
   if (limitBytes !== undefined && limitBytes < 1) invalid('limitBytes', limitBytes, 'must be greater than 0');
-  if (sinceSeconds !== undefined && sinceSeconds < 1) invalid('sinceSeconds', sinceSeconds, 'must be greater than 0');
+  if (sinceSeconds !== undefined && sinceSeconds < 1)
+    invalid('sinceSeconds', sinceSeconds, 'must be greater than 0');
   if (sinceSeconds !== undefined && sinceTime !== undefined) {
-    causes.push({ reason: 'FieldValueForbidden', field: '', message: 'at most one of `sinceTime` or `sinceSeconds` may be specified' });
+    causes.push({
+      reason: 'FieldValueForbidden',
+      field: '',
+      message: 'at most one of `sinceTime` or `sinceSeconds` may be specified',
+    });
   }
   if (causes.length) {
     const summary = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));

@@ -52,7 +52,12 @@ async function openIfExists(path: string): Promise<FileHandle | undefined> {
 }
 
 /** Reads from `position` to the current end; returns the new position. */
-async function drain(fh: FileHandle, position: number, parser: CriLogParser, out: LogLine[]): Promise<number> {
+async function drain(
+  fh: FileHandle,
+  position: number,
+  parser: CriLogParser,
+  out: LogLine[],
+): Promise<number> {
   const buf = Buffer.alloc(CHUNK);
   for (;;) {
     const { bytesRead } = await fh.read(buf, 0, CHUNK, position);
@@ -73,7 +78,11 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-export async function readContainerLog(attempt: ContainerAttempt, o: ReadLogOptions, sink: LineSink): Promise<void> {
+export async function readContainerLog(
+  attempt: ContainerAttempt,
+  o: ReadLogOptions,
+  sink: LineSink,
+): Promise<void> {
   const parser = new CriLogParser();
   const keep = (l: LogLine) => o.sinceMs === undefined || l.timeMs >= o.sinceMs;
   let live = await openIfExists(attempt.logPath);

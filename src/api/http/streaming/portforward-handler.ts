@@ -54,7 +54,10 @@ export class PortForwardSessions {
   }
 }
 
-export function podPortForwardHandler(deps: StreamingDeps, sessions: PortForwardSessions): SubresourceHandler {
+export function podPortForwardHandler(
+  deps: StreamingDeps,
+  sessions: PortForwardSessions,
+): SubresourceHandler {
   // ws refuses `SPDY/3.1+portforward.k8s.io` ('/' is not a token character), so the handler strips
   // the offer before the handshake and answers it here.
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
@@ -82,7 +85,9 @@ export function podPortForwardHandler(deps: StreamingDeps, sessions: PortForward
     if (upgrade === 'websocket') {
       const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
       if (!offered.includes(WS_PORTFORWARD_PROTOCOL)) {
-        throw badRequest(`the WebSocket subprotocol must be ${WS_PORTFORWARD_PROTOCOL}; offered: [${offered.join(' ')}]`);
+        throw badRequest(
+          `the WebSocket subprotocol must be ${WS_PORTFORWARD_PROTOCOL}; offered: [${offered.join(' ')}]`,
+        );
       }
       delete req.headers['sec-websocket-protocol'];
       tunnelled.add(req);
@@ -90,8 +95,13 @@ export function podPortForwardHandler(deps: StreamingDeps, sessions: PortForward
       wss.handleUpgrade(req, conn.socket, conn.head, (ws) => start(webSocketTransport(ws)));
       return;
     }
-    if (upgrade !== 'spdy/3.1') throw badRequest(`unsupported upgrade ${JSON.stringify(req.headers.upgrade)}: want SPDY/3.1 or websocket`);
-    const versions = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((s) => s.trim());
+    if (upgrade !== 'spdy/3.1')
+      throw badRequest(
+        `unsupported upgrade ${JSON.stringify(req.headers.upgrade)}: want SPDY/3.1 or websocket`,
+      );
+    const versions = String(req.headers['x-stream-protocol-version'] ?? '')
+      .split(',')
+      .map((s) => s.trim());
     if (!versions.includes(PORTFORWARD_PROTOCOL)) {
       throw new ApiError(
         403,

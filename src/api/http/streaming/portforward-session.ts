@@ -93,7 +93,6 @@ export class PortForwardSession {
   }
 
   #onFrame(f: SpdyFrame): void {
-    if (process.env.PODBAY_SPDY_TRACE) this.#deps.log(`spdy <- ${JSON.stringify(f, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v))}`);
     switch (f.type) {
       case 'ping':
         this.#send(encodePing(f.id));
@@ -134,7 +133,9 @@ export class PortForwardSession {
     const portText = headers.get('port') ?? '';
     if (streamType !== 'error' && streamType !== 'data') {
       this.#send(encodeRstStream(streamId, RST.protocolError));
-      this.#deps.log(`port-forward: stream ${streamId}: streamtype ${JSON.stringify(streamType)} is not error or data`);
+      this.#deps.log(
+        `port-forward: stream ${streamId}: streamtype ${JSON.stringify(streamType)} is not error or data`,
+      );
       return;
     }
     this.#send(encodeSynReply(streamId, this.#deflater.encode({})));
@@ -177,7 +178,9 @@ export class PortForwardSession {
     // A dial failure may surface only after the stream ended (the runtime learns it from the
     // helper's exit status), so the end waits briefly for an error before closing the streams.
     target.on('end', () => setTimeout(() => this.#finish(requestId), END_GRACE_MS).unref());
-    target.on('error', (e) => this.#finish(requestId, `error forwarding port ${r.port} to pod: ${e.message}`));
+    target.on('error', (e) =>
+      this.#finish(requestId, `error forwarding port ${r.port} to pod: ${e.message}`),
+    );
     target.on('close', () => this.#finish(requestId));
     for (const b of r.early) target.write(b);
     if (r.earlyFin) target.end();

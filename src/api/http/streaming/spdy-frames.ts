@@ -55,7 +55,9 @@ export class SpdyFrameReader {
     while (this.#buf.length >= 8) {
       const length = this.#buf.readUIntBE(5, 3);
       if (length > this.maxPayload) {
-        throw new SpdyProtocolError(`frame at byte ${this.#offset}: length ${length} exceeds ${this.maxPayload}`);
+        throw new SpdyProtocolError(
+          `frame at byte ${this.#offset}: length ${length} exceeds ${this.maxPayload}`,
+        );
       }
       if (this.#buf.length < 8 + length) break;
       const head = this.#buf.subarray(0, 8);
@@ -79,7 +81,8 @@ export class SpdyFrameReader {
     if (version !== 3) throw new SpdyProtocolError(`${at}: control frame version ${version}, want 3`);
     const type = head.readUInt16BE(2);
     const need = (n: number, name: string) => {
-      if (payload.length < n) throw new SpdyProtocolError(`${at}: ${name} payload is ${payload.length} bytes, needs ${n}`);
+      if (payload.length < n)
+        throw new SpdyProtocolError(`${at}: ${name} payload is ${payload.length} bytes, needs ${n}`);
     };
     switch (type) {
       case FRAME.synStream:
@@ -98,13 +101,21 @@ export class SpdyFrameReader {
         return { type: 'ignored', frameType: type };
       case FRAME.rstStream:
         need(8, 'RST_STREAM');
-        return { type: 'rstStream', streamId: payload.readUInt32BE(0) & 0x7fffffff, status: payload.readUInt32BE(4) };
+        return {
+          type: 'rstStream',
+          streamId: payload.readUInt32BE(0) & 0x7fffffff,
+          status: payload.readUInt32BE(4),
+        };
       case FRAME.ping:
         need(4, 'PING');
         return { type: 'ping', id: payload.readUInt32BE(0) };
       case FRAME.goAway:
         need(8, 'GOAWAY');
-        return { type: 'goAway', lastStreamId: payload.readUInt32BE(0) & 0x7fffffff, status: payload.readUInt32BE(4) };
+        return {
+          type: 'goAway',
+          lastStreamId: payload.readUInt32BE(0) & 0x7fffffff,
+          status: payload.readUInt32BE(4),
+        };
       case FRAME.settings:
       case FRAME.windowUpdate:
         return { type: 'ignored', frameType: type };
@@ -167,4 +178,10 @@ export function encodeGoAway(lastStreamId: number, status: number): Buffer {
 }
 
 /** RST_STREAM status codes (section 2.4.2) the server uses. */
-export const RST = { protocolError: 1, invalidStream: 2, refusedStream: 3, cancel: 5, internalError: 6 } as const;
+export const RST = {
+  protocolError: 1,
+  invalidStream: 2,
+  refusedStream: 3,
+  cancel: 5,
+  internalError: 6,
+} as const;

@@ -9,8 +9,8 @@
  * deflate block followed by an empty stored block (the sync marker Go's flate reader waits for).
  */
 import { constants, inflateSync } from 'node:zlib';
-import { SpdyProtocolError } from './spdy-frames.js';
 import { adler32, SPDY3_DICTIONARY } from './spdy-dictionary.js';
+import { SpdyProtocolError } from './spdy-frames.js';
 
 /** Bounds a peer's decompressed header history, so a hostile client cannot grow it without end. */
 const MAX_HEADER_HISTORY = 1 << 20;
@@ -30,19 +30,28 @@ export function parseHeaders(block: Buffer): Map<string, string> {
   const out = new Map<string, string>();
   let at = 0;
   const take = (n: number, what: string) => {
-    if (at + n > block.length) throw new SpdyProtocolError(`header block: ${what} at byte ${at} runs past the end (${block.length} bytes)`);
+    if (at + n > block.length)
+      throw new SpdyProtocolError(
+        `header block: ${what} at byte ${at} runs past the end (${block.length} bytes)`,
+      );
     const b = block.subarray(at, at + n);
     at += n;
     return b;
   };
   const count = take(4, 'header count').readUInt32BE(0);
   for (let i = 0; i < count; i++) {
-    const name = take(take(4, `name length of header ${i}`).readUInt32BE(0), `name of header ${i}`).toString('latin1');
-    const value = take(take(4, `value length of header ${i}`).readUInt32BE(0), `value of header ${i}`).toString('utf8');
+    const name = take(take(4, `name length of header ${i}`).readUInt32BE(0), `name of header ${i}`).toString(
+      'latin1',
+    );
+    const value = take(
+      take(4, `value length of header ${i}`).readUInt32BE(0),
+      `value of header ${i}`,
+    ).toString('utf8');
     // SPDY joins repeated values with NUL; port-forward headers are single-valued, keep the first.
     out.set(name, value.split('\0')[0]!);
   }
-  if (at !== block.length) throw new SpdyProtocolError(`header block: ${block.length - at} trailing bytes after ${count} headers`);
+  if (at !== block.length)
+    throw new SpdyProtocolError(`header block: ${block.length - at} trailing bytes after ${count} headers`);
   return out;
 }
 

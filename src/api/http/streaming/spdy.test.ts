@@ -36,12 +36,22 @@ describe('SPDY/3 dictionary', () => {
 describe('SPDY header blocks', () => {
   test('serialize and parse round-trip, names lower-cased', () => {
     const block = serializeHeaders({ StreamType: 'data', port: '80', requestid: '0' });
-    assert.deepEqual([...parseHeaders(block)], [['streamtype', 'data'], ['port', '80'], ['requestid', '0']]);
+    assert.deepEqual(
+      [...parseHeaders(block)],
+      [
+        ['streamtype', 'data'],
+        ['port', '80'],
+        ['requestid', '0'],
+      ],
+    );
   });
 
   test('parse rejects truncated and trailing bytes, naming the offset', () => {
     const block = serializeHeaders({ port: '80' });
-    assert.throws(() => parseHeaders(block.subarray(0, block.length - 1)), /value of header 0 at byte 16 runs past the end/);
+    assert.throws(
+      () => parseHeaders(block.subarray(0, block.length - 1)),
+      /value of header 0 at byte 16 runs past the end/,
+    );
     assert.throws(() => parseHeaders(Buffer.concat([block, Buffer.from([0])])), /1 trailing bytes/);
   });
 
@@ -61,10 +71,24 @@ describe('SPDY header blocks', () => {
     const second = await block({ streamtype: 'data', port: '80', requestid: '0' });
     const third = await block({ streamtype: 'data', port: '8080', requestid: '1' });
     z.close();
-    assert.deepEqual([...inflater.decode(first)], [['streamtype', 'error'], ['port', '80'], ['requestid', '0']]);
+    assert.deepEqual(
+      [...inflater.decode(first)],
+      [
+        ['streamtype', 'error'],
+        ['port', '80'],
+        ['requestid', '0'],
+      ],
+    );
     assert.equal(inflater.decode(second).get('streamtype'), 'data');
     // The third block back-references the earlier ones: it only decodes in stream order.
-    assert.deepEqual([...inflater.decode(third)], [['streamtype', 'data'], ['port', '8080'], ['requestid', '1']]);
+    assert.deepEqual(
+      [...inflater.decode(third)],
+      [
+        ['streamtype', 'data'],
+        ['port', '8080'],
+        ['requestid', '1'],
+      ],
+    );
     assert.throws(() => new HeaderInflater().decode(third), SpdyProtocolError);
   });
 
@@ -108,7 +132,9 @@ describe('SPDY frames', () => {
     const [err, data, payload, fin, ping, rst, away] = frames;
     assert.ok(err?.type === 'synStream' && err.fin && err.headers.get('streamtype') === 'error');
     assert.ok(data?.type === 'synStream' && data.streamId === 3 && data.headers.get('requestid') === '0');
-    assert.ok(payload?.type === 'data' && payload.data.toString() === 'GET / HTTP/1.0\r\n\r\n' && !payload.fin);
+    assert.ok(
+      payload?.type === 'data' && payload.data.toString() === 'GET / HTTP/1.0\r\n\r\n' && !payload.fin,
+    );
     assert.ok(fin?.type === 'data' && fin.fin && fin.data.length === 0);
     assert.deepEqual(ping, { type: 'ping', id: 7 });
     assert.deepEqual(rst, { type: 'rstStream', streamId: 3, status: 5 });
@@ -133,7 +159,10 @@ describe('SPDY frames', () => {
     assert.throws(() => reader().push(big), /length 1048576 exceeds 1024/);
     const r = reader();
     assert.equal(r.push(encodePing(1)).length, 1);
-    assert.throws(() => r.push(Buffer.from([0x80, 0x03, 0, 6, 0, 0, 0, 2, 0, 0])), /frame at byte 12: PING payload is 2 bytes/);
+    assert.throws(
+      () => r.push(Buffer.from([0x80, 0x03, 0, 6, 0, 0, 0, 2, 0, 0])),
+      /frame at byte 12: PING payload is 2 bytes/,
+    );
     assert.throws(() => reader().push(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0])), /DATA frame on stream 0/);
   });
 });

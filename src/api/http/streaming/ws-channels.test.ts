@@ -9,7 +9,10 @@ describe('v5.channel.k8s.io framing', () => {
   });
 
   test('decodes stdin, resize and the v5 close signal', () => {
-    assert.deepEqual(decodeClientFrame(Buffer.from([0, 0x61, 0x0a])), { type: 'stdin', data: Buffer.from('a\n') });
+    assert.deepEqual(decodeClientFrame(Buffer.from([0, 0x61, 0x0a])), {
+      type: 'stdin',
+      data: Buffer.from('a\n'),
+    });
     assert.deepEqual(decodeClientFrame(Buffer.from([4, ...Buffer.from('{"Width":120,"Height":40}')])), {
       type: 'resize',
       cols: 120,
@@ -21,7 +24,10 @@ describe('v5.channel.k8s.io framing', () => {
   test('rejects what a client may not send, naming the channel', () => {
     assert.throws(() => decodeClientFrame(Buffer.alloc(0)), ChannelFrameError);
     assert.throws(() => decodeClientFrame(Buffer.from([1, 0x61])), /channel 1 at byte 0/);
-    assert.throws(() => decodeClientFrame(Buffer.from([4, ...Buffer.from('{"Width":-1,"Height":2}')])), /resize/);
+    assert.throws(
+      () => decodeClientFrame(Buffer.from([4, ...Buffer.from('{"Width":-1,"Height":2}')])),
+      /resize/,
+    );
     assert.throws(() => decodeClientFrame(Buffer.from([4, 0x7b])), /not JSON/);
     assert.throws(() => decodeClientFrame(Buffer.from([255])), /exactly one channel byte/);
   });

@@ -48,14 +48,18 @@ export function decodeClientFrame(msg: Buffer): ClientMessage {
       return { type: 'resize', cols: Width, rows: Height };
     }
     case CHANNEL.close:
-      if (body.length !== 1) throw new ChannelFrameError('close signal (channel 255): must carry exactly one channel byte');
+      if (body.length !== 1)
+        throw new ChannelFrameError('close signal (channel 255): must carry exactly one channel byte');
       return { type: 'close', channel: body[0]! };
     default:
-      throw new ChannelFrameError(`channel ${channel} at byte 0: a client may only send on 0 (stdin), 4 (resize) or 255 (close)`);
+      throw new ChannelFrameError(
+        `channel ${channel} at byte 0: a client may only send on 0 (stdin), 4 (resize) or 255 (close)`,
+      );
   }
 }
 
-const isDimension = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
+const isDimension = (v: unknown): v is number =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
 
 /** The Status kubelet writes on channel 3 when the command ends (remotecommand's v4 error stream). */
 export function exitStatus(exitCode: number): object {

@@ -8,16 +8,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
-import { createStrategies } from '../../../registry/catalog.js';
-import { Registry } from '../../../registry/registry.js';
-import { ApiServer } from '../../../server.js';
-import { CgroupPodMetricsSource, type CgroupMetricsDeps } from '../../../metrics/cgroup-source.js';
-import { METRICS_RESOURCES, metricsRoutes } from '../../../metrics/metrics-api.js';
-import { ProcNodeMetricsSource } from '../../../metrics/node-usage.js';
 import { ensureBootstrapObjects } from '../../../../server/bootstrap.js';
 import { writeKubeconfig } from '../../../../server/kubeconfig.js';
 import { loadOrCreatePki } from '../../../../server/pki.js';
 import { Store } from '../../../../store/sqlite-store.js';
+import { type CgroupMetricsDeps, CgroupPodMetricsSource } from '../../../metrics/cgroup-source.js';
+import { METRICS_RESOURCES, metricsRoutes } from '../../../metrics/metrics-api.js';
+import { ProcNodeMetricsSource } from '../../../metrics/node-usage.js';
+import { createStrategies } from '../../../registry/catalog.js';
+import { Registry } from '../../../registry/registry.js';
+import { ApiServer } from '../../../server.js';
 import type { PodStreamingBackend } from '../backend.js';
 import { bridgeUpgrades, createStreamingSubresources } from '../index.js';
 
@@ -79,7 +79,10 @@ export class StreamingApiHarness {
         pods: new CgroupPodMetricsSource(o.metrics),
         node: new ProcNodeMetricsSource(),
         listPods: (ns, labelSelector) =>
-          registry.list('pods', { namespace: ns, ...(labelSelector ? { labelSelector } : {}) }) as unknown as Pod[],
+          registry.list('pods', {
+            namespace: ns,
+            ...(labelSelector ? { labelSelector } : {}),
+          }) as unknown as Pod[],
         getPod,
         listNodes: (labelSelector) =>
           registry.list('nodes', labelSelector ? { labelSelector } : {}) as unknown as Node[],

@@ -3,10 +3,11 @@
  * real PodbayRuntime. The test starts sandboxes and containers itself and records here which
  * runtime containers are which pod's attempts; the next session's kubelet replaces this.
  */
-import type { Pod } from 'kubernetes-types/core/v1';
+
 import type { Duplex } from 'node:stream';
-import type { RunningContainerRef } from '../../../metrics/cgroup-source.js';
+import type { Pod } from 'kubernetes-types/core/v1';
 import type { RuntimeService } from '../../../../runtime/types.js';
+import type { RunningContainerRef } from '../../../metrics/cgroup-source.js';
 import type { ContainerAttempt, ContainerResolution, PodStreamingBackend } from '../backend.js';
 
 interface PodEntry {
@@ -33,7 +34,8 @@ export class RuntimeTestBackend implements PodStreamingBackend {
     const { logPath } = await this.rt.containerStatus(id);
     return {
       logPath,
-      running: async () => (await this.rt.containerStatus(id).catch(() => undefined))?.state === 'CONTAINER_RUNNING',
+      running: async () =>
+        (await this.rt.containerStatus(id).catch(() => undefined))?.state === 'CONTAINER_RUNNING',
     };
   }
 
@@ -44,7 +46,8 @@ export class RuntimeTestBackend implements PodStreamingBackend {
     const previousId = ids.length >= 2 ? ids[ids.length - 2] : undefined;
     const previous = previousId ? await this.#attempt(previousId) : undefined;
     const currentId = ids[ids.length - 1];
-    if (!currentId) return { kind: 'waiting', reason: 'ContainerCreating', ...(previous ? { previous } : {}) };
+    if (!currentId)
+      return { kind: 'waiting', reason: 'ContainerCreating', ...(previous ? { previous } : {}) };
     return {
       kind: 'container',
       current: await this.#attempt(currentId),

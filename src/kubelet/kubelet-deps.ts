@@ -1,0 +1,64 @@
+/**
+ * Everything the pod workers' sync steps are built from: one typed deps object (STYLE.md), shared
+ * by container-start.ts, pod-sync.ts and pod-termination.ts. The kubelet (kubelet.ts) owns it.
+ */
+import type { Pod } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../api/types.js';
+import type { EventRecorder, ObjectClient } from '../controllers/client.js';
+import type { ImageService, RuntimeService } from '../runtime/types.js';
+import type { ContainerBackoff } from './backoff.js';
+import type { NodeAllocatable } from './env-fields.js';
+import type { ProbeManager } from './prober/manager.js';
+import type { StartFailure } from './status/container-statuses.js';
+import type { StatusManager } from './status-manager.js';
+import type { PayloadLookups } from './volumes/payloads.js';
+
+export const KUBELET_COMPONENT = 'kubelet';
+
+export interface KubeletDeps {
+  readonly runtime: RuntimeService;
+  readonly images: ImageService;
+  readonly client: ObjectClient;
+  readonly events: EventRecorder;
+  readonly nodeName: string;
+  readonly hostIPs: readonly string[];
+  readonly allocatable: NodeAllocatable;
+  readonly nodeAllocatableMemoryBytes: number;
+  /** `<dataDir>/kubelet/pods`: one directory per pod UID (volumes live under it). */
+  readonly podsDir: string;
+  readonly lookups: PayloadLookups;
+  readonly statusManager: StatusManager;
+  readonly probes: ProbeManager;
+  readonly containerBackoff: ContainerBackoff;
+  readonly imageBackoff: ContainerBackoff;
+  readonly log: (msg: string, fields?: Record<string, unknown>) => void;
+  readonly now: () => Date;
+  /** Milliseconds per "second" of grace periods and hooks (tests never change it). */
+  readonly secondMs: number;
+}
+
+/** Per-pod memory the workers keep between syncs (kubelet's reasonCache and friends). */
+export interface PodMemory {
+  /** Last start failure by container name, cleared on a successful start. */
+  readonly startFailures: Map<string, StartFailure>;
+  /** When volumes were last (re)projected, ms since epoch. */
+  volumesSetUpAt: number;
+}
+
+export function newPodMemory(): PodMemory {
+  return { startFailures: new Map(), volumesSetUpAt: 0 };
+}
+
+/** Records a kubelet event on the pod. */
+export function podEvent(
+  deps: KubeletDeps,
+  pod: Pod,
+  type: 'Normal' | 'Warning',
+  reason: string,
+  message: string,
+): void {
+  deps.events.event(pod as Pod & KubeObject, type, reason, message, {
+    component: KUBELET_COMPONENT,
+    host: deps.nodeName,
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * The kubelet for podbay's one node: a Controller that runs the pods bound to this node.
+ *
+ *   start: watch pods (events buffered) → list the runtime's sandboxes and containers → list the
+ *          API's pods on this node → seed the status manager → a worker per API pod → orphans
+ *          (runtime pods whose UID the API does not have) are killed and removed → replay the
+ *          buffered events → relist every relistMs (kubelet's PLEG period, 1 s).
+ *   Re-adoption after a restart: nothing is torn down until both desired (API) and observed
+ *   (runtime) state are loaded; running containers are simply observed again, so none is
+ *   restarted, and restart counts come from the runtime's own records (attempt numbers).
+ *   stop:  stops workers, probes, timers and the status manager; containers keep running (a
+ *          kubelet restart must not touch them). `shutdown` additionally removes every pod and
+ *          leaves the machine clean (runtime.cleanupAll).
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConfigMap, Node, Pod, Secret, Service } from 'kubernetes-types/core/v1';
+import { parseQuantity, quantityValue } from '../api/quantity.js';
+import type { KubeObject, WatchEvent } from '../api/types.js';
+import type { Controller, ControllerDeps } from '../controllers/client.js';
+import type { ImageService, RuntimeService } from '../runtime/types.js';
+import { ContainerBackoff } from './backoff.js';
+import type { KubeletDeps } from './kubelet-deps.js';
+import { PodWorkers } from './pod-workers.js';
+import { ProbeManager } from './prober/manager.js';
+import { listRuntimePods } from './runtime-view.js';
+import { StatusManager } from './status-manager.js';
+
+export interface KubeletOptions {
+  readonly runtime: RuntimeService & { cleanupAll?(): Promise<void> };
+  readonly images: ImageService;
+  readonly nodeName: string;
+  readonly hostIPs: readonly string[];
+  readonly dataDir: string;
+  /** CrashLoopBackOff base period (upstream 10 s); a test-only knob. */
+  readonly backoffBaseMs?: number;
+  /** PLEG relist period (upstream 1 s). */
+  readonly relistMs?: number;
+}
+
+type PodObj = Pod & KubeObject;
+
+export class Kubelet implements Controller {
+  readonly name = 'kubelet';
+  readonly deps: KubeletDeps;
+  readonly workers: PodWorkers;
+  readonly #unwatch: (() => void)[] = [];
+  #relist: NodeJS.Timeout | undefined;
+  #buffer: WatchEvent[] | undefined = [];
+  #started = false;
+  #stopped = false;
+  /** Resolves once re-adoption finished (tests and shutdown wait for it). */
+  ready: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly controller: ControllerDeps,
+    private readonly o: KubeletOptions,
+  ) {
+    const { client } = controller;
+    const statusManager = new StatusManager({ client, log: controller.log });
+    const probes = new ProbeManager({
+      exec: o.runtime,
+      podStatus: (uid) => statusManager.getPodStatus(uid),
+      recordEvent: (pod, _container, reason, message) =>
+        controller.events.event(pod as PodObj, 'Warning', reason, message, { component: 'kubelet', host: o.nodeName }),
+      now: () => controller.clock.now().getTime(),
+    });
+    const allocatable = nodeAllocatable(client.get<Node & KubeObject>('nodes', '', o.nodeName));
+    this.deps = {
+      runtime: o.runtime,
+      images: o.images,
+      client,
+      events: controller.events,
+      nodeName: o.nodeName,
+      hostIPs: o.hostIPs,
+      allocatable,
+      nodeAllocatableMemoryBytes: memoryBytes(allocatable.memory),
+      podsDir: join(o.dataDir, 'kubelet', 'pods'),
+      lookups: {
+        configMap: (ns, name) => client.get<ConfigMap & KubeObject>('configmaps', ns, name),
+        secret: (ns, name) => client.get<Secret & KubeObject>('secrets', ns, name),
+        services: () => client.scan<Service & KubeObject>('services'),
+      },
+      statusManager,
+      probes,
+      containerBackoff: new ContainerBackoff(o.backoffBaseMs ? { baseMs: o.backoffBaseMs } : {}),
+      imageBackoff: new ContainerBackoff(o.backoffBaseMs ? { baseMs: o.backoffBaseMs } : {}),
+      log: controller.log,
+      now: () => controller.clock.now(),
+      secondMs: 1000,
+    };
+    this.workers = new PodWorkers(this.deps);
+  }
+
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    const { client } = this.controller;
+    this.#unwatch.push(client.watch('pods', (ev) => this.#onEvent(ev)));
+    this.#unwatch.push(this.deps.probes.onUpdate((_type, u) => this.workers.syncNow(u.podUid)));
+    this.deps.statusManager.start();
+    this.ready = this.#adopt().catch((err: Error) => {
+      this.controller.log('kubelet: re-adoption failed', { error: err.stack ?? String(err) });
+    });
+  }
+
+  async #adopt(): Promise<void> {
+    // Observed state first, then desired state; only then is anything torn down.
+    const runtimePods = await listRuntimePods(this.deps.runtime);
+    const apiPods = this.controller.client.list<PodObj>('pods').filter((p) => p.spec?.nodeName === this.o.nodeName);
+    const apiUids = new Set(apiPods.map((p) => p.metadata.uid));
+    for (const pod of apiPods) this.deps.statusManager.seed(pod);
+    for (const pod of apiPods) this.workers.updatePod(pod);
+    for (const rp of runtimePods.values()) {
+      if (apiUids.has(rp.uid)) continue;
+      this.controller.log('kubelet: removing orphaned pod', { pod: `${rp.namespace}/${rp.name}`, uid: rp.uid });
+      this.workers.removePod({ metadata: { uid: rp.uid, name: rp.name, namespace: rp.namespace }, spec: { containers: [] } });
+    }
+    const buffered = this.#buffer ?? [];
+    this.#buffer = undefined;
+    for (const ev of buffered) this.#apply(ev);
+    if (this.#stopped) return;
+    this.#relist = setInterval(() => this.workers.resyncAll(), this.o.relistMs ?? 1000);
+    this.#relist.unref();
+  }
+
+  #onEvent(ev: WatchEvent): void {
+    if (this.#buffer) this.#buffer.push(ev);
+    else this.#apply(ev);
+  }
+
+  #apply(ev: WatchEvent): void {
+    const pod = ev.object as PodObj;
+    if (pod.spec?.nodeName !== this.o.nodeName) return;
+    // The event's object is shared with other watchers: workers get their own copy.
+    const copy = structuredClone(pod) as PodObj;
+    if (ev.type === 'DELETED') this.workers.removePod(copy);
+    else this.workers.updatePod(copy);
+  }
+
+  /** Stops the kubelet; pods keep running (see shutdown). Safe to call twice. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const off of this.#unwatch.splice(0)) off();
+    if (this.#relist) clearInterval(this.#relist);
+    this.workers.stop();
+    void this.deps.probes.stop();
+    this.deps.statusManager.stop();
+  }
+
+  /** Stops the kubelet, then removes every pod from the machine (`--cleanup-on-exit`). */
+  async shutdown(): Promise<void> {
+    this.stop();
+    await this.ready;
+    await this.workers.idle();
+    await this.o.runtime.cleanupAll?.();
+    await rm(join(this.o.dataDir, 'kubelet'), { recursive: true, force: true });
+  }
+}
+
+function nodeAllocatable(node: (Node & KubeObject) | undefined): Record<string, string> {
+  return { ...(node?.status?.allocatable ?? node?.status?.capacity ?? {}) };
+}
+
+function memoryBytes(q: string | undefined): number {
+  if (!q) return 0;
+  try {
+    return Number(quantityValue(parseQuantity(q)));
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The three sync functions of kubelet's podSyncer (kubelet.go SyncPod, SyncTerminatingPod,
+ * SyncTerminatedPod), composed from the decision modules. Compute first, then act:
+ *
+ *   syncPod:  1. observe the runtime  2. computePodActions  3. kill what it says (pod or
+ *             containers)  4. create the sandbox  5. set up / re-project volumes (FailedMount on
+ *             error)  6. start init containers, then regular containers (container-start.ts)
+ *             7. observe again, generatePodStatus, hand it to the status manager.
+ *             Returns whether the pod reached a terminal phase, and when to sync again.
+ *   syncTerminatingPod: kill every container in termination order, stop the sandbox, final status.
+ *   syncTerminatedPod:  remove containers, sandboxes, volumes; delete the API object (grace 0)
+ *             when the pod was being deleted.
+ * Each throws on a failure the pod worker should retry.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
+import { podSandboxConfig } from './sandbox-config.js';
+import { startContainer } from './container-start.js';
+import { type KubeletDeps, type PodMemory, podEvent } from './kubelet-deps.js';
+import { type ObservedPod, podRestartPolicy } from './observed.js';
+import { computePodActions } from './pod-actions.js';
+import { killContainer, killPod, podGraceSeconds, removeOldInstances, removePod } from './pod-termination.js';
+import { listRuntimePods, type RuntimePod, toObservedPod } from './runtime-view.js';
+import { generatePodStatus } from './status/pod-status.js';
+import { type PreparedVolume, setUpVolume, tearDownPodVolumes } from './volumes/setup.js';
+
+export interface SyncResult {
+  /** Nothing in the pod will run again (phase Succeeded or Failed). */
+  readonly terminal: boolean;
+  /** Sync again after this many ms (a back-off expiring, a retry); undefined: on the next relist. */
+  readonly retryAfterMs?: number;
+}
+
+/** Re-project configMap/secret volumes at most this often (kubelet's sync period is 1 min). */
+const VOLUME_RESYNC_MS = 60_000;
+const TERMINAL = new Set(['Succeeded', 'Failed']);
+
+export async function runtimePodOf(deps: KubeletDeps, uid: string): Promise<RuntimePod | undefined> {
+  return (await listRuntimePods(deps.runtime)).get(uid);
+}
+
+export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): Promise<SyncResult> {
+  const uid = pod.metadata?.uid ?? '';
+  let runtimePod = await runtimePodOf(deps, uid);
+  let observed = toObservedPod(runtimePod);
+  if (TERMINAL.has(pod.status?.phase ?? '')) return { terminal: true };
+  const actions = computePodActions(pod, observed, deps.probes.resultsView());
+  const retries: number[] = [];
+
+  if (actions.killPod && !actions.createSandbox) {
+    // Nothing will run again: the pod is done (run-once pod finished, or a failed init container).
+    await killPod(deps, pod, observed, runtimePod, 0);
+    return writeStatus(deps, pod, memory, await runtimePodOf(deps, uid), true);
+  }
+  if (actions.killPod && observed.sandbox) {
+    podEvent(deps, pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+    await killPod(deps, pod, observed, runtimePod);
+  }
+  for (const kill of actions.containersToKill) {
+    const instance = observed.containers.find((c) => c.id === kill.id);
+    if (instance && (instance.state === 'running' || instance.state === 'created')) {
+      await killContainer(deps, pod, instance, podGraceSeconds(pod, undefined), kill.message);
+    }
+    deps.probes.liveness.remove(kill.id);
+    deps.probes.startup.remove(kill.id);
+  }
+
+  let sandboxId = actions.sandboxId;
+  if (actions.createSandbox) {
+    sandboxId = await deps.runtime.runPodSandbox(podSandboxConfig(pod, actions.attempt));
+    runtimePod = await runtimePodOf(deps, uid);
+    observed = toObservedPod(runtimePod);
+  }
+  const toStart = [
+    ...actions.initContainersToStart.map((name) => ({ name, isInit: true })),
+    ...actions.containersToStart.map((name) => ({ name, isInit: false })),
+  ];
+  if (sandboxId && toStart.length > 0) {
+    const volumes = await setUpVolumes(deps, pod, memory, true);
+    if (!volumes) retries.push(2000);
+    else {
+      const podIPs = observed.sandbox?.ips ?? [];
+      for (const { name, isInit } of toStart) {
+        const container = (isInit ? pod.spec?.initContainers : pod.spec?.containers)?.find((c) => c.name === name);
+        if (!container) continue;
+        const outcome = await startContainer(deps, {
+          pod,
+          memory,
+          container,
+          isInit,
+          sandboxId,
+          observed,
+          volumes,
+          podIPs,
+        });
+        if (outcome.retryAfterMs !== undefined) retries.push(outcome.retryAfterMs);
+        // A regular init container that did not start holds back everything after it.
+        if (isInit && !outcome.started && container.restartPolicy !== 'Always') break;
+      }
+    }
+  } else if (sandboxId && Date.now() - memory.volumesSetUpAt > VOLUME_RESYNC_MS) {
+    await setUpVolumes(deps, pod, memory, false);
+  }
+  runtimePod = await runtimePodOf(deps, uid);
+  await removeOldInstances(deps, toObservedPod(runtimePod));
+  const result = writeStatus(deps, pod, memory, await runtimePodOf(deps, uid), false);
+  const retryAfterMs = retries.length > 0 ? Math.min(...retries) : undefined;
+  return { ...result, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+}
+
+/** Sets up every volume; on failure records FailedMount and returns undefined. */
+async function setUpVolumes(
+  deps: KubeletDeps,
+  pod: Pod,
+  memory: PodMemory,
+  required: boolean,
+): Promise<Map<string, PreparedVolume> | undefined> {
+  const podDir = join(deps.podsDir, pod.metadata?.uid ?? '');
+  await mkdir(podDir, { recursive: true, mode: 0o750 });
+  const prepared = new Map<string, PreparedVolume>();
+  for (const volume of pod.spec?.volumes ?? []) {
+    try {
+      prepared.set(
+        volume.name,
+        await setUpVolume(pod, volume, podDir, {
+          lookups: deps.lookups,
+          allocatable: deps.allocatable,
+          nodeAllocatableMemoryBytes: deps.nodeAllocatableMemoryBytes,
+        }),
+      );
+    } catch (err) {
+      const message = `MountVolume.SetUp failed for volume "${volume.name}" : ${(err as Error).message}`;
+      podEvent(deps, pod, 'Warning', 'FailedMount', message);
+      if (required) return undefined;
+    }
+  }
+  memory.volumesSetUpAt = Date.now();
+  return prepared;
+}
+
+/** Generates the status from what the runtime reports now and hands it to the status manager. */
+export function writeStatus(
+  deps: KubeletDeps,
+  pod: Pod,
+  memory: PodMemory,
+  runtimePod: RuntimePod | undefined,
+  podIsTerminal: boolean,
+): SyncResult {
+  const observed = toObservedPod(runtimePod);
+  const status = podStatus(deps, pod, memory, observed, podIsTerminal);
+  deps.statusManager.setPodStatus(pod, status);
+  return { terminal: TERMINAL.has(status.phase ?? '') };
+}
+
+function podStatus(deps: KubeletDeps, pod: Pod, memory: PodMemory, observed: ObservedPod, terminal: boolean): PodStatus {
+  const previous = deps.statusManager.getPodStatus(pod.metadata?.uid ?? '') ?? pod.status;
+  return generatePodStatus({
+    pod: { ...pod, ...(previous && { status: previous }) },
+    observed,
+    probes: deps.probes.probeView(),
+    startFailures: memory.startFailures,
+    podIsTerminal: terminal,
+    hostIPs: deps.hostIPs,
+    now: deps.now(),
+  });
+}
+
+/** SyncTerminatingPod: every container stopped in termination order, then the sandbox. */
+export async function syncTerminatingPod(
+  deps: KubeletDeps,
+  pod: Pod,
+  memory: PodMemory,
+  graceSeconds: number | undefined,
+  podExistsInApi: boolean,
+): Promise<void> {
+  const uid = pod.metadata?.uid ?? '';
+  const runtimePod = await runtimePodOf(deps, uid);
+  await killPod(deps, pod, toObservedPod(runtimePod), runtimePod, graceSeconds);
+  if (podExistsInApi) {
+    // A deleted pod keeps its phase unless it was Pending/Running with containers that failed.
+    const deleting = pod.metadata?.deletionTimestamp !== undefined;
+    const restartNever = podRestartPolicy(pod) !== 'Always';
+    writeStatus(deps, pod, memory, await runtimePodOf(deps, uid), deleting || restartNever);
+    deps.statusManager.flush();
+  }
+}
+
+/** SyncTerminatedPod: the pod's resources are released; a deleted pod's API object goes away. */
+export async function syncTerminatedPod(deps: KubeletDeps, pod: Pod, podExistsInApi: boolean): Promise<void> {
+  const uid = pod.metadata?.uid ?? '';
+  const deleting = pod.metadata?.deletionTimestamp !== undefined || !podExistsInApi;
+  if (deleting) {
+    await removePod(deps, uid, await runtimePodOf(deps, uid));
+    await deps.probes.removePod(uid);
+    if (podExistsInApi) {
+      try {
+        deps.client.delete('pods', pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', {
+          gracePeriodSeconds: 0,
+          preconditions: { uid },
+        });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 404 && !/not found/i.test(String(err))) throw err;
+      }
+    }
+    deps.statusManager.removePod(uid);
+    return;
+  }
+  // A finished pod that stays in the API keeps its containers (for logs) but frees its volumes.
+  const podDir = join(deps.podsDir, uid);
+  await tearDownPodVolumes(podDir);
+  await deps.probes.removePod(uid);
+}
