@@ -33,6 +33,11 @@ export interface KubeletDeps {
   readonly imageBackoff: ContainerBackoff;
   readonly log: (msg: string, fields?: Record<string, unknown>) => void;
   readonly now: () => Date;
+  /**
+   * Called when creating a sandbox failed: the runtime re-checks its host network (bridge, nft)
+   * on the next attempt instead of trusting what it set up before (another tool may remove it).
+   */
+  readonly resetNetwork?: () => void;
   /** Milliseconds per "second" of grace periods and hooks (tests never change it). */
   readonly secondMs: number;
 }

@@ -36,6 +36,8 @@ export interface KubeletOptions {
   readonly backoffBaseMs?: number;
   /** PLEG relist period (upstream 1 s). */
   readonly relistMs?: number;
+  /** See KubeletDeps.resetNetwork. */
+  readonly resetNetwork?: () => void;
 }
 
 type PodObj = Pod & KubeObject;
@@ -88,6 +90,7 @@ export class Kubelet implements Controller {
       log: controller.log,
       now: () => controller.clock.now(),
       secondMs: 1000,
+      ...(o.resetNetwork && { resetNetwork: o.resetNetwork }),
     };
     this.workers = new PodWorkers(this.deps);
   }

@@ -68,7 +68,13 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
 
   let sandboxId = actions.sandboxId;
   if (actions.createSandbox) {
-    sandboxId = await deps.runtime.runPodSandbox(podSandboxConfig(pod, actions.attempt));
+    try {
+      sandboxId = await deps.runtime.runPodSandbox(podSandboxConfig(pod, actions.attempt));
+    } catch (err) {
+      deps.resetNetwork?.();
+      podEvent(deps, pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
+      throw err;
+    }
     runtimePod = await runtimePodOf(deps, uid);
     observed = toObservedPod(runtimePod);
   }

@@ -86,6 +86,7 @@ export class NodeAgent {
       nodeName: this.o.nodeName,
       hostIPs: this.o.hostIPs,
       dataDir: this.o.dataDir,
+      resetNetwork: () => this.runtime.sandboxes.forgetBridge(),
       ...(this.o.backoffBaseMs !== undefined && { backoffBaseMs: this.o.backoffBaseMs }),
     });
     this.#kubelet.start();

@@ -7,8 +7,19 @@
  * every ConfigMap, Secret, key and volume a pod names.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -407,5 +418,133 @@ describe('kubectl apply --dry-run against a podbay server', () => {
       ),
       false,
     );
+  });
+});
+
+/** A free loopback port (closed again before it is returned; the caller binds it right away). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** `text` with each [from, to] replaced; fails when `from` is absent (the test would go stale). */
+function rewrite(text: string, pairs: readonly (readonly [string, string])[]): string {
+  return pairs.reduce((t, [from, to]) => {
+    assert.ok(t.includes(from), `expected ${JSON.stringify(from)} in the config`);
+    return t.split(from).join(to);
+  }, text);
+}
+
+async function stopProcess(p: ChildProcess | undefined): Promise<void> {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  const t = setTimeout(() => p.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(t);
+}
+
+describe('pattern 1 configuration runs: nginx with web-app-config, the log shipper with its config', () => {
+  // The pod's paths moved under a temp dir, port 80 to a free loopback port; nothing else changes.
+  const dir = mkdtempSync(join(tmpdir(), 'podbay-examples-sidecar-'));
+  const logs = join(dir, 'logs');
+  let nginx: ChildProcess | undefined;
+  let shipper: ChildProcess | undefined;
+  after(async () => {
+    await stopProcess(shipper);
+    await stopProcess(nginx);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('nginx accepts and serves it, and the shipper prints the request as a parsed record', async () => {
+    const port = await freePort();
+    for (const d of ['logs', 'conf.d', 'state', 'tmp']) mkdirSync(join(dir, d));
+    const conf = find('ConfigMap', 'development', 'web-app-config')!.data!['default.conf']!;
+    writeFileSync(
+      join(dir, 'conf.d/default.conf'),
+      rewrite(conf, [
+        ['/var/log/nginx/', `${logs}/`],
+        ['listen 80;', `listen 127.0.0.1:${port};`],
+      ]),
+    );
+    // What the nginx image's nginx.conf does around conf.d: include it inside http {}.
+    const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+      (t) => `${t}_temp_path ${dir}/tmp/${t};`,
+    );
+    writeFileSync(
+      join(dir, 'nginx.conf'),
+      `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  default_type application/octet-stream;\n  ${temps.join('\n  ')}\n  include ${dir}/conf.d/*.conf;\n}\n`,
+    );
+    const base = ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'main-error.log')];
+    // nginx's stdout is a file here (as it is a pipe in a container): `access_log /dev/stdout` cannot
+    // open a socket, which is what Node's stdio pipes are.
+    const stdoutPath = join(dir, 'nginx.stdout');
+    const stdoutFd = openSync(stdoutPath, 'a');
+    try {
+      const check = spawnSync('nginx', ['-t', ...base], {
+        encoding: 'utf8',
+        timeout: 10_000,
+        stdio: ['ignore', stdoutFd, 'pipe'],
+      });
+      assert.equal(check.status, 0, check.stderr);
+      nginx = spawn('nginx', [...base, '-g', 'daemon off;'], { stdio: ['ignore', stdoutFd, 'ignore'] });
+    } finally {
+      closeSync(stdoutFd);
+    }
+
+    const url = `http://127.0.0.1:${port}`;
+    let health: Response | undefined;
+    for (let i = 0; i < 100 && !health; i++) {
+      health = await fetch(`${url}/health`).catch(() => undefined);
+      if (!health) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(health, 'nginx did not answer');
+    assert.equal(health.status, 200);
+    assert.equal(await health.text(), 'healthy\n');
+    assert.equal(health.headers.get('content-type'), 'text/plain', 'one Content-Type, text/plain');
+    const ready = await fetch(`${url}/ready`);
+    assert.deepEqual([ready.status, await ready.text()], [200, 'ready\n']);
+    const agent = `examples-test/${process.pid}`;
+    assert.equal((await fetch(`${url}/`, { headers: { 'user-agent': agent } })).status, 200);
+    // `kubectl logs -c web-app` shows the request too (nginx writes the line before answering).
+    assert.match(readFileSync(stdoutPath, 'utf8'), new RegExp(`"GET / HTTP/1.1" 200 \\d+ "-" "${agent}"`));
+
+    const shipperConf = YAML.parse(
+      find('ConfigMap', 'development', 'log-shipper-config')!.data!['log-shipper.yaml']!,
+    );
+    const rewritten = YAML.parse(
+      rewrite(JSON.stringify(shipperConf), [
+        ['/var/log/nginx/', `${logs}/`],
+        ['/var/lib/log-shipper', join(dir, 'state')],
+        ['0.0.0.0:2020', '127.0.0.1:0'],
+      ]),
+    );
+    writeFileSync(join(dir, 'log-shipper.yaml'), YAML.stringify(rewritten));
+    shipper = spawn(
+      process.execPath,
+      [join(ROOT, 'images/log-shipper/bin/log-shipper.js'), '--config', join(dir, 'log-shipper.yaml')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    shipper.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    shipper.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const deadline = Date.now() + 15_000;
+    while (!out.includes(agent) && Date.now() < deadline && shipper.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const line = out.split('\n').find((l) => l.includes(agent));
+    assert.ok(line, `no record of the request on the shipper's stdout:\n${out}\n${err}`);
+    assert.match(line, /"status":200/);
+    assert.match(line, /"user_agent":"examples-test\//);
   });
 });
