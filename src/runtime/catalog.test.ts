@@ -45,7 +45,8 @@ test('the repository catalog has every required image and resolves them', async 
       'legacy-app',
     ]) {
       const img = c.resolve(`podbay/${name}:latest`);
-      assert.deepEqual(img.entrypoint, ['node', join(repoRoot, 'images', name, 'bin', `${name}.js`)]);
+      assert.equal(img.entrypoint[0], 'node');
+      assert.equal(img.entrypoint.at(-1), join(repoRoot, 'images', name, 'bin', `${name}.js`));
     }
     const migrate = c.resolve('migrate/migrate:v4.17.0');
     assert.equal(migrate.pattern, 'migrate/migrate:*');

@@ -51,19 +51,25 @@ async function openIfExists(path: string): Promise<FileHandle | undefined> {
   }
 }
 
-/** Reads from `position` to the current end; returns the new position. */
+/** Receives parsed lines in order; false stops the read. */
+type LinesHandler = (lines: LogLine[]) => Promise<boolean>;
+
+/**
+ * Reads from `position` to the current end, a chunk at a time (a 10 MiB file is never held whole);
+ * returns the new position, or undefined once `onLines` asked to stop.
+ */
 async function drain(
   fh: FileHandle,
   position: number,
   parser: CriLogParser,
-  out: LogLine[],
-): Promise<number> {
+  onLines: LinesHandler,
+): Promise<number | undefined> {
   const buf = Buffer.alloc(CHUNK);
   for (;;) {
     const { bytesRead } = await fh.read(buf, 0, CHUNK, position);
     if (bytesRead === 0) return position;
     position += bytesRead;
-    out.push(...parser.push(buf.subarray(0, bytesRead)));
+    if (!(await onLines(parser.push(buf.subarray(0, bytesRead))))) return undefined;
   }
 }
 
@@ -78,53 +84,85 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
+/**
+ * The history phase's line handling: since-filtered lines go straight to the sink, or with
+ * tailLines only the last N are kept (bounded memory) and sent by `finish`.
+ */
+function historyHandler(o: ReadLogOptions, sink: LineSink) {
+  const keep = (l: LogLine) => o.sinceMs === undefined || l.timeMs >= o.sinceMs;
+  const tail = o.tailLines;
+  let kept: LogLine[] = [];
+  const onLines: LinesHandler = async (lines) => {
+    for (const l of lines) {
+      if (!keep(l)) continue;
+      if (tail === undefined) {
+        if (!(await sink(l))) return false;
+      } else if (tail > 0) {
+        kept.push(l);
+        if (kept.length >= 2 * tail) kept = kept.slice(-tail);
+      }
+    }
+    return true;
+  };
+  const finish = async (): Promise<boolean> => {
+    for (const l of tail === undefined ? [] : kept.slice(-tail)) if (!(await sink(l))) return false;
+    kept = [];
+    return true;
+  };
+  return { onLines, finish, keep };
+}
+
 export async function readContainerLog(
   attempt: ContainerAttempt,
   o: ReadLogOptions,
   sink: LineSink,
 ): Promise<void> {
   const parser = new CriLogParser();
-  const keep = (l: LogLine) => o.sinceMs === undefined || l.timeMs >= o.sinceMs;
+  const history = historyHandler(o, sink);
   let live = await openIfExists(attempt.logPath);
   try {
     // 1. Everything written so far, with since/tail applied to the whole history.
-    let history: LogLine[] = [];
     for (const path of await rotatedFiles(attempt.logPath)) {
       const fh = await openIfExists(path);
       if (!fh) continue; // pruned by the shim meanwhile
       try {
-        await drain(fh, 0, parser, history);
+        if ((await drain(fh, 0, parser, history.onLines)) === undefined) return;
       } finally {
         await fh.close();
       }
     }
-    let position = live ? await drain(live, 0, parser, history) : 0;
-    if (!o.follow) history.push(...parser.flush());
-    history = history.filter(keep);
-    if (o.tailLines !== undefined) history = o.tailLines === 0 ? [] : history.slice(-o.tailLines);
-    for (const line of history) if (!(await sink(line))) return;
-    if (!o.follow) return;
+    let position: number | undefined = live ? await drain(live, 0, parser, history.onLines) : 0;
+    if (position === undefined) return;
+    if (!o.follow && !(await history.onLines(parser.flush()))) return;
+    if (!(await history.finish()) || !o.follow) return;
 
     // 2. Follow: poll the live file until the attempt ended and its last bytes were read.
     const pollMs = o.pollMs ?? 200;
+    const onLines: LinesHandler = async (lines) => {
+      for (const line of lines) if (history.keep(line) && !(await sink(line))) return false;
+      return true;
+    };
     for (;;) {
       if (o.signal.aborted) return;
       const ended = !(await attempt.running());
-      const fresh: LogLine[] = [];
-      if (live) position = await drain(live, position, parser, fresh);
+      if (live && (position = await drain(live, position, parser, onLines)) === undefined) return;
       const rotated = await replacedOnDisk(attempt.logPath, live);
       if (rotated) {
         // The shim renamed the file we hold and opened a new one: finish the old, then switch.
         if (live) {
-          await drain(live, position, parser, fresh);
+          const done = await drain(live, position, parser, onLines);
           await live.close();
+          live = undefined;
+          if (done === undefined) return;
         }
         live = await openIfExists(attempt.logPath);
-        position = live ? await drain(live, 0, parser, fresh) : 0;
+        position = live ? await drain(live, 0, parser, onLines) : 0;
+        if (position === undefined) return;
       }
-      if (ended && !rotated) fresh.push(...parser.flush());
-      for (const line of fresh) if (keep(line) && !(await sink(line))) return;
-      if (ended && !rotated) return;
+      if (ended && !rotated) {
+        await onLines(parser.flush());
+        return;
+      }
       await sleep(pollMs, o.signal);
     }
   } finally {
