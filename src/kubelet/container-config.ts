@@ -8,12 +8,18 @@
  * Throws CreateContainerConfigError (env, subPath) with upstream's message; the caller records it
  * as the container's start failure.
  */
-import type { Container, Pod, SecurityContext as ApiSecurityContext } from 'kubernetes-types/core/v1';
+import type { SecurityContext as ApiSecurityContext, Container, Pod } from 'kubernetes-types/core/v1';
 import { parseQuantity, quantityMillis, quantityValue } from '../api/quantity.js';
 import { resolveCommand } from '../runtime/command.js';
 import type { ContainerConfig, Mount, ResolvedImage, SecurityContext } from '../runtime/types.js';
 import { hashContainer } from './container-hash.js';
-import { CreateContainerConfigError, type EnvWarning, expandCommandAndArgs, makeEnvironment, type ObjectLookups } from './env.js';
+import {
+  CreateContainerConfigError,
+  type EnvWarning,
+  expandCommandAndArgs,
+  makeEnvironment,
+  type ObjectLookups,
+} from './env.js';
 import type { NodeAllocatable, PodAddresses } from './env-fields.js';
 import { formatPod } from './observed.js';
 import { CONTAINER_TYPE_LABEL, IMAGE_REF_ANNOTATION } from './runtime-view.js';
@@ -85,7 +91,9 @@ async function buildMounts(
   for (const vm of container.volumeMounts ?? []) {
     const volume = volumes.get(vm.name);
     if (!volume) {
-      throw new CreateContainerConfigError(`cannot find volume "${vm.name}" to mount into container "${container.name}"`);
+      throw new CreateContainerConfigError(
+        `cannot find volume "${vm.name}" to mount into container "${container.name}"`,
+      );
     }
     let hostPath = volume.hostPath;
     try {
@@ -150,9 +158,14 @@ export function verifyRunAsNonRoot(pod: Pod, container: Container, image: Resolv
   const nonRoot = container.securityContext?.runAsNonRoot ?? pod.spec?.securityContext?.runAsNonRoot;
   if (!nonRoot) return undefined;
   const uid = container.securityContext?.runAsUser ?? pod.spec?.securityContext?.runAsUser;
-  if (uid !== undefined) return uid === 0 ? `container's runAsUser breaks non-root policy (pod: "${formatPod(pod)}", container: ${container.name})` : undefined;
+  if (uid !== undefined)
+    return uid === 0
+      ? `container's runAsUser breaks non-root policy (pod: "${formatPod(pod)}", container: ${container.name})`
+      : undefined;
   const user = image.user?.split(':')[0];
-  if (!user || user === '0' || user === 'root') return `container has runAsNonRoot and image will run as root (pod: "${formatPod(pod)}", container: ${container.name})`;
-  if (!/^\d+$/.test(user)) return `container has runAsNonRoot and image has non-numeric user (${user}), cannot verify user is non-root (pod: "${formatPod(pod)}", container: ${container.name})`;
+  if (!user || user === '0' || user === 'root')
+    return `container has runAsNonRoot and image will run as root (pod: "${formatPod(pod)}", container: ${container.name})`;
+  if (!/^\d+$/.test(user))
+    return `container has runAsNonRoot and image has non-numeric user (${user}), cannot verify user is non-root (pod: "${formatPod(pod)}", container: ${container.name})`;
   return undefined;
 }

@@ -49,7 +49,11 @@ export interface StartRequest {
 export async function startContainer(deps: KubeletDeps, r: StartRequest): Promise<StartOutcome> {
   const { pod, container, memory } = r;
   const name = container.name;
-  const meta = { name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', uid: pod.metadata?.uid ?? '' };
+  const meta = {
+    name: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace ?? '',
+    uid: pod.metadata?.uid ?? '',
+  };
   const current = currentInstance(r.observed, name);
   const nowMs = deps.now().getTime();
 
@@ -125,7 +129,10 @@ export async function startContainer(deps: KubeletDeps, r: StartRequest): Promis
       // The message is not put in the event, so that secrets do not leak (as upstream).
       podEvent(deps, pod, 'Warning', 'FailedPostStartHook', 'PostStartHook failed');
       podEvent(deps, pod, 'Normal', 'Killing', `FailedPostStartHook`);
-      await deps.runtime.stopContainer(id, terminationGracePeriodSeconds(pod, container, 'FailedPostStartHook'));
+      await deps.runtime.stopContainer(
+        id,
+        terminationGracePeriodSeconds(pod, container, 'FailedPostStartHook'),
+      );
       return { started: false, retryAfterMs: 100 };
     }
   }
@@ -145,7 +152,13 @@ async function pullImage(deps: KubeletDeps, r: StartRequest): Promise<ResolvedIm
   }
   try {
     const image = await deps.images.pullImage(imageName);
-    podEvent(deps, pod, 'Normal', 'Pulled', `Container image ${JSON.stringify(imageName)} already present on machine`);
+    podEvent(
+      deps,
+      pod,
+      'Normal',
+      'Pulled',
+      `Container image ${JSON.stringify(imageName)} already present on machine`,
+    );
     return image;
   } catch (err) {
     const message = (err as Error).message;

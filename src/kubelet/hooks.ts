@@ -49,7 +49,9 @@ export async function runHook(handler: LifecycleHandler, t: HookTarget): Promise
     return `HTTP lifecycle hook (${g.path ?? ''}) for Container "${t.container.name}" failed - error: ${result.output}`;
   }
   if (handler.sleep) {
-    await new Promise((r) => setTimeout(r, Math.min(handler.sleep?.seconds ?? 0, t.timeoutSeconds) * secondMs));
+    await new Promise((r) =>
+      setTimeout(r, Math.min(handler.sleep?.seconds ?? 0, t.timeoutSeconds) * secondMs),
+    );
     return undefined;
   }
   return undefined;

@@ -38,13 +38,18 @@ async function deleteAndVerifyGone(name: string): Promise<void> {
   const runtimeRoot = join(server.dataDir, 'runtime', 'sandboxes');
   await waitFor(async () => {
     const sandboxes = existsSync(runtimeRoot) ? readdirSync(runtimeRoot) : [];
-    const records = sandboxes.filter((id) => readFileSync(join(runtimeRoot, id, 'sandbox.json'), 'utf8').includes(uid));
+    const records = sandboxes.filter((id) =>
+      readFileSync(join(runtimeRoot, id, 'sandbox.json'), 'utf8').includes(uid),
+    );
     return records.length === 0;
   }, `runtime records of pod ${name} to go`);
   const mounts = readFileSync('/proc/self/mounts', 'utf8');
   assert.ok(!mounts.includes(uid), `mounts of pod ${name} left behind`);
   assert.ok(!existsSync(join(server.dataDir, 'kubelet', 'pods', uid)), `pod dir of ${name} left behind`);
-  assert.ok(!existsSync(join(server.dataDir, 'logs', 'pods', `default_${name}_${uid}`)), `logs of ${name} left behind`);
+  assert.ok(
+    !existsSync(join(server.dataDir, 'logs', 'pods', `default_${name}_${uid}`)),
+    `logs of ${name} left behind`,
+  );
 }
 
 describe('kubelet: pods run on this machine (kubectl, root)', { timeout: 200_000 }, () => {
@@ -83,7 +88,10 @@ spec:
     await waitFor(async () => (await statusColumn('shared')) === 'Running', 'shared Running');
     const ready = (await server.k(['get', 'pod', 'shared', '--no-headers'])).trim().split(/\s+/)[1];
     assert.equal(ready, '2/2');
-    await waitFor(async () => (await server.k(['logs', 'shared', '-c', 'reader'])).includes('WRITE-'), 'reader log');
+    await waitFor(
+      async () => (await server.k(['logs', 'shared', '-c', 'reader'])).includes('WRITE-'),
+      'reader log',
+    );
     assert.match(await server.k(['logs', 'shared', '-c', 'reader']), /^WRITE-FAILED$/m);
     const read = await server.kubectl(['exec', 'shared', '-c', 'reader', '--', 'cat', '/data/log']);
     assert.equal(read.code, 0, read.stderr);
@@ -92,14 +100,22 @@ spec:
     assert.notEqual(write.code, 0);
     assert.match(write.stderr + write.stdout, /Read-only file system/);
     const events = await server.k(['get', 'events', '--field-selector', 'involvedObject.name=shared']);
-    for (const text of ['Container image "busybox" already present on machine', 'Created container: writer', 'Started container reader']) {
+    for (const text of [
+      'Container image "busybox" already present on machine',
+      'Created container: writer',
+      'Started container reader',
+    ]) {
       assert.ok(events.includes(text), `event "${text}" missing:\n${events}`);
     }
     await deleteAndVerifyGone('shared');
   });
 
   test('init shape: Init:0/2 → Init:1/2 → PodInitializing → Running, in timestamp order', async () => {
-    const watch = server.kubectl(['get', 'pods', 'initp', '-w', '--request-timeout=25s'], undefined, 25_000);
+    const watch = server.kubectl(
+      ['get', 'pods', '--field-selector', 'metadata.name=initp', '-w', '--request-timeout=14s'],
+      undefined,
+      15_000,
+    );
     await new Promise((r) => setTimeout(r, 300));
     await apply(`apiVersion: v1
 kind: Pod
@@ -112,12 +128,19 @@ spec:
   containers:
   - {name: app, image: busybox, command: [sh, -c, 'sleep 3600'], readinessProbe: {exec: {command: ['true']}, initialDelaySeconds: 1, periodSeconds: 1}}
 `);
-    await waitFor(async () => (await getPod('initp')).status?.containerStatuses?.[0]?.ready === true, 'initp ready', 20_000);
+    await waitFor(
+      async () => (await getPod('initp')).status?.containerStatuses?.[0]?.ready === true,
+      'initp ready',
+      20_000,
+    );
     const pod = await getPod('initp');
     const [a, b] = pod.status?.initContainerStatuses ?? [];
     const app = pod.status?.containerStatuses?.[0];
     const t = (s: string | undefined) => Date.parse(s ?? '');
-    assert.ok(t(a?.state?.terminated?.finishedAt) <= t(b?.state?.terminated?.startedAt), 'init-a before init-b');
+    assert.ok(
+      t(a?.state?.terminated?.finishedAt) <= t(b?.state?.terminated?.startedAt),
+      'init-a before init-b',
+    );
     assert.ok(t(b?.state?.terminated?.finishedAt) <= t(app?.state?.running?.startedAt), 'init-b before app');
     await server.k(['delete', 'pod', 'initp', '--wait=true', '--timeout=60s']);
     const out = (await watch).stdout;
@@ -128,8 +151,15 @@ spec:
       .filter((s): s is string => s !== undefined);
     const order = ['Init:0/2', 'Init:1/2', 'PodInitializing', 'Running'];
     const positions = order.map((s) => seen.indexOf(s));
-    assert.ok(positions.every((p) => p >= 0), `watch showed ${seen.join(' ')}`);
-    assert.deepEqual([...positions].sort((x, y) => x - y), positions, `watch order ${seen.join(' ')}`);
+    assert.ok(
+      positions.every((p) => p >= 0),
+      `watch showed ${seen.join(' ')}`,
+    );
+    assert.deepEqual(
+      [...positions].sort((x, y) => x - y),
+      positions,
+      `watch order ${seen.join(' ')}`,
+    );
   });
 
   test('native sidecar starts first, counts in READY and keeps running', async () => {
@@ -143,7 +173,10 @@ spec:
   containers:
   - {name: app, image: busybox, command: [sh, -c, 'sleep 3600']}
 `);
-    await waitFor(async () => (await server.k(['get', 'pod', 'native', '--no-headers'])).includes('2/2'), 'native 2/2');
+    await waitFor(
+      async () => (await server.k(['get', 'pod', 'native', '--no-headers'])).includes('2/2'),
+      'native 2/2',
+    );
     const pod = await getPod('native');
     const sidecar = pod.status?.initContainerStatuses?.[0];
     assert.ok(sidecar?.state?.running, 'sidecar running');
@@ -169,9 +202,19 @@ spec:
     readinessProbe: {exec: {command: [sh, -c, 'test -f /www/healthz']}, periodSeconds: 1}
     livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1, failureThreshold: 2}
 `);
-    await waitFor(async () => (await getPod('probed')).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true, 'probed Ready');
+    await waitFor(
+      async () =>
+        (await getPod('probed')).status?.conditions?.some(
+          (c) => c.type === 'Ready' && c.status === 'True',
+        ) === true,
+      'probed Ready',
+    );
     // healthz disappears after 4 s: readiness turns False, then liveness restarts the container.
-    await waitFor(async () => ((await getPod('probed')).status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 'liveness restart', 25_000);
+    await waitFor(
+      async () => ((await getPod('probed')).status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1,
+      'liveness restart',
+      25_000,
+    );
     const events = await server.k(['get', 'events', '--field-selector', 'involvedObject.name=probed']);
     assert.match(events, /Unhealthy .*Liveness probe failed: HTTP probe failed with statuscode: 404/);
     assert.match(events, /Unhealthy .*Readiness probe failed/);
@@ -190,12 +233,19 @@ spec:
   - {name: app, image: busybox, command: [sh, -c, 'echo boom; exit 3']}
 `);
     // Restarts: at once, then after 1 s, 2 s, 4 s (base 1 s): the 4th start comes >= 7 s in.
-    await waitFor(async () => ((await getPod('crasher')).status?.containerStatuses?.[0]?.restartCount ?? 0) >= 3, 'three restarts', 30_000);
+    await waitFor(
+      async () => ((await getPod('crasher')).status?.containerStatuses?.[0]?.restartCount ?? 0) >= 3,
+      'three restarts',
+      30_000,
+    );
     const elapsed = (Date.now() - started) / 1000;
     assert.ok(elapsed >= 3, `three restarts took ${elapsed} s: back-off not applied`);
     await waitFor(async () => (await statusColumn('crasher')) === 'CrashLoopBackOff', 'CrashLoopBackOff');
     const status = (await getPod('crasher')).status?.containerStatuses?.[0];
-    assert.match(status?.state?.waiting?.message ?? '', /^back-off \d+s restarting failed container=app pod=crasher_default\(/);
+    assert.match(
+      status?.state?.waiting?.message ?? '',
+      /^back-off \d+s restarting failed container=app pod=crasher_default\(/,
+    );
     assert.equal(status?.lastState?.terminated?.exitCode, 3);
     assert.equal(status?.lastState?.terminated?.reason, 'Error');
     const previous = await server.k(['logs', 'crasher', '--previous']);
@@ -244,7 +294,10 @@ spec:
     lifecycle: {preStop: {exec: {command: [sh, -c, 'cut -d" " -f1 /proc/uptime > /out/app-prestop; sleep 1']}}}
     volumeMounts: [{name: out, mountPath: /out}]
 `);
-    await waitFor(async () => (await server.k(['get', 'pod', 'graceful', '--no-headers'])).includes('2/2'), 'graceful 2/2');
+    await waitFor(
+      async () => (await server.k(['get', 'pod', 'graceful', '--no-headers'])).includes('2/2'),
+      'graceful 2/2',
+    );
     await deleteAndVerifyGone('graceful');
     const at = (f: string) => Number(readFileSync(join(hostDir, f), 'utf8'));
     assert.ok(at('app-prestop') < at('app-term'), 'preStop before the stop signal');
@@ -264,10 +317,14 @@ spec:
     command: [sh, -c, 'if [ ! -f /data/once ]; then touch /data/once; exit 1; fi; echo up; sleep 3600']
     volumeMounts: [{name: data, mountPath: /data}]
 `);
-    await waitFor(async () => {
-      const s = (await getPod('survivor')).status?.containerStatuses?.[0];
-      return s?.restartCount === 1 && s.state?.running !== undefined;
-    }, 'survivor running after one restart', 20_000);
+    await waitFor(
+      async () => {
+        const s = (await getPod('survivor')).status?.containerStatuses?.[0];
+        return s?.restartCount === 1 && s.state?.running !== undefined;
+      },
+      'survivor running after one restart',
+      20_000,
+    );
     const before = (await getPod('survivor')).status?.containerStatuses?.[0];
     assert.equal(await server.stop('SIGKILL'), 'SIGKILL');
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });

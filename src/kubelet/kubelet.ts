@@ -64,7 +64,10 @@ export class Kubelet implements Controller {
       exec: o.runtime,
       podStatus: (uid) => statusManager.getPodStatus(uid),
       recordEvent: (pod, _container, reason, message) =>
-        controller.events.event(pod as PodObj, 'Warning', reason, message, { component: 'kubelet', host: o.nodeName }),
+        controller.events.event(pod as PodObj, 'Warning', reason, message, {
+          component: 'kubelet',
+          host: o.nodeName,
+        }),
       now: () => controller.clock.now().getTime(),
     });
     const allocatable = nodeAllocatable(client.get<Node & KubeObject>('nodes', '', o.nodeName));
@@ -110,14 +113,22 @@ export class Kubelet implements Controller {
   async #adopt(): Promise<void> {
     // Observed state first, then desired state; only then is anything torn down.
     const runtimePods = await listRuntimePods(this.deps.runtime);
-    const apiPods = this.controller.client.list<PodObj>('pods').filter((p) => p.spec?.nodeName === this.o.nodeName);
+    const apiPods = this.controller.client
+      .list<PodObj>('pods')
+      .filter((p) => p.spec?.nodeName === this.o.nodeName);
     const apiUids = new Set(apiPods.map((p) => p.metadata.uid));
     for (const pod of apiPods) this.deps.statusManager.seed(pod);
     for (const pod of apiPods) this.workers.updatePod(pod);
     for (const rp of runtimePods.values()) {
       if (apiUids.has(rp.uid)) continue;
-      this.controller.log('kubelet: removing orphaned pod', { pod: `${rp.namespace}/${rp.name}`, uid: rp.uid });
-      this.workers.removePod({ metadata: { uid: rp.uid, name: rp.name, namespace: rp.namespace }, spec: { containers: [] } });
+      this.controller.log('kubelet: removing orphaned pod', {
+        pod: `${rp.namespace}/${rp.name}`,
+        uid: rp.uid,
+      });
+      this.workers.removePod({
+        metadata: { uid: rp.uid, name: rp.name, namespace: rp.namespace },
+        spec: { containers: [] },
+      });
     }
     const buffered = this.#buffer ?? [];
     this.#buffer = undefined;

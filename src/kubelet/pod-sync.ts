@@ -15,13 +15,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
-import { podSandboxConfig } from './sandbox-config.js';
 import { startContainer } from './container-start.js';
 import { type KubeletDeps, type PodMemory, podEvent } from './kubelet-deps.js';
 import { type ObservedPod, podRestartPolicy } from './observed.js';
 import { computePodActions } from './pod-actions.js';
 import { killContainer, killPod, podGraceSeconds, removeOldInstances, removePod } from './pod-termination.js';
 import { listRuntimePods, type RuntimePod, toObservedPod } from './runtime-view.js';
+import { podSandboxConfig } from './sandbox-config.js';
 import { generatePodStatus } from './status/pod-status.js';
 import { type PreparedVolume, setUpVolume, tearDownPodVolumes } from './volumes/setup.js';
 
@@ -45,6 +45,10 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
   let runtimePod = await runtimePodOf(deps, uid);
   let observed = toObservedPod(runtimePod);
   if (TERMINAL.has(pod.status?.phase ?? '')) return { terminal: true };
+  // As kubelet's SyncPod: the status of what was observed is written before acting on it, so
+  // every state the pod passes through (e.g. PodInitializing) reaches the API.
+  writeStatus(deps, pod, memory, runtimePod, false);
+  deps.statusManager.flush();
   const actions = computePodActions(pod, observed, deps.probes.resultsView());
   const retries: number[] = [];
 
@@ -72,7 +76,13 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
       sandboxId = await deps.runtime.runPodSandbox(podSandboxConfig(pod, actions.attempt));
     } catch (err) {
       deps.resetNetwork?.();
-      podEvent(deps, pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
+      podEvent(
+        deps,
+        pod,
+        'Warning',
+        'FailedCreatePodSandBox',
+        `Failed to create pod sandbox: ${(err as Error).message}`,
+      );
       throw err;
     }
     runtimePod = await runtimePodOf(deps, uid);
@@ -88,7 +98,9 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
     else {
       const podIPs = observed.sandbox?.ips ?? [];
       for (const { name, isInit } of toStart) {
-        const container = (isInit ? pod.spec?.initContainers : pod.spec?.containers)?.find((c) => c.name === name);
+        const container = (isInit ? pod.spec?.initContainers : pod.spec?.containers)?.find(
+          (c) => c.name === name,
+        );
         if (!container) continue;
         const outcome = await startContainer(deps, {
           pod,
@@ -159,7 +171,13 @@ export function writeStatus(
   return { terminal: TERMINAL.has(status.phase ?? '') };
 }
 
-function podStatus(deps: KubeletDeps, pod: Pod, memory: PodMemory, observed: ObservedPod, terminal: boolean): PodStatus {
+function podStatus(
+  deps: KubeletDeps,
+  pod: Pod,
+  memory: PodMemory,
+  observed: ObservedPod,
+  terminal: boolean,
+): PodStatus {
   const previous = deps.statusManager.getPodStatus(pod.metadata?.uid ?? '') ?? pod.status;
   return generatePodStatus({
     pod: { ...pod, ...(previous && { status: previous }) },

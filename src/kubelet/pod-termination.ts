@@ -15,7 +15,12 @@ import type { Container, Pod } from 'kubernetes-types/core/v1';
 import { runHook } from './hooks.js';
 import { type KubeletDeps, podEvent } from './kubelet-deps.js';
 import type { ObservedContainer, ObservedPod } from './observed.js';
-import { type KillReason, MINIMUM_GRACE_PERIOD_SECONDS, terminationGracePeriodSeconds, terminationStages } from './pod-actions.js';
+import {
+  type KillReason,
+  MINIMUM_GRACE_PERIOD_SECONDS,
+  terminationGracePeriodSeconds,
+  terminationStages,
+} from './pod-actions.js';
 import type { RuntimePod } from './runtime-view.js';
 import { tearDownPodVolumes } from './volumes/setup.js';
 
@@ -57,9 +62,11 @@ export async function killContainer(
     if (!finished) await Promise.race([hook, delay(PRESTOP_EXTENSION_SECONDS * deps.secondMs)]);
   }
   // Stopping an already stopped container is fine; one that vanished is already stopped.
-  await deps.runtime.stopContainer(instance.id, Math.max(Math.ceil(grace), grace > 0 ? MINIMUM_GRACE_PERIOD_SECONDS : 0)).catch((err: Error) => {
-    if (!/not found/i.test(err.message)) throw err;
-  });
+  await deps.runtime
+    .stopContainer(instance.id, Math.max(Math.ceil(grace), grace > 0 ? MINIMUM_GRACE_PERIOD_SECONDS : 0))
+    .catch((err: Error) => {
+      if (!/not found/i.test(err.message)) throw err;
+    });
 }
 
 /**
@@ -103,7 +110,11 @@ export function podGraceSeconds(pod: Pod, override?: number): number {
 }
 
 /** Removes everything the pod has on this machine. Safe to call again. */
-export async function removePod(deps: KubeletDeps, uid: string, runtimePod: RuntimePod | undefined): Promise<void> {
+export async function removePod(
+  deps: KubeletDeps,
+  uid: string,
+  runtimePod: RuntimePod | undefined,
+): Promise<void> {
   for (const s of runtimePod?.sandboxes ?? []) {
     await deps.runtime.stopPodSandbox(s.id).catch(() => {});
     await deps.runtime.removePodSandbox(s.id);

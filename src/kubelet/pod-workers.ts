@@ -46,7 +46,16 @@ export class PodWorkers {
     const uid = pod.metadata?.uid ?? '';
     let w = this.#workers.get(uid);
     if (!w) {
-      w = { pod, state: 'sync', removedFromApi: false, memory: newPodMemory(), pending: false, running: false, failures: 0, finished: false };
+      w = {
+        pod,
+        state: 'sync',
+        removedFromApi: false,
+        memory: newPodMemory(),
+        pending: false,
+        running: false,
+        failures: 0,
+        finished: false,
+      };
       this.#workers.set(uid, w);
       this.deps.probes.addPod(pod);
     }
@@ -63,7 +72,16 @@ export class PodWorkers {
     const uid = pod.metadata?.uid ?? '';
     let w = this.#workers.get(uid);
     if (!w) {
-      w = { pod, state: 'sync', removedFromApi: true, memory: newPodMemory(), pending: false, running: false, failures: 0, finished: false };
+      w = {
+        pod,
+        state: 'sync',
+        removedFromApi: true,
+        memory: newPodMemory(),
+        pending: false,
+        running: false,
+        failures: 0,
+        finished: false,
+      };
       this.#workers.set(uid, w);
     }
     w.removedFromApi = true;

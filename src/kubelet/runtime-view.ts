@@ -35,10 +35,19 @@ export async function listRuntimePods(runtime: RuntimeService): Promise<Map<stri
     list.push(c);
     bySandbox.set(c.sandboxId, list);
   }
-  const pods = new Map<string, { uid: string; namespace: string; name: string; s: PodSandboxStatus[]; c: ContainerStatus[] }>();
+  const pods = new Map<
+    string,
+    { uid: string; namespace: string; name: string; s: PodSandboxStatus[]; c: ContainerStatus[] }
+  >();
   for (const s of sandboxes) {
     const uid = s.metadata.uid;
-    const entry = pods.get(uid) ?? { uid, namespace: s.metadata.namespace, name: s.metadata.name, s: [], c: [] };
+    const entry = pods.get(uid) ?? {
+      uid,
+      namespace: s.metadata.namespace,
+      name: s.metadata.name,
+      s: [],
+      c: [],
+    };
     entry.s.push(s);
     entry.c.push(...(bySandbox.get(s.id) ?? []));
     pods.set(uid, entry);

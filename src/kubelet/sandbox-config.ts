@@ -35,7 +35,10 @@ export function podSandboxConfig(pod: Pod, attempt: number, o: SandboxConfigOpti
   };
   if (spec.subdomain) config.hostDomain = `${spec.subdomain}.${m.namespace}.svc.${domain}`;
   if (spec.hostAliases?.length) {
-    config.hostAliases = spec.hostAliases.map((a) => ({ ip: a.ip ?? '', hostnames: [...(a.hostnames ?? [])] }));
+    config.hostAliases = spec.hostAliases.map((a) => ({
+      ip: a.ip ?? '',
+      hostnames: [...(a.hostnames ?? [])],
+    }));
   }
   return config;
 }
@@ -80,7 +83,10 @@ function readHostResolvConf(): string {
 export function parseResolvConf(text: string): DnsConfig {
   const dns: DnsConfig = { servers: [], searches: [], options: [] };
   for (const raw of text.split('\n')) {
-    const [key, ...values] = raw.replace(/[#;].*$/, '').trim().split(/\s+/);
+    const [key, ...values] = raw
+      .replace(/[#;].*$/, '')
+      .trim()
+      .split(/\s+/);
     if (key === 'nameserver' && values[0]) dns.servers.push(values[0]);
     else if (key === 'search') dns.searches = values;
     else if (key === 'options') dns.options.push(...values);

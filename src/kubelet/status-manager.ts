@@ -115,7 +115,10 @@ export class StatusManager {
       entry.sentVersion = Math.max(entry.sentVersion, version);
     } catch (err) {
       // Left pending: the next flush or reconcile retries with the newest version.
-      this.deps.log('kubelet: status update failed', { pod: `${entry.namespace}/${entry.name}`, error: String(err) });
+      this.deps.log('kubelet: status update failed', {
+        pod: `${entry.namespace}/${entry.name}`,
+        error: String(err),
+      });
       setTimeout(() => this.#scheduleFlush(), 200).unref();
     }
   }
@@ -124,7 +127,8 @@ export class StatusManager {
   #reconcile(): void {
     for (const [uid, entry] of this.#entries) {
       const pod = this.deps.client.get<Pod & KubeObject>('pods', entry.namespace, entry.name);
-      if (pod && pod.metadata.uid === uid && !sameStatus(pod.status ?? {}, entry.status)) this.#write(uid, entry);
+      if (pod && pod.metadata.uid === uid && !sameStatus(pod.status ?? {}, entry.status))
+        this.#write(uid, entry);
     }
   }
 }
@@ -137,7 +141,9 @@ function sameStatus(a: PodStatus, b: PodStatus): boolean {
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+        )
       : v,
   );
 }

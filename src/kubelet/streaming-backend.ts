@@ -33,8 +33,12 @@ export class KubeletStreamingBackend implements PodStreamingBackend {
       },
     });
     if (!current) {
-      const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-      const reason = statuses.find((s) => s.name === container)?.state?.waiting?.reason ?? 'ContainerCreating';
+      const statuses = [
+        ...(pod.status?.containerStatuses ?? []),
+        ...(pod.status?.initContainerStatuses ?? []),
+      ];
+      const reason =
+        statuses.find((s) => s.name === container)?.state?.waiting?.reason ?? 'ContainerCreating';
       return { kind: 'waiting', reason };
     }
     return {

@@ -13,8 +13,8 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pod } from 'kubernetes-types/core/v1';
-import { createStreamingSubresources, bridgeUpgrades } from '../api/http/streaming/index.js';
 import type { SubresourceHandler } from '../api/http/resource-handler.js';
+import { bridgeUpgrades, createStreamingSubresources } from '../api/http/streaming/index.js';
 import { CgroupPodMetricsSource } from '../api/metrics/cgroup-source.js';
 import { METRICS_RESOURCES, metricsRoutes } from '../api/metrics/metrics-api.js';
 import { ProcNodeMetricsSource } from '../api/metrics/node-usage.js';

@@ -555,3 +555,374 @@ describe('pattern 1 configuration runs: nginx with web-app-config, the log shipp
     );
   });
 });
+
+/** A program started from a manifest's container, with its output kept for assertions. */
+interface Running {
+  readonly proc: ChildProcess;
+  output(): string;
+}
+
+const catalogReady = (async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'podbay-examples-catalog-'));
+  try {
+    return await ImageCatalog.load({ dataDir, repoRoot: ROOT });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+})();
+
+/**
+ * Starts a container's process the way podbay does: Kubernetes' command/args over the catalog's
+ * entrypoint/cmd, the manifest's plain env values plus `env` (which the test uses for what a pod
+ * would get from Secrets, DNS or its own ports), in `cwd`. `$(VAR)` in args is expanded from that env.
+ */
+async function startContainer(
+  c: Container,
+  env: Record<string, string>,
+  opts: { cwd?: string; rewriteArg?: (arg: string) => string } = {},
+): Promise<Running> {
+  const image = (await catalogReady).resolve(c.image!);
+  const vars: Record<string, string> = {};
+  for (const e of c.env ?? []) if (e.value !== undefined) vars[e.name] = e.value;
+  Object.assign(vars, env);
+  const mapArg = opts.rewriteArg ?? ((a: string) => a);
+  const args = (c.args ?? (c.command ? [] : image.cmd)).map((a) =>
+    mapArg(a.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name: string) => vars[name] ?? m)),
+  );
+  const [file, ...rest] = [...(c.command ?? image.entrypoint), ...args];
+  const proc = spawn(file!, rest, {
+    cwd: opts.cwd ?? ROOT,
+    env: { PATH: process.env.PATH, ...vars },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  proc.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return { proc, output: () => out };
+}
+
+/** Polls `cond` every 50 ms, at most `timeoutMs`; fails naming `what` (and `detail()`) otherwise. */
+async function until(
+  what: string,
+  cond: () => Promise<boolean> | boolean,
+  timeoutMs = 15_000,
+  detail = () => '',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`timed out waiting for ${what}\n${detail()}`);
+}
+
+const redisCli = (port: number, ...args: string[]): string =>
+  spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8', timeout: 5_000 }).stdout;
+
+/** `calls` of one command in INFO commandstats (0 when never called). */
+const commandCalls = (port: number, command: string): number =>
+  Number(
+    new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(redisCli(port, 'info', 'commandstats'))?.[1] ?? 0,
+  );
+
+function containerOf(owner: string, name: string): Container {
+  const pod = pods.find((p) => p.owner === owner)!;
+  return allContainers(pod.spec).find((c) => c.name === name)!;
+}
+
+describe('pattern 2 runs: app.js from app-source-code through the ambassador as configured', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podbay-examples-ambassador-'));
+  const procs: ChildProcess[] = [];
+  after(async () => {
+    for (const p of procs.reverse()) await stopProcess(p);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('writes land on the master, reads on the replicas', async () => {
+    const [master, replica1, replica2, ambassadorPort, metricsPort, appPort] = await Promise.all(
+      Array.from({ length: 6 }, freePort),
+    );
+    for (const [port, extra] of [
+      [master!, []],
+      [replica1!, ['--replicaof', '127.0.0.1', String(master)]],
+      [replica2!, ['--replicaof', '127.0.0.1', String(master)]],
+    ] as const) {
+      mkdirSync(join(dir, String(port)));
+      const args = [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--dir',
+        join(dir, String(port)),
+        ...extra,
+      ];
+      procs.push(spawn('redis-server', args, { stdio: 'ignore' }));
+    }
+    for (const r of [replica1!, replica2!]) {
+      await until(`replica ${r} linked`, () =>
+        redisCli(r, 'info', 'replication').includes('master_link_status:up'),
+      );
+    }
+    const owner = 'Pod development/app-with-redis-ambassador';
+    const config = find('ConfigMap', 'development', 'redis-ambassador-config')!.data![
+      'redis-ambassador.yaml'
+    ]!;
+    writeFileSync(join(dir, 'redis-ambassador.yaml'), config);
+    // The pod's env, except what DNS and the pod's own ports would give.
+    const ambassador = await startContainer(containerOf(owner, 'redis-ambassador'), {
+      AMBASSADOR_CONFIG: join(dir, 'redis-ambassador.yaml'),
+      REDIS_MASTER_HOST: `127.0.0.1:${master}`,
+      REDIS_REPLICA_HOST: `127.0.0.1:${replica1},127.0.0.1:${replica2}`,
+      AMBASSADOR_LISTEN: `127.0.0.1:${ambassadorPort}`,
+      AMBASSADOR_METRICS_LISTEN: `127.0.0.1:${metricsPort}`,
+    });
+    procs.push(ambassador.proc);
+    await until(
+      'the ambassador to be ready (/healthz, its readiness probe)',
+      async () =>
+        (await fetch(`http://127.0.0.1:${metricsPort}/healthz`).catch(() => undefined))?.status === 200,
+      15_000,
+      ambassador.output,
+    );
+    writeFileSync(join(dir, 'app.js'), find('ConfigMap', 'development', 'app-source-code')!.data!['app.js']!);
+    const app = await startContainer(
+      containerOf(owner, 'web-app'),
+      { REDIS_PORT: String(ambassadorPort), PORT: String(appPort) },
+      { cwd: dir },
+    );
+    procs.push(app.proc);
+    const url = `http://127.0.0.1:${appPort}/items/greeting`;
+    await until(
+      'the app to answer',
+      async () => (await fetch(url).catch(() => undefined)) !== undefined,
+      15_000,
+      app.output,
+    );
+    const put = await fetch(url, { method: 'POST', body: 'hello' });
+    assert.equal(put.status, 201, await put.text());
+    assert.equal(commandCalls(master!, 'set'), 1, 'the write reached the master');
+    // Reads follow the client's own write until the replicas caught up, then go to a replica.
+    await until('a read served by a replica', async () => {
+      const got = await fetch(url);
+      assert.deepEqual(await got.json(), { id: 'greeting', value: 'hello' });
+      return commandCalls(replica1!, 'get') + commandCalls(replica2!, 'get') > 0;
+    });
+    for (const r of [replica1!, replica2!]) {
+      assert.doesNotMatch(redisCli(r, 'info', 'commandstats'), /cmdstat_set:.*rejected_calls=[1-9]/);
+    }
+  });
+});
+
+/** Waits for a container that runs to completion (an init container); returns its exit code. */
+async function completion(r: Running, timeoutMs = 60_000): Promise<number | null> {
+  if (r.proc.exitCode !== null) return r.proc.exitCode;
+  const t = setTimeout(() => r.proc.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((res) => r.proc.once('exit', (c) => res(c)));
+  clearTimeout(t);
+  return code;
+}
+
+describe('pattern 3 runs: the legacy app and the adapter as configured', () => {
+  const procs: ChildProcess[] = [];
+  after(async () => {
+    for (const p of procs.reverse()) await stopProcess(p);
+  });
+
+  test("/metrics on the annotated port carries the app's real request counts, and promtool is clean", async () => {
+    const owner = 'Deployment development/legacy-app-with-adapter';
+    const pod = pods.find((p) => p.owner === owner)!;
+    const [appPort, adminPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const app = await startContainer(containerOf(owner, 'legacy-app'), {
+      PORT: String(appPort),
+      ADMIN_PORT: String(adminPort),
+      HOST: '127.0.0.1',
+    });
+    procs.push(app.proc);
+    const adapter = await startContainer(
+      containerOf(owner, 'metrics-adapter'),
+      {},
+      {
+        rewriteArg: (a) =>
+          a
+            .replace('http://localhost:8888/', `http://127.0.0.1:${adminPort}/`)
+            .replace(/^:9090$/, `127.0.0.1:${metricsPort}`),
+      },
+    );
+    procs.push(adapter.proc);
+    const appUrl = `http://127.0.0.1:${appPort}`;
+    await until(
+      'the legacy app',
+      async () => (await fetch(appUrl).catch(() => undefined)) !== undefined,
+      15_000,
+      app.output,
+    );
+    for (const path of ['/', '/', '/health', '/fail']) await (await fetch(`${appUrl}${path}`)).text();
+    const metricsUrl = `http://127.0.0.1:${metricsPort}${pod.annotations['prometheus.io/path']}`;
+    let body = '';
+    await until(
+      'the adapter to serve the legacy samples',
+      async () => {
+        body = await fetch(metricsUrl)
+          .then((r) => r.text())
+          .catch(() => '');
+        return /^legacy_requests_total 4$/m.test(body);
+      },
+      15_000,
+      () => `${adapter.output()}\n${body}`,
+    );
+    assert.match(body, /^legacy_errors_total 1$/m);
+    assert.match(body, /^legacy_up 1$/m);
+    const promtool = spawnSync('promtool', ['check', 'metrics'], {
+      input: body,
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    assert.equal(promtool.status, 0, `${promtool.stdout}${promtool.stderr}`);
+  });
+});
+
+describe('pattern 4 runs: migrations and cache warm-up gate the web app', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podbay-examples-init-'));
+  const pgDirs: string[] = [];
+  const procs: ChildProcess[] = [];
+  after(async () => {
+    for (const p of procs.reverse()) await stopProcess(p);
+    for (const d of [dir, ...pgDirs]) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** PostgreSQL 15 with the Secret's user, password and database, as the postgres image makes it. */
+  async function startPostgres(port: number): Promise<void> {
+    const creds = find('Secret', 'database', 'database-credentials')!.stringData!;
+    const asPostgres =
+      process.getuid?.() === 0
+        ? {
+            uid: Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout),
+            gid: Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout),
+          }
+        : {};
+    // Its own directory: PostgreSQL refuses root, and the postgres user cannot enter the test's.
+    const pgDir = mkdtempSync(join(tmpdir(), 'podbay-examples-pg-'));
+    pgDirs.push(pgDir);
+    writeFileSync(join(pgDir, 'pw'), `${creds.password}\n`);
+    if (asPostgres.uid !== undefined)
+      spawnSync('chown', ['-R', `${asPostgres.uid}:${asPostgres.gid}`, pgDir]);
+    const bin = '/usr/lib/postgresql/15/bin';
+    const init = spawnSync(
+      join(bin, 'initdb'),
+      [
+        '-D',
+        join(pgDir, 'data'),
+        '-U',
+        creds.username!,
+        `--pwfile=${join(pgDir, 'pw')}`,
+        '--auth=scram-sha-256',
+        '-N',
+      ],
+      { ...asPostgres, encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(init.status, 0, init.stderr);
+    const args = [
+      '-D',
+      join(pgDir, 'data'),
+      '-p',
+      String(port),
+      '-k',
+      pgDir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+    ];
+    procs.push(spawn(join(bin, 'postgres'), args, { ...asPostgres, stdio: 'ignore' }));
+    const env = { ...process.env, PGPASSWORD: creds.password };
+    const psql = ['-h', '127.0.0.1', '-p', String(port), '-U', creds.username!, '-d', 'postgres', '-c'];
+    await until(
+      'PostgreSQL',
+      () => spawnSync(join(bin, 'psql'), [...psql, 'SELECT 1'], { env, timeout: 5_000 }).status === 0,
+    );
+    const create = spawnSync(join(bin, 'psql'), [...psql, `CREATE DATABASE "${creds.database}"`], {
+      env,
+      encoding: 'utf8',
+    });
+    assert.equal(create.status, 0, create.stderr);
+  }
+
+  test('the web app is unready until db-migration and cache-warmer ran, then serves their data', async () => {
+    const owner = 'Deployment development/web-app-with-init';
+    const [pgPort, redisPort, appPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    await startPostgres(pgPort);
+    procs.push(
+      spawn(
+        'redis-server',
+        ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir],
+        { stdio: 'ignore' },
+      ),
+    );
+    await until('Redis', () => redisCli(redisPort, 'ping').trim() === 'PONG');
+    for (const [cm, sub] of [
+      ['database-migrations', 'migrations'],
+      ['application-config', 'config'],
+    ] as const) {
+      mkdirSync(join(dir, sub));
+      for (const [k, v] of Object.entries(find('ConfigMap', 'development', cm)!.data!))
+        writeFileSync(join(dir, sub, k), v);
+    }
+    // What the Secret, DNS and the volume mounts give the pod, on this machine.
+    const secretUrl = find('Secret', 'development', 'database-credentials')!.stringData![
+      'connection-string'
+    ]!;
+    const databaseUrl = rewrite(secretUrl, [
+      ['postgres.database.svc.cluster.local:5432', `127.0.0.1:${pgPort}`],
+    ]);
+    const env = { DATABASE_URL: databaseUrl, REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redisPort) };
+    const mounts = (a: string) => a.replace(/^\/(migrations|config)\b/, `${dir}/$1`);
+
+    const web = containerOf(owner, 'web-app');
+    const webApp = await startContainer(web, { ...env, PORT: String(appPort), HOST: '127.0.0.1' });
+    procs.push(webApp.proc);
+    const base = `http://127.0.0.1:${appPort}`;
+    const status = async (path: string) => (await fetch(`${base}${path}`).catch(() => undefined))?.status;
+    await until(
+      'the web app to be live',
+      async () => (await status(web.livenessProbe!.httpGet!.path!)) === 200,
+      15_000,
+      webApp.output,
+    );
+    assert.equal(
+      await status(web.readinessProbe!.httpGet!.path!),
+      503,
+      'ready before the init containers ran',
+    );
+
+    for (const name of ['db-migration', 'cache-warmer']) {
+      const init = await startContainer(containerOf(owner, name), env, { rewriteArg: mounts });
+      assert.equal(await completion(init), 0, `${name} failed:\n${init.output()}`);
+    }
+    await until(
+      'the web app to be ready',
+      async () => (await status(web.readinessProbe!.httpGet!.path!)) === 200,
+      15_000,
+      webApp.output,
+    );
+    const users = (await (await fetch(`${base}/users`)).json()) as { items: { username: string }[] };
+    assert.deepEqual(
+      users.items.map((u) => u.username),
+      ['alice', 'bob'],
+    );
+    const config = (await (await fetch(`${base}/config`)).json()) as {
+      initialized: boolean;
+      config: { name: string };
+      ttlSeconds: number;
+    };
+    assert.equal(config.initialized, true);
+    assert.equal(config.config.name, 'web-app');
+    assert.ok(config.ttlSeconds > 3500 && config.ttlSeconds <= 3600, `ttl ${config.ttlSeconds}`);
+  });
+});

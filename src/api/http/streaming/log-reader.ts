@@ -145,7 +145,10 @@ export async function readContainerLog(
     for (;;) {
       if (o.signal.aborted) return;
       const ended = !(await attempt.running());
-      if (live && (position = await drain(live, position, parser, onLines)) === undefined) return;
+      if (live) {
+        position = await drain(live, position, parser, onLines);
+        if (position === undefined) return;
+      }
       const rotated = await replacedOnDisk(attempt.logPath, live);
       if (rotated) {
         // The shim renamed the file we hold and opened a new one: finish the old, then switch.

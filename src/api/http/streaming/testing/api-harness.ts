@@ -12,9 +12,8 @@ import { ensureBootstrapObjects } from '../../../../server/bootstrap.js';
 import { writeKubeconfig } from '../../../../server/kubeconfig.js';
 import { loadOrCreatePki } from '../../../../server/pki.js';
 import { Store } from '../../../../store/sqlite-store.js';
-import { type CgroupMetricsDeps, CgroupPodMetricsSource } from '../../../metrics/cgroup-source.js';
-import { METRICS_RESOURCES, metricsRoutes } from '../../../metrics/metrics-api.js';
-import { ProcNodeMetricsSource } from '../../../metrics/node-usage.js';
+import type { CgroupMetricsDeps } from '../../../metrics/cgroup-source.js';
+import { createMetricsApi } from '../../../metrics/index.js';
 import { createStrategies } from '../../../registry/catalog.js';
 import { Registry } from '../../../registry/registry.js';
 import { ApiServer } from '../../../server.js';
@@ -65,6 +64,18 @@ export class StreamingApiHarness {
       log,
       logPollMs: 100,
     });
+    const metrics = createMetricsApi({
+      ...o.metrics,
+      listPods: (ns, labelSelector) =>
+        registry.list('pods', {
+          namespace: ns,
+          ...(labelSelector ? { labelSelector } : {}),
+        }) as unknown as Pod[],
+      getPod,
+      listNodes: (labelSelector) =>
+        registry.list('nodes', labelSelector ? { labelSelector } : {}) as unknown as Node[],
+      clock,
+    });
     const api = new ApiServer({
       registry,
       host: '127.0.0.1',
@@ -74,20 +85,8 @@ export class StreamingApiHarness {
       clock,
       log,
       subresources: streaming.handlers,
-      extraResources: METRICS_RESOURCES,
-      extraRoutes: metricsRoutes({
-        pods: new CgroupPodMetricsSource(o.metrics),
-        node: new ProcNodeMetricsSource(),
-        listPods: (ns, labelSelector) =>
-          registry.list('pods', {
-            namespace: ns,
-            ...(labelSelector ? { labelSelector } : {}),
-          }) as unknown as Pod[],
-        getPod,
-        listNodes: (labelSelector) =>
-          registry.list('nodes', labelSelector ? { labelSelector } : {}) as unknown as Node[],
-        clock,
-      }),
+      extraResources: metrics.resources,
+      extraRoutes: metrics.routes,
     });
     const unbridge = bridgeUpgrades(api.server);
     const addr = await api.listen();
