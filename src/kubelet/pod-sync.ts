@@ -20,7 +20,7 @@ import { type KubeletDeps, type PodMemory, podEvent } from './kubelet-deps.js';
 import { type ObservedPod, podRestartPolicy } from './observed.js';
 import { computePodActions } from './pod-actions.js';
 import { killContainer, killPod, podGraceSeconds, removeOldInstances, removePod } from './pod-termination.js';
-import { listRuntimePods, type RuntimePod, toObservedPod } from './runtime-view.js';
+import { getRuntimePod, type RuntimePod, toObservedPod } from './runtime-view.js';
 import { podSandboxConfig } from './sandbox-config.js';
 import { generatePodStatus } from './status/pod-status.js';
 import { type PreparedVolume, setUpVolume, tearDownPodVolumes } from './volumes/setup.js';
@@ -37,7 +37,7 @@ const VOLUME_RESYNC_MS = 60_000;
 const TERMINAL = new Set(['Succeeded', 'Failed']);
 
 export async function runtimePodOf(deps: KubeletDeps, uid: string): Promise<RuntimePod | undefined> {
-  return (await listRuntimePods(deps.runtime)).get(uid);
+  return getRuntimePod(deps.runtime, uid);
 }
 
 export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): Promise<SyncResult> {

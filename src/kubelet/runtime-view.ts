@@ -60,6 +60,21 @@ export async function listRuntimePods(runtime: RuntimeService): Promise<Map<stri
   return out;
 }
 
+/**
+ * One pod's sandboxes and containers; cheaper than listRuntimePods for a single pod, since only
+ * that pod's containers are inspected (the runtime reads their pid and exit files).
+ */
+export async function getRuntimePod(runtime: RuntimeService, uid: string): Promise<RuntimePod | undefined> {
+  const sandboxes = (await runtime.listPodSandbox())
+    .filter((s) => s.metadata.uid === uid)
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  const [first] = sandboxes;
+  if (!first) return undefined;
+  const containers: ContainerStatus[] = [];
+  for (const s of sandboxes) containers.push(...(await runtime.listContainers({ sandboxId: s.id })));
+  return { uid, namespace: first.metadata.namespace, name: first.metadata.name, sandboxes, containers };
+}
+
 /** The runtime's view of one pod as the decision modules want it. */
 export function toObservedPod(pod: RuntimePod | undefined): ObservedPod {
   if (!pod) return { containers: [] };

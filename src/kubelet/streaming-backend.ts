@@ -10,13 +10,13 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import type { ContainerResolution, PodStreamingBackend } from '../api/http/streaming/backend.js';
 import type { RunningContainerRef } from '../api/metrics/cgroup-source.js';
 import type { ContainerStatus, RuntimeService } from '../runtime/types.js';
-import { listRuntimePods, type RuntimePod } from './runtime-view.js';
+import { getRuntimePod, type RuntimePod } from './runtime-view.js';
 
 export class KubeletStreamingBackend implements PodStreamingBackend {
   constructor(private readonly runtime: RuntimeService) {}
 
   async #runtimePod(pod: Pod): Promise<RuntimePod | undefined> {
-    return (await listRuntimePods(this.runtime)).get(pod.metadata?.uid ?? '');
+    return getRuntimePod(this.runtime, pod.metadata?.uid ?? '');
   }
 
   async resolve(pod: Pod, container: string): Promise<ContainerResolution | undefined> {

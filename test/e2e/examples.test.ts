@@ -757,9 +757,11 @@ describe('pattern 3 runs: the legacy app and the adapter as configured', () => {
     );
     procs.push(adapter.proc);
     const appUrl = `http://127.0.0.1:${appPort}`;
+    // Wait on the stats port: reads of the stats are not traffic, so the counts below stay exact.
+    const stats = `http://127.0.0.1:${adminPort}/admin/stats`;
     await until(
       'the legacy app',
-      async () => (await fetch(appUrl).catch(() => undefined)) !== undefined,
+      async () => (await fetch(stats).catch(() => undefined))?.ok === true,
       15_000,
       app.output,
     );
