@@ -14,7 +14,7 @@ PACKAGES=(
   redis-server redis-tools postgresql postgresql-client nginx haproxy busybox
   prometheus-node-exporter
   # real peers the tests and benchmarks talk to
-  prometheus nutcracker rsyslog curl openssl
+  prometheus nutcracker rsyslog curl openssl bind9-dnsutils
 )
 
 missing=()

@@ -10,6 +10,7 @@
  *   create/start error → CreateContainerError / RunContainerError, Warning Failed "Error: ..."
  *   success            → Normal Pulled, Created, Started; postStart failure → FailedPostStartHook
  */
+import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1';
 import type { ResolvedImage } from '../runtime/types.js';
 import { backoffEventMessage, backoffKey } from './backoff.js';
@@ -27,6 +28,7 @@ import {
   imagePullBackOff,
   runtimeStartFailure,
 } from './start-failures.js';
+import { prepareTerminationMessage } from './termination-message.js';
 import type { PreparedVolume } from './volumes/setup.js';
 
 export interface StartOutcome {
@@ -93,6 +95,11 @@ export async function startContainer(deps: KubeletDeps, r: StartRequest): Promis
     throw err;
   }
   for (const w of built.warnings) podEvent(deps, pod, 'Warning', w.reason, w.message);
+  const termination = await prepareTerminationMessage(join(deps.podsDir, meta.uid), container);
+  if (termination) {
+    built.config.mounts = [...(built.config.mounts ?? []), termination.mount];
+    built.config.annotations = { ...built.config.annotations, ...termination.annotations };
+  }
 
   let id: string;
   try {

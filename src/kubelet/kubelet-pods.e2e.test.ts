@@ -198,7 +198,7 @@ spec:
   containers:
   - name: web
     image: busybox
-    command: [sh, -c, 'mkdir -p /www && echo ok > /www/healthz && (sleep 4; rm /www/healthz) & exec busybox httpd -f -p 8080 -h /www']
+    command: [sh, -c, 'mkdir -p /www; echo ok > /www/healthz; (sleep 4; rm /www/healthz) & exec busybox httpd -f -p 8080 -h /www']
     readinessProbe: {exec: {command: [sh, -c, 'test -f /www/healthz']}, periodSeconds: 1}
     livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1, failureThreshold: 2}
 `);
@@ -272,6 +272,29 @@ spec:
     assert.equal(pod.status?.phase, 'Failed');
     assert.equal(pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 137);
     await deleteAndVerifyGone('hog');
+  });
+
+  test('termination messages: the file, or the log tail with FallbackToLogsOnError', async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: term}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: file, image: busybox, command: [sh, -c, 'printf bye > /dev/termination-log; exit 2']}
+  - name: logs
+    image: busybox
+    terminationMessagePolicy: FallbackToLogsOnError
+    command: [sh, -c, 'echo line1; echo last words; exit 4']
+`);
+    await waitFor(async () => (await getPod('term')).status?.phase === 'Failed', 'term Failed');
+    const statuses = (await getPod('term')).status?.containerStatuses ?? [];
+    const byName = new Map(statuses.map((s) => [s.name, s.state?.terminated]));
+    assert.equal(byName.get('file')?.message, 'bye');
+    assert.equal(byName.get('file')?.exitCode, 2);
+    assert.equal(byName.get('logs')?.message, 'line1\nlast words\n');
+    assert.equal(await statusColumn('term'), 'Error');
+    await deleteAndVerifyGone('term');
   });
 
   test('graceful termination: preStop, then the app, then the native sidecar', async () => {

@@ -54,7 +54,8 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
 
   if (actions.killPod && !actions.createSandbox) {
     // Nothing will run again: the pod is done (run-once pod finished, or a failed init container).
-    await killPod(deps, pod, observed, runtimePod, 0);
+    // Whatever still runs (native sidecars) is stopped gracefully, in termination order.
+    await killPod(deps, pod, observed, runtimePod);
     return writeStatus(deps, pod, memory, await runtimePodOf(deps, uid), true);
   }
   if (actions.killPod && observed.sandbox) {

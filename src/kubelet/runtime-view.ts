@@ -7,6 +7,7 @@
  */
 import type { ContainerStatus, PodSandboxStatus, RuntimeService } from '../runtime/types.js';
 import type { ObservedContainer, ObservedPod, ObservedState } from './observed.js';
+import { readTerminationMessage } from './termination-message.js';
 
 /** Everything the runtime has for one pod UID. */
 export interface RuntimePod {
@@ -93,6 +94,11 @@ export function toObservedPod(pod: RuntimePod | undefined): ObservedPod {
 }
 
 function toObservedContainer(c: ContainerStatus): ObservedContainer {
+  let message = c.message ?? '';
+  if (c.state === 'CONTAINER_EXITED') {
+    const written = readTerminationMessage(c.annotations, c.exitCode ?? 0, c.logPath);
+    if (written) message = message ? `${message}: ${written}` : written;
+  }
   return {
     name: c.metadata.name,
     id: c.id,
@@ -102,7 +108,7 @@ function toObservedContainer(c: ContainerStatus): ObservedContainer {
     ...(c.finishedAt && { finishedAt: c.finishedAt }),
     ...(c.exitCode !== undefined && { exitCode: c.exitCode }),
     ...(c.reason && { reason: c.reason }),
-    ...(c.message && { message: c.message }),
+    ...(message && { message }),
     image: c.image,
     imageRef: c.annotations[IMAGE_REF_ANNOTATION] ?? c.image,
     restartCount: c.metadata.attempt,

@@ -23,7 +23,7 @@ export class ObjectMirror {
   readonly #client: ObjectClient;
   readonly #resources: readonly MirroredResource[];
   readonly #objects = new Map<MirroredResource, Map<string, KubeObject>>();
-  /** Highest resourceVersion seen per key, including deletions (a tombstone's rv). */
+  /** Highest resourceVersion seen per live key. */
   readonly #seen = new Map<string, number>();
   readonly #listeners = new Set<() => void>();
   #stops: (() => void)[] = [];
@@ -72,7 +72,10 @@ export class ObjectMirror {
     const seenKey = `${resource}:${keyOf(e.object)}`;
     if (rvOf(e.object) < (this.#seen.get(seenKey) ?? 0)) return;
     if (e.type === 'DELETED') {
-      this.#seen.set(seenKey, rvOf(e.object));
+      // No tombstone is kept (it would grow with every pod ever deleted): a watch delivers in
+      // order, so an older ADDED for this key can only come from before the list, and the
+      // DELETED that follows it in the same stream removes it again.
+      this.#seen.delete(seenKey);
       this.#objects.get(resource)?.delete(keyOf(e.object));
     } else {
       this.#put(resource, e.object);

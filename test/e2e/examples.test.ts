@@ -4,7 +4,10 @@
  * server), that every object the issue lists is there in a safe apply order, and the wiring a typo
  * would silently break: images the catalog resolves, probes and Service targets on declared ports,
  * the adapter's annotation on its real port, the log shipper's read-only view of nginx's logs, and
- * every ConfigMap, Secret, key and volume a pod names.
+ * every ConfigMap, Secret, key and volume a pod names. Then each pattern's containers run as the
+ * manifests configure them (catalog program, args, env, ConfigMap files) against real nginx, Redis
+ * and PostgreSQL on loopback, only host names, ports and mount paths mapped to this machine: the
+ * configuration, not podbay's pod runtime, is under test here.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -25,6 +28,7 @@ import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Container, PodSpec } from 'kubernetes-types/core/v1';
 import YAML from 'yaml';
+import { parseQuantity, quantityMillis, quantityValue } from '../../src/api/quantity.js';
 import { ImageCatalog } from '../../src/runtime/catalog.js';
 import { KUBECTL, TestServer } from './harness.js';
 
@@ -169,6 +173,18 @@ const pods = podSources(rendered);
 const find = (kind: string, namespace: string, name: string): KubeObject | undefined =>
   rendered.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name);
 
+/** The repository's image catalog (no user catalog: an empty data dir). */
+const catalogReady = (async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'podbay-examples-catalog-'));
+  try {
+    return await ImageCatalog.load({ dataDir, repoRoot: ROOT });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+})();
+// A broken catalog fails the tests that await it, not the whole file as an unhandled rejection.
+catalogReady.catch(() => {});
+
 describe('kubectl kustomize examples/patterns', () => {
   test('renders every object the issue lists, each once', () => {
     const ids = rendered.map(id);
@@ -260,24 +276,18 @@ describe('kubectl kustomize examples/patterns', () => {
 
 describe('the pods are wired as they claim', () => {
   test('every image resolves in images/catalog.yaml to a program that exists', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'podbay-examples-catalog-'));
-    try {
-      const catalog = await ImageCatalog.load({ dataDir, repoRoot: ROOT });
-      for (const p of pods) {
-        for (const c of allContainers(p.spec)) {
-          const image = c.image ?? '';
-          assert.match(
-            image,
-            /^(podbay\/[a-z-]+|nginx|redis|postgres|node):/,
-            `${p.owner} ${c.name}: ${image}`,
-          );
-          const resolved = catalog.resolve(image);
-          const script = resolved.entrypoint.find((a) => a.startsWith(ROOT));
-          if (script) assert.ok(statSync(script).isFile(), `${image}: ${script} is missing`);
-        }
+    const catalog = await catalogReady;
+    for (const p of pods) {
+      for (const c of allContainers(p.spec)) {
+        const image = c.image ?? '';
+        assert.match(
+          image,
+          /^(podbay\/[a-z-]+|nginx|redis|postgres|node):/,
+          `${p.owner} ${c.name}: ${image}`,
+        );
+        const script = catalog.resolve(image).entrypoint.find((a) => a.startsWith(ROOT));
+        if (script) assert.ok(statSync(script).isFile(), `${image}: ${script} is missing`);
       }
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
@@ -371,6 +381,29 @@ describe('the pods are wired as they claim', () => {
         }
       }
     }
+  });
+
+  test('every container sets requests and limits, and everything fits this 2-core machine', () => {
+    const total = { cpu: 0, memory: 0 };
+    for (const p of pods) {
+      const owner = rendered.find((o) => id(o) === p.owner)!;
+      const replicas = owner.kind === 'Deployment' ? (specOf<{ replicas?: number }>(owner).replicas ?? 1) : 1;
+      // Millicores and bytes (both exact in a double at these sizes).
+      const request = (c: Container, r: 'cpu' | 'memory'): number => {
+        const q = c.resources?.requests?.[r];
+        assert.ok(q !== undefined && c.resources?.limits?.[r] !== undefined, `${p.owner} ${c.name}: ${r}`);
+        return Number(r === 'cpu' ? quantityMillis(parseQuantity(q)) : quantityValue(parseQuantity(q)));
+      };
+      for (const r of ['cpu', 'memory'] as const) {
+        // A pod's request as the scheduler counts it: the larger of its biggest init container and
+        // the sum of its containers.
+        const main = p.spec.containers.reduce((sum, c) => sum + request(c, r), 0);
+        const init = Math.max(0, ...(p.spec.initContainers ?? []).map((c) => request(c, r)));
+        total[r] += replicas * Math.max(main, init);
+      }
+    }
+    assert.ok(total.cpu <= 2000, `CPU requests ${total.cpu}m exceed 2 cores`);
+    assert.ok(total.memory <= 4 * 1024 ** 3, `memory requests ${total.memory} bytes exceed 4 GiB`);
   });
 
   test('the migrations follow golang-migrate file names, every up with its down', () => {
@@ -562,15 +595,6 @@ interface Running {
   output(): string;
 }
 
-const catalogReady = (async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'podbay-examples-catalog-'));
-  try {
-    return await ImageCatalog.load({ dataDir, repoRoot: ROOT });
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-})();
-
 /**
  * Starts a container's process the way podbay does: Kubernetes' command/args over the catalog's
  * entrypoint/cmd, the manifest's plain env values plus `env` (which the test uses for what a pod
@@ -699,11 +723,13 @@ describe('pattern 2 runs: app.js from app-source-code through the ambassador as 
     );
     procs.push(app.proc);
     const url = `http://127.0.0.1:${appPort}/items/greeting`;
+    // Ready when its Redis (the ambassador) answers PING: the app does not queue commands meanwhile.
+    const health = `http://127.0.0.1:${appPort}/health`;
     await until(
-      'the app to answer',
-      async () => (await fetch(url).catch(() => undefined)) !== undefined,
+      'the app to reach Redis',
+      async () => (await fetch(health).catch(() => undefined))?.status === 200,
       15_000,
-      app.output,
+      () => `${app.output()}\n${ambassador.output()}`,
     );
     const put = await fetch(url, { method: 'POST', body: 'hello' });
     assert.equal(put.status, 201, await put.text());

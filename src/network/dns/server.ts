@@ -45,6 +45,9 @@ export interface DnsServerDeps {
   client: ObjectClient;
 }
 
+/** Tries to find one port free for both UDP and TCP when asked for port 0. */
+const MAX_BIND_ATTEMPTS = 10;
+
 const DEFAULTS = {
   ttl: 30,
   forwardTimeoutMs: 2000,
@@ -93,13 +96,30 @@ export class ClusterDnsServer {
     this.#mirror.start();
     const deps: MessageDeps = {
       maxQueryBytes: this.#o.maxQueryBytes ?? DEFAULTS.maxQueryBytes,
-      answer: (name, type) =>
-        answerQuestion(name, type, this.#currentIndex(), { ...this.#zone, serial: this.#index!.serial }),
+      answer: (name, type) => {
+        const { index, serial } = this.#currentIndex();
+        return answerQuestion(name, type, index, { ...this.#zone, serial });
+      },
       forward: (q, t) => this.#forwarder.forward(q, t),
     };
-    this.#udp = await this.#bindUdp(deps);
-    // TCP binds the port UDP got, so a port of 0 means one free port for both.
-    this.#tcp = await this.#bindTcp(deps, this.#udp.address().port);
+    // TCP binds the port UDP got, so a port of 0 means one free port for both; when that
+    // port is taken for TCP, try another (bounded: a fixed port fails at once).
+    for (let attempt = 1; ; attempt++) {
+      const udp = await this.#bindUdp(deps);
+      this.#udp = udp;
+      try {
+        this.#tcp = await this.#bindTcp(deps, udp.address().port);
+        return;
+      } catch (err) {
+        this.#udp = undefined;
+        await new Promise<void>((r) => udp.close(() => r()));
+        const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (this.#o.port !== 0 || !inUse || attempt >= MAX_BIND_ATTEMPTS) {
+          this.#mirror.stop();
+          throw err;
+        }
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -113,7 +133,8 @@ export class ClusterDnsServer {
     if (tcp) await new Promise<void>((r) => tcp.close(() => r()));
   }
 
-  #currentIndex(): ZoneIndex {
+  /** The index for the mirror's current generation, rebuilt at most once per change burst. */
+  #currentIndex(): { index: ZoneIndex; serial: number } {
     const gen = this.#mirror.generation;
     if (this.#index?.generation !== gen) {
       const index = buildZoneIndex({
@@ -124,7 +145,7 @@ export class ClusterDnsServer {
       });
       this.#index = { generation: gen, index, serial: Math.floor(Date.now() / 1000) };
     }
-    return this.#index.index;
+    return this.#index;
   }
 
   #bindUdp(deps: MessageDeps): Promise<UdpSocket> {

@@ -146,7 +146,7 @@ describe('ServiceProxy data path (network namespaces)', () => {
   });
 
   test('the table is rebuilt after it is deleted behind the proxy’s back, and removed on teardown', async () => {
-    node.run('nft', 'delete', 'table', 'ip', 'podbay');
+    node.run('nft', 'delete', 'table', 'ip', 'podbay-proxy');
     const [without] = await node.connect(node.nodeNs, '10.96.0.53', 80, 1);
     assert.match(without!, /^ERR:/, 'without the table a ClusterIP leads nowhere');
     await proxy.syncNow(true);
@@ -161,6 +161,6 @@ describe('ServiceProxy data path (network namespaces)', () => {
     assert.equal(again.syncCount, 1);
     assert.deepEqual(backends(await node.connect(node.nodeNs, '10.96.0.53', 80, 1)), ['p1']);
     await again.stop({ teardown: true });
-    assert.throws(() => node.run('nft', 'list', 'table', 'ip', 'podbay'));
+    assert.throws(() => node.run('nft', 'list', 'table', 'ip', 'podbay-proxy'));
   });
 });

@@ -43,6 +43,9 @@ export interface ServiceProxyDeps {
   client: ObjectClient;
 }
 
+/** The proxy's nftables table (kube-proxy's is `kube-proxy`); never the runtime's `podbay`. */
+export const PROXY_NFT_TABLE = 'podbay-proxy';
+
 export class ServiceProxy {
   readonly #mirror: ObjectMirror;
   readonly #ruleset: RulesetOptions;
@@ -62,7 +65,8 @@ export class ServiceProxy {
     this.#mirror = new ObjectMirror(deps.client, ['services', 'endpoints', 'pods']);
     this.#o = { debounceMs: 100, resyncMs: 30_000, localhostNodePorts: true, commands: { prefix: [] }, ...o };
     this.#ruleset = {
-      table: o.table ?? 'podbay',
+      // Its own table: the runtime's egress rules live in `ip podbay`, and every sync flushes this one.
+      table: o.table ?? PROXY_NFT_TABLE,
       podCidr: o.podCidr ?? DEFAULT_POD_CIDR,
       masqueradeMark: DEFAULT_MASQUERADE_MARK,
     };

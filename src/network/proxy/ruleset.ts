@@ -1,5 +1,5 @@
 /**
- * Renders a ProxyPlan as one nftables table (`table ip podbay`), laid out as kube-proxy's
+ * Renders a ProxyPlan as one nftables table (`table ip podbay-proxy`), laid out as kube-proxy's
  * nftables mode (pkg/proxy/nftables/proxier.go), trimmed to what one node needs:
  *
  *   nat-prerouting / nat-output (-100, dstnat) → services

@@ -4,7 +4,7 @@
  * upstream DNS server (the forwarding target in tests; never a real resolver).
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, Socket } from 'node:net';
+import { type AddressInfo, createServer, Socket } from 'node:net';
 import type { Answer, DecodedPacket, RecordType } from 'dns-packet';
 import * as packet from 'dns-packet';
 
@@ -107,7 +107,12 @@ export async function startFakeUpstream(
 ): Promise<{ port: number; queries: string[]; close(): Promise<void> }> {
   const queries: string[] = [];
   const reply = (msg: Buffer, transport: string): Buffer | undefined => {
-    const q = packet.decode(msg);
+    let q: DecodedPacket;
+    try {
+      q = packet.decode(msg);
+    } catch {
+      return undefined; // fuzzed queries may be forwarded here: ignore what does not parse
+    }
     const question = q.questions?.[0];
     if (!question) return undefined;
     queries.push(`${question.name}/${question.type}/${transport}`);
@@ -121,14 +126,10 @@ export async function startFakeUpstream(
       answers: ip && question.type === 'A' ? [{ type: 'A', name: question.name, ttl: 60, data: ip }] : [],
     });
   };
-  const sock: UdpSocket = createSocket('udp4');
-  sock.on('message', (msg, rinfo) => {
-    const r = reply(msg, 'udp');
-    if (r) sock.send(r, rinfo.port, rinfo.address);
-  });
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
-  const port = sock.address().port;
+  const conns = new Set<Socket>();
   const tcp = createServer((conn) => {
+    conns.add(conn);
+    conn.on('close', () => conns.delete(conn));
     let buf = Buffer.alloc(0);
     conn.on('error', () => {});
     conn.on('data', (chunk) => {
@@ -138,12 +139,28 @@ export async function startFakeUpstream(
       if (r) conn.end(framed(r));
     });
   });
-  await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', () => r()));
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (tcp.address() as AddressInfo).port;
+  // A UDP port is free far more often than a TCP one is; the bind fails loudly if not.
+  const sock: UdpSocket = createSocket('udp4');
+  sock.on('message', (msg, rinfo) => {
+    const r = reply(msg, 'udp');
+    if (r) sock.send(r, rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind(port, '127.0.0.1', () => resolve());
+  });
   return {
     port,
     queries,
     close: async () => {
       await new Promise<void>((r) => sock.close(() => r()));
+      // server.close waits for open connections: end them so closing never hangs.
+      for (const c of conns) c.destroy();
       await new Promise<void>((r) => tcp.close(() => r()));
     },
   };
