@@ -103,6 +103,18 @@ export class Kubelet implements Controller {
     this.#started = true;
     const { client } = this.controller;
     this.#unwatch.push(client.watch('pods', (ev) => this.#onEvent(ev)));
+    for (const [resource, kind] of [
+      ['configmaps', 'configMap'],
+      ['secrets', 'secret'],
+    ] as const) {
+      this.#unwatch.push(
+        client.watch(resource, (ev) => {
+          if (this.#buffer) return; // adoption syncs every pod anyway
+          const m = ev.object.metadata;
+          this.workers.refreshVolumesUsing(kind, m.namespace ?? '', m.name ?? '');
+        }),
+      );
+    }
     this.#unwatch.push(this.deps.probes.onUpdate((_type, u) => this.workers.syncNow(u.podUid)));
     this.deps.statusManager.start();
     this.ready = this.#adopt().catch((err: Error) => {

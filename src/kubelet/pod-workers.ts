@@ -109,6 +109,19 @@ export class PodWorkers {
     if (w && !w.finished) this.#schedule(uid, w, 0);
   }
 
+  /**
+   * Pods in `namespace` whose volumes project the named ConfigMap or Secret re-project them on
+   * their next sync (now), instead of waiting for the periodic re-projection.
+   */
+  refreshVolumesUsing(kind: 'configMap' | 'secret', namespace: string, name: string): void {
+    for (const [uid, w] of this.#workers) {
+      if (w.finished || w.state !== 'sync' || w.pod.metadata?.namespace !== namespace) continue;
+      if (!podVolumesUse(w.pod, kind, name)) continue;
+      w.memory.volumesSetUpAt = 0;
+      this.#schedule(uid, w, 0);
+    }
+  }
+
   /** The worker's lifecycle state, for the kubelet and tests ("Intended for the kubelet only"). */
   stateOf(uid: string): PodWorkerState | undefined {
     return this.#workers.get(uid)?.state;
@@ -194,4 +207,14 @@ export class PodWorkers {
     }
     return undefined;
   }
+}
+
+function podVolumesUse(pod: Pod, kind: 'configMap' | 'secret', name: string): boolean {
+  return (pod.spec?.volumes ?? []).some((v) => {
+    if (kind === 'configMap' && v.configMap?.name === name) return true;
+    if (kind === 'secret' && v.secret?.secretName === name) return true;
+    return (v.projected?.sources ?? []).some((src) =>
+      kind === 'configMap' ? src.configMap?.name === name : src.secret?.name === name,
+    );
+  });
 }

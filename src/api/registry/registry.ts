@@ -448,7 +448,8 @@ export class Registry implements ObjectClient {
       throw conflict(s.info, name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
     }
     pod.spec.nodeName = nodeName;
-    const status = (pod.status ??= {});
+    pod.status ??= {};
+    const status = pod.status;
     const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({
       type: 'PodScheduled',

@@ -161,7 +161,9 @@ export class FakeClient implements ObjectClient {
       throw Object.assign(new Error(`pod ${name} cannot be assigned`), { code: 409 });
     }
     spec.nodeName = nodeName;
-    const status = ((pod as { status?: { conditions?: { type: string; status: string }[] } }).status ??= {});
+    const withStatus = pod as { status?: { conditions?: { type: string; status: string }[] } };
+    withStatus.status ??= {};
+    const status = withStatus.status;
     status.conditions = [
       ...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'),
       { type: 'PodScheduled', status: 'True' },
