@@ -31,7 +31,10 @@ function read(rl: Record<string, string | number> | undefined): Requests {
 const add = (a: Requests, b: Requests): Requests => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory });
 // Math.max does not take bigints, hence the comparisons.
 const bigMax = (x: bigint, y: bigint): bigint => (x >= y ? x : y);
-const max = (a: Requests, b: Requests): Requests => ({ cpu: bigMax(a.cpu, b.cpu), memory: bigMax(a.memory, b.memory) });
+const max = (a: Requests, b: Requests): Requests => ({
+  cpu: bigMax(a.cpu, b.cpu),
+  memory: bigMax(a.memory, b.memory),
+});
 
 /** A container's requests; limits stand in for missing requests, as API defaulting does. */
 export function containerRequests(c: Container): Requests {
