@@ -88,14 +88,17 @@ describe('catalog images', { timeout: 60_000 }, () => {
     assert.equal(r.stdout.toString().trim(), 'app|appdb', r.stderr.toString());
   });
 
-  test('nginx serves on port 80 of the pod IP', async () => {
-    await run('web', 'nginx:1.27');
-    const status = await eventually(
+  test('nginx serves on port 80 of the pod IP, laid out as the official image', async () => {
+    const id = await run('web', 'nginx:1.27');
+    const res = await eventually(
       () =>
-        new Promise<number | undefined>((resolve) => {
-          request({ host: podIP, port: 80, timeout: 2000 }, (res) => {
-            res.resume();
-            resolve(res.statusCode);
+        new Promise<{ status: number; body: string } | undefined>((resolve) => {
+          request({ host: podIP, port: 80, timeout: 2000 }, (r) => {
+            let body = '';
+            r.on('data', (d: Buffer) => {
+              body += d;
+            });
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
           })
             .on('error', () => resolve(undefined))
             .end();
@@ -103,6 +106,14 @@ describe('catalog images', { timeout: 60_000 }, () => {
       10_000,
       'nginx',
     );
-    assert.equal(status, 200);
+    assert.equal(res.status, 200);
+    assert.match(res.body, /Welcome to nginx/);
+    // The official layout: conf.d only, none of Debian's sites-enabled (whose default_server would
+    // answer requests meant for a pod's own server block).
+    const conf = await t.rt.execSync(id, ['sh', '-c', 'cat /etc/nginx/nginx.conf; ls /etc/nginx/conf.d'], 10);
+    const text = conf.stdout.toString();
+    assert.match(text, /include \/etc\/nginx\/conf\.d\/\*\.conf;/);
+    assert.match(text, /^default\.conf$/m);
+    assert.doesNotMatch(text, /sites-enabled/);
   });
 });
