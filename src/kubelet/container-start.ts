@@ -155,6 +155,7 @@ async function pullImage(deps: KubeletDeps, r: StartRequest): Promise<ResolvedIm
   if (deps.imageBackoff.inBackoffSinceUpdate(key, nowMs).inBackoff) {
     memory.startFailures.set(container.name, imagePullBackOff(imageName));
     podEvent(deps, pod, 'Normal', 'BackOff', `Back-off pulling image ${JSON.stringify(imageName)}`);
+    podEvent(deps, pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
     return undefined;
   }
   try {

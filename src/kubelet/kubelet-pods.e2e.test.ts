@@ -274,65 +274,6 @@ spec:
     await deleteAndVerifyGone('hog');
   });
 
-  test('configMap volume: FailedMount until it exists, then mounted and updates re-projected', async () => {
-    await apply(`apiVersion: v1
-kind: Pod
-metadata: {name: configured}
-spec:
-  terminationGracePeriodSeconds: 1
-  volumes: [{name: cfg, configMap: {name: settings}}]
-  containers:
-  - name: app
-    image: busybox
-    command: [sh, -c, 'sleep 3600']
-    volumeMounts: [{name: cfg, mountPath: /etc/settings}]
-`);
-    await waitFor(
-      async () =>
-        (await server.k(['get', 'events', '--field-selector', 'involvedObject.name=configured'])).includes(
-          'FailedMount',
-        ),
-      'FailedMount event',
-    );
-    const events = await server.k(['get', 'events', '--field-selector', 'involvedObject.name=configured']);
-    assert.match(events, /MountVolume\.SetUp failed for volume "cfg" : configmap "settings" not found/);
-    assert.equal(await statusColumn('configured'), 'ContainerCreating');
-    await server.k(['create', 'configmap', 'settings', '--from-literal=mode=one']);
-    await waitFor(async () => (await statusColumn('configured')) === 'Running', 'configured Running');
-    const read = async () =>
-      (await server.kubectl(['exec', 'configured', '--', 'cat', '/etc/settings/mode'])).stdout;
-    assert.equal(await read(), 'one');
-    await server
-      .k(['create', 'configmap', 'settings', '--from-literal=mode=two', '--dry-run=client', '-o', 'yaml'])
-      .then((yaml) => server.k(['apply', '-f', '-'], yaml));
-    await waitFor(async () => (await read()) === 'two', 'the update projected', 10_000);
-    await deleteAndVerifyGone('configured');
-    await server.k(['delete', 'configmap', 'settings']);
-  });
-
-  test('termination messages: the file, or the log tail with FallbackToLogsOnError', async () => {
-    await apply(`apiVersion: v1
-kind: Pod
-metadata: {name: term}
-spec:
-  restartPolicy: Never
-  containers:
-  - {name: file, image: busybox, command: [sh, -c, 'printf bye > /dev/termination-log; exit 2']}
-  - name: logs
-    image: busybox
-    terminationMessagePolicy: FallbackToLogsOnError
-    command: [sh, -c, 'echo line1; echo last words; exit 4']
-`);
-    await waitFor(async () => (await getPod('term')).status?.phase === 'Failed', 'term Failed');
-    const statuses = (await getPod('term')).status?.containerStatuses ?? [];
-    const byName = new Map(statuses.map((s) => [s.name, s.state?.terminated]));
-    assert.equal(byName.get('file')?.message, 'bye');
-    assert.equal(byName.get('file')?.exitCode, 2);
-    assert.equal(byName.get('logs')?.message, 'line1\nlast words\n');
-    assert.equal(await statusColumn('term'), 'Error');
-    await deleteAndVerifyGone('term');
-  });
-
   test('graceful termination: preStop, then the app, then the native sidecar', async () => {
     await apply(`apiVersion: v1
 kind: Pod

@@ -19,9 +19,11 @@ import type { StoredObject, StoreEvent } from '../../store/types.js';
 import { ApiError, badRequest, conflict, forbidden, notFound, OPTIMISTIC_LOCK_MSG } from '../errors.js';
 import type { KubeObject, WatchEvent } from '../types.js';
 import { invalid } from '../validation/field.js';
+import { hasFinalizers, planDeletion } from './deletion.js';
 import { compileFilter } from './filters.js';
 import { interpretStoreError } from './interpret.js';
 import { validateObjectMetaFor, validateObjectMetaUpdateFor } from './object-meta.js';
+import { assignPod } from './pods/binding.js';
 import type { Strategy } from './strategy.js';
 import { generateNameSuffix, nowRFC3339 } from './util.js';
 
@@ -45,6 +47,8 @@ export interface RegistryDeps {
   /** Called on every write so managedFields can be maintained (set by the HTTP layer's wiring). */
   onWrite?: (old: KubeObject | undefined, obj: KubeObject, manager: string, subresource?: 'status') => void;
 }
+
+export { hasFinalizers };
 
 export class Registry implements ObjectClient {
   readonly #store: Store;
@@ -382,46 +386,13 @@ export class Registry implements ObjectClient {
         kind: 'namespaces',
       });
     }
-    const next = structuredClone(old);
-    const m = next.metadata;
-    const finalizers = new Set(m.finalizers ?? []);
-    if (opts.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
-    if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
-    if (opts.propagationPolicy === 'Background' || opts.propagationPolicy === 'Foreground')
-      finalizers.delete('orphan');
-    if (opts.propagationPolicy === 'Background' || opts.propagationPolicy === 'Orphan')
-      finalizers.delete('foregroundDeletion');
-    const now = this.#clock.now();
     const grace = old.metadata.deletionTimestamp ? 0 : (s.gracePeriod?.(old, opts.gracePeriodSeconds) ?? 0);
-    if (finalizers.size) m.finalizers = [...finalizers];
-    else delete m.finalizers;
-    if (resource === 'namespaces')
-      (next as { status?: { phase?: string } }).status = { ...(next.status as object), phase: 'Terminating' };
-
-    if (hasFinalizers(next) || grace > 0) {
-      if (!m.deletionTimestamp) {
-        m.deletionTimestamp = nowRFC3339(new Date(now.getTime() + grace * 1000));
-        m.deletionGracePeriodSeconds = grace;
-      } else if (
-        grace > 0 &&
-        m.deletionGracePeriodSeconds !== undefined &&
-        grace < m.deletionGracePeriodSeconds
-      ) {
-        // A shorter grace period may cut a pending one short, never lengthen it.
-        m.deletionTimestamp = nowRFC3339(new Date(now.getTime() + grace * 1000));
-        m.deletionGracePeriodSeconds = grace;
-      }
-      if (opts.dryRun) return next;
-      if (JSON.stringify(next) === current.json) return structuredClone(old);
-      try {
-        return structuredClone(this.#store.update(key, next, current.revision).object);
-      } catch (e) {
-        throw interpretStoreError(e, s.info, name);
-      }
-    }
-    if (opts.dryRun) return next;
+    const plan = planDeletion(old, opts.propagationPolicy, grace, this.#clock.now());
+    if (opts.dryRun) return plan.kind === 'mark' ? plan.next : structuredClone(old);
     try {
-      return structuredClone(this.#store.delete(key, current.revision).object);
+      if (plan.kind === 'remove') return structuredClone(this.#store.delete(key, current.revision).object);
+      if (JSON.stringify(plan.next) === current.json) return structuredClone(old);
+      return structuredClone(this.#store.update(key, plan.next, current.revision).object);
     } catch (e) {
       throw interpretStoreError(e, s.info, name);
     }
@@ -435,29 +406,7 @@ export class Registry implements ObjectClient {
     const key = this.#key(s, namespace, name);
     const current = this.#store.get(key);
     if (!current) throw notFound(s.info, name);
-    const pod = structuredClone(current.object) as KubeObject & {
-      spec: { nodeName?: string };
-      status?: {
-        conditions?: { type: string; status: string; lastProbeTime?: null; lastTransitionTime?: string }[];
-      };
-    };
-    if (pod.metadata.deletionTimestamp) {
-      throw conflict(s.info, name, `pod ${name} is being deleted, cannot be assigned to a host`);
-    }
-    if (pod.spec.nodeName) {
-      throw conflict(s.info, name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
-    }
-    pod.spec.nodeName = nodeName;
-    pod.status ??= {};
-    const status = pod.status;
-    const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-    conditions.push({
-      type: 'PodScheduled',
-      status: 'True',
-      lastProbeTime: null,
-      lastTransitionTime: nowRFC3339(this.#clock.now()),
-    });
-    status.conditions = conditions;
+    const pod = assignPod(current.object, nodeName, this.#clock.now());
     try {
       return structuredClone(this.#store.update(key, pod, current.revision).object);
     } catch (e) {
@@ -479,14 +428,4 @@ export class Registry implements ObjectClient {
       handler({ type: e.type, object: e.object });
     });
   }
-}
-
-/** True while metadata.finalizers (or, for namespaces, spec.finalizers) still hold the object. */
-export function hasFinalizers(obj: KubeObject): boolean {
-  if (obj.metadata.finalizers?.length) return true;
-  if (obj.kind === 'Namespace') {
-    const spec = obj.spec as { finalizers?: string[] } | undefined;
-    return !!spec?.finalizers?.length;
-  }
-  return false;
 }
