@@ -1,71 +1,34 @@
 /**
- * The kubelet end to end (root): a real `podbay server --run-pods --cleanup-on-exit` and the stock
- * kubectl run the seed's pod shapes on this machine. Every pod is deleted by its test; the
- * server's clean shutdown must leave no links, mounts, cgroups or nft tables behind.
- * CrashLoopBackOff uses the test-only base period of 1 s (upstream: 10 s).
+ * The kubelet end to end (root): the seed's pod shapes run by a real `podbay server --run-pods`
+ * and the stock kubectl (testing/pod-server.ts): shared emptyDir, init containers, a native
+ * sidecar, probes, CrashLoopBackOff, OOMKilled, graceful termination order, and re-adoption
+ * after kill -9. Every pod is deleted by its test and must leave nothing behind.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Pod } from 'kubernetes-types/core/v1';
-import { TestServer, waitFor } from '../../test/e2e/harness.js';
-import { assertMachineClean, buildShim } from '../runtime/testing/harness.js';
+import { waitFor } from '../../test/e2e/harness.js';
+import { PodServer, SERVER_ARGS } from './testing/pod-server.js';
 
-const SERVER_ARGS = ['--run-pods', '--cleanup-on-exit', '--test-backoff-base-ms', '1000'];
-
-let server: TestServer;
+const ps = new PodServer();
+const server = ps.server;
 let hostDir: string;
+const getPod = (name: string) => ps.getPod(name);
+const statusColumn = (name: string) => ps.statusColumn(name);
+const apply = (manifest: string) => ps.apply(manifest);
+const deleteAndVerifyGone = (name: string) => ps.deleteAndVerifyGone(name);
 
-async function getPod(name: string): Promise<Pod> {
-  return JSON.parse(await server.k(['get', 'pod', name, '-o', 'json'])) as Pod;
-}
-
-async function statusColumn(name: string): Promise<string> {
-  const out = await server.k(['get', 'pod', name, '--no-headers']);
-  return out.trim().split(/\s+/)[2] ?? '';
-}
-
-async function apply(manifest: string): Promise<void> {
-  await server.k(['apply', '-f', '-'], manifest);
-}
-
-/** Deletes the pod and waits until the API and the runtime no longer have it. */
-async function deleteAndVerifyGone(name: string): Promise<void> {
-  const uid = (await getPod(name)).metadata?.uid ?? '';
-  await server.k(['delete', 'pod', name, '--wait=true', '--timeout=60s']);
-  const runtimeRoot = join(server.dataDir, 'runtime', 'sandboxes');
-  await waitFor(async () => {
-    const sandboxes = existsSync(runtimeRoot) ? readdirSync(runtimeRoot) : [];
-    const records = sandboxes.filter((id) =>
-      readFileSync(join(runtimeRoot, id, 'sandbox.json'), 'utf8').includes(uid),
-    );
-    return records.length === 0;
-  }, `runtime records of pod ${name} to go`);
-  const mounts = readFileSync('/proc/self/mounts', 'utf8');
-  assert.ok(!mounts.includes(uid), `mounts of pod ${name} left behind`);
-  assert.ok(!existsSync(join(server.dataDir, 'kubelet', 'pods', uid)), `pod dir of ${name} left behind`);
-  assert.ok(
-    !existsSync(join(server.dataDir, 'logs', 'pods', `default_${name}_${uid}`)),
-    `logs of ${name} left behind`,
-  );
-}
-
-describe('kubelet: pods run on this machine (kubectl, root)', { timeout: 200_000 }, () => {
+describe("kubelet: the seed's pod shapes (kubectl, root)", { timeout: 150_000 }, () => {
   before(async () => {
-    buildShim();
     hostDir = mkdtempSync('/tmp/podbay-kubelet-e2e-host-');
-    server = new TestServer();
-    await server.start('127.0.0.1:0', SERVER_ARGS);
+    await ps.start();
   });
 
   after(async () => {
-    const code = await server.stop('SIGTERM');
-    assertMachineClean(server.dataDir);
-    await server.destroy();
     rmSync(hostDir, { recursive: true, force: true });
-    assert.equal(code, 0, `server exit code\n${server.stderr.slice(-3000)}`);
+    await ps.close();
   });
 
   test('sidecar shape: two containers share an emptyDir; a write from the readOnly mount fails', async () => {

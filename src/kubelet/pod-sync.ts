@@ -18,8 +18,15 @@ import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { startContainer } from './container-start.js';
 import { type KubeletDeps, type PodMemory, podEvent } from './kubelet-deps.js';
 import { type ObservedPod, podRestartPolicy } from './observed.js';
-import { computePodActions } from './pod-actions.js';
-import { killContainer, killPod, podGraceSeconds, removeOldInstances, removePod } from './pod-termination.js';
+import { computePodActions, terminationGracePeriodSeconds } from './pod-actions.js';
+import {
+  killContainer,
+  killPod,
+  podGraceSeconds,
+  removeOldInstances,
+  removePod,
+  specOf,
+} from './pod-termination.js';
 import { getRuntimePod, type RuntimePod, toObservedPod } from './runtime-view.js';
 import { podSandboxConfig } from './sandbox-config.js';
 import { generatePodStatus } from './status/pod-status.js';
@@ -65,7 +72,10 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
   for (const kill of actions.containersToKill) {
     const instance = observed.containers.find((c) => c.id === kill.id);
     if (instance && (instance.state === 'running' || instance.state === 'created')) {
-      await killContainer(deps, pod, instance, podGraceSeconds(pod, undefined), kill.message);
+      const spec = specOf(pod, instance.name);
+      // A probe-triggered kill may carry the probe's own terminationGracePeriodSeconds.
+      const grace = spec ? terminationGracePeriodSeconds(pod, spec, kill.reason) : podGraceSeconds(pod);
+      await killContainer(deps, pod, instance, grace, kill.message);
     }
     deps.probes.liveness.remove(kill.id);
     deps.probes.startup.remove(kill.id);
