@@ -6,6 +6,7 @@
  * added (as the CNI bridge plugin's ipMasq does) and forwarding accepted. Idempotent: safe to call
  * for every sandbox; `removeBridge` undoes all of it.
  */
+import { existsSync } from 'node:fs';
 import { run } from '../runtime/host-command.js';
 import { intToIp, parseCidr } from './cidr.js';
 
@@ -42,6 +43,9 @@ export function nftRuleset(cfg: BridgeConfig): string {
     '}\n'
   );
 }
+
+/** Whether podbay's bridge exists right now (a sysfs lookup, no subprocess). */
+export const bridgeExists = (): boolean => existsSync(`/sys/class/net/${BRIDGE_NAME}`);
 
 export async function ensureBridge(cfg: BridgeConfig): Promise<void> {
   const pod = parseCidr(cfg.podCidr);

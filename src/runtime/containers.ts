@@ -43,12 +43,27 @@ export interface ContainerDeps {
   cgroupVersion: CgroupVersion;
   dataDir: string;
   extraHiddenPaths: string[];
+  /** The podbay checkout: catalog entrypoints (`${PODBAY_REPO}/...`) run from it. */
+  repoRoot: string;
   maxLogBytes: number;
   maxLogFiles: number;
 }
 
 export function containerCgroup(version: CgroupVersion, r: { sandboxId: string; id: string }): Cgroup {
   return new Cgroup(version, `${r.sandboxId}/${r.id}`);
+}
+
+/**
+ * The podbay checkout, read-only at its own path, when it lies under a directory containers see
+ * emptied or hidden (a clone in /tmp, /root or /home): the catalog's images run their programs
+ * from it, as an image carries its own.
+ */
+function repoMount(repoRoot: string) {
+  const root = resolve(repoRoot);
+  const hidden = [...EMPTIED_HOST_DIRS, ...HIDDEN_HOST_PATHS].some(
+    (d) => root === d || root.startsWith(`${d}/`),
+  );
+  return hidden ? [{ src: root, dst: root, readonly: true, propagation: 'private' } as const] : [];
 }
 
 /** The host's SSH keys (/etc/ssh/*key*), hidden like the other secrets. */
@@ -139,6 +154,7 @@ export class ContainerManager {
             propagation: 'private',
           },
           { src: join(sbDir, 'hostname'), dst: '/etc/hostname', readonly: false, propagation: 'private' },
+          ...repoMount(this.deps.repoRoot),
           ...(config.mounts ?? []).map((m, i) => {
             if (!m.hostPath.startsWith('/') || !m.containerPath.startsWith('/')) {
               throw new InvalidArgumentError(`mounts[${i}]`, 'hostPath and containerPath must be absolute');

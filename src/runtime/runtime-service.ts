@@ -84,6 +84,7 @@ export class PodbayRuntime implements RuntimeService {
       cgroupVersion: this.cgroupVersion,
       dataDir: this.paths.dataDir,
       extraHiddenPaths: deps.hiddenPaths ?? [],
+      repoRoot: findRepoRoot(),
       maxLogBytes: deps.maxLogBytes ?? LOG_MAX_BYTES,
       maxLogFiles: deps.maxLogFiles ?? LOG_MAX_FILES,
     });

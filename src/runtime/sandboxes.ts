@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BridgeConfig, ensureBridge } from '../network/bridge.js';
+import { type BridgeConfig, bridgeExists, ensureBridge } from '../network/bridge.js';
 import type { IpAllocator } from '../network/ipam.js';
 import { renderHostsFile, renderResolvConf } from '../network/pod-dns-files.js';
 import { attachPodInterface, detachPodInterface } from '../network/pod-interface.js';
@@ -88,6 +88,10 @@ export class SandboxManager {
     for (const procs of cg.procsFiles()) await writeFile(procs, String(record.pid));
     await records.saveSandbox(record);
 
+    // Re-checked on every sandbox, as CNI's bridge plugin does: something else may have removed
+    // the bridge since it was made (a `podbay down`, an administrator), and a cached "ready" would
+    // then fail every later pod.
+    if (!bridgeExists()) this.#bridgeReady = undefined;
     this.#bridgeReady ??= ensureBridge(this.deps.bridge);
     await this.#bridgeReady.catch((e: Error) => {
       this.#bridgeReady = undefined;
