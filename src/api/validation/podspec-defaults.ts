@@ -7,6 +7,7 @@
  * Lives here, not under registry/pods, because pods, deployments and replicasets share it.
  * Every function mutates its argument and is idempotent (safe to run on an already defaulted spec).
  */
+
 import type {
   Container,
   HTTPGetAction,
@@ -18,6 +19,7 @@ import type {
   Volume,
 } from 'kubernetes-types/core/v1';
 import { formatQuantity, roundUpQuantity, tryParseQuantity } from '../quantity.js';
+import { VOLUME_SOURCES } from './volumes.js';
 
 const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 /** 0644: the file mode configMap, secret, downwardAPI and projected volumes default to. */
@@ -97,38 +99,7 @@ export function defaultContainer(c: Container): void {
   defaultLifecycle(c.lifecycle);
 }
 
-const VOLUME_SOURCE_KEYS = new Set([
-  'hostPath',
-  'emptyDir',
-  'gitRepo',
-  'gcePersistentDisk',
-  'awsElasticBlockStore',
-  'secret',
-  'nfs',
-  'iscsi',
-  'glusterfs',
-  'flocker',
-  'persistentVolumeClaim',
-  'rbd',
-  'cinder',
-  'cephfs',
-  'quobyte',
-  'downwardAPI',
-  'fc',
-  'flexVolume',
-  'configMap',
-  'azureFile',
-  'vsphereVolume',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'azureDisk',
-  'storageos',
-  'projected',
-  'scaleIO',
-  'csi',
-  'ephemeral',
-  'image',
-]);
+const VOLUME_SOURCE_KEYS: ReadonlySet<string> = new Set(VOLUME_SOURCES);
 
 export function defaultVolume(v: Volume): void {
   const hasSource = Object.keys(v).some((k) => VOLUME_SOURCE_KEYS.has(k) && v[k as keyof Volume] != null);

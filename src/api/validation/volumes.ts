@@ -17,7 +17,7 @@ import { child, index } from './path.js';
 import { parseQuantityField } from './resources.js';
 
 /** Every VolumeSource field, in the order upstream checks them (the second one found is refused). */
-const VOLUME_SOURCES = [
+export const VOLUME_SOURCES = [
   'hostPath',
   'emptyDir',
   'gitRepo',
