@@ -11,6 +11,7 @@ import type { KubeObject, WatchEvent } from '../../api/types.js';
 import { QueueController, type WatchSpec } from '../runtime/queue-controller.js';
 import { splitKey } from '../runtime/work-queue.js';
 import { keyOf } from '../util/owners.js';
+import { PodServiceIndex } from '../util/pod-services.js';
 import { semanticEqual } from '../util/semantic-equal.js';
 import { buildSubsets, capacityAnnotationCorrect, OVER_CAPACITY, truncateSubsets } from './subsets.js';
 
@@ -21,7 +22,7 @@ const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 export class EndpointsController extends QueueController {
   readonly name = 'endpoints';
   /** pod key → service keys that selected it at the last event, to catch label changes. */
-  readonly #podServices = new Map<string, string[]>();
+  readonly #podServices = new PodServiceIndex(this.deps.client);
   #checkedLeftovers = false;
 
   protected watches(): readonly WatchSpec[] {
@@ -36,19 +37,7 @@ export class EndpointsController extends QueueController {
   }
 
   #keysForPod(ev: WatchEvent): readonly string[] {
-    const pod = ev.object as Pod & KubeObject;
-    const podKey = keyOf(pod);
-    const before = this.#podServices.get(podKey) ?? [];
-    const now =
-      ev.type === 'DELETED'
-        ? []
-        : this.deps.client
-            .list<Svc>('services', { namespace: pod.metadata.namespace })
-            .filter((s) => s.spec?.selector && selectorFromSet(s.spec.selector).matches(pod.metadata.labels))
-            .map(keyOf);
-    if (now.length) this.#podServices.set(podKey, now);
-    else this.#podServices.delete(podKey);
-    return [...new Set([...before, ...now])];
+    return this.#podServices.keysFor(ev);
   }
 
   protected allKeys(): readonly string[] {

@@ -18,6 +18,7 @@ import type { KubeObject, WatchEvent } from '../../api/types.js';
 import { QueueController, type WatchSpec } from '../runtime/queue-controller.js';
 import { objectKey, splitKey } from '../runtime/work-queue.js';
 import { keyOf } from '../util/owners.js';
+import { PodServiceIndex } from '../util/pod-services.js';
 import { semanticEqual } from '../util/semantic-equal.js';
 import { addressTypesOf, desiredPortGroups } from './desired.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, SERVICE_NAME_LABEL } from './labels.js';
@@ -43,7 +44,7 @@ function serviceKeyOfSlice(slice: KubeObject): string | undefined {
 export class EndpointSliceController extends QueueController {
   readonly name = 'endpointslice';
   /** pod key → service keys that selected it at the last event, to catch label changes. */
-  readonly #podServices = new Map<string, string[]>();
+  readonly #podServices = new PodServiceIndex(this.deps.client);
 
   /**
    * As kube-controller-manager skips a controller whose resources the API does not serve,
@@ -76,19 +77,7 @@ export class EndpointSliceController extends QueueController {
   }
 
   #keysForPod(ev: WatchEvent): readonly string[] {
-    const pod = ev.object as Pod & KubeObject;
-    const podKey = keyOf(pod);
-    const before = this.#podServices.get(podKey) ?? [];
-    const now =
-      ev.type === 'DELETED'
-        ? []
-        : this.deps.client
-            .scan<Svc>('services', { namespace: pod.metadata.namespace })
-            .filter((s) => s.spec?.selector && selectorFromSet(s.spec.selector).matches(pod.metadata.labels))
-            .map(keyOf);
-    if (now.length) this.#podServices.set(podKey, now);
-    else this.#podServices.delete(podKey);
-    return [...new Set([...before, ...now])];
+    return this.#podServices.keysFor(ev);
   }
 
   /** Every Service, plus the Services of managed slices whose Service is gone (cleanup after a restart). */
