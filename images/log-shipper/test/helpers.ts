@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/log-shipper.js');
 
 /** The node flags of the image's entrypoint (Dockerfile, README catalog entry): a small young generation. */
-export const ENTRYPOINT_NODE_FLAGS = ['--max-semi-space-size=2'];
+export const ENTRYPOINT_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=48'];
 
 export interface Shipper {
   readonly proc: ChildProcess;
