@@ -86,7 +86,9 @@ async function main(): Promise<void> {
         '-c',
         core,
         process.execPath,
-        ...(process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1 --max-old-space-size=48').split(' ').filter(Boolean),
+        ...(process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1 --max-old-space-size=48')
+          .split(' ')
+          .filter(Boolean),
         BIN,
         '--input',
         join(dir, 'logs', '*.log'),
