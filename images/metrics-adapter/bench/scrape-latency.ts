@@ -93,9 +93,16 @@ function rssKiB(pid: number): { rss: number; hwm: number } {
   return { rss: field('VmRSS'), hwm: field('VmHWM') };
 }
 
-function row(name: string, s: Stats, mem: { rss: number; hwm: number }): string {
+/** User + system CPU seconds the process has used (from /proc/PID/stat); robust to a loaded machine. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+function row(name: string, s: Stats, mem: { rss: number; hwm: number }, cpuMs?: number): string {
   const f = (x: number): string => x.toFixed(2).padStart(8);
-  return `${name.padEnd(44)}${f(s.p50)}${f(s.p90)}${f(s.p99)}${f(s.max)}${String(s.n).padStart(6)}${String(Math.round(s.bytes / 1024)).padStart(8)}${String(Math.round(mem.rss / 1024)).padStart(8)}${String(Math.round(mem.hwm / 1024)).padStart(8)}`;
+  return `${name.padEnd(44)}${f(s.p50)}${f(s.p90)}${f(s.p99)}${f(s.max)}${String(s.n).padStart(6)}${String(Math.round(s.bytes / 1024)).padStart(8)}${String(Math.round(mem.rss / 1024)).padStart(8)}${String(Math.round(mem.hwm / 1024)).padStart(8)}${(cpuMs === undefined ? '' : cpuMs.toFixed(2)).padStart(10)}`;
 }
 
 async function main(): Promise<void> {
@@ -109,15 +116,19 @@ async function main(): Promise<void> {
   try {
     // 1. The adapter, cache off: every scrape fetches, parses, maps and renders all series.
     const a1 = await AdapterProcess.start(['--source', app.url, '--cache', '0'], ADAPTER_ENV);
+    const cpu1 = cpuSeconds(a1.child.pid!);
     const s1 = await measure(a1.metricsUrl, SCRAPES);
     live = { s: s1, m: rssKiB(a1.child.pid!) };
-    results.push(row('adapter, cache 0 (fetch every scrape)', s1, live.m));
+    const cpuMs1 = ((cpuSeconds(a1.child.pid!) - cpu1) * 1000) / (s1.n + 20);
+    results.push(row('adapter, cache 0 (fetch every scrape)', s1, live.m, cpuMs1));
     await a1.stop();
 
     // 2. The adapter with its default 1 s cache (Prometheus HA pairs scraping within the same second).
     const a2 = await AdapterProcess.start(['--source', app.url], ADAPTER_ENV);
+    const cpu2 = cpuSeconds(a2.child.pid!);
     const s2 = await measure(a2.metricsUrl, SCRAPES);
-    results.push(row('adapter, cache 1s (default)', s2, rssKiB(a2.child.pid!)));
+    const cpuMs2 = ((cpuSeconds(a2.child.pid!) - cpu2) * 1000) / (s2.n + 20);
+    results.push(row('adapter, cache 1s (default)', s2, rssKiB(a2.child.pid!), cpuMs2));
     await a2.stop();
 
     // 3. Reference: the seed's chain repaired (awk without `.prom`, tmp + mv) feeding node-exporter.
@@ -142,9 +153,11 @@ async function main(): Promise<void> {
     try {
       const url = `http://127.0.0.1:${port}/metrics`;
       await waitFor('node-exporter', async () => ((await fetch(url)).ok ? true : undefined), 15_000, 100);
+      const cpu3 = cpuSeconds(exporter.child.pid!);
       const s3 = await measure(url, SCRAPES);
       reference = { s: s3, m: rssKiB(exporter.child.pid!) };
-      results.push(row('reference: node-exporter textfile (+awk)', s3, reference.m));
+      const cpuMs3 = ((cpuSeconds(exporter.child.pid!) - cpu3) * 1000) / (s3.n + 20);
+      results.push(row('reference: node-exporter textfile (+awk)', s3, reference.m, cpuMs3));
     } finally {
       await exporter.stop();
     }
@@ -153,7 +166,7 @@ async function main(): Promise<void> {
       `metrics-adapter bench: ${SERIES} series, ${SCRAPES} scrapes per phase (after 20 warm-up), Node ${process.version}, ${cpus().length} x ${cpu}, adapter NODE_OPTIONS='${values['node-options']}'`,
     );
     console.log(
-      `${'phase'.padEnd(44)}${'p50 ms'.padStart(8)}${'p90 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'n'.padStart(6)}${'KiB'.padStart(8)}${'RSS MiB'.padStart(8)}${'HWM MiB'.padStart(8)}`,
+      `${'phase'.padEnd(44)}${'p50 ms'.padStart(8)}${'p90 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'n'.padStart(6)}${'KiB'.padStart(8)}${'RSS MiB'.padStart(8)}${'HWM MiB'.padStart(8)}${'CPU ms/s'.padStart(10)}`,
     );
     for (const r of results) console.log(r);
     console.log(

@@ -63,6 +63,12 @@ export class HttpSink implements Sink {
     const mod = this.#url.protocol === 'https:' ? https : http;
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
     return new Promise((resolve, reject) => {
+      // The answer can come before the body is fully written; the caller may reuse the body's
+      // buffer once this resolves, so wait for the request to be flushed (or closed) as well.
+      let flushed: () => void = () => {};
+      const written = new Promise<void>((r) => {
+        flushed = r;
+      });
       const req = mod.request(
         this.#url,
         {
@@ -78,15 +84,18 @@ export class HttpSink implements Sink {
             if (size < MAX_RESPONSE_BYTES) chunks.push(c);
             size += c.length;
           });
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-          );
+          res.on('end', () => {
+            const answer = { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') };
+            void written.then(() => resolve(answer));
+          });
           res.on('error', (err) =>
             reject(new SinkError(true, `${this.name}: ${err.message}`, { cause: err })),
           );
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.#config.timeoutMs} ms`)));
+      req.on('finish', flushed);
+      req.on('close', flushed);
       req.on('error', (err) => reject(new SinkError(true, `${this.name}: ${err.message}`, { cause: err })));
       req.end(payload);
     });

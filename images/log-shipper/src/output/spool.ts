@@ -13,10 +13,11 @@
  */
 import {
   closeSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -32,6 +33,10 @@ export interface SpooledBatch {
 }
 
 const SUFFIX = '.batch';
+/** Initial size of the reused read buffer: a default batch (1 MiB) plus its times line. */
+const READ_BUF_BYTES = 1024 * 1024 + 128 * 1024;
+/** A read buffer larger than this (a batch with one huge record) is not kept after use. */
+const MAX_KEPT_READ_BUF_BYTES = 4 * 1024 * 1024;
 
 export class Spool {
   readonly #dir: string;
@@ -39,6 +44,12 @@ export class Spool {
   /** Names oldest first, with their sizes. */
   readonly #files: Array<{ name: string; bytes: number }> = [];
   #bytes = 0;
+  /**
+   * Reused by `peek`: one read buffer instead of a fresh ~1 MiB allocation per drained batch. While
+   * a sink catches up, those per-batch buffers outlived the young generation (each waits for its
+   * HTTP round trip) and piled up as external memory until a full GC, ~11 MiB of RSS per 100 ms.
+   */
+  #readBuf: Buffer | null = null;
 
   constructor(dir: string, runStart = Date.now()) {
     this.#dir = dir;
@@ -78,13 +89,16 @@ export class Spool {
     this.#bytes += bytes;
   }
 
-  /** Oldest batch, or null. A file that cannot be decoded is reported, never silently skipped. */
+  /**
+   * Oldest batch, or null. A file that cannot be decoded is reported, never silently skipped.
+   * The batch's body lives in a buffer the next `peek` reuses: use it (send it) before peeking again.
+   */
   peek(): SpooledBatch | null {
     const head = this.#files[0];
     if (!head) return null;
     let data: Buffer;
     try {
-      data = readFileSync(join(this.#dir, head.name));
+      data = this.#read(join(this.#dir, head.name));
     } catch (err) {
       throw new ShipperError('LS_ERR_STATE', `buffer file ${head.name}: ${(err as Error).message}`);
     }
@@ -137,6 +151,28 @@ export class Spool {
       unlinkSync(join(this.#dir, name));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+
+  /** Reads a whole batch file into the reused buffer (a one-off buffer for an oversized batch). */
+  #read(path: string): Buffer {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      let buf = this.#readBuf;
+      if (!buf || buf.length < size) {
+        buf = Buffer.allocUnsafeSlow(Math.max(size, READ_BUF_BYTES));
+        if (buf.length <= MAX_KEPT_READ_BUF_BYTES) this.#readBuf = buf;
+      }
+      let done = 0;
+      while (done < size) {
+        const n = readSync(fd, buf, done, size - done, done);
+        if (n === 0) break; // shrank meanwhile: decode what is there
+        done += n;
+      }
+      return buf.subarray(0, done);
+    } finally {
+      closeSync(fd);
     }
   }
 

@@ -55,7 +55,9 @@ export class Pipeline {
     this.#d = deps;
     const { config } = deps;
     this.#batcher = new Batcher(config.batch.maxEvents, config.batch.maxBytes);
-    this.#tracker = new CheckpointTracker(deps.store);
+    this.#tracker = new CheckpointTracker(deps.store, (batch) => {
+      if (batch.body) this.#batcher.release(batch.body);
+    });
     this.#inputs = config.inputs.map((input) => {
       const fi: FileInput = new FileInput({
         config: input,
@@ -118,6 +120,7 @@ export class Pipeline {
   async stop(graceMs: number): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#batcher.stopPooling();
     this.#wake?.();
     const deadline = Date.now() + graceMs;
     const loop = this.#loop ?? Promise.resolve();

@@ -17,6 +17,8 @@ export interface TrackedBatch {
   readonly identities: ReadonlyMap<string, Fingerprint>;
   /** Read time of the batch's first line, for the lag metric. */
   readonly openedAt: number;
+  /** The batch's records; handed to `onAllSafe` once no output needs them any more. */
+  readonly body?: Buffer;
 }
 
 interface PendingBatch extends TrackedBatch {
@@ -26,9 +28,12 @@ interface PendingBatch extends TrackedBatch {
 export class CheckpointTracker {
   readonly #store: CheckpointStore;
   readonly #pending: PendingBatch[] = [];
+  readonly #onAllSafe: ((batch: TrackedBatch) => void) | undefined;
 
-  constructor(store: CheckpointStore) {
+  /** `onAllSafe`: a batch is safe in every output (sent or on disk), in whatever order that happens. */
+  constructor(store: CheckpointStore, onAllSafe?: (batch: TrackedBatch) => void) {
     this.#store = store;
+    this.#onAllSafe = onAllSafe;
   }
 
   /** Called once per batch, in seq order, before any output sees it. */
@@ -46,6 +51,7 @@ export class CheckpointTracker {
     const p = this.#pending.find((b) => b.seq === seq);
     if (!p) return;
     p.remaining -= 1;
+    if (p.remaining === 0) this.#onAllSafe?.(p);
     let advanced = false;
     while (this.#pending.length > 0 && this.#pending[0]!.remaining <= 0) {
       const done = this.#pending.shift()!;

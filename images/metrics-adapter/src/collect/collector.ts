@@ -5,7 +5,7 @@
  * snapshot holds only self metrics with `up` 0: the last good values are never passed off as fresh.
  */
 import { SourceError } from '../errors.js';
-import { type ExpositionFormat, render } from '../expose/exposition.js';
+import { type ExpositionFormat, render, renderBuffer } from '../expose/exposition.js';
 import type { Logger } from '../log.js';
 import type { MetricFamily } from '../mapping/family.js';
 import type { Mapper } from '../mapping/mapper.js';
@@ -30,6 +30,7 @@ export class Snapshot {
   readonly families: readonly MetricFamily[];
   readonly up: boolean;
   readonly #bodies = new Map<ExpositionFormat, string>();
+  readonly #buffers = new Map<ExpositionFormat, Buffer>();
   constructor(families: readonly MetricFamily[], up: boolean) {
     this.families = families;
     this.up = up;
@@ -39,6 +40,15 @@ export class Snapshot {
     if (body === undefined) {
       body = render(this.families, format);
       this.#bodies.set(format, body);
+    }
+    return body;
+  }
+  /** The body as the bytes served (same bytes as `Buffer.from(body(format))`), rendered once per format. */
+  bodyBuffer(format: ExpositionFormat): Buffer {
+    let body = this.#buffers.get(format);
+    if (body === undefined) {
+      body = renderBuffer(this.families, format);
+      this.#buffers.set(format, body);
     }
     return body;
   }
@@ -82,7 +92,12 @@ export class Collector {
     let detail = '';
     try {
       const body = await this.#deps.reader.read(this.#deps.timeoutMs);
-      const parsed = parseBody(body, this.#deps.format, this.#deps.mapper.knowsHead);
+      const parsed = parseBody(
+        body,
+        this.#deps.format,
+        this.#deps.mapper.lookupHead,
+        this.#deps.mapper.expectedHeads,
+      );
       const mapped = parsed.fatal ? undefined : this.#deps.mapper.map(parsed.samples);
       // "Unparsable": the body as a whole is unusable, or not one line of it parsed (garbage, empty).
       const unparsable = parsed.fatal !== undefined || parsed.samples.length === 0;

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type MetricFamily, makeSeries } from '../mapping/family.js';
-import { escapeHelpText, escapeLabelValue, renderOpenMetrics, renderText } from './exposition.js';
+import {
+  escapeHelpText,
+  escapeLabelValue,
+  render,
+  renderBuffer,
+  renderOpenMetrics,
+  renderText,
+} from './exposition.js';
 import { negotiateFormat } from './negotiate.js';
 
 const families: MetricFamily[] = [
@@ -33,6 +40,24 @@ describe('render', () => {
       '# HELP legacy_requests Requests.\n# TYPE legacy_requests counter\nlegacy_requests_total 1241\n' +
         '# HELP legacy_state a\\\\b\\nc\\"\nlegacy_state{k="v\\"\\\\\\n"} NaN\n# EOF\n',
     );
+  });
+  test('renderBuffer gives the bytes of the rendered string, non-ASCII and large bodies included', () => {
+    const big: MetricFamily[] = [
+      ...families,
+      {
+        name: 'legacy_route',
+        type: 'gauge',
+        help: 'Héllo ☃ \ud83d\ude00 \ud800 lone',
+        series: Array.from({ length: 5000 }, (_, i) =>
+          makeSeries('legacy_route', [['route', i % 7 ? `/api/r${i}` : `/ä/☃/\ud83d\ude00${i}`]], i / 7),
+        ),
+      },
+    ];
+    for (const format of ['text', 'openmetrics'] as const) {
+      for (const fs of [families, big, []]) {
+        assert.deepEqual(renderBuffer(fs, format), Buffer.from(render(fs, format)));
+      }
+    }
   });
   test('escapes', () => {
     assert.equal(escapeHelpText('plain'), 'plain');

@@ -11,6 +11,10 @@ export interface Series {
    * as the series identity for duplicate detection.
    */
   readonly key: string;
+  /** Optional, set by the mapper for series it has seen before: `key` and a space, UTF-8 encoded. */
+  readonly prefix?: Uint8Array;
+  /** Optional: `formatValue(value)`, when the mapper has it already. */
+  readonly text?: string;
 }
 
 /** Builds a Series; `labels` must already be sorted and free of empty values. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { render, renderBuffer } from '../expose/exposition.js';
 import { compileRules } from '../rules/compile.js';
 import { parseRuleSet } from '../rules/load-rules.js';
 import { parseTextStats } from '../source/text-parser.js';
@@ -128,6 +129,43 @@ describe('known-head fast path', () => {
       ['counter', 'legacy_requests_total', 6],
       ['gauge', 'legacy_http{code="200"}', 8],
     ]);
+  });
+});
+
+describe('expected-head fast path (lookupHead + expectedHeads, as the collector uses them)', () => {
+  const mappings = [{ match: 'status', values: { OK: 0 } }];
+  const view = (r: ReturnType<Mapper['map']>) => ({
+    series: r.families.flatMap((f) => f.series.map((s) => [f.type, s.key, s.value])),
+    dropped: Object.fromEntries(r.dropped),
+    unmatched: r.unmatched,
+    exported: r.exported,
+  });
+  const bodies = [
+    // values that format differently from their text, and a label value with non-ASCII
+    'requests_total 5.0\ny{a="ä☃"} 0x10\nstatus OK\nx 1e3\n',
+    'requests_total 5\nhttp{code="200"} 7\nhttp{code="500"}   1\nlast_error: none\nstatus\tOK\nx 5\n',
+    // same lines, new values
+    'requests_total 6\nhttp{code="200"} 8\nhttp{code="500"}   2\nlast_error: none\nstatus\tOK\nx 6\n',
+    // a line inserted, one removed, one whose value now starts with ":" or odd whitespace
+    'new_one 1\nrequests_total 7\nhttp{code="500"}   3\nlast_error: : x\nstatus\tok\nx :5\n',
+    // heads followed by other text, duplicates, reordering
+    'x  5\nhttp{code="500"} 4}\nhttp{code="200"}\u00a09\nrequests_total 8\nrequests_total 9\nstatus OK\n',
+    'requests_total 5\nhttp{code="200"} 7\nhttp{code="500"}   1\nlast_error: none\nstatus\tOK\nx 5\n',
+  ];
+  test('gives the same result as a full parse for every body, in any order of scrapes', () => {
+    // The reference mapper sees the same scrapes fully parsed (it keeps the same type ledger).
+    const m = mapper(mappings);
+    const ref = mapper(mappings);
+    for (const i of [0, 1, 2, 3, 4, 5, 5, 4, 3, 2, 1, 0, 0, 1, 5]) {
+      const body = bodies[i]!;
+      const reference = view(ref.map(parseTextStats(body).samples));
+      const result = m.map(parseTextStats(body, m.lookupHead, m.expectedHeads).samples);
+      assert.deepEqual(view(result), reference, `body ${i}`);
+      for (const format of ['text', 'openmetrics'] as const) {
+        const want = Buffer.from(render(ref.map(parseTextStats(body).samples).families, format));
+        assert.deepEqual(renderBuffer(result.families, format), want, `body ${i} ${format}`);
+      }
+    }
   });
 });
 

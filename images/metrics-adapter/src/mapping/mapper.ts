@@ -12,8 +12,8 @@
 import type { CompiledRule } from '../rules/compile.js';
 import type { MetricType, RuleSpec } from '../rules/rule.js';
 import { expandTemplate } from '../rules/template.js';
-import { countReason, type RawSample, type RawValue } from '../source/sample.js';
-import { parseNumber } from '../source/value.js';
+import { countReason, type KnownHead, type RawSample, type RawValue } from '../source/sample.js';
+import { formatValue, parseNumber } from '../source/value.js';
 import { type DropReason, type MetricFamily, seriesKey } from './family.js';
 import { exportedName, inferType, isValidLabelName, isValidMetricName, sanitizeName } from './metric-name.js';
 
@@ -45,20 +45,40 @@ type Resolution =
       readonly spec: RuleSpec | undefined;
       /** Rule labels with captures expanded. */
       readonly ruleLabels: ReadonlyArray<readonly [string, string]>;
+      /** The family this name is being built into in scrape `epoch`: saves a lookup per sample. */
+      readonly slot: { epoch: number; build: FamilyBuild | undefined };
     };
+
+/** Identity of one series (rendered key) for duplicate detection: `seen` is the last scrape it was in. */
+interface SeriesToken {
+  seen: number;
+}
 
 /** The per-series work for one text-format head, reused while the same head comes back. */
 interface Prepared {
+  /** The head it is cached under; undefined when not cacheable. */
+  readonly head: string | undefined;
+  /** Index in the last scrape's known-head sequence (`expectedHeads`). */
+  position: number;
   readonly res: Resolution & { drop?: undefined };
   readonly labels: ReadonlyArray<readonly [string, string]>;
   readonly key: string;
   readonly signature: string;
+  /** This series' token, valid while `generation` is the mapper's token generation. */
+  token: SeriesToken;
+  generation: number;
+  /** Cacheable series only: `key ` encoded once for the renderer, and the last raw value, number and text. */
+  prefix: Uint8Array | undefined;
+  lastRaw: RawValue | undefined;
+  lastNumber: number | undefined;
+  lastText: string | undefined;
+  /** The number `lastText` was formatted from. */
+  textOf: number;
 }
 
 interface FamilyBuild {
   readonly family: MetricFamily;
   readonly labelSignature: string;
-  readonly seriesKeys: Set<string>;
 }
 
 const RESOLUTION_CACHE_LIMIT = 100_000;
@@ -70,6 +90,11 @@ export class Mapper {
   readonly #resolved = new Map<string, Resolution>();
   readonly #prepared = new Map<string, Prepared | 'invalid_label'>();
   readonly #typeLedger = new Map<string, MetricType>();
+  /** One token per series key, so a duplicate is one field compare instead of a per-scrape Set. */
+  readonly #tokens = new Map<string, SeriesToken>();
+  #tokenGeneration = 0;
+  #epoch = 0;
+  #order: Prepared[] = [];
 
   constructor(opts: MapperOptions) {
     this.#opts = opts;
@@ -79,27 +104,46 @@ export class Mapper {
    * True when `head` was fully parsed and prepared before, so the parser may send only the value.
    * Caches are trimmed only at the start of map(), never between the parser asking this and map().
    */
-  readonly knowsHead = (head: string): boolean => {
+  readonly knowsHead = (head: string): boolean => this.lookupHead(head) !== undefined;
+
+  /** The cached heads in the order the last map() met them; the text parser expects them next time. */
+  get expectedHeads(): readonly KnownHead[] {
+    return this.#order as ReadonlyArray<Prepared & { head: string }>;
+  }
+
+  /** Like knowsHead, but returns the cached work itself; the parser hands it back as `sample.known`. */
+  readonly lookupHead = (head: string): object | undefined => {
     const p = this.#prepared.get(head);
-    return p !== undefined && p !== 'invalid_label';
+    return p === 'invalid_label' ? undefined : p;
   };
 
   map(samples: readonly RawSample[]): MapResult {
     if (this.#resolved.size >= RESOLUTION_CACHE_LIMIT) this.#resolved.clear();
     if (this.#prepared.size >= PREPARED_CACHE_LIMIT) this.#prepared.clear();
+    if (this.#tokens.size >= PREPARED_CACHE_LIMIT) {
+      this.#tokens.clear();
+      this.#tokenGeneration++;
+    }
+    this.#epoch++;
+    const order: Prepared[] = [];
     const dropped = new Map<DropReason, number>();
     const builds = new Map<string, FamilyBuild>();
     let unmatched = 0;
     let exported = 0;
     for (const sample of samples) {
-      const cached = sample.head === undefined ? undefined : this.#prepared.get(sample.head);
-      const res =
-        cached !== undefined && cached !== 'invalid_label' ? cached.res : this.#resolve(sample.name);
+      // `known` is this mapper's Prepared when the parser was given lookupHead (knowsHead gives `true`).
+      let known = typeof sample.known === 'object' ? (sample.known as Prepared) : undefined;
+      if (known === undefined && sample.head !== undefined) {
+        const cached = this.#prepared.get(sample.head);
+        if (cached !== undefined && cached !== 'invalid_label') known = cached;
+      }
+      const res = known !== undefined ? known.res : this.#resolve(sample.name);
       if (!res.matched) unmatched++;
-      const reason = res.drop ?? this.#add(sample, res, builds);
+      const reason = res.drop ?? this.#add(sample, res, builds, known, order);
       if (reason) countReason(dropped, reason);
       else exported++;
     }
+    this.#order = order;
     return { families: [...builds.values()].map((b) => b.family), dropped, unmatched, exported };
   }
 
@@ -140,7 +184,7 @@ export class Mapper {
     if (!isValidMetricName(name)) return { drop: 'invalid_name', matched };
     if (this.#opts.reserved.has(name)) return { drop: 'reserved_name', matched };
     const help = spec?.help ?? `Legacy stat ${sourceName}${matched ? '' : ' (no mapping rule)'}.`;
-    return { matched, name, type, help, spec, ruleLabels };
+    return { matched, name, type, help, spec, ruleLabels, slot: { epoch: 0, build: undefined } };
   }
 
   /** Name, labels and rendered key of a sample; cached by text head when the value cannot change them. */
@@ -156,10 +200,36 @@ export class Mapper {
     if (labels !== undefined) {
       let signature = '';
       for (const [k] of labels) signature += `${k},`;
-      prepared = { res, labels, key: seriesKey(res.name, labels), signature };
+      // A cached key is flattened once here; the renderer reads it on every scrape.
+      const key = cacheable ? detach(seriesKey(res.name, labels)) : seriesKey(res.name, labels);
+      prepared = {
+        head: cacheable ? detach(sample.head!) : undefined,
+        position: -1,
+        res,
+        labels,
+        key,
+        signature,
+        token: this.#tokenFor(key),
+        generation: this.#tokenGeneration,
+        prefix: undefined,
+        lastRaw: undefined,
+        lastNumber: undefined,
+        lastText: undefined,
+        textOf: 0,
+      };
     }
-    if (cacheable) this.#prepared.set(detach(sample.head!), prepared);
+    if (cacheable)
+      this.#prepared.set(typeof prepared === 'object' ? prepared.head! : detach(sample.head!), prepared);
     return prepared;
+  }
+
+  #tokenFor(key: string): SeriesToken {
+    let token = this.#tokens.get(key);
+    if (token === undefined) {
+      token = { seen: 0 };
+      this.#tokens.set(key, token);
+    }
+    return token;
   }
 
   /** Adds one sample to `builds`; returns why it was dropped, or undefined when it was exported. */
@@ -167,26 +237,41 @@ export class Mapper {
     sample: RawSample,
     res: Resolution & { drop?: undefined },
     builds: Map<string, FamilyBuild>,
+    known: Prepared | undefined,
+    order: Prepared[],
   ): DropReason | undefined {
-    const prepared = this.#prepare(sample, res);
+    const prepared = known ?? this.#prepare(sample, res);
     if (prepared === 'invalid_label') return 'invalid_label';
+    if (prepared.head !== undefined) {
+      prepared.position = order.length;
+      order.push(prepared);
+    }
     const { name, type, spec } = res;
     let value: number | undefined;
     if (spec?.valueLabel) value = 1;
     else {
-      value = toNumber(sample.value, spec?.values);
+      // A series' value text often repeats between scrapes; its number depends only on it and the rule.
+      const raw = sample.value;
+      if (prepared.head !== undefined && raw === prepared.lastRaw) value = prepared.lastNumber;
+      else {
+        value = toNumber(raw, spec?.values);
+        if (prepared.head !== undefined) {
+          prepared.lastRaw = raw;
+          prepared.lastNumber = value;
+        }
+      }
       if (value === undefined) return 'non_numeric';
     }
     if (type === 'counter' && !(value >= 0)) return 'invalid_counter_value';
 
-    let build = builds.get(name);
+    const slot = res.slot;
+    let build = slot.epoch === this.#epoch ? slot.build : builds.get(name);
     if (!build) {
       const ledgerType = this.#typeLedger.get(name);
       if (ledgerType !== undefined && ledgerType !== type) return 'type_changed';
       build = {
         family: { name, type, help: res.help, series: [] },
         labelSignature: prepared.signature,
-        seriesKeys: new Set(),
       };
       builds.set(name, build);
       if (ledgerType === undefined && this.#typeLedger.size < LEDGER_LIMIT) this.#typeLedger.set(name, type);
@@ -194,9 +279,30 @@ export class Mapper {
       if (build.family.type !== type) return 'type_conflict';
       if (build.labelSignature !== prepared.signature) return 'label_conflict';
     }
-    if (build.seriesKeys.has(prepared.key)) return 'duplicate_series';
-    build.seriesKeys.add(prepared.key);
-    build.family.series.push({ labels: prepared.labels, value, key: prepared.key });
+    slot.epoch = this.#epoch;
+    slot.build = build;
+    if (prepared.generation !== this.#tokenGeneration) {
+      prepared.token = this.#tokenFor(prepared.key);
+      prepared.generation = this.#tokenGeneration;
+    }
+    if (prepared.token.seen === this.#epoch) return 'duplicate_series';
+    prepared.token.seen = this.#epoch;
+    if (prepared.head === undefined) {
+      build.family.series.push({ labels: prepared.labels, value, key: prepared.key });
+      return undefined;
+    }
+    if (prepared.lastText === undefined || !Object.is(prepared.textOf, value)) {
+      prepared.lastText = formatValue(value);
+      prepared.textOf = value;
+    }
+    prepared.prefix ??= Buffer.from(`${prepared.key} `, 'utf8');
+    build.family.series.push({
+      labels: prepared.labels,
+      value,
+      key: prepared.key,
+      prefix: prepared.prefix,
+      text: prepared.lastText,
+    });
     return undefined;
   }
 }

@@ -77,13 +77,13 @@ export class MetricsServer {
     if (path === '/metrics') {
       const format = negotiateFormat(req.headers.accept);
       const snapshot = await this.#deps.collector.snapshot();
-      const body = snapshot.body(format);
+      const body = snapshot.bodyBuffer(format);
       // A scrape that was in flight when shutdown began must not leave a keep-alive socket holding
       // the server open until the deadline.
       if (this.#closing) res.setHeader('connection', 'close');
       res.writeHead(200, {
         'content-type': CONTENT_TYPES[format],
-        'content-length': Buffer.byteLength(body),
+        'content-length': body.length,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;

@@ -4,17 +4,18 @@
  * A body with NUL bytes is binary, not stats: it is rejected whole rather than mined for lines.
  */
 import { parseJsonStats } from './json-parser.js';
-import type { ParsedSource } from './sample.js';
+import type { KnownHead, ParsedSource } from './sample.js';
 import { parseTextStats } from './text-parser.js';
 
 export type SourceFormat = 'auto' | 'text' | 'json';
 export const SOURCE_FORMATS: readonly SourceFormat[] = ['auto', 'text', 'json'];
 
-/** `isKnownHead` is passed to the text parser (see parseTextStats). */
+/** `isKnownHead` and `expected` are passed to the text parser (see parseTextStats). */
 export function parseBody(
   body: string,
   format: SourceFormat,
-  isKnownHead?: (head: string) => boolean,
+  isKnownHead?: (head: string) => unknown,
+  expected?: readonly KnownHead[],
 ): ParsedSource {
   if (body.includes('\u0000')) {
     return {
@@ -25,5 +26,5 @@ export function parseBody(
     };
   }
   const useJson = format === 'json' || (format === 'auto' && /^\s*\{/.test(body));
-  return useJson ? parseJsonStats(body) : parseTextStats(body, isKnownHead);
+  return useJson ? parseJsonStats(body) : parseTextStats(body, isKnownHead, expected);
 }

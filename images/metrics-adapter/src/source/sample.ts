@@ -17,6 +17,20 @@ export interface RawSample {
    * equal name and labels, so the mapper caches its per-series work under it across scrapes.
    */
   readonly head?: string;
+  /**
+   * Text-format only: what the parser's `isKnownHead` returned for `head` (the mapper's cached work for
+   * it), so the mapper need not look the head up again. Set only on samples parsed for their value only.
+   */
+  readonly known?: unknown;
+}
+
+/**
+ * A line head the mapper prepared before (its cached work), as the text parser may be told to expect
+ * it: `position` is where the mapper last met it in the sequence of known heads it hands the parser.
+ */
+export interface KnownHead {
+  readonly head: string;
+  readonly position: number;
 }
 
 /** Why a line of the source could not be read; label values of `<prefix>unparsed_lines_total`. */

@@ -11,7 +11,13 @@
  * trimmed, so `version 1.0.3` and `last_error: connection refused` keep their text for value maps.
  * A bad line is counted by reason and skipped; it never aborts the rest of the body.
  */
-import { countReason, type ParsedSource, type RawSample, type UnparsedReason } from './sample.js';
+import {
+  countReason,
+  type KnownHead,
+  type ParsedSource,
+  type RawSample,
+  type UnparsedReason,
+} from './sample.js';
 
 /** Longer lines are skipped (reason `line_too_long`): no legitimate stats line is this long. */
 export const MAX_LINE_LENGTH = 64 * 1024;
@@ -22,33 +28,73 @@ export const MAX_LINE_LENGTH = 64 * 1024;
  * both from its cache under `head`. This skips label parsing for the series that come back on every
  * scrape. A head is only ever known if a full parse produced exactly it, so a wrong quick split can
  * only miss the cache, never mislabel a sample.
+ *
+ * `expected` (also from the mapper) lists the known heads in the order the last body had them. A line
+ * that starts with the next expected head, followed by a value that does not start with whitespace or
+ * `:`, is exactly the line a full parse would give that head and value, so it is taken without slicing
+ * or looking up its head. A line that does not match falls back to the lookup above, which also
+ * re-synchronises the expectation after an inserted or removed line.
  */
-export function parseTextStats(body: string, isKnownHead?: (head: string) => boolean): ParsedSource {
+export function parseTextStats(
+  body: string,
+  isKnownHead?: (head: string) => unknown,
+  expected?: readonly KnownHead[],
+): ParsedSource {
   const samples: RawSample[] = [];
   const unparsed = new Map<UnparsedReason, number>();
+  const length = body.length;
   let start = 0;
-  while (start <= body.length) {
+  let next = 0; // index into `expected`
+  const expectedCount = isKnownHead && expected ? expected.length : 0;
+  // One pass over the body by index: a line is only sliced once it is known to hold a sample, and a
+  // known line is sliced into its head and value only.
+  while (start <= length) {
     let end = body.indexOf('\n', start);
-    if (end === -1) end = body.length;
-    const raw = body.slice(start, end);
+    if (end === -1) end = length;
+    let from = start;
     start = end + 1;
-    if (raw.length > MAX_LINE_LENGTH) {
+    if (end - from > MAX_LINE_LENGTH) {
       countReason(unparsed, 'line_too_long');
       continue;
     }
-    const line = raw.trim();
-    if (line.length === 0 || line.startsWith('#')) continue;
-    if (isKnownHead) {
-      const headEnd = quickHeadEnd(line);
-      if (headEnd > 0) {
-        const head = line.slice(0, headEnd);
-        if (isKnownHead(head)) {
-          samples.push({ name: '', labels: NO_LABELS, value: line.slice(headEnd), head });
+    // The line trimmed as String.prototype.trim does.
+    while (from < end && isTrimmed(body.charCodeAt(from))) from++;
+    while (end > from && isTrimmed(body.charCodeAt(end - 1))) end--;
+    if (from === end || body.charCodeAt(from) === 35 /* # */) continue;
+    if (next < expectedCount) {
+      const want = expected![next]!;
+      const valueStart = from + want.head.length;
+      if (valueStart < end && body.startsWith(want.head, from)) {
+        const c = body.charCodeAt(valueStart);
+        if (c !== 58 /* : */ && !isTrimmed(c)) {
+          samples.push({
+            name: '',
+            labels: NO_LABELS,
+            value: body.slice(valueStart, end),
+            head: want.head,
+            known: want,
+          });
+          next++;
           continue;
         }
       }
     }
-    const result = parseLine(line);
+    if (isKnownHead) {
+      const headEnd = quickHeadEnd(body, from, end);
+      // As for an expected head: a value starting with `:` or other whitespace needs the full parse.
+      const c = body.charCodeAt(headEnd);
+      if (headEnd > 0 && c !== 58 /* : */ && !isTrimmed(c)) {
+        const head = body.slice(from, headEnd);
+        const known = isKnownHead(head);
+        if (known) {
+          const at = (known as Partial<KnownHead>).position;
+          if (typeof at === 'number' && expected?.[at] === known) next = at + 1;
+          samples.push({ name: '', labels: NO_LABELS, value: body.slice(headEnd, end), head, known });
+          continue;
+        }
+      }
+    }
+    const result = parseLine(body.slice(from, end));
     if (typeof result === 'string') countReason(unparsed, result);
     else samples.push(result);
   }
@@ -57,21 +103,45 @@ export function parseTextStats(body: string, isKnownHead?: (head: string) => boo
 
 const NO_LABELS: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
 
+/** The characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
+function isTrimmed(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return (
+    c === 160 ||
+    c === 5760 ||
+    (c >= 8192 && c <= 8202) ||
+    c === 8232 ||
+    c === 8233 ||
+    c === 8239 ||
+    c === 8287 ||
+    c === 12288 ||
+    c === 65279
+  );
+}
+
 /**
- * Where the value of a trimmed line probably starts: after `name{...}` (up to the last `}`) or after the
- * name, plus the whitespace that follows. Returns 0 when there is no whitespace or no value there.
+ * Where the value of the trimmed line `text[from, end)` probably starts (an index into `text`): after
+ * `name{...}` (up to the line's last `}`) or after the name, plus the whitespace that follows. Returns 0
+ * when there is no whitespace or no value there.
  */
-function quickHeadEnd(line: string): number {
-  let i = 0;
-  let c = line.charCodeAt(0);
-  while (i < line.length && c !== 32 && c !== 9 && c !== 123 /* { */) c = line.charCodeAt(++i);
-  if (c === 123) {
-    i = line.lastIndexOf('}') + 1;
-    if (i === 0) return 0;
+function quickHeadEnd(text: string, from: number, end: number): number {
+  let i = from;
+  let c = text.charCodeAt(i);
+  while (i < end && c !== 32 && c !== 9 && c !== 123 /* { */) c = text.charCodeAt(++i);
+  if (i < end && c === 123) {
+    let close = end - 1;
+    while (close >= from && text.charCodeAt(close) !== 125 /* } */) close--;
+    if (close < from) return 0;
+    i = close + 1;
   }
   const afterName = i;
-  for (c = line.charCodeAt(i); c === 32 || c === 9; c = line.charCodeAt(++i));
-  return i > afterName && i < line.length ? i : 0;
+  while (i < end) {
+    c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  return i > afterName && i < end ? i : 0;
 }
 
 /** Parses one trimmed, non-comment line; returns the sample or the reason it was rejected. */
