@@ -89,7 +89,13 @@ describe('redis-ambassador CLI', () => {
       ...metrics.matchAll(/^redis_ambassador_commands_total\{[^}]*route="master"\} (\d+)$/gm),
     ].reduce((a, m) => a + Number(m[1]), 0);
     assert.ok(sets >= 60, `summed master commands ${sets}`);
-    assert.match(metrics, /^redis_ambassador_master_known 1$/m);
+    // Workers report their health checks on their own schedule (each second): wait for the merge.
+    let known = metrics;
+    for (let i = 0; i < 50 && !/^redis_ambassador_master_known 1$/m.test(known); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      known = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    }
+    assert.match(known, /^redis_ambassador_master_known 1$/m);
     assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status, 200);
     for (const c of clients) c.disconnect();
     assert.equal(await proc.stop(), 0);

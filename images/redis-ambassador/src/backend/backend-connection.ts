@@ -14,7 +14,8 @@
  * Contracts: every waiter ends with exactly one final `onReply(…, true)` or one `onError`, which also
  * says how many replies were still owed. `close()` is safe to call twice.
  * Writes are batched per event-loop turn (setImmediate), so commands from many clients that arrive in
- * the same turn leave in one writev: this is what lets shared connections beat per-client ones.
+ * the same turn leave in one write (one buffer, or a writev above 64 KiB): this is what lets shared
+ * connections beat per-client ones.
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -48,6 +49,9 @@ interface InFlight {
   /** Blocking commands (BLPOP…) may legitimately wait forever: exempt from the command timeout. */
   readonly blocking: boolean;
 }
+
+/** Outboxes up to this size leave as one concatenated buffer; larger ones as a corked writev. */
+const CONCAT_LIMIT = 64 * 1024;
 
 type State = 'connecting' | 'handshaking' | 'ready' | 'closed';
 
@@ -215,6 +219,14 @@ export class BackendConnection {
     if (this.state === 'closed' || out.length === 0) return;
     if (out.length === 1) {
       this.socket.write(out[0]!);
+      return;
+    }
+    let total = 0;
+    for (const b of out) total += b.length;
+    if (total <= CONCAT_LIMIT) {
+      // Many small requests (one per client, unpipelined): one copy and one write are cheaper than a
+      // stream write per request plus a writev over all of them.
+      this.socket.write(Buffer.concat(out, total));
       return;
     }
     this.socket.cork();

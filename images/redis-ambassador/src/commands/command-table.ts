@@ -119,6 +119,15 @@ export class CommandTable {
     return this.kinds.size;
   }
 
+  /**
+   * `classify` for callers that have only the name: the kind when it does not depend on the arguments,
+   * else undefined (special cases and container commands, which need `classify`).
+   */
+  kindByName(name: string): RouteKind | undefined {
+    if (specialCases.has(name) || this.containers.has(name)) return undefined;
+    return this.kinds.get(name) ?? 'write';
+  }
+
   classify(name: string, args: readonly Buffer[]): RouteKind {
     const special = specialCases.get(name);
     if (special) return special(args);

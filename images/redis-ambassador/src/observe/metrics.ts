@@ -21,6 +21,8 @@ interface RouteStats {
 export class Metrics {
   readonly registry = new Registry();
   private readonly stats = new Map<string, RouteStats>();
+  /** The same entries as `stats`, by backend then route: the hot path builds no key string. */
+  private readonly statsIndex = new Map<string, Map<MetricRoute, RouteStats>>();
   private readonly latency: RouteHistogram<MetricRoute>;
   clients = 0;
   masterChanges = 0;
@@ -121,11 +123,16 @@ export class Metrics {
 
   /** Hot path: `count` commands answered together (`errors` of them with an error) after `seconds`. */
   record(backend: string, route: MetricRoute, count: number, errors: number, seconds: number): void {
-    const key = `${route}|${backend}`;
-    let s = this.stats.get(key);
+    let byRoute = this.statsIndex.get(backend);
+    if (!byRoute) {
+      byRoute = new Map();
+      this.statsIndex.set(backend, byRoute);
+    }
+    let s = byRoute.get(route);
     if (!s) {
       s = { backend, route, commands: 0, errors: 0 };
-      this.stats.set(key, s);
+      this.stats.set(`${route}|${backend}`, s);
+      byRoute.set(route, s);
     }
     s.commands += count;
     s.errors += errors;

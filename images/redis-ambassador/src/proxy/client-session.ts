@@ -21,7 +21,12 @@ import type { Config } from '../config/config.js';
 import { ProtocolError, replyErrors } from '../errors.js';
 import type { Logger } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
-import { type ParsedCommand, parseRequest, type RequestLimits } from '../resp/request-parser.js';
+import {
+  frameRequest,
+  type ParsedCommand,
+  parseRequest,
+  type RequestLimits,
+} from '../resp/request-parser.js';
 import type { TopologyMonitor } from '../topology/monitor.js';
 import { PrivateConnection } from './private-connection.js';
 import { ReadYourWrites } from './read-your-writes.js';
@@ -66,6 +71,8 @@ export class ClientSession {
   private readonly runs: RunForwarder;
   private readonly queue: ReplyQueue;
   private readonly limits: RequestLimits;
+  /** Out-parameter of frameRequest (the fast path's command name), reused for every command. */
+  private readonly frame = { name: '' };
 
   constructor(
     private readonly socket: net.Socket,
@@ -152,6 +159,18 @@ export class ClientSession {
       }
       let cmd: ParsedCommand;
       const start = this.pos;
+      if (!this.inTransaction && !this.watching) {
+        // Fast path (GET/SET/…): frame without an argument array, route by name, extend the run.
+        const next = frameRequest(this.buf, start, this.limits, this.frame);
+        if (next > 0) {
+          const kind = table.kindByName(this.frame.name);
+          if (kind !== undefined && this.runs.add(kind, start, next, this.state, this.sig, this.buf)) {
+            this.needBytes = 0;
+            this.pos = next;
+            continue;
+          }
+        }
+      }
       try {
         const r = parseRequest(this.buf, start, this.limits);
         if (r === null || !('args' in r)) {

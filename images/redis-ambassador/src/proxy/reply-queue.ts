@@ -6,7 +6,7 @@
  * written as they arrive, so a large reply is never held whole.
  *
  * Contract: `onFlushed(outputFull)` runs after every flush. Writes within one tick are corked together
- * into one writev.
+ * into one writev (a single buffer with nothing ready behind it is written at once).
  */
 import type { ReplyWaiter } from '../backend/backend-connection.js';
 import { errorReply } from '../errors.js';
@@ -95,7 +95,10 @@ export class ReplyQueue {
     let outputFull = false;
     for (let head = this.slots.peek(); head !== undefined; head = this.slots.peek()) {
       if (head.parts.length > 0) {
-        if (!this.corked) {
+        // One buffer and nothing ready behind it (the common case, unpipelined): write it now, without
+        // corking until the next tick. Otherwise cork, so everything ready leaves in one writev.
+        const alone = head.parts.length === 1 && (!head.done || (this.slots.at(1)?.parts.length ?? 0) === 0);
+        if (!this.corked && !alone) {
           this.corked = true;
           this.sink.cork();
           process.nextTick(() => {

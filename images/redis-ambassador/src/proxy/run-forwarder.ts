@@ -23,6 +23,7 @@ import { onCompletion, replicaRead } from './waiters.js';
 interface Run {
   readonly conn: BackendConnection;
   readonly node: BackendNode;
+  readonly sig: string;
   readonly route: 'master' | 'replica';
   readonly start: number;
   end: number;
@@ -67,12 +68,15 @@ export class RunForwarder {
       }
     }
     if (node === null) return false;
-    const conn = this.deps.pool.get(node, state, sig);
     let run = this.run;
-    if (run === null || run.conn !== conn || run.end !== start) {
-      this.flush(buf, state, sig);
-      run = { conn, node, route, start, end: start, count: 0, writes: 0 };
-      this.run = run;
+    // Same backend, same state, contiguous: the run's connection is the one the pool would give.
+    if (run === null || run.node !== node || run.sig !== sig || run.end !== start || run.conn.isClosed) {
+      const conn = this.deps.pool.get(node, state, sig);
+      if (run === null || run.conn !== conn || run.end !== start) {
+        this.flush(buf, state, sig);
+        run = { conn, node, sig, route, start, end: start, count: 0, writes: 0 };
+        this.run = run;
+      }
     }
     run.end = next;
     run.count++;

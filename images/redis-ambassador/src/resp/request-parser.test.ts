@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ProtocolError } from '../errors.js';
-import { encodeCommand, type ParsedCommand, parseRequest } from './request-parser.js';
+import { encodeCommand, frameRequest, type ParsedCommand, parseRequest } from './request-parser.js';
 
 const limits = { maxBulkBytes: 1024, maxArgs: 16 };
 const parse = (s: string | Buffer, offset = 0) =>
@@ -92,6 +92,54 @@ describe('parseRequest', () => {
           `unexpected ${String(e)} for ${JSON.stringify(b.toString('latin1'))}`,
         );
       }
+    }
+  });
+});
+
+describe('frameRequest (fast path)', () => {
+  const frame = (s: string | Buffer, offset = 0): [number, string] => {
+    const out = { name: '' };
+    const next = frameRequest(Buffer.isBuffer(s) ? s : Buffer.from(s), offset, limits, out);
+    return [next, out.name];
+  };
+
+  test('agrees with parseRequest on well-formed commands (next offset and lower-case name)', () => {
+    const cmds = [
+      encodeCommand(['GET', 'k']),
+      encodeCommand(['set', 'key', 'va\r\nl']),
+      encodeCommand(['ZRANGEBYSCORE', 'z', '0', '1']),
+      encodeCommand(['HsEt', 'h', 'f', 'x'.repeat(1000)]),
+      encodeCommand(['PING']),
+      encodeCommand(['GET', '']),
+    ];
+    const all = Buffer.concat(cmds);
+    let offset = 0;
+    for (const _ of cmds) {
+      const r = parse(all, offset);
+      assert.ok(r !== null && 'args' in r);
+      assert.deepEqual(frame(all, offset), [r.next, r.name]);
+      offset = r.next;
+    }
+    // The name cache returns the same string for differently cased names.
+    assert.equal(frame('*1\r\n$3\r\nGeT\r\n')[1], 'get');
+  });
+
+  test('leaves everything else to parseRequest (-1): partial, inline, empty, malformed, oversized, non-ASCII', () => {
+    const good = encodeCommand(['SET', 'k', 'value']);
+    for (let i = 0; i < good.length; i++) assert.equal(frame(good.subarray(0, i))[0], -1, `prefix ${i}`);
+    for (const bad of [
+      'GET k\r\n',
+      '*0\r\n',
+      '*-1\r\n',
+      '*1\r\n$0\r\n\r\n',
+      '*1\r\n+3\r\nGET\r\n',
+      '*1\r\n$3\r\nGETX\r\n',
+      '*1\r\n$3\nGET\r\n',
+      '*17\r\n',
+      `*1\r\n$1025\r\n${'x'.repeat(1025)}\r\n`,
+      Buffer.concat([Buffer.from('*1\r\n$3\r\n'), Buffer.from([0xc9, 0x41, 0x41]), Buffer.from('\r\n')]),
+    ]) {
+      assert.equal(frame(bad)[0], -1, JSON.stringify(String(bad)));
     }
   });
 });

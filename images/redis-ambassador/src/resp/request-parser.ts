@@ -167,3 +167,81 @@ export function encodeCommand(args: readonly (Buffer | string)[]): Buffer {
 export function isIncomplete(r: ParsedCommand | Incomplete | null): r is Incomplete | null {
   return r === null || !('args' in r);
 }
+
+/**
+ * Fast path for the hot loop: frames one well-formed, complete multibulk command starting at `offset`
+ * without building its argument array, and returns the offset just past it; its lower-case name is left
+ * in `out.name`. Returns -1 for anything else (inline input, `*0`, an incomplete frame, anything
+ * malformed, a name with non-ASCII bytes): the caller then uses `parseRequest` from the same offset,
+ * which decides incompleteness and protocol errors exactly as before. Never throws.
+ */
+export function frameRequest(
+  buf: Buffer,
+  offset: number,
+  limits: RequestLimits,
+  out: { name: string },
+): number {
+  const n = buf.length;
+  if (offset >= n || buf[offset] !== 42 /* * */) return -1;
+  let pos = offset + 1;
+  let count = 0;
+  let c = buf[pos];
+  // Header: 1–9 digits then CRLF (parseRequest handles anything longer or stranger).
+  let digits = 0;
+  while (c !== undefined && c >= 48 && c <= 57 && digits < 10) {
+    count = count * 10 + (c - 48);
+    c = buf[++pos];
+    digits++;
+  }
+  if (digits === 0 || c !== CR || buf[pos + 1] !== LF || count <= 0 || count > limits.maxArgs) return -1;
+  pos += 2;
+  for (let i = 0; i < count; i++) {
+    if (pos >= n || buf[pos] !== 36 /* $ */) return -1;
+    pos++;
+    let len = 0;
+    digits = 0;
+    c = buf[pos];
+    while (c !== undefined && c >= 48 && c <= 57 && digits < 16) {
+      len = len * 10 + (c - 48);
+      c = buf[++pos];
+      digits++;
+    }
+    if (digits === 0 || c !== CR || buf[pos + 1] !== LF || len > limits.maxBulkBytes) return -1;
+    const dataStart = pos + 2;
+    const dataEnd = dataStart + len;
+    if (dataEnd + 2 > n || buf[dataEnd] !== CR || buf[dataEnd + 1] !== LF) return -1;
+    if (i === 0) {
+      const name = commandName(buf, dataStart, dataEnd);
+      if (name === null) return -1;
+      out.name = name;
+    }
+    pos = dataEnd + 2;
+  }
+  return pos;
+}
+
+/** Lower-case names of short ASCII commands, keyed by their bytes (lower-cased, base 128): no per-command string. */
+const nameCache = new Map<number, string>();
+const NAME_CACHE_LIMIT = 4096;
+
+function commandName(buf: Buffer, start: number, end: number): string | null {
+  const len = end - start;
+  if (len === 0) return null;
+  if (len > 7) {
+    for (let i = start; i < end; i++) if (buf[i]! >= 128) return null;
+    return buf.toString('latin1', start, end).toLowerCase();
+  }
+  let key = 0;
+  for (let i = start; i < end; i++) {
+    let b = buf[i]!;
+    if (b === 0 || b >= 128) return null;
+    if (b >= 65 && b <= 90) b += 32;
+    key = key * 128 + b;
+  }
+  let name = nameCache.get(key);
+  if (name === undefined) {
+    name = buf.toString('latin1', start, end).toLowerCase();
+    if (nameCache.size < NAME_CACHE_LIMIT) nameCache.set(key, name);
+  }
+  return name;
+}
