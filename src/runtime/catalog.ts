@@ -11,16 +11,9 @@ import { parse } from 'yaml';
 import { ImageNotFoundError, RuntimeError } from './errors.js';
 import type { ResolvedImage } from './types.js';
 
-export interface CatalogEntry {
-  pattern: string;
+/** One catalog entry: the recipe an image reference resolves to (`sameAs` names another entry's). */
+export interface CatalogEntry extends Omit<ResolvedImage, 'reference'> {
   sameAs?: string;
-  entrypoint: string[];
-  cmd: string[];
-  env: { name: string; value: string }[];
-  workingDir?: string;
-  user?: string;
-  stopSignal: NodeJS.Signals;
-  packages: string[];
 }
 
 /** This repository's root, found from this file's location (src/runtime or .build/<x>/src/runtime). */

@@ -26,7 +26,6 @@ import {
 } from './bootstrap.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { internalIP, nodeName } from './node.js';
-import { NodeAgent } from './node-agent.js';
 import { loadOrCreatePki } from './pki.js';
 
 export interface EngineOptions {
@@ -76,8 +75,10 @@ export class Engine {
     });
     const events = new ApiEventRecorder(registry, clock, o.log);
     ensureBootstrapObjects(registry, o.dataDir, clock.now());
+    // The node agent (runtime, kubelet, streaming, metrics) is loaded only when pods run: an
+    // API-only server does not pay its start-up cost.
     const agent = o.runPods
-      ? await NodeAgent.create({
+      ? await (await import('./node-agent.js')).NodeAgent.create({
           dataDir: o.dataDir,
           nodeName: nodeName(),
           hostIPs: [internalIP()],
