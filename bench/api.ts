@@ -39,9 +39,13 @@ interface Running {
 async function startServer(dataDir: string): Promise<{ srv: Running; startMs: number }> {
   rmSync(join(dataDir, 'kubeconfig'), { force: true });
   const t0 = performance.now();
-  const p = spawn(process.execPath, [BIN, 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], {
-    stdio: 'ignore',
-  });
+  const p = spawn(
+    process.execPath,
+    [BIN, 'server', '--no-run-pods', '--data-dir', dataDir, '--listen', '127.0.0.1:0'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const kc = join(dataDir, 'kubeconfig');
   while (!existsSync(kc)) {
     if (performance.now() - t0 > 20_000) throw new Error('server did not start');

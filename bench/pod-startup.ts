@@ -24,7 +24,9 @@ import YAML from 'yaml';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/podbay.js');
 const SHIM = join(ROOT, 'dist/bin/podbay-shim');
-const N = 100;
+/** Pods per phase: `--pods N` (default 100, the issue's count). */
+const N = Number(process.argv[process.argv.indexOf('--pods') + 1] ?? 100) || 100;
+
 const CONTAINERS = ['a', 'b', 'c'];
 const CMD = ['sleep', '3600'];
 const NS = 'pbench';
@@ -48,7 +50,17 @@ async function startServer(dataDir: string): Promise<Running> {
   const log = openSync(join(dataDir, '..', `${PREFIX}-server.log`), 'w');
   const proc = spawn(
     process.execPath,
-    [BIN, 'server', '--run-pods', '--cleanup-on-exit', '--data-dir', dataDir, '--listen', '127.0.0.1:0'],
+    [
+      ...(process.env.POD_BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      BIN,
+      'server',
+      '--run-pods',
+      '--cleanup-on-exit',
+      '--data-dir',
+      dataDir,
+      '--listen',
+      '127.0.0.1:0',
+    ],
     { stdio: ['ignore', log, log] },
   );
   const kc = join(dataDir, 'kubeconfig');

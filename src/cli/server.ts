@@ -18,20 +18,25 @@ Runs the podbay API server (Kubernetes 1.32 API) in the foreground.
   --listen HOST:PORT   HTTPS address (default ${DEFAULT_LISTEN})
   --default-watch-cache-size N
                        watch events kept for resume (default 5000); older resumes get 410 Gone
-  --run-pods           run the pods bound to this node (scheduler, kubelet, container runtime)
-  --cleanup-on-exit    with --run-pods: on shutdown remove every pod and leave the machine clean
+  --no-run-pods        serve the API only: pods are stored but never scheduled or run (as a
+                       kube-apiserver without nodes); by default this machine is the node and
+                       runs them (scheduler, kubelet, container runtime; needs root)
+  --cleanup-on-exit    on shutdown remove every pod and leave the machine clean
 
 Once ready it writes DIR/kubeconfig; point kubectl at it:
   export KUBECONFIG=DIR/kubeconfig; kubectl get nodes`;
 
 export async function serverCommand(argv: string[]): Promise<number> {
+  // parseArgs on Node 20 has no negated booleans: --no-run-pods is taken out by hand.
+  const apiOnly = argv.includes('--no-run-pods');
   const { values } = parseArgs({
-    args: argv,
+    args: argv.filter((a) => a !== '--no-run-pods'),
     options: {
       'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
       listen: { type: 'string', default: DEFAULT_LISTEN },
       'default-watch-cache-size': { type: 'string', default: '5000' },
-      'run-pods': { type: 'boolean', default: false },
+      // The default since pods run by default; kept so older command lines still work.
+      'run-pods': { type: 'boolean', default: true },
       'cleanup-on-exit': { type: 'boolean', default: false },
       // Test-only: CrashLoopBackOff base period in ms (upstream's 10000); not in the usage text.
       'test-backoff-base-ms': { type: 'string' },
@@ -63,7 +68,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     host,
     port,
     watchHistory,
-    runPods: values['run-pods'] === true,
+    runPods: !apiOnly,
     cleanupOnExit: values['cleanup-on-exit'] === true,
     ...(backoffBaseMs !== undefined && { backoffBaseMs }),
     log: (m) => klog('I', m),

@@ -4,7 +4,8 @@
  *   start: watch pods (events buffered) → list the runtime's sandboxes and containers → list the
  *          API's pods on this node → seed the status manager → a worker per API pod → orphans
  *          (runtime pods whose UID the API does not have) are killed and removed → replay the
- *          buffered events → relist every relistMs (kubelet's PLEG period, 1 s).
+ *          buffered events → the PLEG relists every relistMs (1 s) and wakes only the workers of
+ *          pods whose runtime state changed; every pod is resynced every syncFrequencyMs (1 min).
  *   Re-adoption after a restart: nothing is torn down until both desired (API) and observed
  *   (runtime) state are loaded; running containers are simply observed again, so none is
  *   restarted, and restart counts come from the runtime's own records (attempt numbers).
@@ -21,6 +22,7 @@ import type { Controller, ControllerDeps } from '../controllers/client.js';
 import type { ImageService, RuntimeService } from '../runtime/types.js';
 import { ContainerBackoff } from './backoff.js';
 import type { KubeletDeps } from './kubelet-deps.js';
+import { GenericPleg } from './pleg.js';
 import { PodWorkers } from './pod-workers.js';
 import { ProbeManager } from './prober/manager.js';
 import { listRuntimePods } from './runtime-view.js';
@@ -36,6 +38,8 @@ export interface KubeletOptions {
   readonly backoffBaseMs?: number;
   /** PLEG relist period (upstream 1 s). */
   readonly relistMs?: number;
+  /** Full resync of every pod (kubelet's syncFrequency, upstream 1 min). */
+  readonly syncFrequencyMs?: number;
   /** See KubeletDeps.resetNetwork. */
   readonly resetNetwork?: () => void;
 }
@@ -48,6 +52,7 @@ export class Kubelet implements Controller {
   readonly workers: PodWorkers;
   readonly #unwatch: (() => void)[] = [];
   #relist: NodeJS.Timeout | undefined;
+  #resync: NodeJS.Timeout | undefined;
   #buffer: WatchEvent[] | undefined = [];
   #started = false;
   #stopped = false;
@@ -146,8 +151,16 @@ export class Kubelet implements Controller {
     this.#buffer = undefined;
     for (const ev of buffered) this.#apply(ev);
     if (this.#stopped) return;
-    this.#relist = setInterval(() => this.workers.resyncAll(), this.o.relistMs ?? 1000);
+    const pleg = new GenericPleg({
+      runtime: this.deps.runtime,
+      onPodChanged: (uid) => this.workers.syncNow(uid),
+      log: this.controller.log,
+    });
+    pleg.seed(runtimePods);
+    this.#relist = setInterval(() => void pleg.relist(), this.o.relistMs ?? 1000);
     this.#relist.unref();
+    this.#resync = setInterval(() => this.workers.resyncAll(), this.o.syncFrequencyMs ?? 60_000);
+    this.#resync.unref();
   }
 
   #onEvent(ev: WatchEvent): void {
@@ -170,6 +183,7 @@ export class Kubelet implements Controller {
     this.#stopped = true;
     for (const off of this.#unwatch.splice(0)) off();
     if (this.#relist) clearInterval(this.#relist);
+    if (this.#resync) clearInterval(this.#resync);
     this.workers.stop();
     void this.deps.probes.stop();
     this.deps.statusManager.stop();

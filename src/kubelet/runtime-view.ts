@@ -66,9 +66,9 @@ export async function listRuntimePods(runtime: RuntimeService): Promise<Map<stri
  * that pod's containers are inspected (the runtime reads their pid and exit files).
  */
 export async function getRuntimePod(runtime: RuntimeService, uid: string): Promise<RuntimePod | undefined> {
-  const sandboxes = (await runtime.listPodSandbox())
-    .filter((s) => s.metadata.uid === uid)
-    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  const sandboxes = (await runtime.listPodSandbox({ podUid: uid })).sort(
+    (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt),
+  );
   const [first] = sandboxes;
   if (!first) return undefined;
   const containers: ContainerStatus[] = [];

@@ -314,5 +314,6 @@ export class ContainerManager {
     await waitUntil(() => !isSameProcessAlive(r.shimPid, processStartTime(r.shimPid) ?? -1), 3000);
     await containerCgroup(this.deps.cgroupVersion, r).destroy();
     await rm(this.deps.records.paths.containerDir(id), { recursive: true, force: true });
+    this.deps.records.forgetContainer(id);
   }
 }

@@ -3,7 +3,7 @@
  * packages the entry names are installed (dpkg status), since an image here is a recipe run on this
  * machine's root filesystem. Pulled references are remembered for listImages/imageStatus.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { ImageCatalog } from './catalog.js';
 import { RuntimeError } from './errors.js';
 import type { ImageService, ResolvedImage } from './types.js';
@@ -21,8 +21,23 @@ export class MissingPackagesError extends RuntimeError {
   }
 }
 
+/**
+ * The installed packages, re-read only when dpkg's status file changed: it is megabytes, and every
+ * container creation asks (a pod burst would otherwise parse it hundreds of times).
+ */
+let installedCache: { mtimeMs: number; size: number; packages: Set<string> } | undefined;
+
 async function installedPackages(): Promise<Set<string>> {
-  const text = await readFile(DPKG_STATUS, 'utf8').catch(() => '');
+  const st = await stat(DPKG_STATUS).catch(() => undefined);
+  if (st && installedCache && installedCache.mtimeMs === st.mtimeMs && installedCache.size === st.size) {
+    return installedCache.packages;
+  }
+  const packages = parseDpkgStatus(await readFile(DPKG_STATUS, 'utf8').catch(() => ''));
+  if (st) installedCache = { mtimeMs: st.mtimeMs, size: st.size, packages };
+  return packages;
+}
+
+function parseDpkgStatus(text: string): Set<string> {
   const out = new Set<string>();
   for (const stanza of text.split('\n\n')) {
     const name = /^Package: (\S+)$/m.exec(stanza)?.[1];

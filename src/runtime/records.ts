@@ -95,7 +95,20 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
+/**
+ * Sandbox and container records, cached in memory after their first read. The disk stays the
+ * source of truth (a fresh RecordStore rebuilds everything from it), but this process is the only
+ * writer of the records of its data dir, so a record read once is served from memory afterwards:
+ * the kubelet lists the runtime on every pod sync and every relist, and re-reading and re-parsing
+ * every record each time made that O(pods) file reads per sync. Listings still read the directory,
+ * so records created or removed by another process (a test's second runtime on the same data dir)
+ * are picked up. Callers get copies: they mutate records before saving them.
+ */
 export class RecordStore {
+  readonly #sandboxes = new Map<string, SandboxRecord>();
+  readonly #containers = new Map<string, ContainerRecord>();
+  readonly #loaded = new Set<'sandboxes' | 'containers'>();
+
   constructor(readonly paths: RuntimePaths) {}
 
   /** The runtime's directory holds env values and launch files: root only (0700). */
@@ -107,39 +120,92 @@ export class RecordStore {
     await this.#ensureRoot();
     await mkdir(this.paths.sandboxDir(r.id), { recursive: true });
     await writeJsonAtomic(join(this.paths.sandboxDir(r.id), 'sandbox.json'), r);
+    this.#sandboxes.set(r.id, structuredClone(r));
   }
-  loadSandbox(id: string): Promise<SandboxRecord | undefined> {
-    return readJson(join(this.paths.sandboxDir(id), 'sandbox.json'));
+  async loadSandbox(id: string): Promise<SandboxRecord | undefined> {
+    const r = await this.#cached(this.#sandboxes, join(this.paths.sandboxDir(id), 'sandbox.json'), id);
+    return r && structuredClone(r);
   }
   async saveContainer(r: ContainerRecord): Promise<void> {
     await this.#ensureRoot();
     await mkdir(this.paths.containerDir(r.id), { recursive: true });
     await writeJsonAtomic(join(this.paths.containerDir(r.id), 'container.json'), r);
+    this.#containers.set(r.id, structuredClone(r));
   }
-  loadContainer(id: string): Promise<ContainerRecord | undefined> {
-    return readJson(join(this.paths.containerDir(id), 'container.json'));
+  async loadContainer(id: string): Promise<ContainerRecord | undefined> {
+    const r = await this.#cached(this.#containers, join(this.paths.containerDir(id), 'container.json'), id);
+    return r && structuredClone(r);
   }
+  /** The shim writes this file when the container exits: always read from disk. */
   loadExit(id: string): Promise<ExitRecord | undefined> {
     return readJson(join(this.paths.containerDir(id), 'exit.json'));
+  }
+  /** Drops a removed record from the cache (its directory is gone). */
+  forgetSandbox(id: string): void {
+    this.#sandboxes.delete(id);
+  }
+  forgetContainer(id: string): void {
+    this.#containers.delete(id);
+  }
+
+  async #cached<T>(cache: Map<string, T>, path: string, id: string): Promise<T | undefined> {
+    const hit = cache.get(id);
+    if (hit) return hit;
+    const r = await readJson<T>(path);
+    if (r) cache.set(id, r);
+    return r;
   }
 
   async #ids(kind: 'sandboxes' | 'containers'): Promise<string[]> {
     return readdir(join(this.paths.root, kind)).catch(() => [] as string[]);
   }
-  async listSandboxes(): Promise<SandboxRecord[]> {
-    const out: SandboxRecord[] = [];
-    for (const id of await this.#ids('sandboxes')) {
-      const r = await this.loadSandbox(id);
-      if (r) out.push(r);
+
+  /** Every record whose directory exists; the cache forgets records whose directory is gone. */
+  /**
+   * Every record whose directory exists (the cache forgets records whose directory is gone and
+   * loads ones it has not seen), or, with `keep`, a subset served from the cache once one full
+   * listing has loaded it: the per-pod queries of every sync must not scan the directory.
+   */
+  async #list<T>(
+    kind: 'sandboxes' | 'containers',
+    cache: Map<string, T>,
+    file: string,
+    keep?: (r: T) => boolean,
+  ): Promise<T[]> {
+    if (keep && this.#loaded.has(kind)) {
+      const out: T[] = [];
+      for (const r of cache.values()) if (keep(r)) out.push(structuredClone(r));
+      return out;
+    }
+    const ids = await this.#ids(kind);
+    const present = new Set(ids);
+    for (const id of cache.keys()) if (!present.has(id)) cache.delete(id);
+    for (const id of ids)
+      if (!cache.has(id)) await this.#cached(cache, join(this.paths.root, kind, id, file), id);
+    this.#loaded.add(kind);
+    const out: T[] = [];
+    for (const id of ids) {
+      const r = cache.get(id);
+      if (r && (!keep || keep(r))) out.push(structuredClone(r));
     }
     return out;
   }
-  async listContainers(): Promise<ContainerRecord[]> {
-    const out: ContainerRecord[] = [];
-    for (const id of await this.#ids('containers')) {
-      const r = await this.loadContainer(id);
-      if (r) out.push(r);
-    }
-    return out;
+  /** Every sandbox record, or only those of one pod UID. */
+  listSandboxes(podUid?: string): Promise<SandboxRecord[]> {
+    return this.#list(
+      'sandboxes',
+      this.#sandboxes,
+      'sandbox.json',
+      podUid === undefined ? undefined : (r) => r.metadata.uid === podUid,
+    );
+  }
+  /** Every container record, or only those of one sandbox. */
+  async listContainers(sandboxId?: string): Promise<ContainerRecord[]> {
+    return this.#list(
+      'containers',
+      this.#containers,
+      'container.json',
+      sandboxId === undefined ? undefined : (r) => r.sandboxId === sandboxId,
+    );
   }
 }

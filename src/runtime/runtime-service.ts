@@ -28,6 +28,7 @@ import type {
   ExecSyncResult,
   ImageService,
   PodSandboxConfig,
+  PodSandboxFilter,
   PodSandboxStats,
   PodSandboxStatus,
   RuntimeService,
@@ -119,8 +120,8 @@ export class PodbayRuntime implements RuntimeService {
     return this.sandboxes.toStatus(await this.sandboxes.get(id));
   }
 
-  async listPodSandbox(): Promise<PodSandboxStatus[]> {
-    return (await this.records.listSandboxes()).map((r) => this.sandboxes.toStatus(r));
+  async listPodSandbox(filter: PodSandboxFilter = {}): Promise<PodSandboxStatus[]> {
+    return (await this.records.listSandboxes(filter.podUid)).map((r) => this.sandboxes.toStatus(r));
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
@@ -145,8 +146,7 @@ export class PodbayRuntime implements RuntimeService {
 
   async listContainers(filter: ContainerFilter = {}): Promise<ContainerStatus[]> {
     const out: ContainerStatus[] = [];
-    for (const r of await this.records.listContainers()) {
-      if (filter.sandboxId !== undefined && r.sandboxId !== filter.sandboxId) continue;
+    for (const r of await this.records.listContainers(filter.sandboxId)) {
       const s = await this.containers.status(r);
       if (filter.state === undefined || s.state === filter.state) out.push(s);
     }
@@ -224,7 +224,7 @@ export class PodbayRuntime implements RuntimeService {
   }
 
   async #containersOf(sandboxId: string) {
-    return (await this.records.listContainers()).filter((c) => c.sandboxId === sandboxId);
+    return this.records.listContainers(sandboxId);
   }
 
   /**

@@ -171,5 +171,6 @@ export class SandboxManager {
     await sandboxCgroup(this.deps.cgroupVersion, id).destroy();
     await rm(this.deps.records.paths.podLogDir(r.metadata), { recursive: true, force: true });
     await rm(this.deps.records.paths.sandboxDir(id), { recursive: true, force: true });
+    this.deps.records.forgetSandbox(id);
   }
 }

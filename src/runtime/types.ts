@@ -138,6 +138,11 @@ export interface ContainerStatus {
   annotations: Record<string, string>;
 }
 
+/** CRI's PodSandboxFilter, reduced to what the kubelet asks: one pod's sandboxes. */
+export interface PodSandboxFilter {
+  podUid?: string;
+}
+
 export interface ContainerFilter {
   sandboxId?: string;
   state?: ContainerState;
@@ -195,7 +200,7 @@ export interface PodSandboxManager {
   stopPodSandbox(id: string): Promise<void>;
   removePodSandbox(id: string): Promise<void>;
   podSandboxStatus(id: string): Promise<PodSandboxStatus>;
-  listPodSandbox(): Promise<PodSandboxStatus[]>;
+  listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandboxStatus[]>;
 }
 
 export interface ContainerManager {

@@ -36,7 +36,7 @@ export interface EngineOptions {
   clock?: { now(): Date };
   /** Watch events kept for resume (upstream's --default-watch-cache-size); older resumes get 410. */
   watchHistory?: number;
-  /** Run pods on this machine: scheduler + kubelet + runtime (node-agent.ts). Off by default for now. */
+  /** Run pods on this machine: scheduler + kubelet + runtime (node-agent.ts); off = API only. */
   runPods?: boolean;
   /** With runPods: stopping the engine removes every pod and leaves the machine clean. */
   cleanupOnExit?: boolean;

@@ -37,13 +37,19 @@ export class TestServer {
     return join(this.dataDir, 'kubeconfig');
   }
 
-  /** Starts the server and resolves once it has written its kubeconfig (it is then ready). */
+  /**
+   * Starts the server and resolves once it has written its kubeconfig (it is then ready).
+   * Without `--run-pods` in extraArgs the server is API-only (`--no-run-pods`): the API suites
+   * test kube-apiserver's behaviour, as upstream's integration tests do, with no node running
+   * their pods (some play the kubelet themselves through pods/status).
+   */
   async start(listen = '127.0.0.1:0', extraArgs: string[] = []): Promise<void> {
     rmSync(this.kubeconfig, { force: true });
     this.stderr = '';
+    const mode = extraArgs.includes('--run-pods') ? [] : ['--no-run-pods'];
     const proc = spawn(
       process.execPath,
-      [PODBAY_BIN, 'server', '--data-dir', this.dataDir, '--listen', listen, ...extraArgs],
+      [PODBAY_BIN, 'server', '--data-dir', this.dataDir, '--listen', listen, ...mode, ...extraArgs],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
