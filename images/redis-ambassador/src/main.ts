@@ -1,10 +1,12 @@
 /**
  * Entry point: `redis-ambassador [flags]`. Exit codes: 0 after a clean SIGTERM/SIGINT stop or --help,
  * 2 for a configuration error (the message names the setting), 1 if start-up fails otherwise.
+ * `--check` loads the same configuration, checks the backends, prints a table and exits (check-config.ts).
  */
 
 import cluster from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
+import { runCheck } from './check-config.js';
 import { HelpRequested, loadConfig, usage } from './config/config.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './observe/log.js';
@@ -25,6 +27,11 @@ async function main(): Promise<number> {
       return 2;
     }
     throw e;
+  }
+  if (process.argv.slice(2).includes('--check')) {
+    const result = await runCheck(config);
+    process.stdout.write(result.text);
+    return result.code;
   }
   const log = createLogger(config.logLevel);
   if (config.workers > 1 && cluster.isPrimary) {

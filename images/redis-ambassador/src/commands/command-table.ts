@@ -75,9 +75,13 @@ const specialCases: ReadonlyMap<string, ArgClassifier> = new Map<string, ArgClas
   ],
 ]);
 
+const BY_NAME_LIMIT = 4096;
+
 export class CommandTable {
   /** Commands with `name|subcommand` rows: only these look at their second argument. */
   private readonly containers: ReadonlySet<string>;
+  /** kindByName's answers (null: needs `classify`): one Map look-up per command on the hot path. */
+  private readonly byName = new Map<string, RouteKind | null>();
 
   private constructor(
     private readonly kinds: ReadonlyMap<string, RouteKind>,
@@ -124,8 +128,13 @@ export class CommandTable {
    * else undefined (special cases and container commands, which need `classify`).
    */
   kindByName(name: string): RouteKind | undefined {
-    if (specialCases.has(name) || this.containers.has(name)) return undefined;
-    return this.kinds.get(name) ?? 'write';
+    let kind = this.byName.get(name);
+    if (kind === undefined) {
+      kind = specialCases.has(name) || this.containers.has(name) ? null : (this.kinds.get(name) ?? 'write');
+      // Bounded: clients can send any number of made-up names.
+      if (this.byName.size < BY_NAME_LIMIT) this.byName.set(name, kind);
+    }
+    return kind ?? undefined;
   }
 
   classify(name: string, args: readonly Buffer[]): RouteKind {

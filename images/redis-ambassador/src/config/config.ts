@@ -35,6 +35,7 @@ export interface Config {
   readonly readPolicy: ReadPolicy;
   readonly readYourWrites: boolean;
   readonly readYourWritesWindowMs: number;
+  readonly readYourWritesPollMs: number;
   readonly maxLagBytes: number;
   readonly healthIntervalMs: number;
   readonly healthTimeoutMs: number;
@@ -64,7 +65,13 @@ export function usage(): string {
     (s) =>
       `  --${s.flag.padEnd(28)} ${s.help} [env ${s.env.join(', ')}; default ${JSON.stringify(s.fallback)}]`,
   );
-  return ['Usage: redis-ambassador [--config FILE] [flags]', '', ...lines].join('\n');
+  return [
+    'Usage: redis-ambassador [--config FILE] [--check] [flags]',
+    '',
+    '  --check                        check the configuration: resolve and ROLE every backend, print a',
+    '                                 table, exit 0 when the master is reachable and a master, else 1',
+    ...lines,
+  ].join('\n');
 }
 
 export function loadConfig(sources: ConfigSources): Config {
@@ -75,7 +82,8 @@ export function loadConfig(sources: ConfigSources): Config {
   try {
     const parsed = parseArgs({
       args: withBareBooleans(sources.argv),
-      options: { ...options, help: { type: 'boolean' } },
+      // --check is main's business (check-config.ts); accepted here so it loads the same settings.
+      options: { ...options, help: { type: 'boolean' }, check: { type: 'boolean' } },
       strict: true,
       allowPositionals: false,
     });
@@ -243,6 +251,7 @@ function validate(r: RawSettings): Config {
     readPolicy: r.readPolicy,
     readYourWrites: r.readYourWrites,
     readYourWritesWindowMs: r.readYourWritesWindowMs,
+    readYourWritesPollMs: r.readYourWritesPollMs,
     maxLagBytes: r.maxLagBytes,
     healthIntervalMs: r.healthIntervalMs,
     healthTimeoutMs: r.healthTimeoutMs,

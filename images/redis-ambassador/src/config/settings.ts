@@ -185,7 +185,7 @@ export const settings = {
     key: 'readYourWrites',
     flag: 'read-your-writes',
     env: ['AMBASSADOR_READ_YOUR_WRITES'],
-    help: "after a write, send that client's reads to the master until replicas caught up",
+    help: "after a write, send that client's reads to the master until a replica has the write",
     fallback: true,
     parse: bool,
   }),
@@ -196,6 +196,14 @@ export const settings = {
     help: 'longest time reads stay on the master after a write',
     fallback: 2000,
     parse: int(0, 3_600_000),
+  }),
+  readYourWritesPollMs: setting({
+    key: 'readYourWritesPollMs',
+    flag: 'read-your-writes-poll-ms',
+    env: ['AMBASSADOR_READ_YOUR_WRITES_POLL_MS'],
+    help: "while a client's reads are held on the master, how often replicas' offsets are re-read",
+    fallback: 5,
+    parse: int(1, 1000),
   }),
   maxLagBytes: setting({
     key: 'maxLagBytes',

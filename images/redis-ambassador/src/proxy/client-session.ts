@@ -81,11 +81,7 @@ export class ClientSession {
     this.state = deps.defaultState;
     this.sig = signature(this.state);
     this.own = new PrivateConnection(deps.pool, deps.topology);
-    this.ryw = new ReadYourWrites(
-      deps.config.readYourWrites,
-      deps.config.readYourWritesWindowMs,
-      deps.topology,
-    );
+    this.ryw = new ReadYourWrites(deps.config.readYourWrites, deps.topology);
     this.limits = { maxBulkBytes: deps.config.maxBulkBytes, maxArgs: deps.config.maxArgs };
     this.queue = new ReplyQueue(socket, deps.metrics, (full) => this.afterFlush(full));
     this.runs = new RunForwarder({ ...deps, ryw: this.ryw, queue: this.queue });
@@ -151,6 +147,8 @@ export class ClientSession {
 
   private parsePass(): void {
     const table = this.deps.table();
+    let lastName = '';
+    let lastKind: RouteKind | undefined;
     while (this.mode === 'normal' && !this.barrier && !this.stopReading) {
       if (this.queue.pendingCommands + this.runs.pendingCount >= this.deps.config.maxPipeline) {
         // Unbounded pipelines are bounded here: stop reading until replies drain (TCP pushes back).
@@ -163,7 +161,13 @@ export class ClientSession {
         // Fast path (GET/SET/…): frame without an argument array, route by name, extend the run.
         const next = frameRequest(this.buf, start, this.limits, this.frame);
         if (next > 0) {
-          const kind = table.kindByName(this.frame.name);
+          // Pipelines repeat one command: names come from a cache, so the same name is the same string.
+          const name = this.frame.name;
+          if (name !== lastName) {
+            lastName = name;
+            lastKind = table.kindByName(name);
+          }
+          const kind = lastKind;
           if (kind !== undefined && this.runs.add(kind, start, next, this.state, this.sig, this.buf)) {
             this.needBytes = 0;
             this.pos = next;

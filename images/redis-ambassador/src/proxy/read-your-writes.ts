@@ -1,19 +1,26 @@
 /**
- * Read-your-writes for one client. After the client's write, its reads go to the master until a replica
- * has shown (in a topology check round that started after the write completed) an offset at least the
- * master's, or until the window passes. Reads issued while a write is still in flight always go to the
- * master, which orders them after the write on the same connection.
+ * Read-your-writes for one client. After the client's write completes, its reads go to the master until
+ * a replica's processed offset has reached the master's offset read right after the write (per replica:
+ * a caught-up replica serves the client even while another lags), or until the window passes. Reads
+ * issued while a write is still in flight always go to the master, which orders them after the write on
+ * the same connection. The window (`readYourWritesWindowMs`) is carried by the sample (see OffsetWatch).
  */
+
 import type { TopologyMonitor } from '../topology/monitor.js';
+import type { MasterSample } from '../topology/offset-watch.js';
+
+/** `requiredOffset()` for "any replica will do". */
+export const ANY_REPLICA = 0;
+/** `requiredOffset()` for "the master only". */
+export const MASTER_ONLY = Number.POSITIVE_INFINITY;
 
 export class ReadYourWrites {
   private writesInFlight = 0;
-  private mustReachRound = 0;
-  private until = 0;
+  /** The offset that covers this client's last completed write; null when no write holds its reads. */
+  private sample: MasterSample | null = null;
 
   constructor(
     private readonly enabled: boolean,
-    private readonly windowMs: number,
     private readonly topology: TopologyMonitor,
   ) {}
 
@@ -27,22 +34,25 @@ export class ReadYourWrites {
   /** Call once when the writes counted by `writeStarted(count)` are answered or failed. */
   writesDone(count: number): void {
     this.writesInFlight -= count;
-    this.mustReachRound = this.topology.nextRound;
-    this.until = Date.now() + this.windowMs;
-    this.topology.requestRoundSoon();
+    this.sample = this.topology.afterWrite();
   }
 
   /**
-   * The check round a replica must have reached to serve this client's next read: 0 for any replica,
-   * +Infinity for the master only. With no master known, any replica (its data beats an error).
+   * The replica offset this client's next read needs: ANY_REPLICA, MASTER_ONLY, or an offset a replica
+   * must have processed. With no master known, any replica (its data beats an error).
    */
-  requiredRound(): number {
-    if (this.topology.currentMaster === null) return 0;
-    if (this.writesInFlight > 0) return Number.POSITIVE_INFINITY;
-    if (this.mustReachRound > 0) {
-      if (Date.now() < this.until) return this.mustReachRound;
-      this.mustReachRound = 0;
+  requiredOffset(): number {
+    if (this.sample === null && this.writesInFlight === 0) return ANY_REPLICA;
+    if (this.topology.currentMaster === null) return ANY_REPLICA;
+    if (this.writesInFlight > 0) return MASTER_ONLY;
+    if (this.sample !== null) {
+      if (Date.now() < this.sample.until) {
+        if (this.sample.offset >= 0) return this.sample.offset;
+        this.topology.sampleWanted(this.sample);
+        return MASTER_ONLY;
+      }
+      this.sample = null;
     }
-    return 0;
+    return ANY_REPLICA;
   }
 }

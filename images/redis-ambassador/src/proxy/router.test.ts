@@ -3,9 +3,9 @@ import { describe, test } from 'node:test';
 import { newNode } from '../topology/backend-node.js';
 import { ReplicaPicker } from './router.js';
 
-const replica = (port: number, caughtUpRound: number, readsInFlight = 0) => {
+const replica = (port: number, offset: number, readsInFlight = 0) => {
   const n = newNode({ host: '127.0.0.1', port }, 'replica');
-  n.caughtUpRound = caughtUpRound;
+  n.offset = offset;
   n.readsInFlight = readsInFlight;
   return n;
 };
@@ -18,12 +18,14 @@ describe('ReplicaPicker', () => {
     assert.deepEqual(picked, [1, 2, 3, 1, 2, 3]);
   });
 
-  test('read-your-writes: only replicas that reached the round qualify; none means master (null)', () => {
-    const nodes = [replica(1, 4), replica(2, 7)];
+  test('read-your-writes: only replicas whose offset covers the write qualify; none means master (null)', () => {
+    const nodes = [replica(1, 400), replica(2, 700)];
     const p = new ReplicaPicker('round-robin');
-    assert.equal(p.pick(nodes, 5)!.address.port, 2);
-    assert.equal(p.pick(nodes, 5)!.address.port, 2);
-    assert.equal(p.pick(nodes, 8), null);
+    assert.equal(p.pick(nodes, 500)!.address.port, 2);
+    assert.equal(p.pick(nodes, 500)!.address.port, 2);
+    assert.equal(p.pick(nodes, 700)!.address.port, 2);
+    assert.equal(p.pick(nodes, 701), null);
+    assert.equal(p.pick([replica(1, 400), replica(2, 700)], 0)!.address.port, 1);
     assert.equal(p.pick(nodes, Number.POSITIVE_INFINITY), null);
     assert.equal(p.pick([], 0), null);
   });
@@ -31,5 +33,6 @@ describe('ReplicaPicker', () => {
   test('least-outstanding picks the replica with the fewest reads in flight', () => {
     const p = new ReplicaPicker('least-outstanding');
     assert.equal(p.pick([replica(1, 0, 5), replica(2, 0, 1), replica(3, 0, 3)], 0)!.address.port, 2);
+    assert.equal(p.pick([replica(1, 900, 5), replica(2, 100, 1), replica(3, 900, 3)], 500)!.address.port, 3);
   });
 });

@@ -3,7 +3,7 @@
  *
  * Contract: returns null when no replica may serve this read; the caller then uses the master. A replica
  * qualifies when the topology monitor lists it as readable and, under read-your-writes, when it has
- * caught up with the client's last write (`caughtUpRound >= mustReachRound`).
+ * processed the client's last write (`offset >= minOffset`; minOffset 0 accepts any replica).
  */
 import type { ReadPolicy } from '../config/settings.js';
 import type { BackendNode } from '../topology/backend-node.js';
@@ -13,14 +13,14 @@ export class ReplicaPicker {
 
   constructor(private readonly policy: ReadPolicy) {}
 
-  pick(readable: readonly BackendNode[], mustReachRound: number): BackendNode | null {
+  pick(readable: readonly BackendNode[], minOffset: number): BackendNode | null {
     let best: BackendNode | null = null;
     const n = readable.length;
     if (n === 0) return null;
     if (this.policy === 'round-robin') {
       for (let i = 0; i < n; i++) {
         const candidate = readable[(this.cursor + i) % n]!;
-        if (candidate.caughtUpRound >= mustReachRound) {
+        if (minOffset === 0 || candidate.offset >= minOffset) {
           this.cursor = (this.cursor + i + 1) % n;
           return candidate;
         }
@@ -28,7 +28,7 @@ export class ReplicaPicker {
       return null;
     }
     for (const candidate of readable) {
-      if (candidate.caughtUpRound < mustReachRound) continue;
+      if (minOffset !== 0 && candidate.offset < minOffset) continue;
       if (best === null || candidate.readsInFlight < best.readsInFlight) best = candidate;
     }
     return best;

@@ -14,7 +14,7 @@ import type { RouteKind } from '../commands/route-kind.js';
 import { replyErrors } from '../errors.js';
 import type { BackendNode } from '../topology/backend-node.js';
 import type { TopologyMonitor } from '../topology/monitor.js';
-import type { ReadYourWrites } from './read-your-writes.js';
+import { ANY_REPLICA, MASTER_ONLY, type ReadYourWrites } from './read-your-writes.js';
 import type { ReplyQueue, ReplySlot } from './reply-queue.js';
 import type { ReplicaPicker } from './router.js';
 import type { SessionState } from './session-state.js';
@@ -126,9 +126,9 @@ export class RunForwarder {
   /** The replica for a read now, or null for the master (read-your-writes, or no replica qualifies). */
   replicaForRead(): BackendNode | null {
     const topology = this.deps.topology;
-    const mustReach = this.deps.ryw.requiredRound();
-    if (mustReach === Number.POSITIVE_INFINITY) return null;
-    if (mustReach > 0) return this.deps.picker.pick(topology.readableReplicas(), mustReach);
+    const minOffset = this.deps.ryw.requiredOffset();
+    if (minOffset === MASTER_ONLY) return null;
+    if (minOffset !== ANY_REPLICA) return this.deps.picker.pick(topology.readableReplicas(), minOffset);
     if (this.passReplica === undefined)
       this.passReplica = this.deps.picker.pick(topology.readableReplicas(), 0);
     return this.passReplica;

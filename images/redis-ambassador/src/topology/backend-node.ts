@@ -1,6 +1,6 @@
 /**
- * What the ambassador knows about one Redis server. The topology monitor (monitor.ts) is the only writer
- * of these fields; sessions and the router read them.
+ * What the ambassador knows about one Redis server. The topology monitor (monitor.ts, with its
+ * offset-watch.ts for `offset`) is the only writer of these fields; sessions and the router read them.
  */
 import type { HostPort } from '../config/config.js';
 
@@ -15,14 +15,15 @@ export interface BackendNode {
   role: Role;
   /** Answered the last ROLE check in time. */
   up: boolean;
-  /** Replication offset from ROLE (master_repl_offset on a master, processed offset on a replica). */
+  /**
+   * Replication offset from ROLE (master_repl_offset on a master, processed offset on a replica).
+   * Read-your-writes lets a replica serve a client once this reaches the master offset after its write.
+   */
   offset: number;
   /** Replica only: its link to the master is `connected`. */
   linkUp: boolean;
   /** Replica only: master offset minus this offset, from the same check round. */
   lagBytes: number;
-  /** Last check round in which this replica's offset had reached the master's offset of that round. */
-  caughtUpRound: number;
   /** Reads currently waiting on this node, for the least-outstanding policy. */
   readsInFlight: number;
   lastError: string;
@@ -42,7 +43,6 @@ export function newNode(address: HostPort, configuredAs: BackendNode['configured
     offset: 0,
     linkUp: false,
     lagBytes: 0,
-    caughtUpRound: 0,
     readsInFlight: 0,
     lastError: 'not checked yet',
   };

@@ -8,9 +8,8 @@
  *   3. pick the master (Sentinel's answer; else the current master if it still says so; else a
  *      configured master that says so; else any node that says so: that is how a promoted replica is
  *      followed) and compare each replica's offset with the master's offset of the same round.
- * Round numbers drive read-your-writes: a write completed before round r started is on every replica
- * whose `caughtUpRound >= r`, because that replica reported an offset >= the master's offset measured
- * after the write.
+ * Read-your-writes does not wait for rounds: its OffsetWatch (offset-watch.ts) reads the master's offset
+ * right after a client's write and polls the replicas' offsets quickly while some client waits.
  */
 import { BackendConnection } from '../backend/backend-connection.js';
 import { request } from '../backend/request.js';
@@ -19,6 +18,7 @@ import type { Config, HostPort } from '../config/config.js';
 import type { Logger } from '../observe/log.js';
 import { encodeCommand } from '../resp/request-parser.js';
 import { type BackendNode, newNode, nodeId } from './backend-node.js';
+import { type MasterSample, OffsetWatch } from './offset-watch.js';
 import { resolveAll } from './resolve.js';
 import { parseRole } from './role-reply.js';
 
@@ -33,26 +33,39 @@ export class TopologyMonitor {
   readonly nodes = new Map<string, BackendNode>();
   private master: BackendNode | null = null;
   private readonly probes = new Map<string, BackendConnection>();
-  private roundsStarted = 0;
   private roundTimer: NodeJS.Timeout | undefined;
   private dnsTimer: NodeJS.Timeout | undefined;
   private running = false;
   private roundInFlight: Promise<void> | null = null;
-  private soonRequested = false;
   private sentinelMasterId: string | null = null;
   private tableFor: string | null = null;
   /** A one-line reason the master is missing, for the client's -ERR. */
   masterProblem = 'not checked yet';
 
-  constructor(private readonly deps: MonitorDeps) {}
+  private readonly offsets: OffsetWatch;
+
+  constructor(private readonly deps: MonitorDeps) {
+    this.offsets = new OffsetWatch({
+      pollMs: deps.config.readYourWritesPollMs,
+      windowMs: deps.config.readYourWritesWindowMs,
+      master: () => this.master,
+      readableReplicas: () => this.readableReplicas(),
+      connection: (node) => this.probeConnection(node),
+    });
+  }
 
   get currentMaster(): BackendNode | null {
     return this.master;
   }
 
-  /** The number a write must wait past: the next round to start begins after "now". */
-  get nextRound(): number {
-    return this.roundsStarted + 1;
+  /** Read-your-writes: call when a client's write completed; see OffsetWatch.afterWrite. */
+  afterWrite(): MasterSample {
+    return this.offsets.afterWrite();
+  }
+
+  /** Read-your-writes: a client holding `sample` wants to read; see OffsetWatch.wanted. */
+  sampleWanted(sample: MasterSample): void {
+    this.offsets.wanted(sample);
   }
 
   /** Replicas allowed to serve reads right now (healthy, linked, within the lag limit). */
@@ -82,21 +95,14 @@ export class TopologyMonitor {
     this.running = false;
     clearTimeout(this.roundTimer);
     clearInterval(this.dnsTimer);
+    this.offsets.stop();
     for (const c of this.probes.values()) c.close('ambassador stopping');
     this.probes.clear();
-  }
-
-  /** Asks for an extra round soon (read-your-writes wants replicas re-measured quickly after a write). */
-  requestRoundSoon(): void {
-    if (this.soonRequested || !this.running) return;
-    this.soonRequested = true;
-    this.scheduleRound(Math.min(20, this.deps.config.healthIntervalMs));
   }
 
   private scheduleRound(delayMs: number): void {
     clearTimeout(this.roundTimer);
     this.roundTimer = setTimeout(async () => {
-      this.soonRequested = false;
       await this.runRound();
       if (this.running) this.scheduleRound(this.deps.config.healthIntervalMs);
     }, delayMs);
@@ -185,7 +191,6 @@ export class TopologyMonitor {
   }
 
   private async doRound(): Promise<void> {
-    const round = ++this.roundsStarted;
     if (this.deps.config.sentinels.length > 0) await this.askSentinels();
     await Promise.all([...this.nodes.values()].map((n) => this.probe(n)));
     this.electMaster();
@@ -193,7 +198,6 @@ export class TopologyMonitor {
     for (const n of this.nodes.values()) {
       if (n.role !== 'replica' || !n.up) continue;
       n.lagBytes = m ? Math.max(0, m.offset - n.offset) : 0;
-      if (m && n.offset >= m.offset) n.caughtUpRound = round;
     }
     if (m && this.tableFor !== m.id) await this.loadCommandTable(m);
   }
