@@ -7,6 +7,9 @@
  *   npx tsc -b images/log-shipper/tsconfig.json
  *   node images/log-shipper/dist/bench/file-to-http.js [lines=1000000]
  *
+ * BENCH_NODE_FLAGS (space-separated) replaces the node flags, which default to the image's
+ * (the Dockerfile ENTRYPOINT).
+ *
  * Bounded: one file of `lines` lines, a 120 s ceiling, loopback only; everything in a temp dir
  * that is removed at the end.
  */
@@ -18,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { entrypointNodeFlags } from '../test/entrypoint.js';
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
 const CEILING_MS = 120_000;
@@ -86,9 +90,7 @@ async function main(): Promise<void> {
         '-c',
         core,
         process.execPath,
-        ...(process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1 --max-old-space-size=48')
-          .split(' ')
-          .filter(Boolean),
+        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? entrypointNodeFlags()),
         BIN,
         '--input',
         join(dir, 'logs', '*.log'),
@@ -104,17 +106,19 @@ async function main(): Promise<void> {
       ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
+    const childExit = once(child, 'exit');
     let peakKb = 0;
     const sampler = setInterval(() => {
       peakKb = Math.max(peakKb, vmHwmKb(child.pid!));
     }, 100);
     const timeout = new Promise<void>((r) => setTimeout(r, CEILING_MS).unref());
-    await Promise.race([allReceived, timeout]);
+    // A shipper that exits early (a bad flag, a crash) ends the wait too.
+    await Promise.race([allReceived, timeout, childExit]);
     const sec = Number(process.hrtime.bigint() - start) / 1e9;
     peakKb = Math.max(peakKb, vmHwmKb(child.pid!));
     clearInterval(sampler);
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await childExit;
     sink.close();
 
     const shipMiBs = mib / sec;

@@ -19,11 +19,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { entrypointNodeFlags } from './entrypoint.js';
 
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/log-shipper.js');
 
-/** The node flags of the image's entrypoint (Dockerfile, README catalog entry): a small young generation. */
-export const ENTRYPOINT_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=48'];
+/** The node flags of the image's entrypoint (read from the Dockerfile): what the image runs with. */
+export const ENTRYPOINT_NODE_FLAGS = entrypointNodeFlags();
 
 export interface Shipper {
   readonly proc: ChildProcess;

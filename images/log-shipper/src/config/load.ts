@@ -9,8 +9,8 @@
  * The seed's $FLUENT_OPT is read as extra flags (its `--verbose` means log level debug).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
-import yaml from 'js-yaml';
 import { ShipperError } from '../errors.js';
 import { type ParsedFlags, parseFlags } from './flags.js';
 import type { ShipperConfig } from './types.js';
@@ -91,7 +91,7 @@ function readYaml(path: string, setting: string): Record<string, unknown> {
   }
   let doc: unknown;
   try {
-    doc = yaml.load(text, { filename: path });
+    doc = loadYamlLibrary().load(text, { filename: path });
   } catch (err) {
     throw new ShipperError('LS_ERR_CONFIG_FILE', `${setting}=${path}: ${(err as Error).message}`);
   }
@@ -99,4 +99,17 @@ function readYaml(path: string, setting: string): Record<string, unknown> {
     throw new ShipperError('LS_ERR_CONFIG_FILE', `${setting}=${path}: expected a YAML mapping at the top`);
   }
   return doc as Record<string, unknown>;
+}
+
+type YamlLibrary = typeof import('js-yaml');
+let yamlLibrary: YamlLibrary | undefined;
+
+/**
+ * js-yaml on first use: a run configured by flags alone never parses YAML, and the module costs
+ * ~0.7 MiB resident once loaded (it cannot be unloaded). Loaded synchronously (its CommonJS
+ * build) so that loadConfig stays synchronous.
+ */
+function loadYamlLibrary(): YamlLibrary {
+  yamlLibrary ??= createRequire(import.meta.url)('js-yaml') as YamlLibrary;
+  return yamlLibrary;
 }

@@ -1,12 +1,14 @@
 /**
  * Prometheus metrics, read from Stats when scraped. Names follow Prometheus conventions
- * (`_total` counters, base units); the process metrics (RSS, CPU, heap) come from prom-client.
+ * (`_total` counters, base units); the process metrics (RSS, CPU, heap, fds) are appended from
+ * process-metrics.ts. Rendering is exposition.ts (no client library: see why there).
  */
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { Stats } from './stats.js';
+import { CONTENT_TYPE, checkFamily, type MetricFamily, type MetricType, render } from './exposition.js';
+import { PROCESS_FAMILIES } from './process-metrics.js';
+import type { OutputStats, Stats } from './stats.js';
 
 type Reader = (s: Stats) => number;
-type OutputReader = (o: ReturnType<Stats['output']>) => number;
+type OutputReader = (o: OutputStats) => number;
 
 const GLOBAL_COUNTERS: ReadonlyArray<readonly [string, string, Reader]> = [
   ['log_shipper_lines_read_total', 'Lines read from files.', (s) => s.linesRead],
@@ -50,52 +52,33 @@ const OUTPUT_GAUGES: ReadonlyArray<readonly [string, string, OutputReader]> = [
   ['log_shipper_output_up', '1 when the last delivery attempt succeeded.', (o) => (o.up ? 1 : 0)],
 ];
 
-export function createRegistry(stats: Stats): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  for (const [name, help, read] of GLOBAL_COUNTERS) {
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read(stats));
-      },
-    });
-  }
-  for (const [name, help, read] of GLOBAL_GAUGES) {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(read(stats));
-      },
-    });
-  }
-  for (const [name, help, read] of OUTPUT_COUNTERS) {
-    new Counter({
-      name,
-      help,
-      labelNames: ['output'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const [output, o] of stats.outputs) this.inc({ output }, read(o));
-      },
-    });
-  }
-  for (const [name, help, read] of OUTPUT_GAUGES) {
-    new Gauge({
-      name,
-      help,
-      labelNames: ['output'],
-      registers: [registry],
-      collect() {
-        for (const [output, o] of stats.outputs) this.set({ output }, read(o));
-      },
-    });
-  }
-  return registry;
+export interface MetricsRegistry {
+  readonly contentType: string;
+  /** The whole exposition, read from Stats and the process now. */
+  metrics(): string;
+}
+
+export function createRegistry(stats: Stats): MetricsRegistry {
+  const families: MetricFamily[] = [];
+  const global =
+    (type: MetricType) =>
+    ([name, help, read]: readonly [string, string, Reader]) =>
+      families.push(checkFamily({ name, help, type, collect: () => [{ value: read(stats) }] }));
+  const perOutput =
+    (type: MetricType) =>
+    ([name, help, read]: readonly [string, string, OutputReader]) =>
+      families.push(
+        checkFamily({
+          name,
+          help,
+          type,
+          collect: () => [...stats.outputs].map(([output, o]) => ({ labels: { output }, value: read(o) })),
+        }),
+      );
+  GLOBAL_COUNTERS.forEach(global('counter'));
+  GLOBAL_GAUGES.forEach(global('gauge'));
+  OUTPUT_COUNTERS.forEach(perOutput('counter'));
+  OUTPUT_GAUGES.forEach(perOutput('gauge'));
+  families.push(...PROCESS_FAMILIES);
+  return { contentType: CONTENT_TYPE, metrics: () => render(families) };
 }

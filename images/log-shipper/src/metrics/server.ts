@@ -4,8 +4,8 @@
  * Loki is away (the disk buffer is holding the lines); the body says which outputs are down.
  */
 import { createServer, type Server } from 'node:http';
-import type { Registry } from 'prom-client';
 import { parseTcpAddress } from '../config/validate.js';
+import type { MetricsRegistry } from './registry.js';
 import type { Stats } from './stats.js';
 
 export interface HealthSource {
@@ -19,7 +19,7 @@ const STUCK_AFTER_MS = 30_000;
 
 export async function startMetricsServer(
   listen: string,
-  registry: Registry,
+  registry: MetricsRegistry,
   health: HealthSource,
 ): Promise<Server> {
   const { host, port } = parseTcpAddress(listen, 'metrics.listen', true);
@@ -28,10 +28,14 @@ export async function startMetricsServer(
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
     } else if (path === '/metrics') {
-      registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-        (err: Error) => res.writeHead(500).end(err.message),
-      );
+      let text: string;
+      try {
+        text = registry.metrics();
+      } catch (err) {
+        res.writeHead(500).end((err as Error).message);
+        return;
+      }
+      res.writeHead(200, { 'content-type': registry.contentType }).end(text);
     } else if (path === '/health' || path === '/healthz') {
       const age = health.loopAgeMs();
       const outputs = Object.fromEntries(

@@ -5,7 +5,7 @@
  * the items that failed with 429/5xx (through SinkError.retryOnly).
  */
 import http from 'node:http';
-import https from 'node:https';
+import { createRequire } from 'node:module';
 import type { OutputConfig } from '../config/types.js';
 import { SinkError } from '../errors.js';
 import type { Batch } from '../pipeline/batch.js';
@@ -22,13 +22,15 @@ export class HttpSink implements Sink {
   readonly #config: HttpOutput;
   readonly #url: URL;
   readonly #agent: http.Agent;
+  /** node:http or node:https, by the URL's scheme. */
+  readonly #client: typeof http;
 
   constructor(config: HttpOutput) {
     this.name = config.name;
     this.#config = config;
     this.#url = new URL(config.url);
-    const Agent = this.#url.protocol === 'https:' ? https.Agent : http.Agent;
-    this.#agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    this.#client = this.#url.protocol === 'https:' ? loadHttps() : http;
+    this.#agent = new this.#client.Agent({ keepAlive: true, maxSockets: 1 });
   }
 
   async send(batch: Batch): Promise<SendResult> {
@@ -60,7 +62,7 @@ export class HttpSink implements Sink {
   }
 
   #post(body: Buffer | string, contentType: string): Promise<{ status: number; text: string }> {
-    const mod = this.#url.protocol === 'https:' ? https : http;
+    const mod = this.#client;
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
     return new Promise((resolve, reject) => {
       // The answer can come before the body is fully written; the caller may reuse the body's
@@ -100,4 +102,13 @@ export class HttpSink implements Sink {
       req.end(payload);
     });
   }
+}
+
+/**
+ * node:https (and with it tls and most of crypto) only for an https:// URL: loading it costs
+ * ~1 MiB resident, which a shipper posting to a plain-HTTP sink need not pay. Its request and
+ * Agent API is node:http's.
+ */
+function loadHttps(): typeof http {
+  return createRequire(import.meta.url)('node:https') as typeof http;
 }

@@ -65,7 +65,7 @@ export class Batcher {
   constructor(maxEvents: number, maxBytes: number) {
     this.#maxEvents = maxEvents;
     this.#maxBytes = maxBytes;
-    this.#buf = Buffer.allocUnsafe(maxBytes);
+    this.#buf = Buffer.allocUnsafeSlow(maxBytes);
   }
 
   add(record: string, time: number, source: string, end: number): void {
@@ -109,15 +109,13 @@ export class Batcher {
     if (this.#times.length === 0) return;
     this.#ready.push({
       seq: ++this.#seq,
-      // A copy of the used bytes: the batch may wait in a queue while we keep filling.
-      body: this.#copyOut(),
+      body: this.#handOver(),
       count: this.#times.length,
       times: this.#times,
       positions: this.#positions,
       identities: this.#identities,
       openedAt: this.#openedAt,
     });
-    if (this.#buf.length > this.#maxBytes) this.#buf = Buffer.allocUnsafe(this.#maxBytes);
     this.#used = 0;
     this.#times = [];
     this.#positions = new Map();
@@ -144,13 +142,17 @@ export class Batcher {
     this.#free.length = 0;
   }
 
-  #copyOut(): Buffer {
-    const used = this.#used;
-    if (!this.#pooling || used > this.#maxBytes) return Buffer.from(this.#buf.subarray(0, used));
-    const spare = this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#maxBytes);
-    this.#lent.add(spare.buffer);
-    this.#buf.copy(spare, 0, 0, used);
-    return spare.subarray(0, used);
+  /**
+   * The filled buffer itself becomes the batch's body (no copy) and filling goes on in a spare:
+   * the batch may wait in a queue while we keep filling. Only max_bytes buffers are lent and
+   * pooled; one grown for an oversized record goes with its batch and is left to the GC.
+   */
+  #handOver(): Buffer {
+    const filled = this.#buf;
+    const body = filled.subarray(0, this.#used);
+    if (this.#pooling && filled.length === this.#maxBytes) this.#lent.add(filled.buffer);
+    this.#buf = (this.#pooling ? this.#free.pop() : undefined) ?? Buffer.allocUnsafeSlow(this.#maxBytes);
+    return body;
   }
 
   /** Takes the batches cut so far, oldest first. */
