@@ -5,7 +5,8 @@
  * dnsPolicy:
  *  - ClusterFirst (default; ClusterFirstWithHostNet too): the cluster DNS Service IP, the search
  *    path `<ns>.svc.<domain> svc.<domain> <domain>`, `ndots:5`;
- *  - Default: the host's /etc/resolv.conf (nameservers, search, options);
+ *  - Default: the host's resolv.conf (nameservers, search, options): /etc/resolv.conf, or
+ *    $PODBAY_RESOLV_CONF as kubelet's --resolv-conf;
  *  - None: only spec.dnsConfig.
  * spec.dnsConfig is then merged in: nameservers and searches appended (duplicates dropped),
  * options overriding by name, as upstream's appendDNSConfig does.
@@ -18,7 +19,7 @@ import type { DnsConfig, PodSandboxConfig } from '../runtime/types.js';
 export interface SandboxConfigOptions {
   readonly clusterDnsIP?: string;
   readonly clusterDomain?: string;
-  /** The host resolv.conf text for dnsPolicy Default (read from /etc/resolv.conf otherwise). */
+  /** The host resolv.conf text for dnsPolicy Default (read from the file otherwise). */
   readonly hostResolvConf?: string;
 }
 
@@ -71,9 +72,10 @@ export function podDnsConfig(pod: Pod, o: SandboxConfigOptions = {}): DnsConfig 
   return dns;
 }
 
+/** kubelet's --resolv-conf: the same file the cluster DNS forwards to (engine.ts). */
 function readHostResolvConf(): string {
   try {
-    return readFileSync('/etc/resolv.conf', 'utf8');
+    return readFileSync(process.env.PODBAY_RESOLV_CONF ?? '/etc/resolv.conf', 'utf8');
   } catch {
     return '';
   }

@@ -3,12 +3,14 @@
  * routes sending the pod and service CIDRs onto it (so they never fall to the default route), and
  * the nftables table `podbay` that keeps pod traffic on this machine: packets from pods that would
  * be forwarded off the machine are counted and dropped. Only with `podEgress` is a masquerade rule
- * added (as the CNI bridge plugin's ipMasq does) and forwarding accepted. Idempotent: safe to call
+ * added (as the CNI bridge plugin's ipMasq does) and forwarding accepted. The bridge itself
+ * forwards (net.ipv4.conf.podbay0.forwarding), for Service traffic between pods. Idempotent: safe to call
  * for every sandbox; `removeBridge` undoes all of it.
  */
 import { existsSync } from 'node:fs';
 import { run } from '../runtime/host-command.js';
 import { intToIp, parseCidr } from './cidr.js';
+import { PROXY_NFT_TABLE } from './proxy/nft.js';
 
 export const BRIDGE_NAME = 'podbay0';
 export const NFT_TABLE = 'podbay';
@@ -65,6 +67,10 @@ export async function ensureBridge(cfg: BridgeConfig): Promise<void> {
   const present = await run(['nft', 'list', 'table', 'ip', NFT_TABLE], { allowFailure: true });
   const prefix = present.exitCode === 0 ? `delete table ip ${NFT_TABLE}\n` : '';
   await run(['nft', '-f', '-'], { input: prefix + nftRuleset(cfg) });
+  // Packets from pods to a ClusterIP are DNATed to another pod and routed back out of the
+  // bridge, so the bridge must forward (kube-proxy needs this too). Only this interface: the
+  // host's other interfaces keep their setting, and it goes away with the bridge.
+  await run(['sysctl', '-q', '-w', `net.ipv4.conf.${BRIDGE_NAME}.forwarding=1`]);
   if (cfg.podEgress) await run(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
 }
 
@@ -74,7 +80,11 @@ export async function droppedEgressPackets(): Promise<number> {
   return Number(/counter packets (\d+)/.exec(r.stdout)?.[1] ?? 0);
 }
 
-/** Removes the bridge (and with it its routes), every podbay veth and the nft table. Safe twice. */
+/**
+ * Removes the bridge (and with it its routes), every podbay veth and the nft tables: this one and
+ * the service proxy's (normally deleted by the proxy's own teardown; a cleanup without a running
+ * engine, such as after kill -9, must not leave its rules pointing at pods that are gone). Safe twice.
+ */
 export async function removeBridge(): Promise<void> {
   const links = await run(['ip', '-o', 'link', 'show'], { allowFailure: true });
   const names = [...links.stdout.matchAll(/^\d+: ([^:@]+)[:@]/gm)].map((m) => m[1]!);
@@ -84,4 +94,5 @@ export async function removeBridge(): Promise<void> {
     }
   }
   await run(['nft', 'delete', 'table', 'ip', NFT_TABLE], { allowFailure: true });
+  await run(['nft', 'delete', 'table', 'ip', PROXY_NFT_TABLE], { allowFailure: true });
 }

@@ -1,7 +1,8 @@
 /**
  * One pod's network interface: a veth pair whose host end joins `podbay0` and whose other end is
  * `eth0` inside the sandbox's network namespace, with the pod IP and a default route via the
- * bridge's gateway (so Service IPs reach the host; the nft table decides what may leave).
+ * bridge's gateway (so Service IPs reach the host; the nft table decides what may leave). The
+ * bridge port is in hairpin mode.
  * Deleting the host end deletes the pair; the pair also dies with the namespace.
  */
 import { run } from '../runtime/host-command.js';
@@ -24,7 +25,11 @@ export async function attachPodInterface(opts: {
   await run(['ip', '-batch', '-'], {
     input:
       `link add ${host} type veth peer name eth0 netns ${opts.holderPid}\n` +
-      `link set ${host} master ${BRIDGE_NAME} up\n`,
+      `link set ${host} master ${BRIDGE_NAME} up\n` +
+      // Hairpin: the bridge may send a frame back out of the port it came in on, so a pod that
+      // reaches itself through its Service (DNAT back to its own IP) gets its packets (the CNI
+      // bridge plugin's hairpinMode, which kubelet turns on).
+      `link set ${host} type bridge_slave hairpin on\n`,
   });
   await run(['nsenter', `--net=/proc/${opts.holderPid}/ns/net`, 'ip', '-batch', '-'], {
     input:

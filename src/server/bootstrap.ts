@@ -5,7 +5,7 @@
 import type { Registry } from '../api/registry/registry.js';
 import { microTime } from '../api/registry/util.js';
 import type { KubeObject } from '../api/types.js';
-import { KUBERNETES_SERVICE_IP } from '../network/defaults.js';
+import { CLUSTER_DNS_IP, KUBERNETES_SERVICE_IP } from '../network/defaults.js';
 import { buildNode, nodeName } from './node.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
@@ -49,7 +49,9 @@ export function heartbeatNode(registry: Registry, dataDir: string, now: Date): v
 /**
  * The `kubernetes` Service in `default`, as every cluster has: the first service IP, port 443,
  * backed by an Endpoints object the API server keeps pointing at itself (it has no selector,
- * so the endpoints controller leaves it alone, as upstream's endpoint reconciler does).
+ * so the endpoints controller leaves it alone, as upstream's endpoint reconciler does). When pods
+ * run, `address` is the bridge gateway the API also listens on, so pods reach it through the
+ * Service.
  */
 export function ensureKubernetesService(registry: Registry, address: string, port: number): void {
   if (!registry.getStored('services', 'default', 'kubernetes')) {
@@ -65,26 +67,77 @@ export function ensureKubernetesService(registry: Registry, address: string, por
       },
     });
   }
-  const want = {
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: {
-      name: 'kubernetes',
-      namespace: 'default',
-      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
-    },
-    subsets: [{ addresses: [{ ip: address }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
-  };
-  const cur = registry.get('endpoints', 'default', 'kubernetes');
-  if (!cur) registry.createIn('endpoints', 'default', want);
-  else if (JSON.stringify(cur.subsets) !== JSON.stringify(want.subsets))
-    registry.update('endpoints', { ...cur, subsets: want.subsets });
+  ensureEndpoints(registry, 'default', 'kubernetes', { 'endpointslice.kubernetes.io/skip-mirror': 'true' }, [
+    { addresses: [{ ip: address }], ports: [{ name: 'https', port, protocol: 'TCP' }] },
+  ]);
   // Keep the Service's targetPort on the API's real port (it changes with --listen).
   const svc = registry.get('services', 'default', 'kubernetes');
   const ports = (svc?.spec as { ports?: { targetPort?: number }[] } | undefined)?.ports;
   if (svc && ports?.[0] && ports[0].targetPort !== port) {
     ports[0].targetPort = port;
     registry.update('services', svc);
+  }
+}
+
+/**
+ * The cluster DNS Service, `kube-system/kube-dns` at 10.96.0.10 with upstream CoreDNS's ports
+ * (53/UDP `dns`, 53/TCP `dns-tcp`) and labels, but without a selector: the server is built into
+ * the engine, so its Endpoints are kept here, pointing at the gateway address it listens on.
+ * Pods' resolv.conf names the ClusterIP, and the service proxy carries the queries.
+ */
+export function ensureClusterDnsService(registry: Registry, address: string, port: number): void {
+  if (!registry.getStored('services', 'kube-system', 'kube-dns')) {
+    registry.createIn('services', 'kube-system', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'kube-dns',
+        labels: {
+          'k8s-app': 'kube-dns',
+          'kubernetes.io/cluster-service': 'true',
+          'kubernetes.io/name': 'CoreDNS',
+        },
+      },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: CLUSTER_DNS_IP,
+        ports: [
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: port },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: port },
+        ],
+        sessionAffinity: 'None',
+      },
+    });
+  }
+  ensureEndpoints(registry, 'kube-system', 'kube-dns', { 'k8s-app': 'kube-dns' }, [
+    {
+      addresses: [{ ip: address }],
+      ports: [
+        { name: 'dns', port, protocol: 'UDP' },
+        { name: 'dns-tcp', port, protocol: 'TCP' },
+      ],
+    },
+  ]);
+}
+
+/** Creates the Endpoints, or rewrites its subsets when they differ (an address or port moved). */
+function ensureEndpoints(
+  registry: Registry,
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  subsets: unknown[],
+): void {
+  const cur = registry.get('endpoints', namespace, name);
+  if (!cur) {
+    registry.createIn('endpoints', namespace, {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name, namespace, labels },
+      subsets,
+    });
+  } else if (JSON.stringify(cur.subsets) !== JSON.stringify(subsets)) {
+    registry.update('endpoints', { ...cur, subsets });
   }
 }
 

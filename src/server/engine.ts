@@ -2,8 +2,10 @@
  * Assembles the engine: store → registry → controllers → HTTPS API, on one data dir.
  *
  *   start:  data dir + PKI → open store → registry (strategies from the catalog) → bootstrap
- *           objects (namespaces, this Node) → controllers → listen → write kubeconfig (ready)
- *   stop:   stop controllers → close the API (ends watches) → close the store
+ *           objects (namespaces, this Node) → listen → controllers → when pods run, the node
+ *           agent (service proxy, cluster DNS, the API on the bridge gateway, scheduler,
+ *           kubelet) → write kubeconfig (ready)
+ *   stop:   node agent → stop controllers → close the API (ends watches) → close the store
  *
  * The kubeconfig is written last, so its presence means the server answers.
  */
@@ -42,6 +44,11 @@ export interface EngineOptions {
   cleanupOnExit?: boolean;
   /** With runPods: CrashLoopBackOff base period in ms (a test-only knob; upstream's 10 s). */
   backoffBaseMs?: number;
+  /**
+   * With runPods: the resolv.conf whose nameservers the cluster DNS forwards outside names to
+   * (kubelet's --resolv-conf). Default: $PODBAY_RESOLV_CONF, else /etc/resolv.conf.
+   */
+  resolvConf?: string;
 }
 
 const COMPACT_EVERY_MS = 5 * 60 * 1000;
@@ -75,6 +82,8 @@ export class Engine {
     });
     const events = new ApiEventRecorder(registry, clock, o.log);
     ensureBootstrapObjects(registry, o.dataDir, clock.now());
+    const resolvConf = o.resolvConf ?? process.env.PODBAY_RESOLV_CONF;
+    const wildcard = o.host === '0.0.0.0' || o.host === '::';
     // The node agent (runtime, kubelet, streaming, metrics) is loaded only when pods run: an
     // API-only server does not pay its start-up cost.
     const agent = o.runPods
@@ -86,6 +95,7 @@ export class Engine {
           clock,
           log: o.log,
           ...(o.backoffBaseMs !== undefined && { backoffBaseMs: o.backoffBaseMs }),
+          ...(resolvConf !== undefined && { resolvConf }),
         })
       : undefined;
 
@@ -108,9 +118,11 @@ export class Engine {
       addr.family === 'IPv6' ? `[${addr.address}]` : addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address;
     const url = `https://${hostForUrl}:${addr.port}`;
     const engine = new Engine(api, registry, join(o.dataDir, 'kubeconfig'), url);
+    // When pods run, the API also accepts on the bridge gateway (node-agent.ts), the one
+    // address pods can reach, so the `kubernetes` Service points there.
     ensureKubernetesService(
       registry,
-      o.host === '127.0.0.1' || o.host === '0.0.0.0' ? internalIP() : o.host,
+      agent ? agent.gatewayIP : o.host === '127.0.0.1' || wildcard ? internalIP() : o.host,
       addr.port,
     );
 
@@ -121,10 +133,7 @@ export class Engine {
       log: (m: string, f?: Record<string, unknown>) => o.log(f ? `${m} ${JSON.stringify(f)}` : m),
     };
     const controllers = startControllers(controllerDeps, { rootCAPem: pki.caCert });
-    if (agent) {
-      agent.start(controllerDeps);
-      engine.#stops.push(() => agent.stop(o.cleanupOnExit === true));
-    }
+    if (agent) engine.#stops.push(() => agent.stop(o.cleanupOnExit === true));
     engine.#stops.push(() => controllers.stop());
     const timers = [
       setInterval(() => store.compact(), COMPACT_EVERY_MS),
@@ -136,6 +145,15 @@ export class Engine {
     engine.#stops.push(() => timers.forEach(clearInterval));
     engine.#stops.push(() => api.close());
     engine.#stops.push(() => store.close());
+    if (agent) {
+      // Every stop is registered first: a failed start (no root, a taken DNS port) undoes it all.
+      try {
+        await agent.start(controllerDeps, { server: api.server, port: addr.port, wildcard });
+      } catch (err) {
+        await engine.stop().catch(() => {});
+        throw err;
+      }
+    }
 
     ready = true;
     writeKubeconfig(engine.kubeconfigPath, url, pki.caCert, pki.token);

@@ -6,9 +6,13 @@
  *
  *   create (before the API listens): runtime + image catalog, streaming handlers, metrics routes
  *   attach(server):  WebSocket/SPDY upgrades reach the streaming handlers
- *   start(deps):     scheduler, then kubelet (re-adopts what the runtime still runs)
- *   stop(cleanup):   kubelet and scheduler stop; with cleanup every pod is removed and the
- *                    machine left clean, otherwise containers keep running for the next start
+ *   start(deps, api): service networking (bridge, service proxy, cluster DNS, the API on the
+ *                    gateway address and the kube-dns Service), then scheduler, then kubelet
+ *                    (re-adopts what the runtime still runs): DNS and Services work before the
+ *                    first pod starts
+ *   stop(cleanup):   kubelet and scheduler stop, then DNS and the proxy; with cleanup every pod,
+ *                    the proxy's rules and the bridge are removed and the machine left clean,
+ *                    otherwise containers and rules keep running for the next start
  */
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -23,10 +27,15 @@ import type { ResourceInfo } from '../api/types.js';
 import type { ControllerDeps } from '../controllers/client.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { KubeletStreamingBackend } from '../kubelet/streaming-backend.js';
+import { ApiGatewayListener } from '../network/api-listener.js';
+import { type BridgeConfig, gatewayOf } from '../network/bridge.js';
+import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR } from '../network/defaults.js';
+import { CLUSTER_DNS_PORT, NodeNetwork } from '../network/node-network.js';
 import { ImageCatalog } from '../runtime/catalog.js';
 import { CatalogImageService } from '../runtime/image-service.js';
 import { PodbayRuntime } from '../runtime/runtime-service.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { ensureClusterDnsService } from './bootstrap.js';
 
 export interface NodeAgentOptions {
   dataDir: string;
@@ -37,7 +46,24 @@ export interface NodeAgentOptions {
   log: (msg: string) => void;
   /** CrashLoopBackOff base period in ms (test-only; upstream's 10 s by default). */
   backoffBaseMs?: number;
+  /** The cluster DNS server's upstreams (kubelet's --resolv-conf); default /etc/resolv.conf. */
+  resolvConf?: string;
 }
+
+/** The API server as the node agent needs it: where it accepts connections, and on which port. */
+export interface ApiEndpoint {
+  server: EventEmitter;
+  port: number;
+  /** The API already accepts on every address (--listen 0.0.0.0): no gateway listener needed. */
+  wildcard: boolean;
+}
+
+/** One address plan for the runtime (which makes the bridge) and the network (which uses it). */
+const BRIDGE: BridgeConfig = {
+  podCidr: DEFAULT_POD_CIDR,
+  serviceCidr: DEFAULT_SERVICE_CIDR,
+  podEgress: false,
+};
 
 export class NodeAgent {
   readonly subresources: Map<string, SubresourceHandler>;
@@ -47,6 +73,8 @@ export class NodeAgent {
   #unbridge: (() => void) | undefined;
   #kubelet: Kubelet | undefined;
   #scheduler: Scheduler | undefined;
+  #network: NodeNetwork | undefined;
+  #apiListener: ApiGatewayListener | undefined;
 
   private constructor(
     readonly runtime: PodbayRuntime,
@@ -70,14 +98,39 @@ export class NodeAgent {
 
   static async create(o: NodeAgentOptions): Promise<NodeAgent> {
     const images = new CatalogImageService(await ImageCatalog.load({ dataDir: o.dataDir }));
-    return new NodeAgent(new PodbayRuntime({ dataDir: o.dataDir, images }), images, o);
+    const runtime = new PodbayRuntime({
+      dataDir: o.dataDir,
+      images,
+      podCidr: BRIDGE.podCidr,
+      serviceCidr: BRIDGE.serviceCidr,
+      podEgress: BRIDGE.podEgress,
+    });
+    return new NodeAgent(runtime, images, o);
+  }
+
+  /** Where pods reach this node's services (DNS, the API): the bridge's own address. */
+  get gatewayIP(): string {
+    return gatewayOf(BRIDGE.podCidr);
   }
 
   attach(server: EventEmitter): void {
     this.#unbridge = bridgeUpgrades(server);
   }
 
-  start(deps: ControllerDeps): void {
+  async start(deps: ControllerDeps, api: ApiEndpoint): Promise<void> {
+    const log = (m: string, f?: Record<string, unknown>) => this.o.log(f ? `${m} ${JSON.stringify(f)}` : m);
+    this.#network = new NodeNetwork({
+      client: deps.client,
+      bridge: BRIDGE,
+      dataDir: this.o.dataDir,
+      log,
+      ...(this.o.resolvConf !== undefined && { resolvConf: this.o.resolvConf }),
+    });
+    await this.#network.start();
+    ensureClusterDnsService(this.o.registry, this.gatewayIP, CLUSTER_DNS_PORT);
+    if (!api.wildcard) {
+      this.#apiListener = await ApiGatewayListener.listen(api.server, this.gatewayIP, api.port);
+    }
     this.#scheduler = new Scheduler(deps);
     this.#scheduler.start();
     this.#kubelet = new Kubelet(deps, {
@@ -103,7 +156,13 @@ export class NodeAgent {
     this.#unbridge?.();
     this.#unbridge = undefined;
     this.#scheduler?.stop();
-    if (cleanup) await this.#kubelet?.shutdown();
-    else this.#kubelet?.stop();
+    this.#apiListener?.close();
+    this.#apiListener = undefined;
+    if (cleanup) {
+      // Before the kubelet started (a failed start) the bridge may exist all the same.
+      if (this.#kubelet) await this.#kubelet.shutdown();
+      else await this.runtime.cleanupAll();
+    } else this.#kubelet?.stop();
+    await this.#network?.stop(cleanup);
   }
 }

@@ -1,12 +1,17 @@
 /**
  * The server's PKI, made on first start and kept in the data dir: a CA, a serving certificate
- * signed by it (SANs: loopback, localhost and this host's name), and the admin bearer token.
+ * signed by it (SANs: loopback, localhost, this host's name, and the names pods use for the API:
+ * the `kubernetes` Service's IP and DNS names and the bridge gateway), and the admin bearer token.
+ * A certificate from an older start that lacks one of these names is made again (with a new CA).
  * Private files are written 0600 in a 0700 directory, as kubeadm does for /etc/kubernetes/pki.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { gatewayOf } from '../network/bridge.js';
+import { CLUSTER_DOMAIN, DEFAULT_POD_CIDR, KUBERNETES_SERVICE_IP } from '../network/defaults.js';
 
 export interface Pki {
   caCert: string;
@@ -25,8 +30,15 @@ export async function loadOrCreatePki(dir: string, extraNames: string[] = []): P
     key: join(pki, 'apiserver.key'),
     token: join(pki, 'admin.token'),
   };
-  if (!existsSync(files.ca) || !existsSync(files.cert) || !existsSync(files.key)) {
-    const names = [...new Set(['localhost', '127.0.0.1', '::1', hostname(), ...extraNames])];
+  const names = [
+    ...new Set(['localhost', '127.0.0.1', '::1', hostname(), ...IN_CLUSTER_NAMES, ...extraNames]),
+  ];
+  if (
+    !existsSync(files.ca) ||
+    !existsSync(files.cert) ||
+    !existsSync(files.key) ||
+    !coversNames(readFileSync(files.cert, 'utf8'), names)
+  ) {
     const { generate } = await import('./pki-generate.js');
     const g = await generate(names);
     writeFileSync(files.ca, g.caCert, { mode: 0o644 });
@@ -42,3 +54,29 @@ export async function loadOrCreatePki(dir: string, extraNames: string[] = []): P
     token: readFileSync(files.token, 'utf8').trim(),
   };
 }
+
+/** How pods name the API: the `kubernetes` Service (IP and DNS names) and the gateway it DNATs to. */
+const IN_CLUSTER_NAMES = [
+  KUBERNETES_SERVICE_IP,
+  gatewayOf(DEFAULT_POD_CIDR),
+  'kubernetes',
+  'kubernetes.default',
+  'kubernetes.default.svc',
+  `kubernetes.default.svc.${CLUSTER_DOMAIN}`,
+];
+
+/** Whether the certificate's SANs include every name (`DNS:x` or `IP Address:x`). */
+function coversNames(pem: string, names: readonly string[]): boolean {
+  let san: string;
+  try {
+    san = new X509Certificate(pem).subjectAltName ?? '';
+  } catch {
+    return false;
+  }
+  const have = new Set(san.split(', ').map((e) => canonical(e.slice(e.indexOf(':') + 1))));
+  return names.every((n) => have.has(canonical(n)));
+}
+
+/** Node prints IPv6 SANs uncompressed (0:0:0:0:0:0:0:1): compare in the compressed form. */
+const canonical = (name: string): string =>
+  isIPv6(name) ? new URL(`http://[${name}]`).hostname.slice(1, -1) : name;

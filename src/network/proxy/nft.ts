@@ -5,6 +5,9 @@
 import { spawn } from 'node:child_process';
 import { NftApplyError } from './errors.js';
 
+/** The proxy's nftables table (kube-proxy's is `kube-proxy`); never the runtime's `podbay`. */
+export const PROXY_NFT_TABLE = 'podbay-proxy';
+
 export interface HostCommands {
   /** Prepended to every command; [] runs in the engine's own namespace. */
   prefix: readonly string[];
@@ -26,6 +29,8 @@ export function runCommand(h: HostCommands, argv: readonly string[], stdin?: str
     child.on('close', (code) =>
       code === 0 ? resolve(out) : reject(new NftApplyError(argv.join(' '), code, err)),
     );
+    // A command that exits without reading its stdin (sysctl) closes the pipe: EPIPE is not an error.
+    child.stdin.on('error', () => {});
     child.stdin.end(stdin ?? '');
   });
 }

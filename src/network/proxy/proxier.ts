@@ -10,7 +10,8 @@
  *             and changes during a sync trigger exactly one more
  *   resync  → every `resyncMs` the table is re-applied even if unchanged, which repairs a
  *             table someone flushed or deleted
- *   stop    → no more syncs; with `teardown` the table is deleted. Safe to call twice.
+ *   stop    → no more syncs; with `teardown` the table is deleted and route_localnet put
+ *             back as start found it. Safe to call twice.
  *
  * NodePort from the host's own 127.0.0.1 needs net.ipv4.conf.all.route_localnet=1: after the
  * output hook DNATs 127.0.0.1:NODEPORT to a pod IP, the packet still has source 127.0.0.1 and
@@ -18,12 +19,14 @@
  * the external-… chain marks it, and postrouting masquerades it to the bridge address so the
  * pod's reply comes back through this node's conntrack.
  */
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
 import type { ObjectClient } from '../../controllers/client.js';
 import { DEFAULT_POD_CIDR } from '../defaults.js';
 import { ObjectMirror } from '../object-mirror.js';
 import { computeProxyPlan } from './model.js';
-import { type HostCommands, runCommand } from './nft.js';
+import { type HostCommands, PROXY_NFT_TABLE, runCommand } from './nft.js';
 import { DEFAULT_MASQUERADE_MARK, type RulesetOptions, renderBlocks, renderRuleset } from './ruleset.js';
 import { buildTransaction, parseLiveObjects } from './transaction.js';
 
@@ -35,6 +38,11 @@ export interface ServiceProxyOptions {
   resyncMs?: number;
   /** Turn on route_localnet so NodePorts answer on 127.0.0.1 (see the header). */
   localhostNodePorts?: boolean;
+  /**
+   * Where route_localnet's value from before the first start is kept, so a start after kill -9
+   * (which finds the 1 this proxy set) still restores the original on teardown.
+   */
+  routeLocalnetStateFile?: string;
   commands?: HostCommands;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -43,8 +51,9 @@ export interface ServiceProxyDeps {
   client: ObjectClient;
 }
 
-/** The proxy's nftables table (kube-proxy's is `kube-proxy`); never the runtime's `podbay`. */
-export const PROXY_NFT_TABLE = 'podbay-proxy';
+export { PROXY_NFT_TABLE };
+
+const ROUTE_LOCALNET = 'net.ipv4.conf.all.route_localnet';
 
 export class ServiceProxy {
   readonly #mirror: ObjectMirror;
@@ -60,6 +69,8 @@ export class ServiceProxy {
   #stopped = true;
   #lastApplied = '';
   #syncs = 0;
+  /** route_localnet as found before start, put back on teardown (undefined: not changed). */
+  #routeLocalnetBefore: string | undefined;
 
   constructor(deps: ServiceProxyDeps, o: ServiceProxyOptions = {}) {
     this.#mirror = new ObjectMirror(deps.client, ['services', 'endpoints', 'pods']);
@@ -81,7 +92,11 @@ export class ServiceProxy {
   async start(): Promise<void> {
     this.#stopped = false;
     if (this.#o.localhostNodePorts) {
-      await runCommand(this.#o.commands, ['sysctl', '-q', '-w', 'net.ipv4.conf.all.route_localnet=1']);
+      const now = (await runCommand(this.#o.commands, ['sysctl', '-n', ROUTE_LOCALNET])).trim();
+      // A restart finds the 1 its predecessor set: the value from before that is the one kept.
+      this.#routeLocalnetBefore ??= this.#savedRouteLocalnet() ?? now;
+      this.#saveRouteLocalnet(this.#routeLocalnetBefore);
+      if (now !== '1') await runCommand(this.#o.commands, ['sysctl', '-q', '-w', `${ROUTE_LOCALNET}=1`]);
     }
     this.#mirror.start();
     await this.syncNow(true);
@@ -101,7 +116,37 @@ export class ServiceProxy {
         () => {},
       );
       this.#lastApplied = '';
+      if (this.#routeLocalnetBefore !== undefined && this.#routeLocalnetBefore !== '1') {
+        await runCommand(this.#o.commands, [
+          'sysctl',
+          '-q',
+          '-w',
+          `${ROUTE_LOCALNET}=${this.#routeLocalnetBefore}`,
+        ]).catch(() => {});
+      }
+      this.#routeLocalnetBefore = undefined;
+      const file = this.#o.routeLocalnetStateFile;
+      if (file) {
+        rmSync(file, { force: true });
+        try {
+          rmdirSync(dirname(file)); // only when empty: the directory may hold more one day
+        } catch {}
+      }
     }
+  }
+
+  #savedRouteLocalnet(): string | undefined {
+    const file = this.#o.routeLocalnetStateFile;
+    if (!file || !existsSync(file)) return undefined;
+    const v = readFileSync(file, 'utf8').trim();
+    return /^[01]$/.test(v) ? v : undefined;
+  }
+
+  #saveRouteLocalnet(value: string): void {
+    const file = this.#o.routeLocalnetStateFile;
+    if (!file) return;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${value}\n`);
   }
 
   /** The text the current objects render to (what the next sync applies). */

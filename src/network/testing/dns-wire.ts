@@ -100,10 +100,12 @@ export const rcodeOf = (b: Buffer): number => b.readUInt16BE(2) & 0xf;
 /**
  * An upstream on 127.0.0.1 (UDP and TCP, same port) that answers A queries for names in
  * `answers` and NXDOMAIN otherwise, or never answers (`silent`). It records `name/type/transport`.
+ * `at` picks another loopback address and a fixed port (a resolv.conf upstream is always :53).
  */
 export async function startFakeUpstream(
   answers: Record<string, string>,
   silent = false,
+  at: { host: string; port: number } = { host: '127.0.0.1', port: 0 },
 ): Promise<{ port: number; queries: string[]; close(): Promise<void> }> {
   const queries: string[] = [];
   const reply = (msg: Buffer, transport: string): Buffer | undefined => {
@@ -141,7 +143,7 @@ export async function startFakeUpstream(
   });
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
-    tcp.listen(0, '127.0.0.1', () => resolve());
+    tcp.listen(at.port, at.host, () => resolve());
   });
   const port = (tcp.address() as AddressInfo).port;
   // A UDP port is free far more often than a TCP one is; the bind fails loudly if not.
@@ -152,7 +154,7 @@ export async function startFakeUpstream(
   });
   await new Promise<void>((resolve, reject) => {
     sock.once('error', reject);
-    sock.bind(port, '127.0.0.1', () => resolve());
+    sock.bind(port, at.host, () => resolve());
   });
   return {
     port,

@@ -1,0 +1,98 @@
+/**
+ * Service networking on this node, as kube-proxy and CoreDNS provide it on a cluster: the
+ * nftables service proxy (ClusterIP, NodePort, hostPort, affinity, hairpin) and the cluster DNS
+ * server, both fed from the API through their own watch mirrors. The node agent owns one.
+ *
+ *   start:  bridge (so the gateway address exists) → proxy (its table rebuilt from the store,
+ *           whatever a previous run left) → DNS server on <gateway>:53, UDP and TCP
+ *   stop:   DNS closed → proxy stopped; with `teardown` the proxy's table is deleted and
+ *           route_localnet restored (the bridge and its table belong to the runtime's cleanup)
+ *
+ * Pods reach DNS through the `kube-system/kube-dns` Service (10.96.0.10), whose Endpoints point
+ * at the gateway address (bootstrap.ts keeps them), so DNS traffic takes the same Service path
+ * as any other: a pod never needs to know where the server really listens.
+ */
+import { join } from 'node:path';
+import type { ObjectClient } from '../controllers/client.js';
+import { type BridgeConfig, ensureBridge, gatewayOf } from './bridge.js';
+import { CLUSTER_DNS_IP } from './defaults.js';
+import { readResolvConf, type Upstream } from './dns/resolv-conf.js';
+import { ClusterDnsServer } from './dns/server.js';
+import { ServiceProxy } from './proxy/proxier.js';
+
+/** The DNS port pods reach behind the kube-dns Service (upstream's CoreDNS listens on 53 too). */
+export const CLUSTER_DNS_PORT = 53;
+
+export interface NodeNetworkOptions {
+  client: ObjectClient;
+  bridge: BridgeConfig;
+  /** Where the forwarding upstreams are read (kubelet's --resolv-conf); default /etc/resolv.conf. */
+  resolvConf?: string;
+  /** The engine's data dir: the proxy keeps the host's original route_localnet there. */
+  dataDir: string;
+  log: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export class NodeNetwork {
+  /** The bridge's own address: where the DNS server (and the API, for pods) listen. */
+  readonly gatewayIP: string;
+  readonly proxy: ServiceProxy;
+  readonly dns: ClusterDnsServer;
+  readonly #o: NodeNetworkOptions;
+  #started = false;
+
+  constructor(o: NodeNetworkOptions) {
+    this.#o = o;
+    this.gatewayIP = gatewayOf(o.bridge.podCidr);
+    this.proxy = new ServiceProxy(
+      { client: o.client },
+      {
+        podCidr: o.bridge.podCidr,
+        routeLocalnetStateFile: join(o.dataDir, 'proxy', 'route_localnet.before'),
+        log: o.log,
+      },
+    );
+    this.dns = new ClusterDnsServer(
+      { client: o.client },
+      {
+        host: this.gatewayIP,
+        port: CLUSTER_DNS_PORT,
+        serviceCidr: o.bridge.serviceCidr,
+        podCidr: o.bridge.podCidr,
+        upstreams: this.#upstreams(),
+        log: o.log,
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    await ensureBridge(this.#o.bridge);
+    await this.proxy.start();
+    await this.dns.start();
+    this.#started = true;
+    this.#o.log('network: service proxy and cluster DNS ready', {
+      dns: `${this.gatewayIP}:${CLUSTER_DNS_PORT}`,
+    });
+  }
+
+  /** Safe to call twice, and before start. */
+  async stop(teardown: boolean): Promise<void> {
+    if (!this.#started && !teardown) return;
+    this.#started = false;
+    await this.dns.stop();
+    await this.proxy.stop({ teardown });
+  }
+
+  /**
+   * A resolv.conf that cannot be read or parsed leaves the server without upstreams (outside
+   * names get SERVFAIL) rather than stopping the node: cluster names matter more.
+   */
+  #upstreams(): Upstream[] {
+    try {
+      return readResolvConf(this.#o.resolvConf, [CLUSTER_DNS_IP, this.gatewayIP]);
+    } catch (err) {
+      this.#o.log('network: no DNS upstreams, outside names will get SERVFAIL', { error: String(err) });
+      return [];
+    }
+  }
+}
