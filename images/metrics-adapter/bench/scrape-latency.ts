@@ -27,21 +27,27 @@ const { values } = parseArgs({
     scrapes: { type: 'string', default: '500' },
     series: { type: 'string', default: '10000' },
     'node-options': { type: 'string', default: '' },
+    // Values change on every read (3 bodies in turn), as live counters do; without it the body repeats.
+    'changing-values': { type: 'boolean', default: false },
   },
 });
+const CHANGING = values['changing-values'] === true;
 const SCRAPES = Math.min(5_000, Number(values.scrapes));
 const SERIES = Math.min(100_000, Number(values.series));
-/** NODE_OPTIONS for the adapter child, e.g. '--max-semi-space-size=16' (what the Dockerfile uses). */
+/** NODE_OPTIONS for the adapter child, e.g. '--max-semi-space-size=2' (what the Dockerfile sets). */
 const ADAPTER_ENV = values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {};
 
-/** A legacy body with SERIES lines: a quarter plain `name value`, the rest labelled. */
-function legacyBody(n: number): string {
+/**
+ * A legacy body with SERIES lines: a quarter plain `name value`, the rest labelled. `gen` shifts every
+ * value (generation 0 is the body used without --changing-values).
+ */
+function legacyBody(n: number, gen = 0): string {
   const lines = ['# legacy stats v1'];
   for (let i = 0; i < n; i++) {
-    if (i % 4 === 0) lines.push(`stat_${i}_total ${i * 3}`);
+    if (i % 4 === 0) lines.push(`stat_${i}_total ${i * 3 + gen}`);
     else
       lines.push(
-        `route_latency_seconds{route="/api/r${i}",method="${i % 2 ? 'GET' : 'POST'}"} ${(i % 1000) / 1000}`,
+        `route_latency_seconds{route="/api/r${i}",method="${i % 2 ? 'GET' : 'POST'}"} ${((i + gen) % 1000) / 1000}`,
       );
   }
   return `${lines.join('\n')}\n`;
@@ -56,12 +62,16 @@ interface Stats {
   bytes: number;
 }
 
+/** Called before each request (--changing-values swaps the legacy app's body there). */
+let beforeRequest: (i: number) => void = () => {};
+
 async function measure(url: string, count: number): Promise<Stats> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const times: number[] = [];
   let bytes = 0;
   const deadline = Date.now() + PHASE_CAP_MS;
   for (let i = 0; i < count + 20 && Date.now() < deadline; i++) {
+    beforeRequest(i);
     const started = performance.now();
     const size = await new Promise<number>((resolve, reject) => {
       http
@@ -110,6 +120,12 @@ async function main(): Promise<void> {
   const body = legacyBody(SERIES);
   const app = await LegacyApp.start();
   app.behaviour = { kind: 'ok', body };
+  if (CHANGING) {
+    const bodies = [body, legacyBody(SERIES, 1), legacyBody(SERIES, 2)];
+    beforeRequest = (i) => {
+      app.behaviour = { kind: 'ok', body: bodies[i % 3]! };
+    };
+  }
   const results: string[] = [];
   let live: { s: Stats; m: { rss: number; hwm: number } } | undefined;
   let reference: { s: Stats; m: { rss: number; hwm: number } } | undefined;
@@ -131,7 +147,7 @@ async function main(): Promise<void> {
     results.push(row('adapter, cache 1s (default)', s2, rssKiB(a2.child.pid!), cpuMs2));
     await a2.stop();
 
-    // 3. Reference: the seed's chain repaired (awk without `.prom`, tmp + mv) feeding node-exporter.
+    // 3. Reference: the seed's chain repaired (a file converted once, so its values never change) (awk without `.prom`, tmp + mv) feeding node-exporter.
     const src = join(dir, 'stats.txt');
     writeFileSync(src, body);
     const textDir = join(dir, 'textfile');
@@ -163,7 +179,7 @@ async function main(): Promise<void> {
     }
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     console.log(
-      `metrics-adapter bench: ${SERIES} series, ${SCRAPES} scrapes per phase (after 20 warm-up), Node ${process.version}, ${cpus().length} x ${cpu}, adapter NODE_OPTIONS='${values['node-options']}'`,
+      `metrics-adapter bench: ${SERIES} series, ${SCRAPES} scrapes per phase (after 20 warm-up), values ${CHANGING ? 'changing every read' : 'repeating'}, Node ${process.version}, ${cpus().length} x ${cpu}, adapter NODE_OPTIONS='${values['node-options']}'`,
     );
     console.log(
       `${'phase'.padEnd(44)}${'p50 ms'.padStart(8)}${'p90 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'n'.padStart(6)}${'KiB'.padStart(8)}${'RSS MiB'.padStart(8)}${'HWM MiB'.padStart(8)}${'CPU ms/s'.padStart(10)}`,

@@ -8,8 +8,10 @@ import { SourceError } from '../errors.js';
 import { type ExpositionFormat, render, renderBuffer } from '../expose/exposition.js';
 import type { Logger } from '../log.js';
 import type { MetricFamily } from '../mapping/family.js';
-import type { Mapper } from '../mapping/mapper.js';
-import { parseBody, type SourceFormat } from '../source/parse-body.js';
+import type { Mapper, MapResult } from '../mapping/mapper.js';
+import { parseJsonStats } from '../source/json-parser.js';
+import { BINARY_BODY, classifyBody, type SourceFormat } from '../source/parse-body.js';
+import type { UnparsedReason } from '../source/sample.js';
 import type { SourceReader } from '../source/source-reader.js';
 import { type FetchOutcome, SelfMetrics, type SourceFailureReason } from './self-metrics.js';
 
@@ -25,19 +27,31 @@ export interface CollectorDeps {
   readonly now?: () => number;
 }
 
-/** One fetch's result, rendered lazily per format and then reused until the cache expires. */
+/**
+ * One fetch's result, rendered lazily per format and then reused until the cache expires. Its
+ * families hold the mapper's stable series objects, whose values the next fetch overwrites, so a
+ * format must be rendered before the collector fetches again. Callers render synchronously after
+ * `snapshot()` resolves, and every scrape after the cache expires waits for the new fetch, so this
+ * holds; `stillValid` turns a breach into an error instead of a body mixing two reads.
+ */
 export class Snapshot {
   readonly families: readonly MetricFamily[];
   readonly up: boolean;
   readonly #bodies = new Map<ExpositionFormat, string>();
   readonly #buffers = new Map<ExpositionFormat, Buffer>();
-  constructor(families: readonly MetricFamily[], up: boolean) {
+  readonly #stillValid: () => boolean;
+  constructor(families: readonly MetricFamily[], up: boolean, stillValid: () => boolean = () => true) {
     this.families = families;
     this.up = up;
+    this.#stillValid = stillValid;
+  }
+  #checkValid(): void {
+    if (!this.#stillValid()) throw new Error('snapshot rendered after a newer fetch overwrote its values');
   }
   body(format: ExpositionFormat): string {
     let body = this.#bodies.get(format);
     if (body === undefined) {
+      this.#checkValid();
       body = render(this.families, format);
       this.#bodies.set(format, body);
     }
@@ -47,6 +61,7 @@ export class Snapshot {
   bodyBuffer(format: ExpositionFormat): Buffer {
     let body = this.#buffers.get(format);
     if (body === undefined) {
+      this.#checkValid();
       body = renderBuffer(this.families, format);
       this.#buffers.set(format, body);
     }
@@ -92,17 +107,14 @@ export class Collector {
     let detail = '';
     try {
       const body = await this.#deps.reader.read(this.#deps.timeoutMs);
-      const parsed = parseBody(
-        body,
-        this.#deps.format,
-        this.#deps.mapper.lookupHead,
-        this.#deps.mapper.expectedHeads,
-      );
-      const mapped = parsed.fatal ? undefined : this.#deps.mapper.map(parsed.samples);
+      // The body's bytes are only valid until the next read: everything below runs before it.
+      const parsed = this.#parse(body);
+      const mapped = parsed.mapped;
       // "Unparsable": the body as a whole is unusable, or not one line of it parsed (garbage, empty).
-      const unparsable = parsed.fatal !== undefined || parsed.samples.length === 0;
+      const unparsable = parsed.fatal !== undefined || parsed.samples === 0;
       if (unparsable) {
-        detail = parsed.fatal ?? (body.trim() === '' ? 'empty body' : 'no line of the body parsed');
+        detail =
+          parsed.fatal ?? (body.toString('utf8').trim() === '' ? 'empty body' : 'no line of the body parsed');
       }
       families = unparsable || !mapped ? [] : mapped.families;
       outcome = {
@@ -132,9 +144,35 @@ export class Collector {
       finishedAt: Date.now() / 1000,
     });
     this.#logTransition(outcome.up, outcome.failure, detail);
-    const snapshot = new Snapshot([...families, ...self], outcome.up);
+    const mapper = this.#deps.mapper;
+    const epoch = mapper.epoch;
+    const stillValid = families.length === 0 ? undefined : () => mapper.epoch === epoch;
+    const snapshot = new Snapshot([...families, ...self], outcome.up, stillValid);
     this.#current = { snapshot, at: finished };
     return snapshot;
+  }
+
+  /** Parses and maps one body; text goes from bytes to series in one pass (Mapper.mapText). */
+  #parse(body: Buffer): {
+    mapped: MapResult | undefined;
+    samples: number;
+    unparsed: Map<UnparsedReason, number>;
+    fatal?: string;
+  } {
+    const kind = classifyBody(body, this.#deps.format);
+    if (kind === 'binary') return { mapped: undefined, samples: 0, unparsed: new Map(), fatal: BINARY_BODY };
+    if (kind === 'text') {
+      const mapped = this.#deps.mapper.mapText(body);
+      return { mapped, samples: mapped.samples, unparsed: mapped.unparsed };
+    }
+    const json = parseJsonStats(body.toString('utf8'));
+    if (json.fatal !== undefined)
+      return { mapped: undefined, samples: 0, unparsed: json.unparsed, fatal: json.fatal };
+    return {
+      mapped: this.#deps.mapper.map(json.samples),
+      samples: json.samples.length,
+      unparsed: json.unparsed,
+    };
   }
 
   #logTransition(up: boolean, failure: string | undefined, detail: string): void {

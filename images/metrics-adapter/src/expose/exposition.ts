@@ -8,6 +8,7 @@
  */
 import { escapeLabelValue, type MetricFamily } from '../mapping/family.js';
 import { openMetricsFamily } from '../mapping/metric-name.js';
+import { POW10 } from '../source/decimal.js';
 import { formatValue } from '../source/value.js';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
@@ -42,6 +43,14 @@ export function renderOpenMetrics(families: readonly MetricFamily[]): string {
   return out.join('');
 }
 
+/** A family's `# HELP` and `# TYPE` lines, as render() writes them. */
+function familyHeader(f: MetricFamily, format: ExpositionFormat): string {
+  if (format === 'text') return `# HELP ${f.name} ${escapeHelpText(f.help)}\n# TYPE ${f.name} ${f.type}\n`;
+  const family = openMetricsFamily(f.name, f.type);
+  const type = f.type === 'untyped' ? '' : `# TYPE ${family} ${f.type}\n`;
+  return `# HELP ${family} ${escapeLabelValue(f.help)}\n${type}`;
+}
+
 /** Rendered sizes of the last bodies, so the next one usually fits its first buffer. */
 const lastSize: Record<ExpositionFormat, number> = { text: 64 * 1024, openmetrics: 64 * 1024 };
 
@@ -51,15 +60,16 @@ const lastSize: Record<ExpositionFormat, number> = { text: 64 * 1024, openmetric
  */
 export function renderBuffer(families: readonly MetricFamily[], format: ExpositionFormat): Buffer {
   const out = new ByteWriter(lastSize[format]);
-  const openMetrics = format === 'openmetrics';
   for (const f of families) {
-    if (openMetrics) {
-      const family = openMetricsFamily(f.name, f.type);
-      out.ascii(`# HELP ${family} ${escapeLabelValue(f.help)}\n`);
-      if (f.type !== 'untyped') out.ascii(`# TYPE ${family} ${f.type}\n`);
-    } else {
-      out.ascii(`# HELP ${f.name} ${escapeHelpText(f.help)}\n# TYPE ${f.name} ${f.type}\n`);
+    // Header lines are encoded once per family the mapper keeps (thousands of one-series families
+    // would otherwise build and encode thousands of strings per scrape).
+    const cache = f.headers;
+    let header = cache?.[format];
+    if (header === undefined) {
+      header = Buffer.from(familyHeader(f, format), 'utf8');
+      if (cache !== undefined) cache[format] = header;
     }
+    out.bytes(header);
     const series = f.series;
     for (let i = 0; i < series.length; i++) {
       const s = series[i]!;
@@ -68,11 +78,13 @@ export function renderBuffer(families: readonly MetricFamily[], format: Expositi
         out.ascii(s.key);
         out.byte(32);
       }
-      out.ascii(s.text ?? formatValue(s.value));
+      if (s.text !== undefined) out.ascii(s.text);
+      else if (s.scale !== undefined && s.scale >= 0) out.decimal(s.mantissa!, s.scale);
+      else out.ascii(formatValue(s.value));
       out.byte(10);
     }
   }
-  if (openMetrics) out.ascii('# EOF\n');
+  if (format === 'openmetrics') out.ascii('# EOF\n');
   const body = out.done();
   lastSize[format] = body.length + (body.length >> 3) + 1024;
   return body;
@@ -115,6 +127,39 @@ class ByteWriter {
       buf[off++] = c;
     }
     this.#off = off;
+  }
+  /** Writes mantissa / 10^scale in fixed notation (see Decimal in source/decimal.ts). */
+  decimal(mantissa: number, scale: number): void {
+    this.#room(48);
+    let m = mantissa;
+    if (m < 0) {
+      this.#buf[this.#off++] = 45; /* - */
+      m = -m;
+    }
+    if (scale === 0) {
+      this.#digits(m, 1);
+      return;
+    }
+    const unit = POW10[scale]!;
+    // Exact: m < 10^15, so the quotient cannot round up to the next integer.
+    const whole = Math.floor(m / unit);
+    this.#digits(whole, 1);
+    this.#buf[this.#off++] = 46; /* . */
+    this.#digits(m - whole * unit, scale);
+  }
+  /** A non-negative integer below 2^53, zero-padded to at least `width` digits. */
+  #digits(n: number, width: number): void {
+    let count = 1;
+    while (count < 22 && n >= POW10[count]!) count++;
+    if (count < width) count = width;
+    const buf = this.#buf;
+    let at = this.#off + count;
+    this.#off = at;
+    for (let i = 0; i < count; i++) {
+      const q = Math.floor(n / 10);
+      buf[--at] = 48 + (n - q * 10);
+      n = q;
+    }
   }
   done(): Buffer {
     return this.#buf.subarray(0, this.#off);

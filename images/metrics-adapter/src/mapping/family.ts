@@ -15,6 +15,12 @@ export interface Series {
   readonly prefix?: Uint8Array;
   /** Optional: `formatValue(value)`, when the mapper has it already. */
   readonly text?: string;
+  /**
+   * Optional, used when `text` is undefined and `scale >= 0`: `value` read from the source as a plain
+   * decimal (source/decimal.ts), which prints as `formatValue(value)` with no string made.
+   */
+  readonly mantissa?: number;
+  readonly scale?: number;
 }
 
 /** Builds a Series; `labels` must already be sorted and free of empty values. */
@@ -46,6 +52,14 @@ export interface MetricFamily {
   readonly type: MetricType;
   readonly help: string;
   readonly series: Series[];
+  /** Optional: where the renderer keeps this family's encoded HELP/TYPE lines (same name, type, help). */
+  readonly headers?: FamilyHeaders | undefined;
+}
+
+/** Encoded header lines per format, filled by the renderer on first use. */
+export interface FamilyHeaders {
+  text?: Uint8Array;
+  openmetrics?: Uint8Array;
 }
 
 /** Why a parsed sample was not exported; label values of `<prefix>dropped_samples_total`. */

@@ -151,12 +151,34 @@ describe('expected-head fast path (lookupHead + expectedHeads, as the collector 
     // heads followed by other text, duplicates, reordering
     'x  5\nhttp{code="500"} 4}\nhttp{code="200"}\u00a09\nrequests_total 8\nrequests_total 9\nstatus OK\n',
     'requests_total 5\nhttp{code="200"} 7\nhttp{code="500"}   1\nlast_error: none\nstatus\tOK\nx 5\n',
+    // Unicode whitespace (BOM, NBSP, ideographic space) at line and value edges, CRLF, comments,
+    // non-ASCII values, a value that is a prefix of the last one, a line too long to read
+    '\ufeffrequests_total 5\r\nhttp{code="200"} 7\u3000\n  # note\nhttp{code="500"}\u00a0\u00a01\nx 5ä\nstatus OK\n',
+    `requests_total 5\r\nhttp{code="200"} 7 \t\nhttp{code="500"} 1\nx 5\nstatus OK\n  \t\nx_long ${'1'.repeat(70_000)}\n`,
+    `requests_total 50\nhttp{code="200"} 7\nhttp{code="500"} 11\nx 5${' '.repeat(70_000)}z\nstatus OKAY\n`,
   ];
+  test('mapText (the byte path the collector uses) gives the same result as a full parse, in any order', () => {
+    const m = mapper(mappings);
+    const ref = mapper(mappings);
+    for (const i of [0, 1, 2, 3, 4, 5, 6, 7, 8, 6, 5, 5, 4, 3, 2, 1, 0, 0, 1, 5, 7, 7, 8, 8, 6, 6]) {
+      const body = bodies[i]!;
+      const reference = ref.map(parseTextStats(body).samples);
+      const result = m.mapText(Buffer.from(body, 'utf8'));
+      assert.deepEqual(view(result), view(reference), `body ${i}`);
+      assert.deepEqual(result.unparsed, parseTextStats(body).unparsed, `body ${i} unparsed`);
+      assert.equal(result.samples, parseTextStats(body).samples.length, `body ${i} samples`);
+      for (const format of ['text', 'openmetrics'] as const) {
+        const want = Buffer.from(render(reference.families, format));
+        assert.deepEqual(renderBuffer(result.families, format), want, `body ${i} ${format}`);
+      }
+    }
+  });
+
   test('gives the same result as a full parse for every body, in any order of scrapes', () => {
     // The reference mapper sees the same scrapes fully parsed (it keeps the same type ledger).
     const m = mapper(mappings);
     const ref = mapper(mappings);
-    for (const i of [0, 1, 2, 3, 4, 5, 5, 4, 3, 2, 1, 0, 0, 1, 5]) {
+    for (const i of [0, 1, 2, 3, 4, 5, 5, 4, 3, 2, 1, 0, 0, 1, 5, 6, 7, 8, 6]) {
       const body = bodies[i]!;
       const reference = view(ref.map(parseTextStats(body).samples));
       const result = m.map(parseTextStats(body, m.lookupHead, m.expectedHeads).samples);

@@ -10,21 +10,34 @@ import { parseTextStats } from './text-parser.js';
 export type SourceFormat = 'auto' | 'text' | 'json';
 export const SOURCE_FORMATS: readonly SourceFormat[] = ['auto', 'text', 'json'];
 
+export const BINARY_BODY = 'body contains NUL bytes (binary, not stats)';
+
+/** How a body is to be read: `binary` bodies are refused whole. Looks at bytes, decodes nothing. */
+export function classifyBody(body: Buffer, format: SourceFormat): 'binary' | 'json' | 'text' {
+  if (body.indexOf(0) !== -1) return 'binary';
+  if (format !== 'auto') return format;
+  let i = 0;
+  while (i < body.length && isAsciiSpace(body[i]!)) i++;
+  // A non-ASCII byte may start Unicode whitespace (`\s` covers it); that rare body is decoded to decide.
+  if (i < body.length && body[i]! >= 128) return /^\s*\{/.test(body.toString('utf8')) ? 'json' : 'text';
+  return body[i] === 123 /* { */ ? 'json' : 'text';
+}
+
+function isAsciiSpace(b: number): boolean {
+  return b === 32 || (b >= 9 && b <= 13);
+}
+
 /** `isKnownHead` and `expected` are passed to the text parser (see parseTextStats). */
 export function parseBody(
-  body: string,
+  body: string | Buffer,
   format: SourceFormat,
   isKnownHead?: (head: string) => unknown,
   expected?: readonly KnownHead[],
 ): ParsedSource {
-  if (body.includes('\u0000')) {
-    return {
-      format: 'text',
-      samples: [],
-      unparsed: new Map(),
-      fatal: 'body contains NUL bytes (binary, not stats)',
-    };
-  }
-  const useJson = format === 'json' || (format === 'auto' && /^\s*\{/.test(body));
-  return useJson ? parseJsonStats(body) : parseTextStats(body, isKnownHead, expected);
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const kind = classifyBody(bytes, format);
+  if (kind === 'binary') return { format: 'text', samples: [], unparsed: new Map(), fatal: BINARY_BODY };
+  return kind === 'json'
+    ? parseJsonStats(bytes.toString('utf8'))
+    : parseTextStats(bytes, isKnownHead, expected);
 }

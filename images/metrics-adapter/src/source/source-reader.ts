@@ -12,8 +12,12 @@ import { SourceError } from '../errors.js';
 export interface SourceReader {
   /** Human-readable location, for logs. */
   readonly location: string;
-  /** Resolves with the body, or rejects with a SourceError. Never rejects with anything else. */
-  read(timeoutMs: number): Promise<string>;
+  /**
+   * Resolves with the body's bytes, or rejects with a SourceError (never with anything else). The
+   * bytes may live in a buffer the reader reuses: they are valid until the next read() starts, so
+   * callers parse them at once and keep no view of them. Reads must not overlap.
+   */
+  read(timeoutMs: number): Promise<Buffer>;
   /** Drops pooled connections; safe to call twice. */
   close(): void;
 }
@@ -36,6 +40,9 @@ class HttpSourceReader implements SourceReader {
   readonly #maxBytes: number;
   // Keep-alive: the app is on localhost and is read on every scrape; reconnecting each time is waste.
   readonly #agent: http.Agent;
+  // The body is copied into one buffer kept across reads: a fresh ~1 MB buffer per read (plus
+  // Buffer.concat's copy) is fresh memory to map and fault in on every scrape.
+  #body = Buffer.allocUnsafe(0);
 
   constructor(url: URL, maxBytes: number) {
     this.#url = url;
@@ -45,7 +52,7 @@ class HttpSourceReader implements SourceReader {
     this.#agent = new Agent({ keepAlive: true, maxSockets: 4 });
   }
 
-  async read(timeoutMs: number): Promise<string> {
+  async read(timeoutMs: number): Promise<Buffer> {
     const started = performance.now();
     try {
       return await this.#attempt(timeoutMs);
@@ -59,9 +66,9 @@ class HttpSourceReader implements SourceReader {
     }
   }
 
-  #attempt(timeoutMs: number, mayBeStale = true): Promise<string> {
+  #attempt(timeoutMs: number, mayBeStale = true): Promise<Buffer> {
     const lib = this.#url.protocol === 'https:' ? https : http;
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<Buffer>((resolve, reject) => {
       let settled = false;
       let responded = false;
       const fail = (err: SourceError): void => {
@@ -91,21 +98,22 @@ class HttpSourceReader implements SourceReader {
             fail(new SourceError('too_large', `Content-Length ${declared} exceeds ${this.#maxBytes} bytes`));
             return;
           }
-          const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > this.#maxBytes) {
+            if (settled) return;
+            if (size + chunk.length > this.#maxBytes) {
               fail(new SourceError('too_large', `body exceeds ${this.#maxBytes} bytes`));
               return;
             }
-            chunks.push(chunk);
+            this.#reserve(size, size + chunk.length, declared);
+            chunk.copy(this.#body, size);
+            size += chunk.length;
           });
           res.on('end', () => {
             if (settled) return;
             settled = true;
             clearTimeout(timer);
-            resolve(Buffer.concat(chunks).toString('utf8'));
+            resolve(this.#body.subarray(0, size));
           });
           res.on('error', (err) => fail(new SourceError('read', err.message, { cause: err })));
           res.on('aborted', () => fail(new SourceError('read', 'connection closed mid-body')));
@@ -125,6 +133,15 @@ class HttpSourceReader implements SourceReader {
     });
   }
 
+  /** Grows the body buffer to hold `needed` bytes, keeping the first `used`; sized for the declared length. */
+  #reserve(used: number, needed: number, declared: number): void {
+    if (needed <= this.#body.length) return;
+    const hint = Number.isFinite(declared) && declared >= needed ? declared : needed + (needed >> 1);
+    const next = Buffer.allocUnsafe(Math.min(this.#maxBytes, Math.max(hint, 64 * 1024)));
+    this.#body.copy(next, 0, 0, used);
+    this.#body = next;
+  }
+
   close(): void {
     this.#agent.destroy();
   }
@@ -142,14 +159,14 @@ class FileSourceReader implements SourceReader {
     this.#maxBytes = maxBytes;
   }
 
-  async read(timeoutMs: number): Promise<string> {
+  async read(timeoutMs: number): Promise<Buffer> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const info = await stat(this.location);
       if (info.size > this.#maxBytes) {
         throw new SourceError('too_large', `${this.location} is ${info.size} bytes, limit ${this.#maxBytes}`);
       }
-      return await readFile(this.location, { encoding: 'utf8', signal });
+      return await readFile(this.location, { signal });
     } catch (err) {
       if (err instanceof SourceError) throw err;
       const e = err as NodeJS.ErrnoException;

@@ -10,241 +10,46 @@
  * The name may contain `.` and `-` (sanitised later by the mapper). The value is the rest of the line,
  * trimmed, so `version 1.0.3` and `last_error: connection refused` keep their text for value maps.
  * A bad line is counted by reason and skipped; it never aborts the rest of the body.
+ *
+ * The line grammar is in text-line.ts and the byte-level loop in text-scanner.ts; the collector feeds
+ * the scanner straight into the mapper (Mapper.mapText). This module collects the samples as objects
+ * instead, for the tests that compare the fast paths with a full parse.
  */
-import {
-  countReason,
-  type KnownHead,
-  type ParsedSource,
-  type RawSample,
-  type UnparsedReason,
-} from './sample.js';
+import type { KnownHead, ParsedSource, RawSample } from './sample.js';
+import { NO_LABELS } from './text-line.js';
+import { scanTextBody } from './text-scanner.js';
 
-/** Longer lines are skipped (reason `line_too_long`): no legitimate stats line is this long. */
-export const MAX_LINE_LENGTH = 64 * 1024;
+export { MAX_LINE_LENGTH, parseLine } from './text-line.js';
 
 /**
- * `isKnownHead` (from the mapper) says whether a line head was fully parsed and mapped before. For such
- * a line only the value is read: the sample carries an empty name and no labels, and the mapper takes
- * both from its cache under `head`. This skips label parsing for the series that come back on every
- * scrape. A head is only ever known if a full parse produced exactly it, so a wrong quick split can
- * only miss the cache, never mislabel a sample.
+ * Parses a whole body. `isKnownHead` (from the mapper) says whether a line head was fully parsed and
+ * mapped before; such a line is read for its value only (empty name, no labels, `head` and `known`
+ * set) and the mapper takes the rest from its cache. A head is only ever known if a full parse
+ * produced exactly it, so a wrong quick split can only miss the cache, never mislabel a sample.
  *
- * `expected` (also from the mapper) lists the known heads in the order the last body had them. A line
- * that starts with the next expected head, followed by a value that does not start with whitespace or
- * `:`, is exactly the line a full parse would give that head and value, so it is taken without slicing
- * or looking up its head. A line that does not match falls back to the lookup above, which also
- * re-synchronises the expectation after an inserted or removed line.
+ * `expected` (also from the mapper, used only with `isKnownHead`) lists the known heads in the order
+ * the last body had them; a line that is the next expected head plus a plain value is taken without
+ * a lookup. A line that does not match falls back to the lookup, which re-synchronises the expectation.
  */
 export function parseTextStats(
-  body: string,
+  body: string | Buffer,
   isKnownHead?: (head: string) => unknown,
   expected?: readonly KnownHead[],
 ): ParsedSource {
   const samples: RawSample[] = [];
-  const unparsed = new Map<UnparsedReason, number>();
-  const length = body.length;
-  let start = 0;
-  let next = 0; // index into `expected`
-  const expectedCount = isKnownHead && expected ? expected.length : 0;
-  // One pass over the body by index: a line is only sliced once it is known to hold a sample, and a
-  // known line is sliced into its head and value only.
-  while (start <= length) {
-    let end = body.indexOf('\n', start);
-    if (end === -1) end = length;
-    let from = start;
-    start = end + 1;
-    if (end - from > MAX_LINE_LENGTH) {
-      countReason(unparsed, 'line_too_long');
-      continue;
-    }
-    // The line trimmed as String.prototype.trim does.
-    while (from < end && isTrimmed(body.charCodeAt(from))) from++;
-    while (end > from && isTrimmed(body.charCodeAt(end - 1))) end--;
-    if (from === end || body.charCodeAt(from) === 35 /* # */) continue;
-    if (next < expectedCount) {
-      const want = expected![next]!;
-      const valueStart = from + want.head.length;
-      if (valueStart < end && body.startsWith(want.head, from)) {
-        const c = body.charCodeAt(valueStart);
-        if (c !== 58 /* : */ && !isTrimmed(c)) {
-          samples.push({
-            name: '',
-            labels: NO_LABELS,
-            value: body.slice(valueStart, end),
-            head: want.head,
-            known: want,
-          });
-          next++;
-          continue;
-        }
-      }
-    }
-    if (isKnownHead) {
-      const headEnd = quickHeadEnd(body, from, end);
-      // As for an expected head: a value starting with `:` or other whitespace needs the full parse.
-      const c = body.charCodeAt(headEnd);
-      if (headEnd > 0 && c !== 58 /* : */ && !isTrimmed(c)) {
-        const head = body.slice(from, headEnd);
-        const known = isKnownHead(head);
-        if (known) {
-          const at = (known as Partial<KnownHead>).position;
-          if (typeof at === 'number' && expected?.[at] === known) next = at + 1;
-          samples.push({ name: '', labels: NO_LABELS, value: body.slice(headEnd, end), head, known });
-          continue;
-        }
-      }
-    }
-    const result = parseLine(body.slice(from, end));
-    if (typeof result === 'string') countReason(unparsed, result);
-    else samples.push(result);
-  }
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const { unparsed } = scanTextBody(bytes, {
+    expected: isKnownHead && expected ? expected : [],
+    ...(isKnownHead ? { lookup: isKnownHead } : {}),
+    knownLine: (known, buf, valueStart, valueEnd) =>
+      samples.push({
+        name: '',
+        labels: NO_LABELS,
+        value: buf.toString('utf8', valueStart, valueEnd),
+        head: known.head,
+        known,
+      }),
+    sample: (sample) => samples.push(sample),
+  });
   return { format: 'text', samples, unparsed };
-}
-
-const NO_LABELS: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
-
-/** The characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
-function isTrimmed(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  if (c < 160) return false;
-  return (
-    c === 160 ||
-    c === 5760 ||
-    (c >= 8192 && c <= 8202) ||
-    c === 8232 ||
-    c === 8233 ||
-    c === 8239 ||
-    c === 8287 ||
-    c === 12288 ||
-    c === 65279
-  );
-}
-
-/**
- * Where the value of the trimmed line `text[from, end)` probably starts (an index into `text`): after
- * `name{...}` (up to the line's last `}`) or after the name, plus the whitespace that follows. Returns 0
- * when there is no whitespace or no value there.
- */
-function quickHeadEnd(text: string, from: number, end: number): number {
-  let i = from;
-  let c = text.charCodeAt(i);
-  while (i < end && c !== 32 && c !== 9 && c !== 123 /* { */) c = text.charCodeAt(++i);
-  if (i < end && c === 123) {
-    let close = end - 1;
-    while (close >= from && text.charCodeAt(close) !== 125 /* } */) close--;
-    if (close < from) return 0;
-    i = close + 1;
-  }
-  const afterName = i;
-  while (i < end) {
-    c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9) break;
-    i++;
-  }
-  return i > afterName && i < end ? i : 0;
-}
-
-/** Parses one trimmed, non-comment line; returns the sample or the reason it was rejected. */
-export function parseLine(line: string): RawSample | UnparsedReason {
-  // Name: [A-Za-z_:][A-Za-z0-9_:.-]*, scanned by char code (this runs for every line of every scrape).
-  const first = line.charCodeAt(0);
-  if (!isLabelStart(first) && first !== 58) return 'syntax';
-  let pos = 1;
-  for (
-    let c = line.charCodeAt(pos);
-    isLabelChar(c) || c === 58 || c === 46 || c === 45;
-    c = line.charCodeAt(++pos)
-  );
-  let name = line.slice(0, pos);
-  // `name: value` puts the colon right after the name; a trailing `:` in the match is that separator.
-  let colonSeparated = false;
-  if (name.endsWith(':') && name.length > 1) {
-    name = name.slice(0, -1);
-    colonSeparated = true;
-  }
-  let labels: Array<readonly [string, string]> = [];
-  if (!colonSeparated && line[pos] === '{') {
-    const parsed = parseLabels(line, pos + 1);
-    if (parsed === undefined) return 'bad_labels';
-    labels = parsed.labels;
-    pos = parsed.end;
-  }
-  const rest = line.slice(pos);
-  if (!colonSeparated) {
-    const trimmed = rest.trimStart();
-    if (trimmed.startsWith(':')) return finish(line, name, labels, trimmed.slice(1));
-    // Without a colon the name must be followed by whitespace: `foo!bar 1` is garbage, not `foo`.
-    if (rest.length > 0 && rest[0] !== ' ' && rest[0] !== '\t') return 'syntax';
-  }
-  return finish(line, name, labels, rest);
-}
-
-function finish(
-  line: string,
-  name: string,
-  labels: Array<readonly [string, string]>,
-  rest: string,
-): RawSample | UnparsedReason {
-  const value = rest.trim();
-  if (value.length === 0) return 'no_value';
-  // `line` is trimmed, so the value runs to its end and the head is everything before it.
-  return { name, labels, value, head: line.slice(0, line.length - value.length) };
-}
-
-/** Parses `k="v",k2="v2"}` starting after `{`. Escapes: `\\`, `\"`, `\n`. Scans without regexes or
- * per-character string building: this runs for every labelled line of every scrape. */
-function parseLabels(
-  line: string,
-  from: number,
-): { labels: Array<readonly [string, string]>; end: number } | undefined {
-  const labels: Array<readonly [string, string]> = [];
-  let pos = from;
-  for (;;) {
-    while (line.charCodeAt(pos) === 32) pos++;
-    if (line.charCodeAt(pos) === 125 /* } */) return { labels, end: pos + 1 };
-    const keyStart = pos;
-    if (!isLabelStart(line.charCodeAt(pos))) return undefined;
-    pos++;
-    while (isLabelChar(line.charCodeAt(pos))) pos++;
-    const key = line.slice(keyStart, pos);
-    while (line.charCodeAt(pos) === 32) pos++;
-    if (line.charCodeAt(pos) !== 61 /* = */) return undefined;
-    pos++;
-    while (line.charCodeAt(pos) === 32) pos++;
-    if (line.charCodeAt(pos) !== 34 /* " */) return undefined;
-    pos++;
-    const valueStart = pos;
-    let escaped = false;
-    for (;;) {
-      const ch = line.charCodeAt(pos);
-      if (Number.isNaN(ch)) return undefined;
-      if (ch === 34) break;
-      if (ch === 92 /* \ */) {
-        const next = line.charCodeAt(pos + 1);
-        if (next !== 110 && next !== 92 && next !== 34) return undefined;
-        escaped = true;
-        pos += 2;
-        continue;
-      }
-      pos++;
-    }
-    const rawValue = line.slice(valueStart, pos);
-    labels.push([key, escaped ? unescapeLabel(rawValue) : rawValue]);
-    pos++;
-    while (line.charCodeAt(pos) === 32) pos++;
-    if (line.charCodeAt(pos) === 44 /* , */) pos++;
-    else if (line.charCodeAt(pos) !== 125) return undefined;
-  }
-}
-
-function isLabelStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-function isLabelChar(c: number): boolean {
-  return isLabelStart(c) || (c >= 48 && c <= 57);
-}
-
-function unescapeLabel(raw: string): string {
-  return raw.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c));
 }

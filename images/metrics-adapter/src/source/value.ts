@@ -3,6 +3,7 @@
  * Anything else (`none`, `1.0.3`, `12ms`) is not a number; the mapper may still map it through a
  * rule's `values` table.
  */
+import type { RawValue } from './sample.js';
 
 const DECIMAL = /^[+-]?(?:\d+(?:_\d+)*\.?\d*(?:_\d+)*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const HEX = /^[+-]?0[xX][0-9a-fA-F]+$/;
@@ -37,4 +38,17 @@ export function formatValue(value: number): string {
   if (value === Number.POSITIVE_INFINITY) return '+Inf';
   if (value === Number.NEGATIVE_INFINITY) return '-Inf';
   return String(value);
+}
+
+/** A raw value as a number: value map first (exact, then case-insensitive), then number syntax. */
+export function toNumber(raw: RawValue, values: ReadonlyMap<string, number> | undefined): number | undefined {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'boolean') return raw ? 1 : 0;
+  if (values) {
+    const exact = values.get(raw);
+    if (exact !== undefined) return exact;
+    const lower = raw.toLowerCase();
+    for (const [state, n] of values) if (state.toLowerCase() === lower) return n;
+  }
+  return parseNumber(raw);
 }
