@@ -22,6 +22,14 @@ Runs the podbay API server (Kubernetes 1.32 API) in the foreground.
                        kube-apiserver without nodes); by default this machine is the node and
                        runs them (scheduler, kubelet, container runtime; needs root)
   --cleanup-on-exit    on shutdown remove every pod and leave the machine clean
+  --pod-cidr CIDR      pod addresses, on the podbay0 bridge (default 10.244.0.0/16)
+  --service-cidr CIDR  Service ClusterIPs (default 10.96.0.0/12; kubernetes = .1, cluster DNS = .10)
+                       Both ranges are fixed for a data dir's life.
+  --pod-egress         let pods reach beyond this machine, masqueraded (default: they cannot)
+  --resolv-conf FILE   where the cluster DNS forwards outside names, and what dnsPolicy Default
+                       pods get (default /etc/resolv.conf, or $PODBAY_RESOLV_CONF)
+  --image-catalog FILE image catalog entries above DIR/images/catalog.yaml and the repository's
+                       images/catalog.yaml (repeatable)
 
 Once ready it writes DIR/kubeconfig; point kubectl at it:
   export KUBECONFIG=DIR/kubeconfig; kubectl get nodes`;
@@ -38,6 +46,11 @@ export async function serverCommand(argv: string[]): Promise<number> {
       // The default since pods run by default; kept so older command lines still work.
       'run-pods': { type: 'boolean', default: true },
       'cleanup-on-exit': { type: 'boolean', default: false },
+      'pod-cidr': { type: 'string' },
+      'service-cidr': { type: 'string' },
+      'pod-egress': { type: 'boolean', default: false },
+      'resolv-conf': { type: 'string' },
+      'image-catalog': { type: 'string', multiple: true },
       // Test-only: CrashLoopBackOff base period in ms (upstream's 10000); not in the usage text.
       'test-backoff-base-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -70,6 +83,11 @@ export async function serverCommand(argv: string[]): Promise<number> {
     watchHistory,
     runPods: !apiOnly,
     cleanupOnExit: values['cleanup-on-exit'] === true,
+    ...(values['pod-cidr'] !== undefined && { podCidr: values['pod-cidr'] }),
+    ...(values['service-cidr'] !== undefined && { serviceCidr: values['service-cidr'] }),
+    podEgress: values['pod-egress'] === true,
+    ...(values['resolv-conf'] !== undefined && { resolvConf: values['resolv-conf'] }),
+    imageCatalogs: values['image-catalog'] ?? [],
     ...(backoffBaseMs !== undefined && { backoffBaseMs }),
     log: (m) => klog('I', m),
   });

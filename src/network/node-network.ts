@@ -15,7 +15,6 @@
 import { join } from 'node:path';
 import type { ObjectClient } from '../controllers/client.js';
 import { type BridgeConfig, ensureBridge, gatewayOf } from './bridge.js';
-import { CLUSTER_DNS_IP } from './defaults.js';
 import { readResolvConf, type Upstream } from './dns/resolv-conf.js';
 import { ClusterDnsServer } from './dns/server.js';
 import { ServiceProxy } from './proxy/proxier.js';
@@ -26,6 +25,8 @@ export const CLUSTER_DNS_PORT = 53;
 export interface NodeNetworkOptions {
   client: ObjectClient;
   bridge: BridgeConfig;
+  /** The cluster DNS Service's address: never an upstream of itself. */
+  clusterDnsIP: string;
   /** Where the forwarding upstreams are read (kubelet's --resolv-conf); default /etc/resolv.conf. */
   resolvConf?: string;
   /** The engine's data dir: the proxy keeps the host's original route_localnet there. */
@@ -89,7 +90,7 @@ export class NodeNetwork {
    */
   #upstreams(): Upstream[] {
     try {
-      return readResolvConf(this.#o.resolvConf, [CLUSTER_DNS_IP, this.gatewayIP]);
+      return readResolvConf(this.#o.resolvConf, [this.#o.clusterDnsIP, this.gatewayIP]);
     } catch (err) {
       this.#o.log('network: no DNS upstreams, outside names will get SERVFAIL', { error: String(err) });
       return [];

@@ -1,6 +1,6 @@
 /**
  * The catalog runs each podbay/* image from the checkout, as its Dockerfile runs it in a real
- * image: the Node flags an image's ENTRYPOINT sets (e.g. the log shipper's heap limits, which keep
+ * image: the Node flags and environment an image sets (e.g. the log shipper's heap limits, which keep
  * it inside the seed's 128 Mi) must be the ones the catalog entry passes, or a pod on podbay would
  * behave differently from the same pod on a cluster.
  */
@@ -21,7 +21,16 @@ function dockerfileNodeFlags(dockerfile: string): string[] {
   return argv[0] === 'node' ? argv.filter((a) => a.startsWith('--')) : [];
 }
 
-test("each podbay image's catalog entry passes the Node flags its Dockerfile ENTRYPOINT sets", async () => {
+/** The ENV of the Dockerfile's last stage (the image that runs), as NAME → value. */
+function runtimeStageEnv(dockerfile: string): Record<string, string> {
+  const text = readFileSync(dockerfile, 'utf8');
+  const lastStage = text.slice(text.lastIndexOf('\nFROM '));
+  const env: Record<string, string> = {};
+  for (const m of lastStage.matchAll(/^ENV\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$/gm)) env[m[1]!] = m[2]!;
+  return env;
+}
+
+test("each podbay image's catalog entry passes the Node flags and env its Dockerfile sets", async () => {
   const dataDir = mkdtempSync('/tmp/podbay-catalog-');
   try {
     const catalog = await ImageCatalog.load({ dataDir, repoRoot });
@@ -33,7 +42,13 @@ test("each podbay image's catalog entry passes the Node flags its Dockerfile ENT
       const entry = catalog.resolve(`podbay/${name}`);
       const catalogFlags =
         entry.entrypoint[0] === 'node' ? entry.entrypoint.filter((a) => a.startsWith('--')) : [];
-      assert.deepEqual(catalogFlags, dockerfileNodeFlags(join(repoRoot, 'images', name, 'Dockerfile')), name);
+      const dockerfile = join(repoRoot, 'images', name, 'Dockerfile');
+      assert.deepEqual(catalogFlags, dockerfileNodeFlags(dockerfile), `${name}: node flags`);
+      assert.deepEqual(
+        Object.fromEntries(entry.env.map((e) => [e.name, e.value])),
+        runtimeStageEnv(dockerfile),
+        `${name}: env`,
+      );
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

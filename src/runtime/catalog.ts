@@ -149,7 +149,16 @@ export class ImageCatalog {
   ) {}
 
   /** Loads the repository catalog and, when present, the user's from `<dataDir>/images/catalog.yaml`. */
-  static async load(opts: { dataDir: string; repoRoot?: string }): Promise<ImageCatalog> {
+  /**
+   * The repository's catalog, below the data dir's (`<dataDir>/images/catalog.yaml`, optional),
+   * below any given with `podbay server --image-catalog FILE` (each required; the first that
+   * names a reference wins).
+   */
+  static async load(opts: {
+    dataDir: string;
+    repoRoot?: string;
+    extraFiles?: readonly string[];
+  }): Promise<ImageCatalog> {
     const repoRoot = opts.repoRoot ?? findRepoRoot();
     const repoPath = REPO_CATALOG(repoRoot);
     const userPath = USER_CATALOG(opts.dataDir);
@@ -159,7 +168,14 @@ export class ImageCatalog {
       throw e;
     });
     const user = userText === undefined ? [] : parseCatalog(userText, userPath, repoRoot);
-    return new ImageCatalog([...user, ...base], userPath);
+    const extra = [];
+    for (const file of opts.extraFiles ?? []) {
+      const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw new RuntimeError('CatalogInvalid', `--image-catalog ${file}: ${e.message}`);
+      });
+      extra.push(...parseCatalog(text, file, repoRoot));
+    }
+    return new ImageCatalog([...extra, ...user, ...base], userPath);
   }
 
   /** Throws ImageNotFoundError (the kubelet's ErrImagePull) when nothing matches. */

@@ -53,7 +53,12 @@ export function heartbeatNode(registry: Registry, dataDir: string, now: Date): v
  * run, `address` is the bridge gateway the API also listens on, so pods reach it through the
  * Service.
  */
-export function ensureKubernetesService(registry: Registry, address: string, port: number): void {
+export function ensureKubernetesService(
+  registry: Registry,
+  address: string,
+  port: number,
+  clusterIP = KUBERNETES_SERVICE_IP,
+): void {
   if (!registry.getStored('services', 'default', 'kubernetes')) {
     registry.createIn('services', 'default', {
       apiVersion: 'v1',
@@ -61,7 +66,7 @@ export function ensureKubernetesService(registry: Registry, address: string, por
       metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
       spec: {
         type: 'ClusterIP',
-        clusterIP: KUBERNETES_SERVICE_IP,
+        clusterIP,
         ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
         sessionAffinity: 'None',
       },
@@ -80,12 +85,17 @@ export function ensureKubernetesService(registry: Registry, address: string, por
 }
 
 /**
- * The cluster DNS Service, `kube-system/kube-dns` at 10.96.0.10 with upstream CoreDNS's ports
+ * The cluster DNS Service, `kube-system/kube-dns` (10.96.0.10 by default) with upstream CoreDNS's ports
  * (53/UDP `dns`, 53/TCP `dns-tcp`) and labels, but without a selector: the server is built into
  * the engine, so its Endpoints are kept here, pointing at the gateway address it listens on.
  * Pods' resolv.conf names the ClusterIP, and the service proxy carries the queries.
  */
-export function ensureClusterDnsService(registry: Registry, address: string, port: number): void {
+export function ensureClusterDnsService(
+  registry: Registry,
+  address: string,
+  port: number,
+  clusterIP = CLUSTER_DNS_IP,
+): void {
   if (!registry.getStored('services', 'kube-system', 'kube-dns')) {
     registry.createIn('services', 'kube-system', {
       apiVersion: 'v1',
@@ -100,7 +110,7 @@ export function ensureClusterDnsService(registry: Registry, address: string, por
       },
       spec: {
         type: 'ClusterIP',
-        clusterIP: CLUSTER_DNS_IP,
+        clusterIP,
         ports: [
           { name: 'dns', port: 53, protocol: 'UDP', targetPort: port },
           { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: port },

@@ -18,6 +18,7 @@ import { recordManagedFields } from '../api/registry/managed-fields.js';
 import { Registry } from '../api/registry/registry.js';
 import { ApiServer } from '../api/server.js';
 import { startControllers } from '../controllers/index.js';
+import { addressPlan, persistedAddressPlan } from '../network/address-plan.js';
 import { Store } from '../store/sqlite-store.js';
 import {
   ensureBootstrapObjects,
@@ -49,6 +50,14 @@ export interface EngineOptions {
    * (kubelet's --resolv-conf). Default: $PODBAY_RESOLV_CONF, else /etc/resolv.conf.
    */
   resolvConf?: string;
+  /** Pod range (`--pod-cidr`, default 10.244.0.0/16); fixed for the data dir's life. */
+  podCidr?: string;
+  /** Service range (`--service-cidr`, default 10.96.0.0/12); fixed for the data dir's life. */
+  serviceCidr?: string;
+  /** With runPods: pods may reach beyond this machine, masqueraded (`--pod-egress`). */
+  podEgress?: boolean;
+  /** With runPods: extra image catalog files (`--image-catalog`). */
+  imageCatalogs?: readonly string[];
 }
 
 const COMPACT_EVERY_MS = 5 * 60 * 1000;
@@ -69,14 +78,29 @@ export class Engine {
   static async start(o: EngineOptions): Promise<Engine> {
     const clock = o.clock ?? { now: () => new Date() };
     mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-    const pki = await loadOrCreatePki(o.dataDir, o.host === '0.0.0.0' || o.host === '::' ? [] : [o.host]);
+    const plan = persistedAddressPlan(
+      o.dataDir,
+      addressPlan({
+        ...(o.podCidr !== undefined && { podCidr: o.podCidr }),
+        ...(o.serviceCidr !== undefined && { serviceCidr: o.serviceCidr }),
+      }),
+    );
+    const pki = await loadOrCreatePki(
+      o.dataDir,
+      o.host === '0.0.0.0' || o.host === '::' ? [] : [o.host],
+      plan,
+    );
     const store = Store.open({
       path: join(o.dataDir, 'state.db'),
       ...(o.watchHistory ? { historySize: o.watchHistory } : {}),
     });
     const registry = new Registry({
       store,
-      strategies: createStrategies({ store }),
+      strategies: createStrategies({
+        store,
+        serviceCidr: plan.serviceCidr,
+        reservedServiceIPs: [plan.kubernetesServiceIP, plan.clusterDnsIP],
+      }),
       clock,
       onWrite: (old, obj, manager, sub) => recordManagedFields(old, obj, manager, clock.now(), sub),
     });
@@ -96,6 +120,9 @@ export class Engine {
           log: o.log,
           ...(o.backoffBaseMs !== undefined && { backoffBaseMs: o.backoffBaseMs }),
           ...(resolvConf !== undefined && { resolvConf }),
+          plan,
+          podEgress: o.podEgress === true,
+          imageCatalogs: o.imageCatalogs ?? [],
         })
       : undefined;
 
@@ -124,6 +151,7 @@ export class Engine {
       registry,
       agent ? agent.gatewayIP : o.host === '127.0.0.1' || wildcard ? internalIP() : o.host,
       addr.port,
+      plan.kubernetesServiceIP,
     );
 
     const controllerDeps = {

@@ -27,9 +27,9 @@ import type { ResourceInfo } from '../api/types.js';
 import type { ControllerDeps } from '../controllers/client.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { KubeletStreamingBackend } from '../kubelet/streaming-backend.js';
+import type { AddressPlan } from '../network/address-plan.js';
 import { ApiGatewayListener } from '../network/api-listener.js';
-import { type BridgeConfig, gatewayOf } from '../network/bridge.js';
-import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR } from '../network/defaults.js';
+import type { BridgeConfig } from '../network/bridge.js';
 import { CLUSTER_DNS_PORT, NodeNetwork } from '../network/node-network.js';
 import { ImageCatalog } from '../runtime/catalog.js';
 import { CatalogImageService } from '../runtime/image-service.js';
@@ -48,6 +48,12 @@ export interface NodeAgentOptions {
   backoffBaseMs?: number;
   /** The cluster DNS server's upstreams (kubelet's --resolv-conf); default /etc/resolv.conf. */
   resolvConf?: string;
+  /** Pod and service ranges and the addresses derived from them. */
+  plan: AddressPlan;
+  /** Masquerade pod traffic leaving the machine (`--pod-egress`); off by default, never in tests. */
+  podEgress?: boolean;
+  /** Extra image catalogs (`--image-catalog`), above the data dir's and the repository's. */
+  imageCatalogs?: readonly string[];
 }
 
 /** The API server as the node agent needs it: where it accepts connections, and on which port. */
@@ -58,12 +64,10 @@ export interface ApiEndpoint {
   wildcard: boolean;
 }
 
-/** One address plan for the runtime (which makes the bridge) and the network (which uses it). */
-const BRIDGE: BridgeConfig = {
-  podCidr: DEFAULT_POD_CIDR,
-  serviceCidr: DEFAULT_SERVICE_CIDR,
-  podEgress: false,
-};
+/** One bridge configuration for the runtime (which makes the bridge) and the network (which uses it). */
+function bridgeConfig(o: NodeAgentOptions): BridgeConfig {
+  return { podCidr: o.plan.podCidr, serviceCidr: o.plan.serviceCidr, podEgress: o.podEgress === true };
+}
 
 export class NodeAgent {
   readonly subresources: Map<string, SubresourceHandler>;
@@ -97,20 +101,18 @@ export class NodeAgent {
   }
 
   static async create(o: NodeAgentOptions): Promise<NodeAgent> {
-    const images = new CatalogImageService(await ImageCatalog.load({ dataDir: o.dataDir }));
+    const images = new CatalogImageService(await ImageCatalog.load({ dataDir: o.dataDir, extraFiles: o.imageCatalogs ?? [] }));
     const runtime = new PodbayRuntime({
       dataDir: o.dataDir,
       images,
-      podCidr: BRIDGE.podCidr,
-      serviceCidr: BRIDGE.serviceCidr,
-      podEgress: BRIDGE.podEgress,
+      ...bridgeConfig(o),
     });
     return new NodeAgent(runtime, images, o);
   }
 
   /** Where pods reach this node's services (DNS, the API): the bridge's own address. */
   get gatewayIP(): string {
-    return gatewayOf(BRIDGE.podCidr);
+    return this.o.plan.gatewayIP;
   }
 
   attach(server: EventEmitter): void {
@@ -121,13 +123,14 @@ export class NodeAgent {
     const log = (m: string, f?: Record<string, unknown>) => this.o.log(f ? `${m} ${JSON.stringify(f)}` : m);
     this.#network = new NodeNetwork({
       client: deps.client,
-      bridge: BRIDGE,
+      bridge: bridgeConfig(this.o),
+      clusterDnsIP: this.o.plan.clusterDnsIP,
       dataDir: this.o.dataDir,
       log,
       ...(this.o.resolvConf !== undefined && { resolvConf: this.o.resolvConf }),
     });
     await this.#network.start();
-    ensureClusterDnsService(this.o.registry, this.gatewayIP, CLUSTER_DNS_PORT);
+    ensureClusterDnsService(this.o.registry, this.gatewayIP, CLUSTER_DNS_PORT, this.o.plan.clusterDnsIP);
     if (!api.wildcard) {
       this.#apiListener = await ApiGatewayListener.listen(api.server, this.gatewayIP, api.port);
     }

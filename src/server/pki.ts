@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { gatewayOf } from '../network/bridge.js';
-import { CLUSTER_DOMAIN, DEFAULT_POD_CIDR, KUBERNETES_SERVICE_IP } from '../network/defaults.js';
+import { type AddressPlan, addressPlan } from '../network/address-plan.js';
+import { CLUSTER_DOMAIN } from '../network/defaults.js';
 
 export interface Pki {
   caCert: string;
@@ -21,7 +21,11 @@ export interface Pki {
 }
 
 /** Loads the PKI from `dir/pki`, creating what is missing. The CA key is not kept: nothing else is ever signed. */
-export async function loadOrCreatePki(dir: string, extraNames: string[] = []): Promise<Pki> {
+export async function loadOrCreatePki(
+  dir: string,
+  extraNames: string[] = [],
+  plan: AddressPlan = addressPlan(),
+): Promise<Pki> {
   const pki = join(dir, 'pki');
   mkdirSync(pki, { recursive: true, mode: 0o700 });
   const files = {
@@ -31,7 +35,7 @@ export async function loadOrCreatePki(dir: string, extraNames: string[] = []): P
     token: join(pki, 'admin.token'),
   };
   const names = [
-    ...new Set(['localhost', '127.0.0.1', '::1', hostname(), ...IN_CLUSTER_NAMES, ...extraNames]),
+    ...new Set(['localhost', '127.0.0.1', '::1', hostname(), ...inClusterNames(plan), ...extraNames]),
   ];
   if (
     !existsSync(files.ca) ||
@@ -56,9 +60,9 @@ export async function loadOrCreatePki(dir: string, extraNames: string[] = []): P
 }
 
 /** How pods name the API: the `kubernetes` Service (IP and DNS names) and the gateway it DNATs to. */
-const IN_CLUSTER_NAMES = [
-  KUBERNETES_SERVICE_IP,
-  gatewayOf(DEFAULT_POD_CIDR),
+const inClusterNames = (plan: AddressPlan) => [
+  plan.kubernetesServiceIP,
+  plan.gatewayIP,
   'kubernetes',
   'kubernetes.default',
   'kubernetes.default.svc',

@@ -25,6 +25,8 @@ import type { Strategy } from './strategy.js';
 export interface CatalogOptions {
   store: Store;
   serviceCidr?: string;
+  /** Service addresses the engine's own Services take (see newServiceAllocator). */
+  reservedServiceIPs?: readonly string[];
 }
 
 export function createStrategies(o: CatalogOptions): Strategy[] {
@@ -34,7 +36,9 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     namespaceStrategy,
     configMapStrategy,
     secretStrategy,
-    serviceStrategy(newServiceAllocator(o.store, parseCidr(o.serviceCidr ?? DEFAULT_SERVICE_CIDR))),
+    serviceStrategy(
+      newServiceAllocator(o.store, parseCidr(o.serviceCidr ?? DEFAULT_SERVICE_CIDR), o.reservedServiceIPs),
+    ),
     endpointsStrategy,
     eventStrategy,
     serviceAccountStrategy,

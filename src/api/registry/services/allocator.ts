@@ -18,9 +18,17 @@ export interface ServiceAllocator {
 
 const goStrings = (v: string[]) => v;
 
-export function newServiceAllocator(store: Store, cidr: Cidr): ServiceAllocator {
+/**
+ * `reserved`: the addresses of the Services the engine makes itself (`kubernetes`, cluster DNS),
+ * never handed out at random; only those Services claim them.
+ */
+export function newServiceAllocator(
+  store: Store,
+  cidr: Cidr,
+  reserved: readonly string[] = [KUBERNETES_SERVICE_IP, CLUSTER_DNS_IP],
+): ServiceAllocator {
   const usedIPs = (exceptUid?: string): Set<string> => {
-    const s = new Set<string>([KUBERNETES_SERVICE_IP, CLUSTER_DNS_IP]);
+    const s = new Set<string>(reserved);
     for (const o of store.list('services')) {
       if (o.object.metadata.uid === exceptUid) continue;
       for (const ip of (o.object.spec as Service['spec'])?.clusterIPs ?? []) s.add(ip);
@@ -54,7 +62,7 @@ export function newServiceAllocator(store: Store, cidr: Cidr): ServiceAllocator 
         if (spec.clusterIP) {
           const ip = spec.clusterIP;
           // The reserved addresses (kubernetes, cluster DNS) may be claimed explicitly by their own Services.
-          const reserved = ip === KUBERNETES_SERVICE_IP || ip === CLUSTER_DNS_IP;
+          const isReserved = reserved.includes(ip);
           if (!cidrContains(cidr, ip)) {
             errs.push(
               invalidValue(
@@ -66,7 +74,7 @@ export function newServiceAllocator(store: Store, cidr: Cidr): ServiceAllocator 
           } else if (
             taken.has(ip) &&
             !(
-              reserved &&
+              isReserved &&
               !store
                 .list('services')
                 .some(
