@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import YAML from 'yaml';
+import { kubeconfigFor } from '../server/kubeconfig.js';
+import { linkUserKubeconfig, unlinkUserKubeconfig } from './kubeconfig-link.js';
+
+let dir = '';
+let dataDir = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'podbay-kclink-'));
+  dataDir = join(dir, 'data');
+  mkdirSync(dataDir);
+  // The server's own kubeconfig, as `podbay server` writes it.
+  const server = YAML.stringify(kubeconfigFor('https://127.0.0.1:6443', 'CA PEM', 'tok'));
+  writeFileSync(join(dataDir, 'kubeconfig'), server, { mode: 0o600 });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const mode = (p: string) => statSync(p).mode & 0o777;
+
+test('link creates ~/.kube (0700) and the config (0600); unlink empties it again', () => {
+  const path = join(dir, 'home', '.kube', 'config');
+  assert.equal(linkUserKubeconfig(dataDir, path), 'podbay');
+  assert.equal(mode(join(dir, 'home', '.kube')), 0o700);
+  assert.equal(mode(path), 0o600);
+  const kc = YAML.parse(readFileSync(path, 'utf8'));
+  assert.equal(kc['current-context'], 'podbay');
+  assert.equal(kc.clusters[0].cluster.server, 'https://127.0.0.1:6443');
+  assert.equal(unlinkUserKubeconfig(dataDir, '/nonexistent'), path);
+  const emptied = YAML.parse(readFileSync(path, 'utf8'));
+  assert.deepEqual(
+    [emptied.clusters, emptied.users, emptied.contexts, emptied['current-context']],
+    [[], [], [], ''],
+  );
+  assert.ok(!existsSync(join(dataDir, 'user-kubeconfig.json')), 'state removed');
+});
+
+test('a re-run keeps the context of the first run; unlink restores it and keeps the file mode 0600', () => {
+  const path = join(dir, 'mine.yaml');
+  const mine =
+    'apiVersion: v1\nkind: Config\ncontexts:\n- name: work\n  context: {cluster: c, user: u}\ncurrent-context: work\n';
+  writeFileSync(path, mine, { mode: 0o644 });
+  linkUserKubeconfig(dataDir, path);
+  linkUserKubeconfig(dataDir, path);
+  assert.equal(mode(path), 0o600);
+  assert.equal(YAML.parse(readFileSync(path, 'utf8'))['current-context'], 'podbay');
+  // `down` finds the file through the state even when $KUBECONFIG now names another one.
+  assert.equal(unlinkUserKubeconfig(dataDir, join(dir, 'other')), path);
+  // The lists merge added stay, empty, as kubectl leaves them after `config delete-cluster`.
+  assert.deepEqual(YAML.parse(readFileSync(path, 'utf8')), { ...YAML.parse(mine), clusters: [], users: [] });
+  assert.equal(mode(path), 0o600);
+  assert.equal(unlinkUserKubeconfig(dataDir, join(dir, 'other')), undefined, 'safe to call twice');
+});
