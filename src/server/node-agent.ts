@@ -101,7 +101,9 @@ export class NodeAgent {
   }
 
   static async create(o: NodeAgentOptions): Promise<NodeAgent> {
-    const images = new CatalogImageService(await ImageCatalog.load({ dataDir: o.dataDir, extraFiles: o.imageCatalogs ?? [] }));
+    const images = new CatalogImageService(
+      await ImageCatalog.load({ dataDir: o.dataDir, extraFiles: o.imageCatalogs ?? [] }),
+    );
     const runtime = new PodbayRuntime({
       dataDir: o.dataDir,
       images,
