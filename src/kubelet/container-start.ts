@@ -18,7 +18,7 @@ import { buildContainerConfig, verifyRunAsNonRoot } from './container-config.js'
 import { hashContainer } from './container-hash.js';
 import { CreateContainerConfigError } from './env.js';
 import { runHook } from './hooks.js';
-import { type KubeletDeps, type PodMemory, podEvent } from './kubelet-deps.js';
+import { containerEvent, type KubeletDeps, type PodMemory } from './kubelet-deps.js';
 import { currentInstance, formatPod, type ObservedPod } from './observed.js';
 import { terminationGracePeriodSeconds } from './pod-actions.js';
 import {
@@ -65,7 +65,7 @@ export async function startContainer(deps: KubeletDeps, r: StartRequest): Promis
     const verdict = deps.containerBackoff.check(key, finishedMs, nowMs);
     if (verdict.inBackoff) {
       memory.startFailures.set(name, crashLoopBackOff(verdict.periodMs, name, pod));
-      podEvent(deps, pod, 'Warning', 'BackOff', backoffEventMessage(name, formatPod(pod)));
+      containerEvent(deps, pod, name, 'Warning', 'BackOff', backoffEventMessage(name, formatPod(pod)));
       return { started: false, retryAfterMs: deps.containerBackoff.remainingMs(key, finishedMs, nowMs) + 50 };
     }
   }
@@ -94,7 +94,7 @@ export async function startContainer(deps: KubeletDeps, r: StartRequest): Promis
     if (err instanceof CreateContainerConfigError) return configFailure(deps, r, err.message);
     throw err;
   }
-  for (const w of built.warnings) podEvent(deps, pod, 'Warning', w.reason, w.message);
+  for (const w of built.warnings) containerEvent(deps, pod, name, 'Warning', w.reason, w.message);
   const termination = await prepareTerminationMessage(join(deps.podsDir, meta.uid), container);
   if (termination) {
     built.config.mounts = [...(built.config.mounts ?? []), termination.mount];
@@ -107,20 +107,20 @@ export async function startContainer(deps: KubeletDeps, r: StartRequest): Promis
   } catch (err) {
     const message = (err as Error).message;
     memory.startFailures.set(name, runtimeStartFailure('create', message));
-    podEvent(deps, pod, 'Warning', 'Failed', `Error: ${message}`);
+    containerEvent(deps, pod, name, 'Warning', 'Failed', `Error: ${message}`);
     return { started: false, retryAfterMs: 1000 };
   }
-  podEvent(deps, pod, 'Normal', 'Created', `Created container: ${name}`);
+  containerEvent(deps, pod, name, 'Normal', 'Created', `Created container: ${name}`);
   try {
     await deps.runtime.startContainer(id);
   } catch (err) {
     const message = (err as Error).message;
     memory.startFailures.set(name, runtimeStartFailure('start', message));
-    podEvent(deps, pod, 'Warning', 'Failed', `Error: ${message}`);
+    containerEvent(deps, pod, name, 'Warning', 'Failed', `Error: ${message}`);
     return { started: false, retryAfterMs: 1000 };
   }
   memory.startFailures.delete(name);
-  podEvent(deps, pod, 'Normal', 'Started', `Started container ${name}`);
+  containerEvent(deps, pod, name, 'Normal', 'Started', `Started container ${name}`);
 
   const postStart = container.lifecycle?.postStart;
   if (postStart) {
@@ -134,8 +134,8 @@ export async function startContainer(deps: KubeletDeps, r: StartRequest): Promis
     });
     if (failure !== undefined) {
       // The message is not put in the event, so that secrets do not leak (as upstream).
-      podEvent(deps, pod, 'Warning', 'FailedPostStartHook', 'PostStartHook failed');
-      podEvent(deps, pod, 'Normal', 'Killing', `FailedPostStartHook`);
+      containerEvent(deps, pod, name, 'Warning', 'FailedPostStartHook', 'PostStartHook failed');
+      containerEvent(deps, pod, name, 'Normal', 'Killing', `FailedPostStartHook`);
       await deps.runtime.stopContainer(
         id,
         terminationGracePeriodSeconds(pod, container, 'FailedPostStartHook'),
@@ -154,15 +154,23 @@ async function pullImage(deps: KubeletDeps, r: StartRequest): Promise<ResolvedIm
   const nowMs = deps.now().getTime();
   if (deps.imageBackoff.inBackoffSinceUpdate(key, nowMs).inBackoff) {
     memory.startFailures.set(container.name, imagePullBackOff(imageName));
-    podEvent(deps, pod, 'Normal', 'BackOff', `Back-off pulling image ${JSON.stringify(imageName)}`);
-    podEvent(deps, pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+    containerEvent(
+      deps,
+      pod,
+      container.name,
+      'Normal',
+      'BackOff',
+      `Back-off pulling image ${JSON.stringify(imageName)}`,
+    );
+    containerEvent(deps, pod, container.name, 'Warning', 'Failed', 'Error: ImagePullBackOff');
     return undefined;
   }
   try {
     const image = await deps.images.pullImage(imageName);
-    podEvent(
+    containerEvent(
       deps,
       pod,
+      container.name,
       'Normal',
       'Pulled',
       `Container image ${JSON.stringify(imageName)} already present on machine`,
@@ -172,14 +180,21 @@ async function pullImage(deps: KubeletDeps, r: StartRequest): Promise<ResolvedIm
     const message = (err as Error).message;
     deps.imageBackoff.recordFailure(key, nowMs);
     memory.startFailures.set(container.name, errImagePull(message));
-    podEvent(deps, pod, 'Warning', 'Failed', `Failed to pull image ${JSON.stringify(imageName)}: ${message}`);
-    podEvent(deps, pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+    containerEvent(
+      deps,
+      pod,
+      container.name,
+      'Warning',
+      'Failed',
+      `Failed to pull image ${JSON.stringify(imageName)}: ${message}`,
+    );
+    containerEvent(deps, pod, container.name, 'Warning', 'Failed', 'Error: ErrImagePull');
     return undefined;
   }
 }
 
 function configFailure(deps: KubeletDeps, r: StartRequest, message: string): StartOutcome {
   r.memory.startFailures.set(r.container.name, createContainerConfigError(message));
-  podEvent(deps, r.pod, 'Warning', 'Failed', `Error: ${message}`);
+  containerEvent(deps, r.pod, r.container.name, 'Warning', 'Failed', `Error: ${message}`);
   return { started: false, retryAfterMs: 2000 };
 }

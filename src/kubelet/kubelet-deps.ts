@@ -3,6 +3,7 @@
  * by container-start.ts, pod-sync.ts and pod-termination.ts. The kubelet (kubelet.ts) owns it.
  */
 import type { Pod } from 'kubernetes-types/core/v1';
+import { withFieldPath } from '../api/events/recorder.js';
 import type { KubeObject } from '../api/types.js';
 import type { EventRecorder, ObjectClient } from '../controllers/client.js';
 import type { ImageService, RuntimeService } from '../runtime/types.js';
@@ -38,6 +39,8 @@ export interface KubeletDeps {
    * on the next attempt instead of trusting what it set up before (another tool may remove it).
    */
   readonly resetNetwork?: () => void;
+  /** pids.max of each pod's cgroup (kubelet's podPidsLimit); 0 = unlimited. */
+  readonly podPidsLimit: number;
   /** Milliseconds per "second" of grace periods and hooks (tests never change it). */
   readonly secondMs: number;
 }
@@ -48,13 +51,37 @@ export interface PodMemory {
   readonly startFailures: Map<string, StartFailure>;
   /** When volumes were last (re)projected, ms since epoch. */
   volumesSetUpAt: number;
+  /** Set once the eviction manager evicted the pod: its final status says so. */
+  eviction?: { readonly message: string };
 }
 
 export function newPodMemory(): PodMemory {
   return { startFailures: new Map(), volumesSetUpAt: 0 };
 }
 
-/** Records a kubelet event on the pod. */
+/**
+ * The fieldPath kubelet's events about one container carry (GenerateContainerRef):
+ * `spec.containers{name}`, `spec.initContainers{name}` (native sidecars included).
+ */
+export function containerFieldPath(pod: Pod, containerName: string): string {
+  const isInit = pod.spec?.initContainers?.some((c) => c.name === containerName) === true;
+  return `spec.${isInit ? 'initContainers' : 'containers'}{${containerName}}`;
+}
+
+/** Records a kubelet event on one container of the pod (involvedObject.fieldPath names it). */
+export function containerEvent(
+  deps: KubeletDeps,
+  pod: Pod,
+  containerName: string,
+  type: 'Normal' | 'Warning',
+  reason: string,
+  message: string,
+): void {
+  const ref = withFieldPath(pod as Pod & KubeObject, containerFieldPath(pod, containerName));
+  deps.events.event(ref, type, reason, message, { component: KUBELET_COMPONENT, host: deps.nodeName });
+}
+
+/** Records a kubelet event on the pod as a whole. */
 export function podEvent(
   deps: KubeletDeps,
   pod: Pod,

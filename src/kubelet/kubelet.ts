@@ -16,12 +16,14 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfigMap, Node, Pod, Secret, Service } from 'kubernetes-types/core/v1';
+import { withFieldPath } from '../api/events/recorder.js';
 import { parseQuantity, quantityValue } from '../api/quantity.js';
 import type { KubeObject, WatchEvent } from '../api/types.js';
 import type { Controller, ControllerDeps } from '../controllers/client.js';
 import type { ImageService, RuntimeService } from '../runtime/types.js';
 import { ContainerBackoff } from './backoff.js';
-import type { KubeletDeps } from './kubelet-deps.js';
+import { EvictionManager } from './eviction/eviction-manager.js';
+import { containerFieldPath, type KubeletDeps } from './kubelet-deps.js';
 import { GenericPleg } from './pleg.js';
 import { PodWorkers } from './pod-workers.js';
 import { ProbeManager } from './prober/manager.js';
@@ -42,7 +44,19 @@ export interface KubeletOptions {
   readonly syncFrequencyMs?: number;
   /** See KubeletDeps.resetNetwork. */
   readonly resetNetwork?: () => void;
+  /** Eviction manager period (upstream evictionMonitoringPeriod, 10 s). */
+  readonly evictionMonitoringMs?: number;
+  /** See KubeletDeps.podPidsLimit (default DEFAULT_POD_PIDS_LIMIT; 0 = unlimited). */
+  readonly podPidsLimit?: number;
 }
+
+/**
+ * pids.max of every pod cgroup unless KubeletOptions.podPidsLimit says otherwise. Upstream's
+ * kubelet default is -1 (unlimited); podbay runs pods on the user's own machine, where a fork
+ * bomb in one pod must not exhaust the host's pid space (32768 by default), so it bounds pods
+ * the way OpenShift's kubelet configuration does by default: 4096 processes and threads per pod.
+ */
+export const DEFAULT_POD_PIDS_LIMIT = 4096;
 
 type PodObj = Pod & KubeObject;
 
@@ -53,6 +67,7 @@ export class Kubelet implements Controller {
   readonly #unwatch: (() => void)[] = [];
   #relist: NodeJS.Timeout | undefined;
   #resync: NodeJS.Timeout | undefined;
+  readonly #eviction: EvictionManager;
   #buffer: WatchEvent[] | undefined = [];
   #started = false;
   #stopped = false;
@@ -68,11 +83,14 @@ export class Kubelet implements Controller {
     const probes = new ProbeManager({
       exec: o.runtime,
       podStatus: (uid) => statusManager.getPodStatus(uid),
-      recordEvent: (pod, _container, reason, message) =>
-        controller.events.event(pod as PodObj, 'Warning', reason, message, {
-          component: 'kubelet',
-          host: o.nodeName,
-        }),
+      recordEvent: (pod, container, reason, message) =>
+        controller.events.event(
+          withFieldPath(pod as PodObj, containerFieldPath(pod, container)),
+          'Warning',
+          reason,
+          message,
+          { component: 'kubelet', host: o.nodeName },
+        ),
       now: () => controller.clock.now().getTime(),
     });
     const allocatable = nodeAllocatable(client.get<Node & KubeObject>('nodes', '', o.nodeName));
@@ -98,9 +116,17 @@ export class Kubelet implements Controller {
       log: controller.log,
       now: () => controller.clock.now(),
       secondMs: 1000,
+      podPidsLimit: o.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT,
       ...(o.resetNetwork && { resetNetwork: o.resetNetwork }),
     };
     this.workers = new PodWorkers(this.deps);
+    this.#eviction = new EvictionManager({
+      podsDir: this.deps.podsDir,
+      activePods: () => this.workers.activePods(),
+      evictPod: (pod, message) => this.workers.evictPod(pod.metadata?.uid ?? '', message),
+      log: controller.log,
+      ...(o.evictionMonitoringMs !== undefined && { periodMs: o.evictionMonitoringMs }),
+    });
   }
 
   start(): void {
@@ -161,6 +187,7 @@ export class Kubelet implements Controller {
     this.#relist.unref();
     this.#resync = setInterval(() => this.workers.resyncAll(), this.o.syncFrequencyMs ?? 60_000);
     this.#resync.unref();
+    this.#eviction.start();
   }
 
   #onEvent(ev: WatchEvent): void {
@@ -184,6 +211,7 @@ export class Kubelet implements Controller {
     for (const off of this.#unwatch.splice(0)) off();
     if (this.#relist) clearInterval(this.#relist);
     if (this.#resync) clearInterval(this.#resync);
+    this.#eviction.stop();
     this.workers.stop();
     void this.deps.probes.stop();
     this.deps.statusManager.stop();

@@ -15,6 +15,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
+import type { PodSandboxConfig } from '../runtime/types.js';
 import { startContainer } from './container-start.js';
 import { type KubeletDeps, type PodMemory, podEvent } from './kubelet-deps.js';
 import { type ObservedPod, podRestartPolicy } from './observed.js';
@@ -84,7 +85,7 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
   let sandboxId = actions.sandboxId;
   if (actions.createSandbox) {
     try {
-      sandboxId = await deps.runtime.runPodSandbox(podSandboxConfig(pod, actions.attempt));
+      sandboxId = await deps.runtime.runPodSandbox(sandboxConfigOf(deps, pod, actions.attempt));
     } catch (err) {
       deps.resetNetwork?.();
       podEvent(
@@ -107,7 +108,9 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
     const volumes = await setUpVolumes(deps, pod, memory, true);
     if (!volumes) retries.push(2000);
     else {
-      const podIPs = observed.sandbox?.ips ?? [];
+      // A hostNetwork pod's IPs are the node's (its sandbox has none of its own), for the
+      // downward API's status.podIP(s) and httpGet hooks alike.
+      const podIPs = pod.spec?.hostNetwork ? [...deps.hostIPs] : (observed.sandbox?.ips ?? []);
       for (const { name, isInit } of toStart) {
         const container = (isInit ? pod.spec?.initContainers : pod.spec?.containers)?.find(
           (c) => c.name === name,
@@ -136,6 +139,20 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
   const result = writeStatus(deps, pod, memory, await runtimePodOf(deps, uid), false);
   const retryAfterMs = retries.length > 0 ? Math.min(...retries) : undefined;
   return { ...result, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+}
+
+/**
+ * sandbox-config.ts's config plus the host namespaces the pod asks for (kubelet's
+ * namespacesForPod: hostNetwork → NODE network, hostIPC → NODE IPC, hostPID → NODE PID) and the
+ * pod pids limit.
+ */
+function sandboxConfigOf(deps: KubeletDeps, pod: Pod, attempt: number): PodSandboxConfig {
+  const config = podSandboxConfig(pod, attempt);
+  if (deps.podPidsLimit > 0) config.pidsLimit = deps.podPidsLimit;
+  if (pod.spec?.hostNetwork === true) config.hostNetwork = true;
+  if (pod.spec?.hostIPC === true) config.hostIPC = true;
+  if (pod.spec?.hostPID === true) config.hostPID = true;
+  return config;
 }
 
 /** Sets up every volume; on failure records FailedMount and returns undefined. */
@@ -190,15 +207,36 @@ function podStatus(
   terminal: boolean,
 ): PodStatus {
   const previous = deps.statusManager.getPodStatus(pod.metadata?.uid ?? '') ?? pod.status;
-  return generatePodStatus({
+  const status = generatePodStatus({
     pod: { ...pod, ...(previous && { status: previous }) },
     observed,
     probes: deps.probes.probeView(),
     startFailures: memory.startFailures,
-    podIsTerminal: terminal,
+    podIsTerminal: terminal || memory.eviction !== undefined,
     hostIPs: deps.hostIPs,
     now: deps.now(),
   });
+  return memory.eviction ? evictedStatus(status, memory.eviction.message, deps.now()) : status;
+}
+
+/**
+ * The eviction manager's status for an evicted pod (eviction_manager.go evictPod): phase
+ * Failed, reason Evicted, its message, and a DisruptionTarget condition from the kubelet.
+ */
+export function evictedStatus(status: PodStatus, message: string, now: Date): PodStatus {
+  const prior = status.conditions?.find((c) => c.type === 'DisruptionTarget');
+  const condition = {
+    type: 'DisruptionTarget',
+    status: 'True',
+    reason: 'TerminationByKubelet',
+    message,
+    lastTransitionTime:
+      prior?.status === 'True' && prior.lastTransitionTime
+        ? prior.lastTransitionTime
+        : now.toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
+  const conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), condition];
+  return { ...status, phase: 'Failed', reason: 'Evicted', message, conditions };
 }
 
 /** SyncTerminatingPod: every container stopped in termination order, then the sandbox. */

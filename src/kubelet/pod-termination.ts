@@ -13,7 +13,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1';
 import { runHook } from './hooks.js';
-import { type KubeletDeps, podEvent } from './kubelet-deps.js';
+import { containerEvent, type KubeletDeps } from './kubelet-deps.js';
 import type { ObservedContainer, ObservedPod } from './observed.js';
 import {
   type KillReason,
@@ -40,7 +40,14 @@ export async function killContainer(
   message?: string,
 ): Promise<void> {
   const spec = specOf(pod, instance.name);
-  podEvent(deps, pod, 'Normal', 'Killing', message || `Stopping container ${instance.name}`);
+  containerEvent(
+    deps,
+    pod,
+    instance.name,
+    'Normal',
+    'Killing',
+    message || `Stopping container ${instance.name}`,
+  );
   let grace = Math.max(graceSeconds, 0);
   const preStop = spec?.lifecycle?.preStop;
   if (preStop && grace > 0) {
@@ -53,7 +60,8 @@ export async function killContainer(
       timeoutSeconds: grace,
       secondMs: deps.secondMs,
     }).then((failure) => {
-      if (failure !== undefined) podEvent(deps, pod, 'Warning', 'FailedPreStopHook', failure);
+      if (failure !== undefined)
+        containerEvent(deps, pod, instance.name, 'Warning', 'FailedPreStopHook', failure);
     });
     const limitMs = grace * deps.secondMs;
     const finished = await Promise.race([hook.then(() => true), delay(limitMs).then(() => false)]);

@@ -11,7 +11,7 @@
  *   update(pod) ─► pending slot ─► loop: step() ─► schedule next (retryAfterMs / relist)
  */
 import type { Pod } from 'kubernetes-types/core/v1';
-import { type KubeletDeps, newPodMemory, type PodMemory } from './kubelet-deps.js';
+import { type KubeletDeps, newPodMemory, type PodMemory, podEvent } from './kubelet-deps.js';
 import { type SyncResult, syncPod, syncTerminatedPod, syncTerminatingPod } from './pod-sync.js';
 
 export type PodWorkerState = 'sync' | 'terminating' | 'terminated';
@@ -96,6 +96,26 @@ export class PodWorkers {
       w.finished = false; // a finished pod that stayed in the API is now deleted: remove it all
     }
     this.#schedule(uid, w, 0);
+  }
+
+  /**
+   * Evicts a running pod (the eviction manager's killPodFunc): its containers are killed with
+   * grace 0 and its final status is Failed/Evicted with `message`. Ignored unless the pod is
+   * still in the sync state.
+   */
+  evictPod(uid: string, message: string): void {
+    const w = this.#workers.get(uid);
+    if (w?.state !== 'sync') return;
+    w.memory.eviction = { message };
+    podEvent(this.deps, w.pod, 'Warning', 'Evicted', message);
+    w.state = 'terminating';
+    w.killGraceSeconds = 0;
+    this.#schedule(uid, w, 0);
+  }
+
+  /** Pods whose containers should be running (workers in the sync state). */
+  activePods(): Pod[] {
+    return [...this.#workers.values()].filter((w) => w.state === 'sync' && !w.finished).map((w) => w.pod);
   }
 
   /** Asks every live worker to sync (kubelet's relist/resync). */

@@ -97,6 +97,13 @@ export class Cgroup {
     if (r.pidsLimit) await writeFile(join(this.#dir('pids'), 'pids.max'), String(r.pidsLimit));
   }
 
+  /** pids.max of this cgroup (hierarchical: it bounds every process below it, as a pod cgroup's). */
+  async setPidsMax(limit: number): Promise<void> {
+    if (!Number.isInteger(limit) || limit <= 0)
+      throw new RangeError(`pids limit ${limit}: must be a positive integer`);
+    await writeFile(join(this.#dir('pids'), 'pids.max'), String(limit));
+  }
+
   async readFile(controller: (typeof V1_CONTROLLERS)[number], file: string): Promise<string> {
     return readFile(join(this.#dir(controller), file), 'utf8');
   }

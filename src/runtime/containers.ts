@@ -21,6 +21,8 @@ import type { ContainerConfig, ContainerStatus, ImageService } from './types.js'
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const LOG_MAX_BYTES = 10 * 1024 * 1024;
+/** containerd's exit code for a container whose process could not be started. */
+export const START_ERROR_EXIT_CODE = 128;
 export const LOG_MAX_FILES = 5;
 
 /** Host paths no container may see, besides the data dir (overlay whiteouts). */
@@ -132,7 +134,8 @@ export class ContainerManager {
         exitFile: join(dir, 'exit.json'),
         pidFile: join(dir, 'pid'),
         sandboxPid: sandbox.pid,
-        sharePid: sandbox.shareProcessNamespace,
+        // Joining the holder's PID namespace is the host's own when the pod has hostPID.
+        sharePid: sandbox.shareProcessNamespace || sandbox.hostPID === true,
         cgroupProcs: cg.procsFiles(),
         upper: join(dir, 'upper'),
         work: join(dir, 'work'),
@@ -226,7 +229,12 @@ export class ContainerManager {
     const dir = this.deps.records.paths.containerDir(id);
     const out = await run([this.deps.shimPath, 'run', join(dir, 'shim.config')], { allowFailure: true });
     if (out.exitCode !== 0) {
-      throw new RuntimeError('ContainerStart', `start container ${r.metadata.name}: ${out.stderr.trim()}`);
+      const message = `start container ${r.metadata.name}: ${out.stderr.trim()}`;
+      // As containerd: the instance is now exited (128, StartError), so the kubelet backs off
+      // before creating the next one instead of retrying at once.
+      r.startError = { message, finishedAt: new Date().toISOString() };
+      await this.deps.records.saveContainer(r);
+      throw new RuntimeError('ContainerStart', message);
     }
     const [pid, shimPid] = out.stdout.trim().split(' ').map(Number) as [number, number];
     r.pid = pid;
@@ -241,7 +249,9 @@ export class ContainerManager {
   }
 
   async status(r: ContainerRecord): Promise<ContainerStatus> {
-    const exit = r.shimPid > 0 ? await this.deps.records.loadExit(r.id) : undefined;
+    // A live process has no exit file yet: skip the read (every relist asks for every container).
+    const running = r.shimPid > 0 && this.isRunning(r);
+    const exit = r.shimPid > 0 && !running ? await this.deps.records.loadExit(r.id) : undefined;
     const base: ContainerStatus = {
       id: r.id,
       sandboxId: r.sandboxId,
@@ -257,6 +267,17 @@ export class ContainerManager {
       labels: r.labels,
       annotations: r.annotations,
     };
+    if (r.startError) {
+      return {
+        ...base,
+        state: 'CONTAINER_EXITED',
+        startedAt: r.startError.finishedAt,
+        finishedAt: r.startError.finishedAt,
+        exitCode: START_ERROR_EXIT_CODE,
+        reason: 'StartError',
+        message: r.startError.message,
+      };
+    }
     if (r.shimPid === 0) return base;
     if (exit) {
       const oom = (await containerCgroup(this.deps.cgroupVersion, r).oomKills()) > 0;
@@ -268,7 +289,7 @@ export class ContainerManager {
         reason: oom ? 'OOMKilled' : exit.exitCode === 0 ? 'Completed' : 'Error',
       };
     }
-    if (this.isRunning(r)) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
+    if (running) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
     // Neither running nor an exit file: the monitor died with it (e.g. the machine rebooted).
     const shimAlive = await readFile(`/proc/${r.shimPid}/stat`, 'utf8').then(
       () => true,

@@ -17,7 +17,12 @@ export interface SandboxRecord {
   hostname: string;
   hostDomain?: string;
   shareProcessNamespace: boolean;
+  /** Absent in records written before host namespaces existed: false. */
+  hostNetwork?: boolean;
+  hostIPC?: boolean;
+  hostPID?: boolean;
   createdAt: string;
+  /** The pod IP on the bridge; '' for a hostNetwork sandbox (the kubelet reports the host IP). */
   ip: string;
   /** The holder ("pause") process; 0 once stopped. */
   pid: number;
@@ -52,6 +57,8 @@ export interface ContainerRecord {
   workingDir: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** Set when the shim could not start the process: the instance counts as exited (StartError). */
+  startError?: { message: string; finishedAt: string };
 }
 
 export interface ExitRecord {
@@ -107,6 +114,7 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 export class RecordStore {
   readonly #sandboxes = new Map<string, SandboxRecord>();
   readonly #containers = new Map<string, ContainerRecord>();
+  readonly #exits = new Map<string, ExitRecord>();
   readonly #loaded = new Set<'sandboxes' | 'containers'>();
 
   constructor(readonly paths: RuntimePaths) {}
@@ -136,9 +144,16 @@ export class RecordStore {
     const r = await this.#cached(this.#containers, join(this.paths.containerDir(id), 'container.json'), id);
     return r && structuredClone(r);
   }
-  /** The shim writes this file when the container exits: always read from disk. */
-  loadExit(id: string): Promise<ExitRecord | undefined> {
-    return readJson(join(this.paths.containerDir(id), 'exit.json'));
+  /**
+   * The shim writes this file once, when the container exits: read from disk until it exists,
+   * then served from memory (an instance never exits twice; its id is never reused).
+   */
+  async loadExit(id: string): Promise<ExitRecord | undefined> {
+    const hit = this.#exits.get(id);
+    if (hit) return { ...hit };
+    const exit = await readJson<ExitRecord>(join(this.paths.containerDir(id), 'exit.json'));
+    if (exit) this.#exits.set(id, exit);
+    return exit && { ...exit };
   }
   /** Drops a removed record from the cache (its directory is gone). */
   forgetSandbox(id: string): void {
@@ -146,6 +161,7 @@ export class RecordStore {
   }
   forgetContainer(id: string): void {
     this.#containers.delete(id);
+    this.#exits.delete(id);
   }
 
   async #cached<T>(cache: Map<string, T>, path: string, id: string): Promise<T | undefined> {

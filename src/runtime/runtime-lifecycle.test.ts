@@ -3,7 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
@@ -111,6 +112,87 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
     assert.ok(stats.memoryUsageBytes > 0 && stats.cpuUsageCoreNanoSeconds > 0);
     const podStats = await t.rt.podSandboxStats(sandbox);
     assert.ok(podStats.cpuUsageCoreNanoSeconds >= stats.cpuUsageCoreNanoSeconds);
+  });
+
+  test('a process that cannot be started leaves an exited instance: 128, StartError', async () => {
+    const id = await t.rt.createContainer(sandbox, {
+      metadata: { name: 'nostart', attempt: 0 },
+      image: 'busybox',
+      argv: ['no-such-binary-here'],
+      logPath: 'nostart/0.log',
+    });
+    await assert.rejects(t.rt.startContainer(id), /no-such-binary-here/);
+    const s = await t.rt.containerStatus(id);
+    assert.equal(s.state, 'CONTAINER_EXITED');
+    assert.equal(s.exitCode, 128);
+    assert.equal(s.reason, 'StartError');
+    assert.match(s.message ?? '', /no-such-binary-here/);
+    assert.ok(s.finishedAt && Date.parse(s.finishedAt) > Date.now() - 60_000, 'finishedAt set');
+    // Restarted, it stays what it was (the record says so).
+    const fresh = new PodbayRuntime({
+      dataDir: t.dataDir,
+      images: t.rt.containers.deps.images,
+      shimPath: SHIM,
+    });
+    const again = await fresh.containerStatus(id);
+    assert.equal(again.reason, 'StartError');
+    await t.rt.removeContainer(id);
+  });
+
+  test('a host-network, host-PID sandbox shares those namespaces and UTS, keeps its own IPC; pids.max bounds the pod', async () => {
+    const host = await t.rt.runPodSandbox(
+      sandboxConfig('hostnet', { hostNetwork: true, hostPID: true, pidsLimit: 50 }),
+    );
+    try {
+      const status = await t.rt.podSandboxStatus(host);
+      assert.equal(status.ip, '');
+      assert.equal(status.hostname, hostname());
+      const id = await t.rt.createContainer(host, {
+        metadata: { name: 'h', attempt: 0 },
+        image: 'busybox',
+        argv: ['sleep', '60'],
+        logPath: 'h/0.log',
+      });
+      await t.rt.startContainer(id);
+      const ns = (
+        await t.rt.execSync(id, [
+          'readlink',
+          '/proc/self/ns/net',
+          '/proc/self/ns/uts',
+          '/proc/self/ns/ipc',
+          '/proc/self/ns/pid',
+        ])
+      ).stdout
+        .toString()
+        .trim()
+        .split('\n');
+      assert.equal(ns[0], readlinkSync('/proc/self/ns/net'));
+      assert.equal(ns[1], readlinkSync('/proc/self/ns/uts'));
+      assert.notEqual(ns[2], readlinkSync('/proc/self/ns/ipc'));
+      assert.equal(ns[3], readlinkSync('/proc/self/ns/pid'));
+      // In the host's PID namespace the container sees the engine's (this test's) process.
+      const seen = await t.rt.execSync(id, ['sh', '-c', `test -d /proc/${process.pid} && echo seen`]);
+      assert.equal(seen.stdout.toString().trim(), 'seen');
+      const hosts = (await t.rt.execSync(id, ['cat', '/etc/hosts'])).stdout.toString();
+      assert.ok(hosts.startsWith('# Kubernetes-managed hosts file (host network).\n'), hosts);
+      const pidsDir =
+        t.rt.cgroupVersion === 1
+          ? join(CGROUP_ROOT, 'pids', 'podbay', host)
+          : join(CGROUP_ROOT, 'podbay', host);
+      assert.equal(readFileSync(join(pidsDir, 'pids.max'), 'utf8').trim(), '50');
+      const forks = await t.rt.execSync(id, [
+        'sh',
+        '-c',
+        'for i in $(seq 80); do sleep 5 & done 2>&1 | head -1',
+      ]);
+      assert.match(
+        forks.stdout.toString() + forks.stderr.toString(),
+        /Resource temporarily unavailable|[Cc]an(no|')t fork/,
+      );
+    } finally {
+      for (const c of await t.rt.listContainers({ sandboxId: host })) await t.rt.removeContainer(c.id);
+      await t.rt.removePodSandbox(host);
+    }
   });
 
   test('logs are CRI lines, long lines split P..F, rotated at the size limit keeping N files', async () => {

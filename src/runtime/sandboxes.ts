@@ -1,14 +1,16 @@
 /**
  * Pod sandboxes: the namespaces a pod's containers share. Setting one up, in order:
  *   1. record (so a crash mid-way is still found and cleaned by remove/cleanupAll)
- *   2. holder process (`podbay-shim pause`): new net, UTS, IPC (+ PID with shareProcessNamespace)
+ *   2. pod cgroup podbay/<id> (pids.max = config.pidsLimit), holder process (`podbay-shim pause`): new net, UTS, IPC (+ PID with shareProcessNamespace)
  *      namespaces, hostname = pod name, lo up; placed in cgroup podbay/<id>/pause
  *   3. bridge + nft (idempotent), pod IP from the allocator, veth into the namespace
+ *      (skipped for hostNetwork: the holder stays in the host's network and UTS namespaces)
  *   4. /etc/hosts, /etc/resolv.conf, /etc/hostname files that containers bind-mount
  * Stop kills the holder and releases the network; remove also deletes cgroups, files and logs.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { type BridgeConfig, bridgeExists, ensureBridge } from '../network/bridge.js';
 import type { IpAllocator } from '../network/ipam.js';
@@ -17,6 +19,7 @@ import { attachPodInterface, detachPodInterface } from '../network/pod-interface
 import { Cgroup, type CgroupVersion } from './cgroups.js';
 import { InvalidArgumentError, NotFoundError, RuntimeError } from './errors.js';
 import { run } from './host-command.js';
+import { renderHostNetworkHostsFile } from './host-network-files.js';
 import { isSameProcessAlive, processStartTime, signalIfSame, waitUntil } from './process.js';
 import type { RecordStore, SandboxRecord } from './records.js';
 import type { PodSandboxConfig, PodSandboxStatus } from './types.js';
@@ -45,8 +48,11 @@ export class SandboxManager {
     for (const f of ['name', 'namespace', 'uid'] as const) {
       if (!m[f]) throw new InvalidArgumentError(`metadata.${f}`, 'required');
     }
-    const hostname = config.hostname ?? m.name.slice(0, 63);
-    if (hostname.length > 63 || !HOSTNAME_RE.test(hostname)) {
+    // A hostNetwork pod shares the host's UTS namespace, so its hostname is the node's whatever
+    // the config asks (kubelet leaves it empty for such pods).
+    const hostNetwork = config.hostNetwork === true;
+    const hostname = hostNetwork ? osHostname() : (config.hostname ?? m.name.slice(0, 63));
+    if (!hostNetwork && (hostname.length > 63 || !HOSTNAME_RE.test(hostname))) {
       throw new InvalidArgumentError('hostname', `${JSON.stringify(hostname)} is not a valid DNS label`);
     }
     const id = randomBytes(16).toString('hex');
@@ -56,6 +62,9 @@ export class SandboxManager {
       hostname,
       ...(config.hostDomain !== undefined && { hostDomain: config.hostDomain }),
       shareProcessNamespace: config.shareProcessNamespace === true,
+      ...(hostNetwork && { hostNetwork }),
+      ...(config.hostIPC === true && { hostIPC: true }),
+      ...(config.hostPID === true && { hostPID: true }),
       createdAt: new Date().toISOString(),
       ip: '',
       pid: 0,
@@ -75,11 +84,16 @@ export class SandboxManager {
   }
 
   async #setUp(record: SandboxRecord, config: PodSandboxConfig): Promise<void> {
-    const { records, ipam, shimPath, cgroupVersion } = this.deps;
+    const { records, shimPath, cgroupVersion } = this.deps;
     const cg = new Cgroup(cgroupVersion, `${record.id}/pause`);
     await cg.create();
+    // Set on the pod cgroup before anything runs in it, so no container can fork past it.
+    if (config.pidsLimit) await sandboxCgroup(cgroupVersion, record.id).setPidsMax(config.pidsLimit);
     const args = [shimPath, 'pause', '--hostname', record.hostname];
-    if (record.shareProcessNamespace) args.push('--share-pid');
+    // hostPID: the holder stays in the host's PID namespace and containers join it (below).
+    if (record.shareProcessNamespace && !record.hostPID) args.push('--share-pid');
+    if (record.hostNetwork) args.push('--host-network');
+    if (record.hostIPC) args.push('--host-ipc');
     const started = await run(args).catch((e: Error) => {
       throw new RuntimeError('SandboxSetup', `start sandbox holder: ${e.message}`);
     });
@@ -87,7 +101,30 @@ export class SandboxManager {
     record.pidStartTime = processStartTime(record.pid) ?? 0;
     for (const procs of cg.procsFiles()) await writeFile(procs, String(record.pid));
     await records.saveSandbox(record);
+    const dir = records.paths.sandboxDir(record.id);
+    if (record.hostNetwork) {
+      const hostHosts = await readFile('/etc/hosts', 'utf8').catch(() => '');
+      await writeFile(join(dir, 'hosts'), renderHostNetworkHostsFile(hostHosts, config.hostAliases));
+    } else {
+      await this.#attachNetwork(record);
+      await writeFile(
+        join(dir, 'hosts'),
+        renderHostsFile({
+          podIP: record.ip,
+          hostname: record.hostname,
+          ...(config.hostDomain !== undefined && { hostDomain: config.hostDomain }),
+          ...(config.hostAliases !== undefined && { hostAliases: config.hostAliases }),
+        }),
+      );
+    }
+    await writeFile(join(dir, 'resolv.conf'), renderResolvConf(config.dns));
+    await writeFile(join(dir, 'hostname'), `${record.hostname}\n`);
+    await mkdir(records.paths.podLogDir(record.metadata), { recursive: true });
+  }
 
+  /** Bridge, pod IP and veth for a sandbox in its own network namespace. */
+  async #attachNetwork(record: SandboxRecord): Promise<void> {
+    const { records, ipam } = this.deps;
     // Re-checked on every sandbox, as CNI's bridge plugin does: something else may have removed
     // the bridge since it was made (a `podbay down`, an administrator), and a cached "ready" would
     // then fail every later pod.
@@ -106,19 +143,6 @@ export class SandboxManager {
       podCidr: this.deps.bridge.podCidr,
       gateway: ipam.gateway,
     });
-    const dir = records.paths.sandboxDir(record.id);
-    await writeFile(
-      join(dir, 'hosts'),
-      renderHostsFile({
-        podIP: record.ip,
-        hostname: record.hostname,
-        ...(config.hostDomain !== undefined && { hostDomain: config.hostDomain }),
-        ...(config.hostAliases !== undefined && { hostAliases: config.hostAliases }),
-      }),
-    );
-    await writeFile(join(dir, 'resolv.conf'), renderResolvConf(config.dns));
-    await writeFile(join(dir, 'hostname'), `${record.hostname}\n`);
-    await mkdir(records.paths.podLogDir(record.metadata), { recursive: true });
   }
 
   /** Forgets that the bridge was set up (after cleanupAll removed it), so the next sandbox recreates it. */
@@ -157,7 +181,7 @@ export class SandboxManager {
     if (signalIfSame(r.pid, r.pidStartTime, 'SIGKILL')) {
       await waitUntil(() => !isSameProcessAlive(r.pid, r.pidStartTime), 5000);
     }
-    await detachPodInterface(r.id);
+    if (!r.hostNetwork) await detachPodInterface(r.id);
     if (r.ip) await this.deps.ipam.release(r.ip, r.id);
     r.stopped = true;
     await this.deps.records.saveSandbox(r);

@@ -33,6 +33,20 @@ export interface PodSandboxConfig {
   hostAliases?: HostAlias[];
   /** Every container of the pod sees the others' processes (pod.spec.shareProcessNamespace). */
   shareProcessNamespace?: boolean;
+  /**
+   * pod.spec.hostNetwork: the host's network and UTS namespaces (as containerd does: hostname
+   * is the node's), no bridge port, no pod IP of its own (the sandbox's `ip` stays '').
+   */
+  hostNetwork?: boolean;
+  /** pod.spec.hostIPC: the host's IPC namespace. */
+  hostIPC?: boolean;
+  /** pod.spec.hostPID: every container in the host's PID namespace (wins over shareProcessNamespace). */
+  hostPID?: boolean;
+  /**
+   * pids.max of the pod's cgroup, bounding all its containers' processes and threads together
+   * (kubelet's podPidsLimit); absent or 0: unlimited.
+   */
+  pidsLimit?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }

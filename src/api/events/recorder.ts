@@ -4,12 +4,32 @@
  * `lastTimestamp` instead of adding a row, so a crash-looping pod shows `x12 over 5m`.
  * Events are named `<object>.<hex nanoseconds>` and expire after the TTL (upstream's
  * --event-ttl default, 1 h), swept by `sweep()`.
+ *
+ * An event about a part of an object (kubelet's events about one container) names it in
+ * `involvedObject.fieldPath`, e.g. `spec.containers{app}`: pass the object through
+ * `withFieldPath(obj, path)`, as upstream passes an ObjectReference with FieldPath set.
  */
 import type { EventRecorder, ObjectClient } from '../../controllers/client.js';
 import { microTime, nowRFC3339 } from '../registry/util.js';
 import type { KubeObject } from '../types.js';
 
 export const EVENT_TTL_MS = 60 * 60 * 1000;
+
+/** The involved object, narrowed to a field of it (ObjectReference.fieldPath). */
+export type FieldReference = KubeObject & { readonly fieldPath: string };
+
+/**
+ * A view of `obj` whose events carry `involvedObject.fieldPath = fieldPath`. Only identity
+ * fields are kept: the recorder reads nothing else.
+ */
+export function withFieldPath(obj: KubeObject, fieldPath: string): FieldReference {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, fieldPath };
+}
+
+function fieldPathOf(involved: KubeObject): string | undefined {
+  const path = involved.fieldPath;
+  return typeof path === 'string' && path !== '' ? path : undefined;
+}
 
 interface EventObject extends KubeObject {
   count?: number;
@@ -36,11 +56,15 @@ export class ApiEventRecorder implements EventRecorder {
   ): void {
     const m = involved.metadata;
     const namespace = m.namespace || 'default';
+    const fieldPath = fieldPathOf(involved);
+    // client-go's getEventKey includes the fieldPath: the same message about two containers is
+    // two events.
     const key = [
       m.uid,
       m.namespace,
       m.name,
       involved.kind,
+      fieldPath ?? '',
       reason,
       message,
       type,
@@ -73,6 +97,7 @@ export class ApiEventRecorder implements EventRecorder {
           uid: m.uid,
           apiVersion: involved.apiVersion,
           resourceVersion: m.resourceVersion,
+          ...(fieldPath !== undefined && { fieldPath }),
         },
         reason,
         message,

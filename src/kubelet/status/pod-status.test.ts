@@ -242,3 +242,22 @@ describe('native sidecars', () => {
     assert.equal(got.column, 'Completed');
   });
 });
+
+describe('pod IPs', () => {
+  test('a pod on the bridge reports its sandbox IP; the host IP is the node', () => {
+    const { status } = generate(pod({}), [running('app')]);
+    assert.equal(status.hostIP, '192.168.1.10');
+    assert.notEqual(status.podIP, '192.168.1.10');
+    assert.ok(status.podIP, 'pod IP from the sandbox');
+  });
+
+  test('a hostNetwork pod inherits the node IPs as pod IPs, even before its sandbox exists', () => {
+    const p = pod({});
+    p.spec = { ...p.spec, containers: p.spec?.containers ?? [], hostNetwork: true };
+    for (const sandbox of [true, false]) {
+      const { status } = generate(p, sandbox ? [running('app')] : [], { sandbox });
+      assert.equal(status.podIP, '192.168.1.10');
+      assert.deepEqual(status.podIPs, [{ ip: '192.168.1.10' }]);
+    }
+  });
+});

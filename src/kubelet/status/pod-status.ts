@@ -55,7 +55,10 @@ export function generatePodStatus(inputs: PodStatusInputs): PodStatus {
     status.hostIP = hostIP;
     status.hostIPs = inputs.hostIPs.slice(0, 2).map((ip) => ({ ip }));
   }
-  const podIPs = sortPodIPs(observed.sandbox?.ips ?? [], hostIP);
+  // kubelet's generateAPIPodStatus: "HostNetwork Pods inherit the node IPs as PodIPs".
+  const podIPs = pod.spec?.hostNetwork
+    ? inputs.hostIPs.slice(0, 2)
+    : sortPodIPs(observed.sandbox?.ips ?? [], hostIP);
   if (podIPs.length > 0) {
     status.podIP = podIPs[0];
     status.podIPs = podIPs.map((ip) => ({ ip }));

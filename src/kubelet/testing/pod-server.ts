@@ -49,21 +49,71 @@ export class PodServer {
     return this.server.k(['get', 'events', '--field-selector', `involvedObject.name=${name}`]);
   }
 
+  /** The runtime's on-disk record of the pod's live sandbox (sandbox.json), if any. */
+  sandboxRecordOf(uid: string): { id: string; ip: string; hostname: string; pid: number } | undefined {
+    const root = join(this.server.dataDir, 'runtime', 'sandboxes');
+    for (const id of existsSync(root) ? readdirSync(root) : []) {
+      const file = join(root, id, 'sandbox.json');
+      if (!existsSync(file)) continue;
+      const record = JSON.parse(readFileSync(file, 'utf8')) as {
+        id: string;
+        ip: string;
+        hostname: string;
+        pid: number;
+        stopped: boolean;
+        metadata: { uid: string };
+      };
+      if (record.metadata.uid === uid && !record.stopped) return record;
+    }
+    return undefined;
+  }
+
+  /** Every process as pid, comm, state, ppid (from /proc/<pid>/stat). */
+  static processes(): { pid: number; comm: string; state: string; ppid: number }[] {
+    const out: { pid: number; comm: string; state: string; ppid: number }[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(join('/proc', entry, 'stat'), 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      // pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const [state = '', ppid = '0'] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.push({ pid: Number(entry), comm, state, ppid: Number(ppid) });
+    }
+    return out;
+  }
+
+  /** <defunct> children of the server: exited processes it started and never reaped. */
+  zombieChildren(): string[] {
+    const serverPid = this.server.proc?.pid ?? -1;
+    return PodServer.processes()
+      .filter((p) => p.state === 'Z' && p.ppid === serverPid)
+      .map((p) => `${p.pid} (${p.comm})`);
+  }
+
   /** Deletes the pod and waits until neither the API nor this machine has anything of it. */
   async deleteAndVerifyGone(name: string): Promise<void> {
     const dataDir = this.server.dataDir;
     const uid = (await this.getPod(name)).metadata?.uid ?? '';
     await this.server.k(['delete', 'pod', name, '--wait=true', '--timeout=60s']);
     const runtimeRoot = join(dataDir, 'runtime', 'sandboxes');
+    // The kubelet removes the sandbox, then unmounts volumes and removes the pod dir: the API
+    // object may be gone before the last step (a terminal pod is deleted at once), so wait for both.
     await waitFor(async () => {
       const sandboxes = existsSync(runtimeRoot) ? readdirSync(runtimeRoot) : [];
-      return !sandboxes.some((id) =>
-        readFileSync(join(runtimeRoot, id, 'sandbox.json'), 'utf8').includes(uid),
-      );
-    }, `runtime records of pod ${name} to go`);
+      // A record being removed right now may lack its file: read it as "not this pod".
+      const recordsGone = !sandboxes.some((id) => {
+        const file = join(runtimeRoot, id, 'sandbox.json');
+        return existsSync(file) && readFileSync(file, 'utf8').includes(uid);
+      });
+      return recordsGone && !existsSync(join(dataDir, 'kubelet', 'pods', uid));
+    }, `runtime records and pod dir of ${name} to go`);
     const mounts = readFileSync('/proc/self/mounts', 'utf8');
     assert.ok(!mounts.includes(uid), `mounts of pod ${name} left behind`);
-    assert.ok(!existsSync(join(dataDir, 'kubelet', 'pods', uid)), `pod dir of ${name} left behind`);
     assert.ok(
       !existsSync(join(dataDir, 'logs', 'pods', `default_${name}_${uid}`)),
       `logs of ${name} left behind`,

@@ -1,8 +1,10 @@
 /*
  * The helpers that enter (or create) namespaces on the engine's behalf:
- *   pause --hostname NAME [--share-pid]
+ *   pause --hostname NAME [--share-pid] [--host-network] [--host-ipc]
  *       creates the pod's network, UTS and IPC (and, with --share-pid, PID) namespaces, sets the
  *       hostname, brings lo up, then detaches and sleeps; prints its pid. It is the sandbox.
+ *       --host-network keeps the host's network AND UTS namespaces (containerd does the same for
+ *       a hostNetwork pod: its hostname is the node's); --host-ipc keeps the host's IPC namespace.
  *   exec --pid PID --config FILE [--tty] -- CMD [ARG]...
  *       runs CMD in the namespaces of the container whose init is PID, with the cgroups, identity,
  *       env and working directory of its launch file (config.c). Without
@@ -54,25 +56,29 @@ static void on_stop(int sig) {
 
 int run_pause(int argc, char **argv) {
   const char *hostname = NULL;
-  int share_pid = 0;
+  int share_pid = 0, host_network = 0, host_ipc = 0;
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "--hostname") && i + 1 < argc) hostname = argv[++i];
     else if (!strcmp(argv[i], "--share-pid")) share_pid = 1;
+    else if (!strcmp(argv[i], "--host-network")) host_network = 1;
+    else if (!strcmp(argv[i], "--host-ipc")) host_ipc = 1;
     else {
       fprintf(stderr, "pause: unknown argument %s\n", argv[i]);
       return 2;
     }
   }
-  int flags = CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC | (share_pid ? CLONE_NEWPID : 0);
-  if (unshare(flags) < 0) {
+  int flags = (host_network ? 0 : CLONE_NEWNET | CLONE_NEWUTS) | (host_ipc ? 0 : CLONE_NEWIPC) |
+              (share_pid ? CLONE_NEWPID : 0);
+  if (flags != 0 && unshare(flags) < 0) {
     fprintf(stderr, "pause: unshare: %s\n", strerror(errno));
     return 1;
   }
-  if (hostname && sethostname(hostname, strlen(hostname)) < 0) {
+  /* In the host's UTS namespace the hostname is the node's: never rename the host. */
+  if (!host_network && hostname && sethostname(hostname, strlen(hostname)) < 0) {
     fprintf(stderr, "pause: sethostname %s: %s\n", hostname, strerror(errno));
     return 1;
   }
-  if (loopback_up() < 0) {
+  if (!host_network && loopback_up() < 0) {
     fprintf(stderr, "pause: bring lo up: %s\n", strerror(errno));
     return 1;
   }
