@@ -2,6 +2,7 @@
  * Everything the pod workers' sync steps are built from: one typed deps object (STYLE.md), shared
  * by container-start.ts, pod-sync.ts and pod-termination.ts. The kubelet (kubelet.ts) owns it.
  */
+
 import type { Pod } from 'kubernetes-types/core/v1';
 import { withFieldPath } from '../api/events/recorder.js';
 import type { KubeObject } from '../api/types.js';
@@ -10,6 +11,7 @@ import type { ImageService, RuntimeService } from '../runtime/types.js';
 import type { ContainerBackoff } from './backoff.js';
 import type { NodeAllocatable } from './env-fields.js';
 import type { ProbeManager } from './prober/manager.js';
+import type { SandboxConfigOptions } from './sandbox-config.js';
 import type { StartFailure } from './status/container-statuses.js';
 import type { StatusManager } from './status-manager.js';
 import type { PayloadLookups } from './volumes/payloads.js';
@@ -41,6 +43,8 @@ export interface KubeletDeps {
   readonly resetNetwork?: () => void;
   /** pids.max of each pod's cgroup (kubelet's podPidsLimit); 0 = unlimited. */
   readonly podPidsLimit: number;
+  /** The cluster DNS address and the host resolv.conf pods' DNS config is made from. */
+  readonly sandboxOptions: SandboxConfigOptions;
   /** Milliseconds per "second" of grace periods and hooks (tests never change it). */
   readonly secondMs: number;
 }

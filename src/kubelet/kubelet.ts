@@ -48,6 +48,10 @@ export interface KubeletOptions {
   readonly evictionMonitoringMs?: number;
   /** See KubeletDeps.podPidsLimit (default DEFAULT_POD_PIDS_LIMIT; 0 = unlimited). */
   readonly podPidsLimit?: number;
+  /** The cluster DNS Service's address pods' resolv.conf names (default 10.96.0.10). */
+  readonly clusterDnsIP?: string;
+  /** kubelet's --resolv-conf (dnsPolicy Default); default $PODBAY_RESOLV_CONF, /etc/resolv.conf. */
+  readonly resolvConf?: string;
 }
 
 /**
@@ -117,6 +121,10 @@ export class Kubelet implements Controller {
       now: () => controller.clock.now(),
       secondMs: 1000,
       podPidsLimit: o.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT,
+      sandboxOptions: {
+        ...(o.clusterDnsIP !== undefined && { clusterDnsIP: o.clusterDnsIP }),
+        ...(o.resolvConf !== undefined && { resolvConfPath: o.resolvConf }),
+      },
       ...(o.resetNetwork && { resetNetwork: o.resetNetwork }),
     };
     this.workers = new PodWorkers(this.deps);

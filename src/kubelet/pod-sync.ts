@@ -147,7 +147,7 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
  * pod pids limit.
  */
 function sandboxConfigOf(deps: KubeletDeps, pod: Pod, attempt: number): PodSandboxConfig {
-  const config = podSandboxConfig(pod, attempt);
+  const config = podSandboxConfig(pod, attempt, deps.sandboxOptions);
   if (deps.podPidsLimit > 0) config.pidsLimit = deps.podPidsLimit;
   if (pod.spec?.hostNetwork === true) config.hostNetwork = true;
   if (pod.spec?.hostIPC === true) config.hostIPC = true;

@@ -21,6 +21,8 @@ export interface SandboxConfigOptions {
   readonly clusterDomain?: string;
   /** The host resolv.conf text for dnsPolicy Default (read from the file otherwise). */
   readonly hostResolvConf?: string;
+  /** kubelet's --resolv-conf: the file read for dnsPolicy Default (default $PODBAY_RESOLV_CONF, /etc/resolv.conf). */
+  readonly resolvConfPath?: string;
 }
 
 export function podSandboxConfig(pod: Pod, attempt: number, o: SandboxConfigOptions = {}): PodSandboxConfig {
@@ -51,7 +53,7 @@ export function podDnsConfig(pod: Pod, o: SandboxConfigOptions = {}): DnsConfig 
   let dns: DnsConfig;
   if (policy === 'None') dns = { servers: [], searches: [], options: [] };
   else if (policy === 'Default' || (policy === 'ClusterFirst' && pod.spec?.hostNetwork)) {
-    dns = parseResolvConf(o.hostResolvConf ?? readHostResolvConf());
+    dns = parseResolvConf(o.hostResolvConf ?? readHostResolvConf(o.resolvConfPath));
   } else {
     dns = {
       servers: [o.clusterDnsIP ?? CLUSTER_DNS_IP],
@@ -73,9 +75,9 @@ export function podDnsConfig(pod: Pod, o: SandboxConfigOptions = {}): DnsConfig 
 }
 
 /** kubelet's --resolv-conf: the same file the cluster DNS forwards to (engine.ts). */
-function readHostResolvConf(): string {
+function readHostResolvConf(path?: string): string {
   try {
-    return readFileSync(process.env.PODBAY_RESOLV_CONF ?? '/etc/resolv.conf', 'utf8');
+    return readFileSync(path ?? process.env.PODBAY_RESOLV_CONF ?? '/etc/resolv.conf', 'utf8');
   } catch {
     return '';
   }

@@ -145,6 +145,8 @@ export class NodeAgent {
       hostIPs: this.o.hostIPs,
       dataDir: this.o.dataDir,
       resetNetwork: () => this.runtime.sandboxes.forgetBridge(),
+      clusterDnsIP: this.o.plan.clusterDnsIP,
+      ...(this.o.resolvConf !== undefined && { resolvConf: this.o.resolvConf }),
       ...(this.o.backoffBaseMs !== undefined && { backoffBaseMs: this.o.backoffBaseMs }),
     });
     this.#kubelet.start();
