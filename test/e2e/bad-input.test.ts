@@ -80,6 +80,29 @@ describe('bad input', () => {
     );
   });
 
+  test("a value of the wrong type (YAML's `yes` as a container name) is a 400 naming the field", async () => {
+    const manifest =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: typo}\nspec:\n  containers:\n    - {name: yes, image: busybox}\n';
+    const r = await srv.kubectl(['apply', '-f', '-'], manifest);
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /json: cannot unmarshal bool into Go struct field Container\.spec\.containers\.name of type string/,
+    );
+    const patch = await srv.kubectl([
+      'patch',
+      'svc',
+      'kubernetes',
+      '-p',
+      '{"spec":{"ports":[{"port":"https","name":"https"}]}}',
+    ]);
+    assert.notEqual(patch.code, 0);
+    assert.match(
+      patch.stderr,
+      /cannot unmarshal string into Go struct field ServicePort\.spec\.ports\.port of type int32/,
+    );
+  });
+
   test('oversized bodies: 413 at 3 MiB; a 1 MiB+ ConfigMap is Invalid', async () => {
     const big = JSON.stringify({
       apiVersion: 'v1',

@@ -15,6 +15,7 @@ import type { Registry } from '../registry/registry.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { KubeObject } from '../types.js';
 import { mediaType, parseJSON, parseYAML } from './body.js';
+import { checkFieldTypes } from './field-types.js';
 import { checkUnknownFields, type FieldValidation } from './field-validation.js';
 import type { ResourceRequest } from './request-info.js';
 
@@ -67,6 +68,7 @@ export function applyPatchRequest(
     if (!o.fieldManager)
       throw badRequest('PATCH, application/apply-patch+yaml requests must have a fieldManager set');
     const applied = asObject(parseYAML(body), s);
+    checkFieldTypes(s.info, applied);
     checkUnknownFields(s.info, applied, o.fieldValidation, o.res);
     if (applied.metadata?.name && applied.metadata.name !== r.name) {
       throw badRequest(
@@ -118,6 +120,8 @@ export function applyPatchRequest(
       }
       patched = asObject(applyStrategicMergePatch(live, patch, gk), s);
   }
+  // As upstream, the patched object is decoded into the kind's types: a wrong type is a 400.
+  checkFieldTypes(s.info, patched);
   patched.metadata ??= {};
   // Without an explicit resourceVersion in the patch, the patch applies to what is stored now.
   const rvInPatch =

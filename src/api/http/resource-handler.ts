@@ -11,6 +11,7 @@ import type { Registry } from '../registry/registry.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { KubeObject } from '../types.js';
 import { decodeObjectBody, mediaType, parseJSON, readBody } from './body.js';
+import { checkFieldTypes } from './field-types.js';
 import { checkUnknownFields, type FieldValidation } from './field-validation.js';
 import { applyPatchRequest } from './patch.js';
 import type { ResourceRequest } from './request-info.js';
@@ -68,6 +69,7 @@ async function readObject(
     );
   }
   if (mediaType(req.headers['content-type']) !== 'application/vnd.kubernetes.protobuf') {
+    checkFieldTypes(s.info, obj as KubeObject);
     checkUnknownFields(s.info, obj as KubeObject, fv, res);
   }
   const o = obj as KubeObject;

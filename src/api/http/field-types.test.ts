@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeObject, ResourceInfo } from '../types.js';
+import { checkFieldTypes } from './field-types.js';
+
+const POD = { group: '', version: 'v1', kind: 'Pod' } as ResourceInfo;
+const DEPLOY = { group: 'apps', version: 'v1', kind: 'Deployment' } as ResourceInfo;
+const pod = (spec: unknown) =>
+  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }) as KubeObject;
+
+test("a wrong JSON type is Go's decoding error naming the struct, field path and type", () => {
+  const cases: [KubeObject, ResourceInfo, string][] = [
+    [
+      pod({ containers: [{ name: true, image: 'x' }] }),
+      POD,
+      'bool into Go struct field Container.spec.containers.name of type string',
+    ],
+    [
+      pod({ containers: [{ name: 'a', ports: [{ containerPort: '80' }] }] }),
+      POD,
+      'string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32',
+    ],
+    [
+      pod({ containers: [{ name: 'a', ports: [{ containerPort: 80.5 }] }] }),
+      POD,
+      'number into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32',
+    ],
+    [
+      pod({ containers: { name: 'a' } }),
+      POD,
+      'object into Go struct field PodSpec.spec.containers of type []Container',
+    ],
+    [pod('nope'), POD, 'string into Go struct field Pod.spec of type PodSpec'],
+    [
+      pod({ hostNetwork: 'yes', containers: [] }),
+      POD,
+      'string into Go struct field PodSpec.spec.hostNetwork of type bool',
+    ],
+    [
+      pod({ nodeSelector: { disk: 1 }, containers: [] }),
+      POD,
+      'number into Go struct field PodSpec.spec.nodeSelector of type string',
+    ],
+    [
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: ['a'] } } as unknown as KubeObject,
+      POD,
+      'array into Go struct field ObjectMeta.metadata.labels of type map[string]string',
+    ],
+    [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'd' },
+        spec: { replicas: '3' },
+      } as KubeObject,
+      DEPLOY,
+      'string into Go struct field DeploymentSpec.spec.replicas of type int32',
+    ],
+  ];
+  for (const [obj, info, tail] of cases) {
+    assert.throws(
+      () => checkFieldTypes(info, obj),
+      (e: Error & { code?: number }) => {
+        assert.equal(e.code, 400);
+        assert.equal(
+          e.message,
+          `${info.kind} in version "${info.group ? `${info.group}/` : ''}v1" cannot be handled as a ${info.kind}: json: cannot unmarshal ${tail}`,
+        );
+        return true;
+      },
+    );
+  }
+});
+
+test('right types, nulls and special types (quantities, int-or-string, times) pass', () => {
+  checkFieldTypes(
+    POD,
+    pod({
+      containers: [
+        {
+          name: 'a',
+          image: 'x',
+          ports: null,
+          resources: { limits: { cpu: 1, memory: '64Mi' } },
+          livenessProbe: { httpGet: { port: 'http' } },
+          readinessProbe: { tcpSocket: { port: 8080 } },
+        },
+      ],
+      terminationGracePeriodSeconds: 0,
+      nodeSelector: null,
+    }),
+  );
+  checkFieldTypes(DEPLOY, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd', creationTimestamp: null },
+    spec: { replicas: 2, strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } } },
+  } as unknown as KubeObject);
+});
