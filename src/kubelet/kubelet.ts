@@ -192,6 +192,10 @@ export class Kubelet implements Controller {
     });
     pleg.seed(runtimePods);
     this.#relist = setInterval(() => void pleg.relist(), this.o.relistMs ?? 1000);
+    // Evented PLEG: a container exit triggers a relist at once (init containers chain, restarts
+    // and completions without waiting up to a relist period); the periodic relist stays as backstop.
+    const unwatch = this.deps.runtime.watchContainerExits?.(() => void pleg.relist());
+    if (unwatch) this.#unwatch.push(unwatch);
     this.#relist.unref();
     this.#resync = setInterval(() => this.workers.resyncAll(), this.o.syncFrequencyMs ?? 60_000);
     this.#resync.unref();

@@ -18,6 +18,8 @@ export interface PlegOptions {
 export class GenericPleg {
   #last = new Map<string, string>();
   #relisting = false;
+  /** A relist was asked for while one ran: run once more when it ends (an exit event must not be lost). */
+  #again = false;
 
   constructor(private readonly o: PlegOptions) {}
 
@@ -26,9 +28,12 @@ export class GenericPleg {
     this.#last = new Map([...pods].map(([uid, p]) => [uid, fingerprint(p)]));
   }
 
-  /** One relist; overlapping calls are skipped (a slow listing must not pile up). */
+  /** One relist; a call while one runs makes it run once more after (listings never overlap). */
   async relist(): Promise<void> {
-    if (this.#relisting) return;
+    if (this.#relisting) {
+      this.#again = true;
+      return;
+    }
     this.#relisting = true;
     try {
       const pods = await listRuntimePods(this.o.runtime);
@@ -44,6 +49,10 @@ export class GenericPleg {
       this.o.log('kubelet: relist failed', { error: String(err) });
     } finally {
       this.#relisting = false;
+    }
+    if (this.#again) {
+      this.#again = false;
+      await this.relist();
     }
   }
 }

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { capabilityMask } from './capabilities.js';
 import { Cgroup, type CgroupVersion } from './cgroups.js';
 import { InvalidArgumentError, NotFoundError, RuntimeError } from './errors.js';
+import { ContainerExitWatcher } from './exit-watcher.js';
 import { run } from './host-command.js';
 import { resolveIdentity } from './identity.js';
 import { isSameProcessAlive, processStartTime, signalIfSame, waitUntil } from './process.js';
@@ -80,6 +81,8 @@ function sshKeys(): string[] {
 }
 
 export class ContainerManager {
+  /** Exit events for the kubelet's PLEG (exit-watcher.ts). */
+  readonly exits = new ContainerExitWatcher();
   constructor(readonly deps: ContainerDeps) {}
 
   async create(sandbox: SandboxRecord, config: ContainerConfig): Promise<string> {
@@ -242,6 +245,7 @@ export class ContainerManager {
     r.pidStartTime = processStartTime(pid) ?? 0;
     r.startedAt = new Date().toISOString();
     await this.deps.records.saveContainer(r);
+    this.exits.watch(id, dir);
   }
 
   isRunning(r: ContainerRecord): boolean {
@@ -251,6 +255,8 @@ export class ContainerManager {
   async status(r: ContainerRecord): Promise<ContainerStatus> {
     // A live process has no exit file yet: skip the read (every relist asks for every container).
     const running = r.shimPid > 0 && this.isRunning(r);
+    // Containers found running (e.g. re-adopted after a restart) are watched for their exit too.
+    if (running) this.exits.watch(r.id, this.deps.records.paths.containerDir(r.id));
     const exit = r.shimPid > 0 && !running ? await this.deps.records.loadExit(r.id) : undefined;
     const base: ContainerStatus = {
       id: r.id,
@@ -334,6 +340,7 @@ export class ContainerManager {
     await this.stop(id, 0);
     await waitUntil(() => !isSameProcessAlive(r.shimPid, processStartTime(r.shimPid) ?? -1), 3000);
     await containerCgroup(this.deps.cgroupVersion, r).destroy();
+    this.exits.unwatch(id);
     await rm(this.deps.records.paths.containerDir(id), { recursive: true, force: true });
     this.deps.records.forgetContainer(id);
   }

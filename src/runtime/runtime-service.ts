@@ -100,6 +100,10 @@ export class PodbayRuntime implements RuntimeService {
     };
   }
 
+  watchContainerExits(onExit: (containerId: string) => void): () => void {
+    return this.containers.exits.subscribe(onExit);
+  }
+
   runPodSandbox(config: PodSandboxConfig): Promise<string> {
     return this.sandboxes.run(config);
   }

@@ -245,6 +245,11 @@ export interface RuntimeService
     StreamingRuntime,
     ContainerStatsManager {
   version(): VersionInfo;
+  /**
+   * Container exit events (CRI GetContainerEvents, reduced to exits): `onExit(id)` soon after a
+   * running container exits. Optional: without it the kubelet learns exits at its relist.
+   */
+  watchContainerExits?(onExit: (containerId: string) => void): () => void;
 }
 
 export interface ResolvedImage {
