@@ -37,6 +37,8 @@ export interface ApiServerOptions {
   tls: { key: string; cert: string };
   /** The admin bearer token; requests without it are 401 (health and version are public, as upstream). */
   token: string;
+  /** Other bearer tokens the server accepts (ServiceAccount JWTs); true when the token is valid. */
+  authenticateToken?: (token: string) => boolean;
   clock: { now(): Date };
   log: (msg: string) => void;
   subresources?: Map<string, SubresourceHandler>;
@@ -120,8 +122,10 @@ export class ApiServer {
   #authenticated(req: IncomingMessage): boolean {
     const h = req.headers.authorization;
     if (!h?.startsWith('Bearer ')) return false;
-    const given = Buffer.from(h.slice(7).trim());
-    return given.length === this.#token.length && timingSafeEqual(given, this.#token);
+    const text = h.slice(7).trim();
+    const given = Buffer.from(text);
+    if (given.length === this.#token.length && timingSafeEqual(given, this.#token)) return true;
+    return this.#o.authenticateToken?.(text) === true;
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

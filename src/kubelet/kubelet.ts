@@ -29,6 +29,7 @@ import { PodWorkers } from './pod-workers.js';
 import { ProbeManager } from './prober/manager.js';
 import { listRuntimePods } from './runtime-view.js';
 import { StatusManager } from './status-manager.js';
+import type { PayloadLookups } from './volumes/payloads.js';
 
 export interface KubeletOptions {
   readonly runtime: RuntimeService & { cleanupAll?(): Promise<void> };
@@ -52,6 +53,8 @@ export interface KubeletOptions {
   readonly clusterDnsIP?: string;
   /** kubelet's --resolv-conf (dnsPolicy Default); default $PODBAY_RESOLV_CONF, /etc/resolv.conf. */
   readonly resolvConf?: string;
+  /** TokenRequest for projected serviceAccountToken volumes; without it they fail to mount. */
+  readonly serviceAccountToken?: PayloadLookups['serviceAccountToken'];
 }
 
 /**
@@ -112,6 +115,7 @@ export class Kubelet implements Controller {
         configMap: (ns, name) => client.get<ConfigMap & KubeObject>('configmaps', ns, name),
         secret: (ns, name) => client.get<Secret & KubeObject>('secrets', ns, name),
         services: () => client.scan<Service & KubeObject>('services'),
+        ...(o.serviceAccountToken && { serviceAccountToken: o.serviceAccountToken }),
       },
       statusManager,
       probes,

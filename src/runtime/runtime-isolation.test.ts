@@ -53,6 +53,36 @@ describe('container isolation', { timeout: 60_000 }, () => {
     assert.equal(keys.out.trim(), '0');
   });
 
+  test('a mount target under a symlink (/var/run -> /run) lands inside the container, never on the host', async () => {
+    const probe = `/run/podbay-iso-${process.pid}`;
+    assert.ok(!existsSync(probe));
+    const name = `m${n++}`;
+    const id = await t.rt.createContainer(sandbox, {
+      metadata: { name, attempt: 0 },
+      image: 'busybox',
+      argv: ['sleep', '60'],
+      logPath: `${name}/0.log`,
+      mounts: [
+        {
+          hostPath: '/etc/hostname',
+          containerPath: `/var/run/podbay-iso-${process.pid}/sub/hostname`,
+          readonly: true,
+        },
+      ],
+      tmpfs: [{ containerPath: '/var/run/../var/run/podbay-tmp' }],
+    });
+    await t.rt.startContainer(id);
+    const r = await t.rt.execSync(id, [
+      'sh',
+      '-c',
+      `cat ${probe}/sub/hostname && grep -c podbay-tmp /proc/mounts`,
+    ]);
+    assert.equal(r.exitCode, 0, r.stderr.toString());
+    assert.equal(r.stdout.toString().split('\n')[0], readFileSync('/etc/hostname', 'utf8').trim());
+    assert.ok(!existsSync(probe), `${probe} was created on the host`);
+    assert.ok(!existsSync('/run/podbay-tmp'), '/run/podbay-tmp was created on the host');
+  });
+
   test("only the container's own processes are visible, as PID 1 onwards", async () => {
     const r = await run(
       undefined,

@@ -30,6 +30,7 @@ import {
 import { writeKubeconfig } from './kubeconfig.js';
 import { internalIP, nodeName } from './node.js';
 import { loadOrCreatePki } from './pki.js';
+import { ServiceAccountTokens } from './serviceaccount-tokens.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -105,6 +106,7 @@ export class Engine {
       onWrite: (old, obj, manager, sub) => recordManagedFields(old, obj, manager, clock.now(), sub),
     });
     const events = new ApiEventRecorder(registry, clock, o.log);
+    const saTokens = ServiceAccountTokens.load(o.dataDir);
     ensureBootstrapObjects(registry, o.dataDir, clock.now());
     const resolvConf = o.resolvConf ?? process.env.PODBAY_RESOLV_CONF;
     const wildcard = o.host === '0.0.0.0' || o.host === '::';
@@ -123,6 +125,7 @@ export class Engine {
           plan,
           podEgress: o.podEgress === true,
           imageCatalogs: o.imageCatalogs ?? [],
+          serviceAccountTokens: saTokens,
         })
       : undefined;
 
@@ -133,6 +136,7 @@ export class Engine {
       port: o.port,
       tls: { key: pki.key, cert: pki.cert },
       token: pki.token,
+      authenticateToken: (t) => saTokens.verify(t, clock.now()) !== undefined,
       clock,
       log: o.log,
       readiness: () => ready,

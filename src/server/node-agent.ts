@@ -36,6 +36,7 @@ import { CatalogImageService } from '../runtime/image-service.js';
 import { PodbayRuntime } from '../runtime/runtime-service.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { ensureClusterDnsService } from './bootstrap.js';
+import type { ServiceAccountTokens } from './serviceaccount-tokens.js';
 
 export interface NodeAgentOptions {
   dataDir: string;
@@ -54,6 +55,8 @@ export interface NodeAgentOptions {
   podEgress?: boolean;
   /** Extra image catalogs (`--image-catalog`), above the data dir's and the repository's. */
   imageCatalogs?: readonly string[];
+  /** Signs the tokens of projected serviceAccountToken volumes (TokenRequest). */
+  serviceAccountTokens: ServiceAccountTokens;
 }
 
 /** The API server as the node agent needs it: where it accepts connections, and on which port. */
@@ -146,6 +149,15 @@ export class NodeAgent {
       dataDir: this.o.dataDir,
       resetNetwork: () => this.runtime.sandboxes.forgetBridge(),
       clusterDnsIP: this.o.plan.clusterDnsIP,
+      serviceAccountToken: (pod, audience, expirationSeconds) =>
+        this.o.serviceAccountTokens.issue({
+          namespace: pod.metadata?.namespace ?? '',
+          serviceAccountName: pod.spec?.serviceAccountName ?? 'default',
+          pod: { name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '' },
+          ...(audience !== undefined && { audiences: [audience] }),
+          expirationSeconds,
+          now: this.o.clock.now(),
+        }),
       ...(this.o.resolvConf !== undefined && { resolvConf: this.o.resolvConf }),
       ...(this.o.backoffBaseMs !== undefined && { backoffBaseMs: this.o.backoffBaseMs }),
     });

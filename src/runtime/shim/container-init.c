@@ -88,6 +88,56 @@ static void join_path(char *out, size_t outlen, const char *root, const char *pa
   if (n < 0 || (size_t)n >= outlen) fail("path too long: %s/%s", root, path);
 }
 
+/* `path` inside `root` as the container will see it: every symlink met on the way is resolved
+   with `root` as "/" (an absolute target restarts at root, ".." stops at root), as runc's
+   securejoin does. A plain join would follow e.g. /var/run -> /run on the host and create the
+   mount point (and mount) outside the container's root filesystem. Components that do not exist
+   yet are appended as they are; mkdir_p then creates them as real directories. */
+static void secure_join(char *out, size_t outlen, const char *root, const char *path) {
+  char rest[8192], resolved[4096] = "";
+  int hops = 0;
+  if (snprintf(rest, sizeof(rest), "%s", path) >= (int)sizeof(rest)) fail("path too long: %s", path);
+  char *cur = rest;
+  while (*cur) {
+    while (*cur == '/') cur++;
+    if (!*cur) break;
+    char *slash = strchr(cur, '/');
+    size_t len = slash ? (size_t)(slash - cur) : strlen(cur);
+    char comp[256];
+    if (len >= sizeof(comp)) fail("path component too long in %s", path);
+    memcpy(comp, cur, len);
+    comp[len] = '\0';
+    cur += len;
+    if (!strcmp(comp, ".")) continue;
+    if (!strcmp(comp, "..")) {
+      char *last = strrchr(resolved, '/');
+      if (last) *last = '\0';
+      continue;
+    }
+    char candidate[4096], full[8192];
+    if (snprintf(candidate, sizeof(candidate), "%s/%s", resolved, comp) >= (int)sizeof(candidate))
+      fail("path too long: %s", path);
+    snprintf(full, sizeof(full), "%s%s", root, candidate);
+    struct stat st;
+    if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode)) {
+      if (++hops > 255) fail("too many symlinks resolving %s", path);
+      char target[4096];
+      ssize_t n = readlink(full, target, sizeof(target) - 1);
+      if (n < 0) fail("readlink %s: %s", full, strerror(errno));
+      target[n] = '\0';
+      char next[8192];
+      if (snprintf(next, sizeof(next), "%s%s", target, cur) >= (int)sizeof(next)) fail("path too long: %s", path);
+      if (target[0] == '/') resolved[0] = '\0';
+      memcpy(rest, next, strlen(next) + 1);
+      cur = rest;
+      continue;
+    }
+    memcpy(resolved, candidate, strlen(candidate) + 1);
+  }
+  int n = snprintf(out, outlen, "%s%s", root, resolved[0] ? resolved : "/");
+  if (n < 0 || (size_t)n >= outlen) fail("path too long: %s%s", root, resolved);
+}
+
 /* Creates the upper-layer directories leading to `rel` with the host's owner and mode, so the merged
    view keeps them (an upper directory's attributes win over the lower one's: /tmp must stay 1777). */
 static void mkdir_upper_like_host(const char *upper, const char *rel) {
@@ -202,7 +252,7 @@ static void bind_volumes(const struct container_config *cfg) {
     const struct bind_mount *m = &cfg->mounts[i];
     char target[4096];
     struct stat st;
-    join_path(target, sizeof(target), cfg->rootfs, m->dst);
+    secure_join(target, sizeof(target), cfg->rootfs, m->dst);
     if (stat(m->src, &st) < 0) fail("mount %s: source %s: %s", m->dst, m->src, strerror(errno));
     if (S_ISDIR(st.st_mode)) {
       if (mkdir_p(target, 0755) < 0) fail("mount %s: mkdir: %s", m->dst, strerror(errno));
@@ -226,7 +276,7 @@ static void bind_volumes(const struct container_config *cfg) {
   }
   for (int i = 0; i < cfg->n_tmpfs; i++) {
     char target[4096];
-    join_path(target, sizeof(target), cfg->rootfs, cfg->tmpfs[i].dst);
+    secure_join(target, sizeof(target), cfg->rootfs, cfg->tmpfs[i].dst);
     if (mkdir_p(target, 0755) < 0) fail("tmpfs %s: mkdir: %s", cfg->tmpfs[i].dst, strerror(errno));
     must_mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, cfg->tmpfs[i].options);
   }

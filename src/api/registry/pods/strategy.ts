@@ -7,6 +7,7 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import { defineStrategy, resourceInfo } from '../define.js';
 import { defaultPod } from './defaults.js';
 import { podQOSClass } from './qos.js';
+import { addServiceAccountTokenVolume } from './service-account-volume.js';
 import { podTable } from './table.js';
 import { validatePod, validatePodUpdate } from './validation.js';
 
@@ -23,6 +24,7 @@ export const podStrategy = defineStrategy<Pod>({
   hasStatus: true,
   table: podTable,
   prepareForCreate: (pod) => {
+    addServiceAccountTokenVolume(pod);
     pod.status = { phase: 'Pending', qosClass: podQOSClass(pod) };
   },
   defaults: (pod) => defaultPod(pod),
