@@ -28,6 +28,8 @@ Runs the podbay API server (Kubernetes 1.32 API) in the foreground.
   --pod-egress         let pods reach beyond this machine, masqueraded (default: they cannot)
   --resolv-conf FILE   where the cluster DNS forwards outside names, and what dnsPolicy Default
                        pods get (default /etc/resolv.conf, or $PODBAY_RESOLV_CONF)
+  --pod-max-pids N     pids.max of every pod's cgroup (kubelet's --pod-max-pids; default 4096,
+                       -1 = unlimited)
   --image-catalog FILE image catalog entries above DIR/images/catalog.yaml and the repository's
                        images/catalog.yaml (repeatable)
 
@@ -51,6 +53,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
       'pod-egress': { type: 'boolean', default: false },
       'resolv-conf': { type: 'string' },
       'image-catalog': { type: 'string', multiple: true },
+      'pod-max-pids': { type: 'string' },
       // Test-only: CrashLoopBackOff base period in ms (upstream's 10000); not in the usage text.
       'test-backoff-base-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -75,6 +78,16 @@ export async function serverCommand(argv: string[]): Promise<number> {
       `--test-backoff-base-ms: invalid value ${JSON.stringify(backoffText)}: expected a positive integer`,
     );
   }
+  const pidsText = values['pod-max-pids'];
+  const podPidsLimit = pidsText === undefined ? undefined : Number(pidsText);
+  if (
+    podPidsLimit !== undefined &&
+    !(Number.isInteger(podPidsLimit) && (podPidsLimit === -1 || podPidsLimit > 0))
+  ) {
+    throw new Error(
+      `--pod-max-pids: invalid value ${JSON.stringify(pidsText)}: expected a positive integer or -1`,
+    );
+  }
   const started = process.hrtime.bigint();
   const engine = await Engine.start({
     dataDir: values['data-dir']!,
@@ -88,6 +101,8 @@ export async function serverCommand(argv: string[]): Promise<number> {
     podEgress: values['pod-egress'] === true,
     ...(values['resolv-conf'] !== undefined && { resolvConf: values['resolv-conf'] }),
     imageCatalogs: values['image-catalog'] ?? [],
+    // kubelet's -1 (unlimited) is the kubelet's 0 here.
+    ...(podPidsLimit !== undefined && { podPidsLimit: podPidsLimit === -1 ? 0 : podPidsLimit }),
     ...(backoffBaseMs !== undefined && { backoffBaseMs }),
     log: (m) => klog('I', m),
   });

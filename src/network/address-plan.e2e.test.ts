@@ -1,9 +1,12 @@
 /**
  * A non-default address plan end to end (root, stock kubectl): pods get addresses from
  * --pod-cidr, their resolv.conf names the cluster DNS address derived from --service-cidr, and
- * cluster names resolve to that range through it. Stopping leaves the machine clean.
+ * cluster names resolve to that range through it; --pod-max-pids reaches the pod's cgroup.
+ * Stopping leaves the machine clean.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestServer, waitFor } from '../../test/e2e/harness.js';
 import { assertMachineClean, buildShim } from '../runtime/testing/harness.js';
@@ -17,7 +20,9 @@ spec:
     - { name: sh, image: busybox, command: [sleep, '3600'] }
 `;
 
-describe('a custom address plan with running pods (kubectl, root)', { timeout: 120_000 }, () => {
+describe('a custom address plan and pids limit with running pods (kubectl, root)', {
+  timeout: 120_000,
+}, () => {
   const srv = new TestServer();
   before(async () => {
     buildShim();
@@ -28,6 +33,8 @@ describe('a custom address plan with running pods (kubectl, root)', { timeout: 1
       '10.124.0.0/20',
       '--service-cidr',
       '10.123.0.0/24',
+      '--pod-max-pids',
+      '128',
     ]);
   });
   after(async () => {
@@ -59,6 +66,17 @@ describe('a custom address plan with running pods (kubectl, root)', { timeout: 1
       answer = r.stdout;
       return r.code === 0 && /Address:\s*10\.123\.0\.1$/m.test(r.stdout);
     }, `nslookup through 10.123.0.10 (last answer: ${answer})`);
+    const uid = (await srv.k(['get', 'pod', 'probe', '-o', 'jsonpath={.metadata.uid}'])).trim();
+    const cgroups = existsSync('/sys/fs/cgroup/cgroup.controllers')
+      ? '/sys/fs/cgroup/podbay'
+      : '/sys/fs/cgroup/pids/podbay';
+    const limits = readdirSync(cgroups)
+      .filter((id) => existsSync(join(srv.dataDir, 'runtime', 'sandboxes', id, 'sandbox.json')))
+      .filter((id) =>
+        readFileSync(join(srv.dataDir, 'runtime', 'sandboxes', id, 'sandbox.json'), 'utf8').includes(uid),
+      )
+      .map((id) => readFileSync(join(cgroups, id, 'pids.max'), 'utf8').trim());
+    assert.deepEqual(limits, ['128']);
     await srv.k(['delete', 'pod', 'probe', '--grace-period=0', '--wait=true']);
   });
 });

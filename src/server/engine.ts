@@ -59,6 +59,8 @@ export interface EngineOptions {
   podEgress?: boolean;
   /** With runPods: extra image catalog files (`--image-catalog`). */
   imageCatalogs?: readonly string[];
+  /** With runPods: pids.max of every pod cgroup (0 = unlimited; default the kubelet's 4096). */
+  podPidsLimit?: number;
 }
 
 const COMPACT_EVERY_MS = 5 * 60 * 1000;
@@ -126,6 +128,7 @@ export class Engine {
           podEgress: o.podEgress === true,
           imageCatalogs: o.imageCatalogs ?? [],
           serviceAccountTokens: saTokens,
+          ...(o.podPidsLimit !== undefined && { podPidsLimit: o.podPidsLimit }),
         })
       : undefined;
 

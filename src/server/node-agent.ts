@@ -57,6 +57,8 @@ export interface NodeAgentOptions {
   imageCatalogs?: readonly string[];
   /** Signs the tokens of projected serviceAccountToken volumes (TokenRequest). */
   serviceAccountTokens: ServiceAccountTokens;
+  /** pids.max of every pod cgroup (0 = unlimited); the kubelet's default otherwise. */
+  podPidsLimit?: number;
 }
 
 /** The API server as the node agent needs it: where it accepts connections, and on which port. */
@@ -148,6 +150,7 @@ export class NodeAgent {
       hostIPs: this.o.hostIPs,
       dataDir: this.o.dataDir,
       resetNetwork: () => this.runtime.sandboxes.forgetBridge(),
+      ...(this.o.podPidsLimit !== undefined && { podPidsLimit: this.o.podPidsLimit }),
       clusterDnsIP: this.o.plan.clusterDnsIP,
       serviceAccountToken: (pod, audience, expirationSeconds) =>
         this.o.serviceAccountTokens.issue({
