@@ -32,6 +32,9 @@ test('the repository catalog has every required image and resolves them', async 
       'busybox',
       'node:20',
       'prom/node-exporter:v1.8.0',
+      // the seed's names for the demo apps
+      'web-app:v2.0',
+      'legacy-app:v1.0',
     ]) {
       assert.doesNotThrow(() => c.resolve(ref), ref);
     }
