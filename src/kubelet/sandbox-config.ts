@@ -13,7 +13,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Pod } from 'kubernetes-types/core/v1';
-import { CLUSTER_DNS_IP, CLUSTER_DOMAIN } from '../network/defaults.js';
+import { DEFAULT_ADDRESS_PLAN } from '../network/address-plan.js';
+import { CLUSTER_DOMAIN } from '../network/defaults.js';
 import type { DnsConfig, PodSandboxConfig } from '../runtime/types.js';
 
 export interface SandboxConfigOptions {
@@ -56,7 +57,7 @@ export function podDnsConfig(pod: Pod, o: SandboxConfigOptions = {}): DnsConfig 
     dns = parseResolvConf(o.hostResolvConf ?? readHostResolvConf(o.resolvConfPath));
   } else {
     dns = {
-      servers: [o.clusterDnsIP ?? CLUSTER_DNS_IP],
+      servers: [o.clusterDnsIP ?? DEFAULT_ADDRESS_PLAN.clusterDnsIP],
       searches: [`${namespace}.svc.${domain}`, `svc.${domain}`, domain],
       options: ['ndots:5'],
     };

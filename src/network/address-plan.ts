@@ -50,6 +50,11 @@ function range(flag: string, text: string, maxPrefix: number): Cidr {
   return c;
 }
 
+/** The bridge's own address: the first of the pod range. */
+export function gatewayOf(podCidr: string): string {
+  return intToIp(parseCidr(podCidr).base + 1);
+}
+
 export function addressPlan(o: { podCidr?: string; serviceCidr?: string } = {}): AddressPlan {
   const pod = range('--pod-cidr', o.podCidr ?? DEFAULT_POD_CIDR, MAX_POD_PREFIX);
   const svc = range('--service-cidr', o.serviceCidr ?? DEFAULT_SERVICE_CIDR, MAX_SERVICE_PREFIX);
@@ -59,7 +64,7 @@ export function addressPlan(o: { podCidr?: string; serviceCidr?: string } = {}):
   return {
     podCidr: pod.text,
     serviceCidr: svc.text,
-    gatewayIP: intToIp(pod.base + 1),
+    gatewayIP: gatewayOf(pod.text),
     kubernetesServiceIP: intToIp(svc.base + 1),
     clusterDnsIP: intToIp(svc.base + 10),
   };
@@ -93,3 +98,6 @@ export function persistedAddressPlan(dataDir: string, requested: AddressPlan): A
   }
   return requested;
 }
+
+/** kubeadm's plan: 10.244.0.0/16 pods, 10.96.0.0/12 Services (kubernetes .1, cluster DNS .10). */
+export const DEFAULT_ADDRESS_PLAN: AddressPlan = addressPlan();

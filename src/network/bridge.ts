@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { run } from '../runtime/host-command.js';
-import { intToIp, parseCidr } from './cidr.js';
+import { parseCidr } from './cidr.js';
 import { PROXY_NFT_TABLE } from './proxy/nft.js';
 
 export const BRIDGE_NAME = 'podbay0';
@@ -23,10 +23,9 @@ export interface BridgeConfig {
   podEgress: boolean;
 }
 
-export function gatewayOf(podCidr: string): string {
-  const c = parseCidr(podCidr);
-  return intToIp(c.base + 1);
-}
+import { gatewayOf } from './address-plan.js';
+
+export { gatewayOf };
 
 export function nftRuleset(cfg: BridgeConfig): string {
   const pod = parseCidr(cfg.podCidr).text;

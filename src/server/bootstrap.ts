@@ -5,7 +5,7 @@
 import type { Registry } from '../api/registry/registry.js';
 import { microTime } from '../api/registry/util.js';
 import type { KubeObject } from '../api/types.js';
-import { CLUSTER_DNS_IP, KUBERNETES_SERVICE_IP } from '../network/defaults.js';
+import { DEFAULT_ADDRESS_PLAN } from '../network/address-plan.js';
 import { buildNode, nodeName } from './node.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
@@ -57,7 +57,7 @@ export function ensureKubernetesService(
   registry: Registry,
   address: string,
   port: number,
-  clusterIP = KUBERNETES_SERVICE_IP,
+  clusterIP = DEFAULT_ADDRESS_PLAN.kubernetesServiceIP,
 ): void {
   if (!registry.getStored('services', 'default', 'kubernetes')) {
     registry.createIn('services', 'default', {
@@ -94,7 +94,7 @@ export function ensureClusterDnsService(
   registry: Registry,
   address: string,
   port: number,
-  clusterIP = CLUSTER_DNS_IP,
+  clusterIP = DEFAULT_ADDRESS_PLAN.clusterDnsIP,
 ): void {
   if (!registry.getStored('services', 'kube-system', 'kube-dns')) {
     registry.createIn('services', 'kube-system', {

@@ -1,6 +1,6 @@
 /**
  * JSON type checking of request bodies against the kind's schema (the protobuf message table,
- * the same one field-validation.ts reads): kube-apiserver decodes a body into Go structs, so a
+ * walked with field-validation.ts's fieldsOf): kube-apiserver decodes a body into Go structs, so a
  * value of the wrong JSON type is a decoding error whatever `fieldValidation` says, e.g. a
  * container named `yes` in YAML (a boolean):
  *
@@ -14,16 +14,10 @@
  */
 import { badRequest } from '../errors.js';
 import { kindSchema } from '../protobuf/kinds.js';
-import { type FieldSchema, MESSAGES } from '../protobuf/schema/index.js';
-import { SPECIAL_TYPES } from '../protobuf/special-types.js';
+import type { FieldSchema } from '../protobuf/schema/index.js';
 import type { KubeObject, ResourceInfo } from '../types.js';
+import { fieldsOf, LEAF_MESSAGES } from './field-validation.js';
 
-const LEAF_MESSAGES = new Set([
-  ...Object.keys(SPECIAL_TYPES),
-  'runtime.RawExtension',
-  'meta.v1.FieldsV1',
-  'runtime.Unknown',
-]);
 const MAX_DEPTH = 64;
 
 interface Mismatch {
@@ -63,17 +57,6 @@ function scalarOk(type: string, v: unknown): boolean {
 }
 
 const structName = (message: string) => message.slice(message.lastIndexOf('.') + 1);
-
-function fieldsOf(message: string): Map<string, FieldSchema> | undefined {
-  const schema = MESSAGES[message];
-  if (!schema) return undefined;
-  const out = new Map<string, FieldSchema>();
-  for (const f of Object.values(schema)) {
-    if (f.inline && f.message) for (const [k, v] of fieldsOf(f.message) ?? []) out.set(k, v);
-    else out.set(f.json, f);
-  }
-  return out;
-}
 
 function goTypeOf(f: FieldSchema): string {
   const base = f.type === 'message' ? structName(f.message ?? '') : (GO_TYPES[f.type] ?? f.type);

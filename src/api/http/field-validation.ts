@@ -19,7 +19,7 @@ import type { KubeObject, ResourceInfo } from '../types.js';
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 /** Messages whose JSON is free-form or not an object of their fields. */
-const LEAF_MESSAGES = new Set([
+export const LEAF_MESSAGES = new Set([
   ...Object.keys(SPECIAL_TYPES),
   'runtime.RawExtension',
   'meta.v1.FieldsV1',
@@ -31,7 +31,7 @@ const MAX_DEPTH = 64;
 const byJsonName = new Map<string, Map<string, FieldSchema>>();
 
 /** json name → field for one message, with `inline` messages' fields merged in. */
-function fieldsOf(message: string): Map<string, FieldSchema> | undefined {
+export function fieldsOf(message: string): Map<string, FieldSchema> | undefined {
   const cached = byJsonName.get(message);
   if (cached) return cached;
   const schema = MESSAGES[message];

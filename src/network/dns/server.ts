@@ -11,8 +11,9 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
 import type { ObjectClient } from '../../controllers/client.js';
+import { DEFAULT_ADDRESS_PLAN } from '../address-plan.js';
 import { parseCidr } from '../cidr.js';
-import { CLUSTER_DNS_IP, CLUSTER_DOMAIN, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR } from '../defaults.js';
+import { CLUSTER_DOMAIN, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR } from '../defaults.js';
 import { ObjectMirror } from '../object-mirror.js';
 import { Forwarder } from './forwarder.js';
 import { handleMessage, type MessageDeps } from './message.js';
@@ -69,7 +70,8 @@ export class ClusterDnsServer {
   constructor(deps: DnsServerDeps, o: DnsServerOptions) {
     this.#o = o;
     this.#mirror = new ObjectMirror(deps.client, ['services', 'endpoints', 'pods']);
-    const upstreams = o.upstreams ?? readResolvConf(o.resolvConf, [CLUSTER_DNS_IP, o.host]);
+    const upstreams =
+      o.upstreams ?? readResolvConf(o.resolvConf, [DEFAULT_ADDRESS_PLAN.clusterDnsIP, o.host]);
     this.#forwarder = new Forwarder({
       upstreams,
       timeoutMs: o.forwardTimeoutMs ?? DEFAULTS.forwardTimeoutMs,

@@ -6,8 +6,9 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Service, ServicePort } from 'kubernetes-types/core/v1';
+import { DEFAULT_ADDRESS_PLAN } from '../../../network/address-plan.js';
 import { type Cidr, cidrContains, intToIp, ipToInt } from '../../../network/cidr.js';
-import { CLUSTER_DNS_IP, KUBERNETES_SERVICE_IP, NODE_PORT_RANGE } from '../../../network/defaults.js';
+import { NODE_PORT_RANGE } from '../../../network/defaults.js';
 import type { Store } from '../../../store/sqlite-store.js';
 import { type FieldError, invalidValue } from '../../validation/field.js';
 
@@ -25,7 +26,7 @@ const goStrings = (v: string[]) => v;
 export function newServiceAllocator(
   store: Store,
   cidr: Cidr,
-  reserved: readonly string[] = [KUBERNETES_SERVICE_IP, CLUSTER_DNS_IP],
+  reserved: readonly string[] = [DEFAULT_ADDRESS_PLAN.kubernetesServiceIP, DEFAULT_ADDRESS_PLAN.clusterDnsIP],
 ): ServiceAllocator {
   const usedIPs = (exceptUid?: string): Set<string> => {
     const s = new Set<string>(reserved);
