@@ -79,6 +79,10 @@ export async function buildContainerConfig(inputs: ContainerConfigInputs): Promi
     annotations: { [IMAGE_REF_ANNOTATION]: image.pattern },
   };
   if (container.workingDir) config.workingDir = container.workingDir;
+  // CRI stdin / stdin_once / tty, as kuberuntime's generateContainerConfig copies them.
+  if (container.stdin) config.stdin = true;
+  if (container.stdinOnce) config.stdinOnce = true;
+  if (container.tty) config.tty = true;
   return { config, warnings };
 }
 

@@ -46,6 +46,9 @@ export class KubeletStreamingBackend implements PodStreamingBackend {
       current: attempt(current),
       ...(previous && { previous: attempt(previous) }),
       exec: (options) => this.runtime.exec(current.id, options),
+      // The container's monitor owns its stdin and terminal (runtime/attach.ts), so an attach
+      // made after an engine restart reaches the same stdin as the one before it.
+      attach: (options) => this.runtime.attach(current.id, options),
     };
   }
 

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { attachSocketPath } from './attach.js';
 import { capabilityMask } from './capabilities.js';
 import { Cgroup, type CgroupVersion } from './cgroups.js';
 import { InvalidArgumentError, NotFoundError, RuntimeError } from './errors.js';
@@ -131,6 +132,7 @@ export class ContainerManager {
       await cg.create();
       await cg.applyResources(config.resources ?? {});
       const sbDir = records.paths.sandboxDir(sandbox.id);
+      const attachSocket = attachSocketPath(dir);
       const launch = encodeShimConfig({
         id,
         logPath: record.logPath,
@@ -195,6 +197,10 @@ export class ContainerManager {
         argv: config.argv,
         maxLogSize: this.deps.maxLogBytes,
         maxLogFiles: this.deps.maxLogFiles,
+        ...(config.stdin && { stdin: true }),
+        ...(config.stdin && config.stdinOnce && { stdinOnce: true }),
+        ...(config.tty && { tty: true }),
+        ...(attachSocket !== undefined && { attachSocket }),
       });
       await writeFile(join(dir, 'shim.config'), launch);
     } catch (e) {

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { removeBridge } from '../network/bridge.js';
 import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR } from '../network/defaults.js';
 import { IpAllocator } from '../network/ipam.js';
+import { attachSocketPath, attachStream } from './attach.js';
 import { findRepoRoot } from './catalog.js';
 import { type CgroupVersion, detectCgroupVersion, podbayRootCgroup } from './cgroups.js';
 import { ContainerManager, containerCgroup, LOG_MAX_BYTES, LOG_MAX_FILES } from './containers.js';
@@ -19,6 +20,7 @@ import { run } from './host-command.js';
 import { RecordStore, RuntimePaths } from './records.js';
 import { SandboxManager, sandboxCgroup } from './sandboxes.js';
 import type {
+  AttachOptions,
   ContainerConfig,
   ContainerFilter,
   ContainerStats,
@@ -189,6 +191,33 @@ export class PodbayRuntime implements RuntimeService {
       resize: (size) => (session ? session.resize(size) : pending.push(size)),
       exitCode,
       kill: () => session?.kill(),
+    };
+  }
+
+  /**
+   * Synchronous like exec; `exitCode` rejects with a RuntimeError when the container is not
+   * running or has no attach socket (created before attach existed, or a data dir too long).
+   */
+  attach(id: string, options: AttachOptions): ExecSession {
+    let session: ExecSession | undefined;
+    let detached = false;
+    const pending: { rows: number; cols: number }[] = [];
+    const exitCode = this.#running(id).then(() => {
+      const socket = attachSocketPath(this.paths.containerDir(id));
+      if (!socket)
+        throw new RuntimeError('Exec', `container ${id} has no attach socket (data dir path too long)`);
+      session = attachStream(socket, options);
+      for (const size of pending) session.resize(size);
+      if (detached) session.kill();
+      return session.exitCode;
+    });
+    return {
+      resize: (size) => (session ? session.resize(size) : pending.push(size)),
+      exitCode,
+      kill: () => {
+        detached = true;
+        session?.kill();
+      },
     };
   }
 

@@ -49,3 +49,19 @@ test('a NUL inside a value is rejected with the field name', () => {
     /^InvalidArgumentError: arg: must not contain a NUL byte$/m,
   );
 });
+
+test('stdio keys: written only when set, so older launch files and plain containers read the same', () => {
+  const plain = encodeShimConfig(base).toString().split('\0');
+  for (const key of ['stdin', 'stdin-once', 'tty', 'attach-socket']) assert.ok(!plain.includes(key), key);
+  const parts = encodeShimConfig({
+    ...base,
+    stdin: true,
+    stdinOnce: true,
+    tty: true,
+    attachSocket: '/d/attach',
+  })
+    .toString()
+    .split('\0');
+  const value = (k: string) => parts[parts.indexOf(k) + 1];
+  assert.deepEqual(['stdin', 'stdin-once', 'tty', 'attach-socket'].map(value), ['1', '1', '1', '/d/attach']);
+});

@@ -33,6 +33,13 @@ export interface ShimLaunch {
   argv: string[];
   maxLogSize: number;
   maxLogFiles: number;
+  /** Container stdin kept open by the shim (pod spec `stdin`); closed after one session with `stdinOnce`. */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  /** A pseudo-terminal is the container's stdin/stdout/stderr (pod spec `tty`). */
+  tty?: boolean;
+  /** Where the shim serves attach sessions (shim/attach.c); absent: the container cannot be attached to. */
+  attachSocket?: string;
 }
 
 export function encodeShimConfig(c: ShimLaunch): Buffer {
@@ -68,6 +75,10 @@ export function encodeShimConfig(c: ShimLaunch): Buffer {
   put('cwd', c.cwd);
   for (const e of c.env) put('env', e);
   for (const a of c.argv) put('arg', a);
+  if (c.stdin) put('stdin', true);
+  if (c.stdinOnce) put('stdin-once', true);
+  if (c.tty) put('tty', true);
+  if (c.attachSocket !== undefined) put('attach-socket', c.attachSocket);
   put('max-log-size', c.maxLogSize);
   put('max-log-files', c.maxLogFiles);
   return Buffer.from(`${parts.join('\0')}\0`);

@@ -121,6 +121,12 @@ export interface ContainerConfig {
   logPath: string;
   /** Hash of the container spec, recorded so a restarted kubelet can tell whether it changed. */
   specHash?: string;
+  /** CRI `stdin`: the container's stdin stays open for attach sessions (pod spec `stdin`). */
+  stdin?: boolean;
+  /** CRI `stdin_once`: the container's stdin closes when the first attach session's stdin ends. */
+  stdinOnce?: boolean;
+  /** CRI `tty`: a pseudo-terminal is the container's stdio; its output is logged as stdout. */
+  tty?: boolean;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
@@ -177,7 +183,17 @@ export interface ExecOptions {
   stderr?: Writable;
 }
 
-/** A running exec; `exitCode` resolves when the command ends. */
+/**
+ * CRI AttachRequest: streams of the container's main process. Whether it has a terminal was
+ * fixed at create (ContainerConfig.tty); `tty` here only says the caller expects one (stderr is
+ * then merged into stdout). Without ContainerConfig.stdin the stdin stream is ignored.
+ */
+export type AttachOptions = Omit<ExecOptions, 'cmd'>;
+
+/**
+ * A running exec or attach; `exitCode` resolves when the command ends (attach: 0 when the
+ * container's output ends). `kill` ends an exec's process, but only detaches an attach.
+ */
 export interface ExecSession {
   /** Sets the terminal size (TIOCSWINSZ); ignored without tty. */
   resize(size: { rows: number; cols: number }): void;
@@ -230,6 +246,8 @@ export interface ContainerManager {
 export interface StreamingRuntime {
   execSync(id: string, cmd: string[], timeoutSeconds?: number): Promise<ExecSyncResult>;
   exec(id: string, options: ExecOptions): ExecSession;
+  /** Attaches to the container's main process (CRI Attach); `exitCode` rejects when it is not running. */
+  attach(id: string, options: AttachOptions): ExecSession;
   /** A byte stream to 127.0.0.1:port inside the sandbox's network namespace. */
   portForward(sandboxId: string, port: number): Promise<Duplex>;
 }

@@ -101,6 +101,10 @@ int config_load(const char *path, struct container_config *cfg, char *err, size_
     else if (!strcmp(key, "cwd")) { NEXT(0); cfg->cwd = tok[0]; }
     else if (!strcmp(key, "env")) { NEXT(0); FULL(cfg->n_env, "env entries"); cfg->env[cfg->n_env++] = tok[0]; }
     else if (!strcmp(key, "arg")) { NEXT(0); FULL(cfg->n_argv, "args"); cfg->argv[cfg->n_argv++] = tok[0]; }
+    else if (!strcmp(key, "stdin")) { NEXT(0); cfg->stdin_open = atoi(tok[0]); }
+    else if (!strcmp(key, "stdin-once")) { NEXT(0); cfg->stdin_once = atoi(tok[0]); }
+    else if (!strcmp(key, "tty")) { NEXT(0); cfg->tty = atoi(tok[0]); }
+    else if (!strcmp(key, "attach-socket")) { NEXT(0); cfg->attach_socket = tok[0]; }
     else if (!strcmp(key, "max-log-size")) { NEXT(0); cfg->max_log_size = atoll(tok[0]); }
     else if (!strcmp(key, "max-log-files")) { NEXT(0); cfg->max_log_files = atoi(tok[0]); }
     else {

@@ -357,13 +357,15 @@ int apply_identity(const struct identity *id, char *err, size_t errlen) {
   return 0;
 }
 
-void container_init(const struct container_config *cfg, int errfd) {
+void container_init(const struct container_config *cfg, int errfd, int console_fd) {
   char err[1024];
   errfd_g = errfd;
   if (join_cgroups(cfg->cgroups, cfg->n_cgroups, err, sizeof(err)) < 0) fail("%s", err);
   join_sandbox_namespaces(cfg->sandbox_pid);
   if (unshare(CLONE_NEWNS) < 0) fail("new mount namespace: %s", strerror(errno));
   build_rootfs(cfg);
+  /* The terminal comes from the container's own devpts, now mounted (runc's console socket). */
+  if (console_fd >= 0 && console_setup(console_fd, cfg->uid, cfg->gid, err, sizeof(err)) < 0) fail("%s", err);
   const char *cwd = cfg->cwd && cfg->cwd[0] ? cfg->cwd : "/";
   if (mkdir_p(cwd, 0755) < 0 && errno != EROFS) fail("create workingDir %s: %s", cwd, strerror(errno));
   if (chdir(cwd) < 0) fail("chdir to workingDir %s: %s", cwd, strerror(errno));

@@ -129,6 +129,8 @@ void log_feed(struct log_writer *w, int stream, const char *data, size_t n) {
   int s = stream == 1 ? 0 : 1;
   for (size_t i = 0; i < n; i++) {
     if (data[i] == '\n') {
+      /* containerd drops the \r of a \r\n line end (a terminal's output ends lines with both). */
+      if (w->len[s] > 0 && w->buf[s][w->len[s] - 1] == '\r') w->len[s]--;
       write_record(w, stream, 'F', w->buf[s], w->len[s]);
       w->len[s] = 0;
       continue;

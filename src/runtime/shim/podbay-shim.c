@@ -12,8 +12,10 @@
  *   podbay-shim run CONFIG        start a container from CONFIG (see config.c) and monitor it:
  *                                 the launching process exits 0 printing "<container pid> <shim pid>"
  *                                 once the container has exec'd, or 1 with the reason on stderr;
- *                                 the detached monitor owns stdout/stderr, writes the CRI log and,
- *                                 when the container exits, its exit file (JSON), then exits.
+ *                                 the detached monitor owns stdout/stderr (or the pty) and stdin,
+ *                                 writes the CRI log, serves attach sessions on the attach socket
+ *                                 (attach.c) and, when the container exits, writes its exit file
+ *                                 (JSON), then exits.
  *   podbay-shim pause ...         the pod sandbox's namespace holder (enter.c)
  *   podbay-shim exec ...          run a command inside a running container (enter.c)
  *   podbay-shim portforward ...   relay stdin/stdout to a TCP port in a pod's network (enter.c)
@@ -35,10 +37,6 @@
 
 #include "shim.h"
 
-/* How long output is still drained after the container's init exits (processes that escaped into a
-   shared PID namespace may hold the pipes open). */
-#define DRAIN_AFTER_EXIT_MS 2000
-
 static int write_file_atomic(const char *path, const char *data) {
   char tmp[4200];
   snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -53,12 +51,6 @@ static int write_file_atomic(const char *path, const char *data) {
 
 static void report(int fd, const char *msg) {
   if (write(fd, msg, strlen(msg)) < 0) _exit(1);
-}
-
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 /* The detached monitor: starts the container, reports to the launcher on readyfd, then logs. */
@@ -102,9 +94,16 @@ static void monitor(const struct container_config *cfg, int readyfd) {
   sigaddset(&mask, SIGCHLD);
   sigprocmask(SIG_BLOCK, &mask, &old);
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-  int out[2], errp[2], status_pipe[2];
-  if (sfd < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(status_pipe, O_CLOEXEC) < 0) {
+  struct stdio_relay *io = calloc(1, sizeof(*io));
+  int status_pipe[2];
+  char why[4096];
+  if (!io || sfd < 0 || pipe2(status_pipe, O_CLOEXEC) < 0) {
     snprintf(msg, sizeof(msg), "err pipes: %s", strerror(errno));
+    report(readyfd, msg);
+    _exit(1);
+  }
+  if (stdio_prepare(io, cfg, why, sizeof(why)) < 0) {
+    snprintf(msg, sizeof(msg), "err %s", why);
     report(readyfd, msg);
     _exit(1);
   }
@@ -115,20 +114,19 @@ static void monitor(const struct container_config *cfg, int readyfd) {
     _exit(1);
   }
   if (child == 0) {
-    dup2(devnull, 0);
-    dup2(out[1], 1);
-    dup2(errp[1], 2);
+    stdio_child(io, devnull);
     sigprocmask(SIG_SETMASK, &old, NULL);
     signal(SIGPIPE, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
-    container_init(cfg, status_pipe[1]);
+    container_init(cfg, status_pipe[1], stdio_console_fd(io));
   }
-  close(out[1]);
-  close(errp[1]);
+  stdio_after_fork(io);
   close(status_pipe[1]);
-  char why[4096];
+  /* With a tty the container sends its terminal before it execs; a failure before that closes
+     the socket, and the reason then comes on status_pipe. */
+  int console_ok = stdio_receive_console(io) == 0;
   ssize_t wn = read(status_pipe[0], why, sizeof(why) - 1);
   close(status_pipe[0]);
   if (wn > 0) {
@@ -136,6 +134,12 @@ static void monitor(const struct container_config *cfg, int readyfd) {
     waitpid(child, NULL, 0);
     snprintf(msg, sizeof(msg), "err %s", why);
     report(readyfd, msg);
+    _exit(1);
+  }
+  if (!console_ok) {
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    report(readyfd, "err the container's terminal was not received");
     _exit(1);
   }
   snprintf(msg, sizeof(msg), "%d %d\n", (int)child, (int)getpid());
@@ -148,49 +152,9 @@ static void monitor(const struct container_config *cfg, int readyfd) {
   report(readyfd, msg);
   close(readyfd);
 
-  struct pollfd fds[3] = {{out[0], POLLIN, 0}, {errp[0], POLLIN, 0}, {sfd, POLLIN, 0}};
-  int open_streams = 2, exited = 0, status = 0;
-  long long exited_at = 0;
-  char buf[65536];
-  while (open_streams > 0) {
-    int timeout = -1;
-    if (exited) {
-      long long left = DRAIN_AFTER_EXIT_MS - (now_ms() - exited_at);
-      if (left <= 0) break;
-      timeout = (int)left;
-    }
-    int r = poll(fds, 3, timeout);
-    if (r < 0 && errno != EINTR) break;
-    for (int i = 0; i < 2; i++) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t n = read(fds[i].fd, buf, sizeof(buf));
-      if (n > 0) {
-        log_feed(log, i + 1, buf, (size_t)n);
-      } else if (n == 0 || errno != EINTR) {
-        log_flush(log, i + 1);
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        open_streams--;
-      }
-    }
-    if (fds[2].revents & POLLIN) {
-      struct signalfd_siginfo si;
-      while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-      }
-      int st;
-      pid_t w;
-      while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
-        if (w == child && !exited) {
-          exited = 1;
-          status = st;
-          exited_at = now_ms();
-        }
-      }
-    }
-  }
-  if (!exited) waitpid(child, &status, 0);
-  log_flush(log, 1);
-  log_flush(log, 2);
+  int status = 0;
+  stdio_run(io, log, sfd, child, &status);
+  stdio_close(io);
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   char finished[64];

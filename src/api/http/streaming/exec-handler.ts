@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { badRequest, methodNotAllowed } from '../../errors.js';
 import { validateContainerName } from '../pod-subresources.js';
 import type { SubresourceHandler } from '../resource-handler.js';
+import { attachStreamFlags } from './attach-options.js';
 import type { ResolvedContainer } from './backend.js';
 import { runChannelSession, type StreamFlags } from './exec-session.js';
 import type { StreamingDeps } from './streaming-deps.js';
@@ -73,7 +74,9 @@ export function podExecHandler(deps: StreamingDeps, verb: 'exec' | 'attach'): Ex
     if (phase === 'Succeeded' || phase === 'Failed') {
       throw badRequest(`cannot ${verb} into a container in a completed pod; current phase is ${phase}`);
     }
-    const flags = streamFlags(url.searchParams, verb === 'exec');
+    const requested = streamFlags(url.searchParams, verb === 'exec');
+    const flags =
+      verb === 'attach' ? { ...requested, ...attachStreamFlags(pod, container, requested) } : requested;
     if (!pod.spec?.nodeName) throw badRequest(`pod ${r.name} does not have a host assigned`);
     const target = await runningContainer(deps, pod, container);
     if (verb === 'attach' && !target.attach) {
