@@ -50,6 +50,9 @@ interface InFlight {
   readonly blocking: boolean;
 }
 
+/** Every plain backend socket reads into this (reads are synchronous on the one JS thread). */
+const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
+
 /** Outboxes up to this size leave as one concatenated buffer; larger ones as a corked writev. */
 const CONCAT_LIMIT = 64 * 1024;
 
@@ -74,22 +77,44 @@ export class BackendConnection {
   constructor(private readonly deps: BackendConnectionDeps) {
     const { host, port } = deps.address;
     this.label = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-    this.socket = deps.tls
-      ? tls.connect({ host, port, ...deps.tls, ...(deps.tls.servername ? {} : { servername: host }) })
-      : net.connect({ host, port });
-    this.socket.setNoDelay(true);
-    this.socket.setTimeout(deps.connectTimeoutMs, () =>
-      this.fail(`connect timeout after ${deps.connectTimeoutMs} ms`),
-    );
-    this.socket.once(deps.tls ? 'secureConnect' : 'connect', () => this.onConnect());
-    this.socket.on('data', (chunk: Buffer) => {
+    const onChunk = (chunk: Buffer): void => {
       try {
         this.onData(chunk);
       } catch (e) {
         // A bad backend reply (or a bug downstream) fails this connection, never the process.
         this.fail(`internal error: ${(e as Error).message}`);
       }
-    });
+    };
+    if (deps.tls) {
+      this.socket = tls.connect({
+        host,
+        port,
+        ...deps.tls,
+        ...(deps.tls.servername ? {} : { servername: host }),
+      });
+      this.socket.on('data', onChunk);
+    } else {
+      // Plain TCP reads into one shared buffer (see proxy/client-socket.ts for why); replies are handed
+      // on as slices, so each read's bytes are copied into a buffer of their own.
+      this.socket = net.connect({
+        host,
+        port,
+        onread: {
+          buffer: sharedReadBuffer,
+          callback: (nread: number, buf: Uint8Array): boolean => {
+            const chunk = Buffer.allocUnsafe(nread);
+            chunk.set(nread === buf.length ? buf : buf.subarray(0, nread));
+            onChunk(chunk);
+            return true; // keep reading (pause/resume go through the socket)
+          },
+        },
+      });
+    }
+    this.socket.setNoDelay(true);
+    this.socket.setTimeout(deps.connectTimeoutMs, () =>
+      this.fail(`connect timeout after ${deps.connectTimeoutMs} ms`),
+    );
+    this.socket.once(deps.tls ? 'secureConnect' : 'connect', () => this.onConnect());
     this.socket.on('error', (e) => this.fail(e.message));
     this.socket.on('close', () => this.fail('connection closed'));
   }
@@ -284,7 +309,11 @@ export class BackendConnection {
       pos = end;
       if (--entry.remaining === 0) {
         this.inflight.shift();
-        entry.waiter.onReply(buf.subarray(runStart, end), errors, true);
+        entry.waiter.onReply(
+          runStart === 0 && end === buf.length ? buf : buf.subarray(runStart, end),
+          errors,
+          true,
+        );
         runStart = end;
         errors = 0;
         if (this.tunnel) {

@@ -18,7 +18,7 @@ interface PoolEntry {
 }
 
 export class SharedPool {
-  private readonly entries = new Map<string, PoolEntry>();
+  private readonly entries = new Map<string, Map<string, PoolEntry>>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -31,14 +31,20 @@ export class SharedPool {
 
   /** The shared connection to `node` for sessions in `state` (`sig` is `signature(state)`, cached by the caller). */
   get(node: BackendNode, state: SessionState, sig = signature(state)): BackendConnection {
-    const key = `${node.id}|${sig}`;
-    const entry = this.entries.get(key);
-    if (entry && !entry.conn.isClosed) {
-      entry.lastUsed = Date.now();
+    // Two look-ups by long-lived strings (V8 caches their hashes), rather than one by a `${id}|${sig}`
+    // key that would be built, flattened and hashed on every forwarded run.
+    let bySig = this.entries.get(node.id);
+    if (bySig === undefined) {
+      bySig = new Map();
+      this.entries.set(node.id, bySig);
+    }
+    const entry = bySig.get(sig);
+    if (entry !== undefined && !entry.conn.isClosed) {
+      if (!entry.isDefault) entry.lastUsed = Date.now(); // only non-default entries are idle-closed
       return entry.conn;
     }
     const conn = this.open(node, state);
-    this.entries.set(key, { conn, lastUsed: Date.now(), isDefault: sig === this.defaultSignature });
+    bySig.set(sig, { conn, lastUsed: Date.now(), isDefault: sig === this.defaultSignature });
     return conn;
   }
 
@@ -55,18 +61,21 @@ export class SharedPool {
 
   closeAll(reason: string): void {
     clearInterval(this.sweeper);
-    for (const e of this.entries.values()) e.conn.close(reason);
+    for (const bySig of this.entries.values()) for (const e of bySig.values()) e.conn.close(reason);
     this.entries.clear();
   }
 
   private sweep(): void {
     const now = Date.now();
-    for (const [key, e] of this.entries) {
-      if (e.conn.isClosed) this.entries.delete(key);
-      else if (!e.isDefault && e.conn.outstanding === 0 && now - e.lastUsed > IDLE_CLOSE_MS) {
-        e.conn.close('idle');
-        this.entries.delete(key);
+    for (const [id, bySig] of this.entries) {
+      for (const [sig, e] of bySig) {
+        if (e.conn.isClosed) bySig.delete(sig);
+        else if (!e.isDefault && e.conn.outstanding === 0 && now - e.lastUsed > IDLE_CLOSE_MS) {
+          e.conn.close('idle');
+          bySig.delete(sig);
+        }
       }
+      if (bySig.size === 0) this.entries.delete(id);
     }
   }
 }

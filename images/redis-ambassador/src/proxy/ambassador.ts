@@ -17,6 +17,7 @@ import type { Logger } from '../observe/log.js';
 import { Metrics } from '../observe/metrics.js';
 import { TopologyMonitor } from '../topology/monitor.js';
 import { ClientSession } from './client-session.js';
+import { ClientSocket } from './client-socket.js';
 import { ReplicaPicker } from './router.js';
 import { initialState, signature } from './session-state.js';
 
@@ -73,13 +74,15 @@ export class Ambassador {
       );
     }
     const picker = new ReplicaPicker(this.config.readPolicy);
-    this.server = net.createServer((socket) => {
+    this.server = net.createServer({ pauseOnConnect: true }, (accepted) => {
+      const client = ClientSocket.adopt(accepted);
+      const socket = client.socket;
       if (this.sessions.size >= this.config.maxClients || this.stopping) {
         socket.end(errorReply(this.stopping ? replyErrors.shuttingDown() : replyErrors.tooManyClients()));
         socket.on('error', () => socket.destroy());
         return;
       }
-      const session = new ClientSession(socket, {
+      const session = new ClientSession(client, {
         config: this.config,
         topology: this.topology,
         pool: this.pool,

@@ -28,6 +28,7 @@ import {
   type RequestLimits,
 } from '../resp/request-parser.js';
 import type { TopologyMonitor } from '../topology/monitor.js';
+import type { ClientSocket } from './client-socket.js';
 import { PrivateConnection } from './private-connection.js';
 import { ReadYourWrites } from './read-your-writes.js';
 import { ReplyQueue, type ReplySlot } from './reply-queue.js';
@@ -74,10 +75,14 @@ export class ClientSession {
   /** Out-parameter of frameRequest (the fast path's command name), reused for every command. */
   private readonly frame = { name: '' };
 
+  private readonly socket: net.Socket;
+
   constructor(
-    private readonly socket: net.Socket,
+    private readonly client: ClientSocket,
     private readonly deps: SessionDeps,
   ) {
+    const socket = client.socket;
+    this.socket = socket;
     this.state = deps.defaultState;
     this.sig = signature(this.state);
     this.own = new PrivateConnection(deps.pool, deps.topology);
@@ -86,7 +91,7 @@ export class ClientSession {
     this.queue = new ReplyQueue(socket, deps.metrics, (full) => this.afterFlush(full));
     this.runs = new RunForwarder({ ...deps, ryw: this.ryw, queue: this.queue });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    client.setReader((chunk) => this.onData(chunk));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     socket.on('drain', () => this.resume());
@@ -168,7 +173,11 @@ export class ClientSession {
             lastKind = table.kindByName(name);
           }
           const kind = lastKind;
-          if (kind !== undefined && this.runs.add(kind, start, next, this.state, this.sig, this.buf)) {
+          if (
+            kind !== undefined &&
+            (this.runs.extend(kind, start, next) ||
+              this.runs.add(kind, start, next, this.state, this.sig, this.buf))
+          ) {
             this.needBytes = 0;
             this.pos = next;
             continue;
@@ -412,7 +421,7 @@ export class ClientSession {
       const rest = this.buf.subarray(this.pos);
       this.buf = Buffer.alloc(0);
       this.pos = 0;
-      enterTunnel(this.socket, conn, rest.length > 0 ? Buffer.concat([cmd.raw, rest]) : cmd.raw, () =>
+      enterTunnel(this.client, conn, rest.length > 0 ? Buffer.concat([cmd.raw, rest]) : cmd.raw, () =>
         this.close(),
       );
     });

@@ -8,6 +8,9 @@
  * Contract: `onFlushed(outputFull)` runs after every flush. Writes within one tick are corked together
  * into one writev (a single buffer with nothing ready behind it is written at once).
  */
+// The global `performance` is a lazy getter on globalThis in Node 20 (a getter call per read); the
+// module binding is a plain object.
+import { performance } from 'node:perf_hooks';
 import type { ReplyWaiter } from '../backend/backend-connection.js';
 import { errorReply } from '../errors.js';
 import type { MetricRoute, Metrics } from '../observe/metrics.js';
@@ -72,6 +75,12 @@ export class ReplyQueue {
   /** Set once the client is gone or the connection became a tunnel: fills are ignored. */
   closed = false;
 
+  /** Made once: a closure per cork would be a new function each time, never optimised. */
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.sink.uncork();
+  };
+
   constructor(
     private readonly sink: ReplySink,
     private readonly metrics: Metrics,
@@ -101,10 +110,7 @@ export class ReplyQueue {
         if (!this.corked && !alone) {
           this.corked = true;
           this.sink.cork();
-          process.nextTick(() => {
-            this.corked = false;
-            this.sink.uncork();
-          });
+          process.nextTick(this.uncork);
         }
         for (const part of head.parts) if (!this.sink.write(part)) outputFull = true;
         head.parts = [];

@@ -25,6 +25,8 @@ interface Run {
   readonly node: BackendNode;
   readonly sig: string;
   readonly route: 'master' | 'replica';
+  /** Kind of the last command added (see `extend`). */
+  kind: RouteKind;
   readonly start: number;
   end: number;
   count: number;
@@ -74,10 +76,26 @@ export class RunForwarder {
       const conn = this.deps.pool.get(node, state, sig);
       if (run === null || run.conn !== conn || run.end !== start) {
         this.flush(buf, state, sig);
-        run = { conn, node, sig, route, start, end: start, count: 0, writes: 0 };
+        run = { conn, node, sig, route, kind, start, end: start, count: 0, writes: 0 };
         this.run = run;
       }
     }
+    run.end = next;
+    run.count++;
+    run.kind = kind;
+    if (kind === 'write' && this.deps.ryw.writeStarted()) run.writes++;
+    return true;
+  }
+
+  /**
+   * The pipeline case, checked before `add`: a command of the same kind as the one just added, right
+   * after it. Within one parse pass it goes where that one went (the master and the pass's replica do not
+   * change while the pass runs, and no write came in between to change where reads may go), so the run
+   * just grows. Returns false when `add` must decide.
+   */
+  extend(kind: RouteKind, start: number, next: number): boolean {
+    const run = this.run;
+    if (run === null || run.kind !== kind || run.end !== start) return false;
     run.end = next;
     run.count++;
     if (kind === 'write' && this.deps.ryw.writeStarted()) run.writes++;
@@ -92,7 +110,8 @@ export class RunForwarder {
     const slot = this.deps.queue.add(run.count);
     slot.backend = run.node.id;
     slot.route = run.route;
-    const raw = buf.subarray(run.start, run.end);
+    // Unpipelined clients send one command per read: the run is then the whole buffer, no view needed.
+    const raw = run.start === 0 && run.end === buf.length ? buf : buf.subarray(run.start, run.end);
     if (run.route === 'replica') {
       const retry = (): void => this.sendToMaster(raw, slot, state, sig);
       run.conn.send(raw, replicaRead(slot, run.node, retry), false, run.count);

@@ -3,15 +3,16 @@
  * a byte pipe in both directions (push messages cannot be matched to requests). Backpressure runs both
  * ways: a side whose socket buffer is full pauses reading from the other.
  */
-import type net from 'node:net';
 import type { BackendConnection } from '../backend/backend-connection.js';
+import type { ClientSocket } from './client-socket.js';
 
 export function enterTunnel(
-  client: net.Socket,
+  from: ClientSocket,
   backend: BackendConnection,
   first: Buffer,
   onEnd: () => void,
 ): void {
+  const client = from.socket;
   backend.becomeTunnel((b) => {
     if (!client.write(b)) {
       backend.pauseReading();
@@ -19,8 +20,7 @@ export function enterTunnel(
     }
   }, onEnd);
   backend.writeRaw(first);
-  client.removeAllListeners('data');
-  client.on('data', (b: Buffer) => {
+  from.setReader((b) => {
     if (!backend.writeRaw(b)) {
       client.pause();
       backend.onDrain(() => client.resume());
