@@ -144,7 +144,8 @@ describe('pattern 2 runs: app.js from app-source-code through the ambassador as 
       Array.from({ length: 6 }, freePort),
     );
     for (const [port, extra] of [
-      [master!, []],
+      // Redis 7 waits 5 s (repl-diskless-sync-delay) for more replicas before a full sync.
+      [master!, ['--repl-diskless-sync-delay', '0']],
       [replica1!, ['--replicaof', '127.0.0.1', String(master)]],
       [replica2!, ['--replicaof', '127.0.0.1', String(master)]],
     ] as const) {
