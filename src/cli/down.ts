@@ -7,7 +7,7 @@
  *   5. with --purge, delete the data dir (only when no mount is left under it)
  * Safe to run when nothing runs: it still checks, unlinks and purges.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { unlinkUserKubeconfig } from './kubeconfig-link.js';
 import { runKubectl } from './kubectl.js';
 import { machineLeftovers } from './machine-check.js';
@@ -48,7 +48,12 @@ export async function downCommand(argv: string[], out: Output = process.stdout):
   }
 
   const unlinked = unlinkUserKubeconfig(paths.dataDir, userKubeconfigPath());
-  if (unlinked) say(`removed the "podbay" context from ${unlinked}`);
+  if (unlinked)
+    say(
+      existsSync(unlinked)
+        ? `removed the "podbay" context from ${unlinked}`
+        : `removed ${unlinked} (podbay up created it; nothing else was in it)`,
+    );
 
   const leftovers = machineLeftovers(paths.dataDir);
   if (leftovers.length > 0) {

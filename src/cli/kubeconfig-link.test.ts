@@ -21,21 +21,31 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 
-test('link creates ~/.kube (0700) and the config (0600); unlink empties it again', () => {
+test('link creates ~/.kube (0700) and the config (0600); unlink removes the file it created', () => {
   const path = join(dir, 'home', '.kube', 'config');
   assert.equal(linkUserKubeconfig(dataDir, path), 'podbay');
+  assert.equal(linkUserKubeconfig(dataDir, path), 'podbay', 'a re-run still knows up created the file');
   assert.equal(mode(join(dir, 'home', '.kube')), 0o700);
   assert.equal(mode(path), 0o600);
   const kc = YAML.parse(readFileSync(path, 'utf8'));
   assert.equal(kc['current-context'], 'podbay');
   assert.equal(kc.clusters[0].cluster.server, 'https://127.0.0.1:6443');
   assert.equal(unlinkUserKubeconfig(dataDir, '/nonexistent'), path);
-  const emptied = YAML.parse(readFileSync(path, 'utf8'));
-  assert.deepEqual(
-    [emptied.clusters, emptied.users, emptied.contexts, emptied['current-context']],
-    [[], [], [], ''],
-  );
+  assert.ok(!existsSync(path), 'the file up created is gone again');
   assert.ok(!existsSync(join(dataDir, 'user-kubeconfig.json')), 'state removed');
+});
+
+test('a file up created keeps what the user added meanwhile', () => {
+  const path = join(dir, 'created-then-used.yaml');
+  linkUserKubeconfig(dataDir, path);
+  const kc = YAML.parse(readFileSync(path, 'utf8'));
+  kc.contexts.push({ name: 'kind-dev', context: { cluster: 'kind-dev', user: 'kind-dev' } });
+  writeFileSync(path, YAML.stringify(kc), { mode: 0o600 });
+  unlinkUserKubeconfig(dataDir, path);
+  assert.deepEqual(
+    YAML.parse(readFileSync(path, 'utf8')).contexts.map((c: { name: string }) => c.name),
+    ['kind-dev'],
+  );
 });
 
 test('a re-run keeps the context of the first run; unlink restores it and keeps the file mode 0600', () => {

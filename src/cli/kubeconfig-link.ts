@@ -6,13 +6,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { mergeKubeconfig, podbayEntries, unmergeKubeconfig } from './user-kubeconfig.js';
+import { isEmptyKubeconfig, mergeKubeconfig, podbayEntries, unmergeKubeconfig } from './user-kubeconfig.js';
 
 const STATE_FILE = 'user-kubeconfig.json';
 
 interface LinkState {
   path: string;
   previousContext?: string;
+  /** `up` made the file: `down` removes it again if nothing but podbay's entries was ever in it. */
+  created?: boolean;
   names: { cluster: string; user: string; context: string };
 }
 
@@ -40,9 +42,11 @@ export function linkUserKubeconfig(dataDir: string, path: string): string {
   const earlier = readState(dataDir);
   const previousContext =
     merged.previousContext ?? (earlier?.path === path ? earlier.previousContext : undefined);
+  const created = before === undefined || (earlier?.path === path && earlier.created === true);
   const state: LinkState = {
     path,
     ...(previousContext !== undefined && { previousContext }),
+    ...(created && { created }),
     names: { cluster: entries.cluster.name, user: entries.user.name, context: entries.context.name },
   };
   writeAtomic(join(dataDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
@@ -51,8 +55,9 @@ export function linkUserKubeconfig(dataDir: string, path: string): string {
 
 /**
  * Takes podbay's entries out of the file `up` edited (or `fallbackPath` when `up` ran with
- * --no-kubeconfig or the state is gone) and restores the previous context. Returns the file
- * edited, or undefined when there was nothing to do. Safe to call twice.
+ * --no-kubeconfig or the state is gone) and restores the previous context; a file `up` created that
+ * is now empty is removed. Returns the file edited, or undefined when there was nothing to do. Safe
+ * to call twice.
  */
 export function unlinkUserKubeconfig(dataDir: string, fallbackPath: string): string | undefined {
   const state = readState(dataDir);
@@ -61,7 +66,8 @@ export function unlinkUserKubeconfig(dataDir: string, fallbackPath: string): str
   const names = state?.names ?? { cluster: 'podbay', user: 'podbay-admin', context: 'podbay' };
   const before = readFileSync(path, 'utf8');
   const after = unmergeKubeconfig(before, names, state?.previousContext, path);
-  if (after !== before) writeAtomic(path, after);
+  if (state?.created === true && isEmptyKubeconfig(after, path)) rmSync(path);
+  else if (after !== before) writeAtomic(path, after);
   rmSync(join(dataDir, STATE_FILE), { force: true });
   return path;
 }

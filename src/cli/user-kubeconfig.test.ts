@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import YAML from 'yaml';
 import {
+  isEmptyKubeconfig,
   mergeKubeconfig,
   type PodbayEntries,
   unmergeKubeconfig,
@@ -150,4 +151,23 @@ test('userKubeconfigPath: first $KUBECONFIG entry, else ~/.kube/config', () => {
   assert.equal(userKubeconfigPath({ KUBECONFIG: ':/b/two', HOME: '/h' }), '/b/two');
   assert.equal(userKubeconfigPath({ KUBECONFIG: '', HOME: '/h' }), '/h/.kube/config');
   assert.equal(userKubeconfigPath({ HOME: '/h' }), '/h/.kube/config');
+});
+
+describe('isEmptyKubeconfig', () => {
+  test('only apiVersion, kind, empty lists, an empty current-context and empty preferences count as empty', () => {
+    assert.equal(
+      isEmptyKubeconfig(
+        'apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\ncurrent-context: ""\npreferences: {}\n',
+        'k',
+      ),
+      true,
+    );
+    assert.equal(isEmptyKubeconfig('', 'k'), true);
+    assert.equal(
+      isEmptyKubeconfig('apiVersion: v1\nclusters:\n- name: c\n  cluster: {server: x}\n', 'k'),
+      false,
+    );
+    assert.equal(isEmptyKubeconfig('current-context: work\n', 'k'), false);
+    assert.equal(isEmptyKubeconfig('preferences: {colors: true}\n', 'k'), false);
+  });
 });

@@ -161,3 +161,22 @@ export function unmergeKubeconfig(
   // Untouched input comes back byte for byte (no re-serialisation).
   return changed ? doc.toString() : text;
 }
+
+/**
+ * True when the kubeconfig holds nothing a user put there: no cluster, user or context, no current
+ * context, and no keys beyond apiVersion, kind and an empty `preferences`. `podbay down` deletes such a
+ * file when `podbay up` created it (kind leaves an empty file behind; we leave the machine as we found it).
+ */
+export function isEmptyKubeconfig(text: string, path: string): boolean {
+  const value = parse(text, path).toJS() as Record<string, unknown>;
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'apiVersion' || key === 'kind') continue;
+    const empty =
+      v === null ||
+      v === '' ||
+      (Array.isArray(v) && v.length === 0) ||
+      (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+    if (!empty) return false;
+  }
+  return true;
+}
