@@ -5,6 +5,7 @@
  *   ambassador-2w  the same with --workers 2 (two processes sharing the port, like HAProxy's two threads)
  *   haproxy     HAProxy in TCP mode to the master (the seed check's working configuration)
  *   twemproxy   Debian's nutcracker with the master as its only server
+ *   node-pipe   the floor for a Node.js proxy: bytes piped per connection, no parsing (bench/node-pipe.ts)
  * Rounds are interleaved; the median requests/s per (target, depth, command) is reported with the ratio to
  * direct and the p99 latency added over direct. Everything runs on loopback; every process is stopped by
  * PID at the end. Bounded: `--requests` per run (default 100000), `--rounds` (default 3), and a 20-minute
@@ -12,20 +13,22 @@
  *
  *   node images/redis-ambassador/dist/bench/run.js [--requests N] [--rounds N]
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import {
-  type ManagedProcess,
+  canConnect,
+  ManagedProcess,
   startAmbassadorProcess,
   startHaproxy,
   startTwemproxy,
   tcpHaproxyConfig,
 } from '../test/support/proxies.js';
-import { RedisGroup } from '../test/support/redis-servers.js';
+import { freePort, RedisGroup, waitFor } from '../test/support/redis-servers.js';
+import { processTreeCpuNs } from './process-cpu.js';
 
 const run = promisify(execFile);
 const OVERALL_LIMIT_MS = 20 * 60 * 1000;
@@ -69,6 +72,18 @@ async function redisBenchmark(
   }
   if (out.size !== 2) throw new Error(`redis-benchmark on port ${port} printed no results:\n${stdout}`);
   return out;
+}
+
+/** bench/node-pipe.ts in its own process, like the ambassador. */
+async function startNodePipe(masterPort: number): Promise<ManagedProcess> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./node-pipe.js', import.meta.url)), String(port), String(masterPort)],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  await waitFor(`node-pipe on ${port}`, () => canConnect(port));
+  return new ManagedProcess('node-pipe', child, port);
 }
 
 const median = (xs: number[]): number => {
@@ -117,20 +132,32 @@ async function main(): Promise<void> {
     procs.push(haproxy);
     const twemproxy = await startTwemproxy(dir, master.port);
     procs.push(twemproxy);
-    const targets: [string, number][] = [
-      ['direct', master.port],
-      ['ambassador', ambassador.port],
-      ['ambassador-2w', ambassador2.port],
-      ['haproxy', haproxy.port],
-      ['twemproxy', twemproxy.port],
+    const nodePipe = await startNodePipe(master.port);
+    procs.push(nodePipe);
+    // [name, port, pid of the proxy whose CPU is measured (none for direct)]
+    const targets: [string, number, number | undefined][] = [
+      ['direct', master.port, undefined],
+      ['ambassador', ambassador.port, ambassador.pid],
+      ['ambassador-2w', ambassador2.port, ambassador2.pid],
+      ['haproxy', haproxy.port, haproxy.pid],
+      ['twemproxy', twemproxy.port, twemproxy.pid],
+      ['node-pipe', nodePipe.port, nodePipe.pid],
     ];
+    /** Proxy CPU per command (SET and GET together), µs, per `${pipeline}|${name}`. */
+    const cpuPerCommand = new Map<string, number[]>();
     const results = new Map<string, Sample[]>();
     for (let round = 0; round < rounds; round++) {
       for (const pipeline of [1, 16]) {
-        for (const [name, port] of targets) {
+        for (const [name, port, pid] of targets) {
           if (Date.now() - started > OVERALL_LIMIT_MS)
             throw new Error('benchmark exceeded its 20-minute limit');
+          const cpuBefore = pid === undefined ? 0 : processTreeCpuNs(pid);
           const r = await redisBenchmark(port, pipeline, requests);
+          if (pid !== undefined) {
+            const us = (processTreeCpuNs(pid) - cpuBefore) / 1000 / (2 * requests);
+            const key = `${pipeline}|${name}`;
+            cpuPerCommand.set(key, [...(cpuPerCommand.get(key) ?? []), us]);
+          }
           for (const [cmd, sample] of r) {
             const key = `${pipeline}|${cmd}|${name}`;
             results.set(key, [...(results.get(key) ?? []), sample]);
@@ -141,16 +168,22 @@ async function main(): Promise<void> {
         }
       }
     }
-    const cpu = os.cpus();
+    const cpus = os.cpus();
     console.log(`# redis-ambassador benchmark (${new Date().toISOString()})`);
     console.log(
-      `machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, node ${process.version}`,
+      `machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, node ${process.version}`,
     );
     console.log(
-      `load: redis-benchmark -c 50 -n ${requests} -t set,get; median of ${rounds} interleaved rounds\n`,
+      `load: redis-benchmark -c 50 -n ${requests} -t set,get; median of ${rounds} interleaved rounds; proxy CPU is the proxy's processes and threads (SET and GET together) per command\n`,
     );
-    console.log('| -P | cmd | target | requests/s | ratio to direct | p50 ms | p99 ms | p99 added ms |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log(
+      '| -P | cmd | target | requests/s | ratio to direct | p50 ms | p99 ms | p99 added ms | proxy CPU µs/cmd |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    const cpu = (pipeline: number, name: string): string => {
+      const xs = cpuPerCommand.get(`${pipeline}|${name}`);
+      return xs ? median(xs).toFixed(2) : '-';
+    };
     for (const pipeline of [1, 16]) {
       for (const cmd of ['SET', 'GET']) {
         const direct = results.get(`${pipeline}|${cmd}|direct`)!;
@@ -161,7 +194,7 @@ async function main(): Promise<void> {
           const rps = median(samples.map((s) => s.rps));
           const p99 = median(samples.map((s) => s.p99));
           console.log(
-            `| ${pipeline} | ${cmd} | ${name} | ${Math.round(rps)} | ${(rps / directRps).toFixed(2)} | ${median(samples.map((s) => s.p50)).toFixed(3)} | ${p99.toFixed(3)} | ${name === 'direct' ? '-' : (p99 - directP99).toFixed(3)} |`,
+            `| ${pipeline} | ${cmd} | ${name} | ${Math.round(rps)} | ${(rps / directRps).toFixed(2)} | ${median(samples.map((s) => s.p50)).toFixed(3)} | ${p99.toFixed(3)} | ${name === 'direct' ? '-' : (p99 - directP99).toFixed(3)} | ${cpu(pipeline, name)} |`,
           );
         }
       }
