@@ -19,6 +19,7 @@ export const SUBRESOURCES: Readonly<
     { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
     { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    { name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
   ],
   namespaces: [
     { name: 'status', kind: 'Namespace', verbs: ['get', 'patch', 'update'] },

@@ -44,7 +44,7 @@ test('argv is expanded, mounts keep readOnly, the log path names the restart', a
   const { config } = await buildContainerConfig({
     pod,
     container,
-    isInit: false,
+    type: 'regular',
     restartCount: 3,
     image,
     volumes: new Map([['data', { name: 'data', hostPath: '/tmp', memoryBacked: false, changed: false }]]),
@@ -72,7 +72,7 @@ test('a mount of an undeclared volume is a CreateContainerConfigError', async ()
     buildContainerConfig({
       pod,
       container,
-      isInit: false,
+      type: 'regular',
       restartCount: 0,
       image,
       volumes: new Map(),

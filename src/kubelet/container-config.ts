@@ -29,7 +29,10 @@ import { expandSubPath, resolveSubPath, SubPathError } from './volumes/subpath.j
 export interface ContainerConfigInputs {
   readonly pod: Pod;
   readonly container: Container;
-  readonly isInit: boolean;
+  /** Recorded as the container type label (so GC and termination can tell). */
+  readonly type: 'init' | 'regular' | 'ephemeral';
+  /** Runtime id of the container whose PID namespace this one joins (ephemeral targetContainerName). */
+  readonly pidNamespaceTargetId?: string;
   readonly restartCount: number;
   readonly image: ResolvedImage;
   readonly volumes: ReadonlyMap<string, PreparedVolume>;
@@ -74,10 +77,17 @@ export async function buildContainerConfig(inputs: ContainerConfigInputs): Promi
       'io.kubernetes.pod.namespace': pod.metadata?.namespace ?? '',
       'io.kubernetes.pod.uid': pod.metadata?.uid ?? '',
       'io.kubernetes.container.name': container.name,
-      [CONTAINER_TYPE_LABEL]: inputs.isInit ? 'init' : 'regular',
+      [CONTAINER_TYPE_LABEL]: inputs.type,
     },
     annotations: { [IMAGE_REF_ANNOTATION]: image.pattern },
   };
+  if (inputs.pidNamespaceTargetId !== undefined) {
+    // kuberuntime's generateLinuxContainerConfig: NamespaceMode TARGET for a targeted ephemeral container.
+    config.securityContext = {
+      ...config.securityContext,
+      namespaceOptions: { pid: 'TARGET', targetId: inputs.pidNamespaceTargetId },
+    };
+  }
   if (container.workingDir) config.workingDir = container.workingDir;
   // CRI stdin / stdin_once / tty, as kuberuntime's generateContainerConfig copies them.
   if (container.stdin) config.stdin = true;

@@ -11,12 +11,13 @@
  *   success            → Normal Pulled, Created, Started; postStart failure → FailedPostStartHook
  */
 import { join } from 'node:path';
-import type { Container, Pod } from 'kubernetes-types/core/v1';
+import type { Container, EphemeralContainer, Pod } from 'kubernetes-types/core/v1';
 import type { ResolvedImage } from '../runtime/types.js';
 import { backoffEventMessage, backoffKey } from './backoff.js';
 import { buildContainerConfig, verifyRunAsNonRoot } from './container-config.js';
 import { hashContainer } from './container-hash.js';
 import { CreateContainerConfigError } from './env.js';
+import { TargetContainerNotFound, targetContainerId } from './ephemeral-containers.js';
 import { runHook } from './hooks.js';
 import { containerEvent, type KubeletDeps, type PodMemory } from './kubelet-deps.js';
 import { currentInstance, formatPod, type ObservedPod } from './observed.js';
@@ -37,11 +38,17 @@ export interface StartOutcome {
   readonly retryAfterMs?: number;
 }
 
+/** Which list of the pod spec a container comes from. */
+export type ContainerType = 'init' | 'regular' | 'ephemeral';
+
 export interface StartRequest {
   readonly pod: Pod;
   readonly memory: PodMemory;
+  /** The container to run (for an ephemeral container: its EphemeralContainerCommon). */
   readonly container: Container;
   readonly isInit: boolean;
+  /** Set when starting an ephemeral container: its targetContainerName picks a PID namespace. */
+  readonly ephemeral?: EphemeralContainer;
   readonly sandboxId: string;
   readonly observed: ObservedPod;
   readonly volumes: ReadonlyMap<string, PreparedVolume>;
@@ -73,6 +80,14 @@ export async function startContainer(deps: KubeletDeps, r: StartRequest): Promis
   const image = await pullImage(deps, r);
   if (!image) return { started: false, retryAfterMs: deps.imageBackoff.baseMs };
 
+  let pidNamespaceTargetId: string | undefined;
+  try {
+    pidNamespaceTargetId = r.ephemeral && targetContainerId(r.ephemeral, r.observed);
+  } catch (err) {
+    if (err instanceof TargetContainerNotFound) return configFailure(deps, r, err.message);
+    throw err;
+  }
+
   const nonRoot = verifyRunAsNonRoot(pod, container, image);
   if (nonRoot) return configFailure(deps, r, nonRoot);
 
@@ -82,7 +97,8 @@ export async function startContainer(deps: KubeletDeps, r: StartRequest): Promis
     built = await buildContainerConfig({
       pod,
       container,
-      isInit: r.isInit,
+      type: r.ephemeral ? 'ephemeral' : r.isInit ? 'init' : 'regular',
+      ...(pidNamespaceTargetId !== undefined && { pidNamespaceTargetId }),
       restartCount,
       image,
       volumes: r.volumes,

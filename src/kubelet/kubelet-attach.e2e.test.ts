@@ -5,48 +5,13 @@
  * from util-linux `script`), and attach -i refused for a container without stdin.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { KUBECTL, waitFor } from '../../test/e2e/harness.js';
+import { waitFor } from '../../test/e2e/harness.js';
 import { PodServer } from './testing/pod-server.js';
+import { TerminalKubectl } from './testing/terminal-kubectl.js';
 
 const ps = new PodServer();
 const server = ps.server;
-
-/** kubectl under `script`, so it has a terminal (its size set to ROWS x COLS before kubectl starts). */
-class TerminalKubectl {
-  readonly proc: ChildProcess;
-  output = '';
-  readonly exited: Promise<number>;
-  constructor(args: string[], rows: number, cols: number) {
-    const command = `stty rows ${rows} cols ${cols}; exec ${KUBECTL} ${args.join(' ')}`;
-    this.proc = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
-      env: {
-        ...process.env,
-        KUBECONFIG: server.kubeconfig,
-        KUBECACHEDIR: server.cacheDir,
-        HOME: server.cacheDir,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const collect = (d: Buffer) => {
-      this.output += d.toString();
-    };
-    this.proc.stdout!.on('data', collect);
-    this.proc.stderr!.on('data', collect);
-    this.exited = new Promise((resolve) => this.proc.on('close', (code) => resolve(code ?? 128)));
-  }
-  type(text: string): void {
-    this.proc.stdin!.write(text);
-  }
-  waitFor(pattern: RegExp, what: string): Promise<void> {
-    return waitFor(async () => pattern.test(this.output), `${what} in:\n${this.output}`, 30_000);
-  }
-  /** Stops `script` (and kubectl under it) by pid if the test left it running. */
-  stop(): void {
-    if (this.proc.exitCode === null && this.proc.pid) process.kill(this.proc.pid, 'SIGKILL');
-  }
-}
 
 const goneFromApi = (name: string) =>
   waitFor(
@@ -100,6 +65,7 @@ describe('kubectl run -i / attach (root)', { timeout: 170_000 }, () => {
 
   test('kubectl run -it --rm: an interactive busybox sh on a terminal, deleted after exit', async () => {
     const k = new TerminalKubectl(
+      server,
       ['run', '-it', '--rm', '--restart=Never', 'shell', '--image=busybox', '--', 'sh'],
       30,
       90,
@@ -126,7 +92,7 @@ spec:
   - {name: sh, image: busybox, command: [sh], stdin: true, tty: true}
 `);
     await waitFor(async () => (await ps.statusColumn('term')) === 'Running', 'term Running', 60_000);
-    const k = new TerminalKubectl(['attach', '-it', 'term', '-c', 'sh'], 41, 123);
+    const k = new TerminalKubectl(server, ['attach', '-it', 'term', '-c', 'sh'], 41, 123);
     terminals.push(k);
     await k.waitFor(/If you don't see a command prompt/, 'the attach banner');
     k.type('[ -t 0 ] && echo "is-a-tty"; stty size\r');

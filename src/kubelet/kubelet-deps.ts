@@ -65,11 +65,17 @@ export function newPodMemory(): PodMemory {
 
 /**
  * The fieldPath kubelet's events about one container carry (GenerateContainerRef):
- * `spec.containers{name}`, `spec.initContainers{name}` (native sidecars included).
+ * `spec.containers{name}`, `spec.initContainers{name}` (native sidecars included),
+ * `spec.ephemeralContainers{name}`.
  */
 export function containerFieldPath(pod: Pod, containerName: string): string {
-  const isInit = pod.spec?.initContainers?.some((c) => c.name === containerName) === true;
-  return `spec.${isInit ? 'initContainers' : 'containers'}{${containerName}}`;
+  const named = (list?: readonly { name: string }[]) => list?.some((c) => c.name === containerName) === true;
+  const list = named(pod.spec?.initContainers)
+    ? 'initContainers'
+    : named(pod.spec?.ephemeralContainers)
+      ? 'ephemeralContainers'
+      : 'containers';
+  return `spec.${list}{${containerName}}`;
 }
 
 /** Records a kubelet event on one container of the pod (involvedObject.fieldPath names it). */

@@ -14,10 +14,13 @@
  *  - once initialized, only sidecars are kept running (restarted whatever the pod policy);
  *  - regular containers start together; running ones are killed on a spec hash change, liveness
  *    or startup probe failure (restarted unless restartPolicy Never);
- *  - nothing kept running and nothing to start: kill the pod (sidecars included).
+ *  - nothing kept running and nothing to start: kill the pod (sidecars included);
+ *  - with a ready sandbox, ephemeral containers never started are started, whatever the
+ *    initialization progress (ephemeral-containers.ts).
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1';
 import { hashContainer } from './container-hash.js';
+import { ephemeralContainersToStart } from './ephemeral-containers.js';
 import {
   currentInstance,
   isRestartableInitContainer,
@@ -50,6 +53,8 @@ export interface PodActions {
   initContainersToStart: string[];
   /** Regular container names to start, in spec order. */
   containersToStart: string[];
+  /** Ephemeral container names to start (once each), started before init containers. */
+  ephemeralContainersToStart: string[];
   containersToKill: ContainerToKill[];
 }
 
@@ -74,6 +79,7 @@ export function computePodActions(
     attempt: sandbox ? (sandbox.ready ? sandbox.attempt : sandbox.attempt + 1) : 0,
     initContainersToStart: [],
     containersToStart: [],
+    ephemeralContainersToStart: [],
     containersToKill: [],
   };
   if (sandbox?.ready) actions.sandboxId = sandbox.id;
@@ -100,6 +106,9 @@ export function computePodActions(
     actions.containersToStart = toStart;
     return actions;
   }
+
+  // Ephemeral containers may be started even if initialization is not yet complete.
+  actions.ephemeralContainersToStart = ephemeralContainersToStart(pod, observed);
 
   const initialized = computeInitContainerActions(pod, observed, probes, actions);
   if (actions.killPod || !initialized) return actions;

@@ -4,7 +4,8 @@
  *
  *   syncPod:  1. observe the runtime  2. computePodActions  3. kill what it says (pod or
  *             containers)  4. create the sandbox  5. set up / re-project volumes (FailedMount on
- *             error)  6. start init containers, then regular containers (container-start.ts)
+ *             error)  6. start new ephemeral containers, then init containers, then regular
+ *             containers (container-start.ts)
  *             7. observe again, generatePodStatus, hand it to the status manager.
  *             Returns whether the pod reached a terminal phase, and when to sync again.
  *   syncTerminatingPod: kill every container in termination order, stop the sandbox, final status.
@@ -16,7 +17,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
 import type { PodSandboxConfig } from '../runtime/types.js';
-import { startContainer } from './container-start.js';
+import { type ContainerType, startContainer } from './container-start.js';
+import { asContainer, ephemeralContainerOf } from './ephemeral-containers.js';
 import { type KubeletDeps, type PodMemory, podEvent } from './kubelet-deps.js';
 import { type ObservedPod, podRestartPolicy } from './observed.js';
 import { computePodActions, terminationGracePeriodSeconds } from './pod-actions.js';
@@ -100,9 +102,12 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
     runtimePod = await runtimePodOf(deps, uid);
     observed = toObservedPod(runtimePod);
   }
-  const toStart = [
-    ...actions.initContainersToStart.map((name) => ({ name, isInit: true })),
-    ...actions.containersToStart.map((name) => ({ name, isInit: false })),
+  // Ephemeral containers first (kubelet's SyncPod step 5), so a pod whose init containers
+  // cannot start can still be debugged.
+  const toStart: { name: string; type: ContainerType }[] = [
+    ...actions.ephemeralContainersToStart.map((name) => ({ name, type: 'ephemeral' as const })),
+    ...actions.initContainersToStart.map((name) => ({ name, type: 'init' as const })),
+    ...actions.containersToStart.map((name) => ({ name, type: 'regular' as const })),
   ];
   if (sandboxId && toStart.length > 0) {
     const volumes = await setUpVolumes(deps, pod, memory, true);
@@ -111,16 +116,19 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
       // A hostNetwork pod's IPs are the node's (its sandbox has none of its own), for the
       // downward API's status.podIP(s) and httpGet hooks alike.
       const podIPs = pod.spec?.hostNetwork ? [...deps.hostIPs] : (observed.sandbox?.ips ?? []);
-      for (const { name, isInit } of toStart) {
-        const container = (isInit ? pod.spec?.initContainers : pod.spec?.containers)?.find(
-          (c) => c.name === name,
-        );
+      for (const { name, type } of toStart) {
+        const ephemeral = type === 'ephemeral' ? ephemeralContainerOf(pod, name) : undefined;
+        const container = ephemeral
+          ? asContainer(ephemeral)
+          : (type === 'init' ? pod.spec?.initContainers : pod.spec?.containers)?.find((c) => c.name === name);
         if (!container) continue;
+        const isInit = type === 'init';
         const outcome = await startContainer(deps, {
           pod,
           memory,
           container,
           isInit,
+          ...(ephemeral && { ephemeral }),
           sandboxId,
           observed,
           volumes,

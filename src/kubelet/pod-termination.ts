@@ -12,6 +12,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1';
+import { asContainer, ephemeralContainerOf } from './ephemeral-containers.js';
 import { runHook } from './hooks.js';
 import { containerEvent, type KubeletDeps } from './kubelet-deps.js';
 import type { ObservedContainer, ObservedPod } from './observed.js';
@@ -27,7 +28,10 @@ import { tearDownPodVolumes } from './volumes/setup.js';
 /** kubelet's minimum extra time for a preStop hook that outlives the grace period. */
 const PRESTOP_EXTENSION_SECONDS = 2;
 
+/** The spec of a container of any kind (an ephemeral one as its EphemeralContainerCommon). */
 export function specOf(pod: Pod, name: string): Container | undefined {
+  const ephemeral = ephemeralContainerOf(pod, name);
+  if (ephemeral) return asContainer(ephemeral);
   return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === name);
 }
 

@@ -36,6 +36,7 @@ export class KubeletStreamingBackend implements PodStreamingBackend {
       const statuses = [
         ...(pod.status?.containerStatuses ?? []),
         ...(pod.status?.initContainerStatuses ?? []),
+        ...(pod.status?.ephemeralContainerStatuses ?? []),
       ];
       const reason =
         statuses.find((s) => s.name === container)?.state?.waiting?.reason ?? 'ContainerCreating';

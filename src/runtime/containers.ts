@@ -93,6 +93,7 @@ export class ContainerManager {
     if (!config.logPath || config.logPath.includes('..')) {
       throw new InvalidArgumentError('logPath', 'required, relative to the pod log directory, without ..');
     }
+    const pidTarget = await this.#pidTarget(sandbox, config);
     const image = await images.pullImage(config.image);
     const identity = resolveIdentity(config.securityContext, image.user);
     const env = new Map<string, string>([['PATH', DEFAULT_PATH]]);
@@ -141,6 +142,7 @@ export class ContainerManager {
         sandboxPid: sandbox.pid,
         // Joining the holder's PID namespace is the host's own when the pod has hostPID.
         sharePid: sandbox.shareProcessNamespace || sandbox.hostPID === true,
+        ...(pidTarget !== undefined && { pidTarget }),
         cgroupProcs: cg.procsFiles(),
         upper: join(dir, 'upper'),
         work: join(dir, 'work'),
@@ -208,6 +210,25 @@ export class ContainerManager {
       throw e;
     }
     return id;
+  }
+
+  /**
+   * The host pid whose PID namespace a `namespaceOptions.pid: TARGET` container joins: the target
+   * must be a running container of the same sandbox (containerd resolves it at create too).
+   */
+  async #pidTarget(sandbox: SandboxRecord, config: ContainerConfig): Promise<number | undefined> {
+    const ns = config.securityContext?.namespaceOptions;
+    if (ns?.pid !== 'TARGET') return undefined;
+    const field = 'securityContext.namespaceOptions.targetId';
+    if (!ns.targetId) throw new InvalidArgumentError(field, 'required when pid is TARGET');
+    const target = await this.get(ns.targetId).catch(() => undefined);
+    if (!target || target.sandboxId !== sandbox.id) {
+      throw new InvalidArgumentError(field, `container ${ns.targetId} is not in sandbox ${sandbox.id}`);
+    }
+    if (target.shimPid === 0 || !this.isRunning(target)) {
+      throw new InvalidArgumentError(field, `target container ${target.metadata.name} is not running`);
+    }
+    return target.pid;
   }
 
   /**

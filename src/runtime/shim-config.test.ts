@@ -65,3 +65,14 @@ test('stdio keys: written only when set, so older launch files and plain contain
   const value = (k: string) => parts[parts.indexOf(k) + 1];
   assert.deepEqual(['stdin', 'stdin-once', 'tty', 'attach-socket'].map(value), ['1', '1', '1', '/d/attach']);
 });
+
+test('pid-target: written only for a TARGET container, as the target host pid', () => {
+  assert.ok(!encodeShimConfig(base).toString().split('\0').includes('pid-target'));
+  const parts = encodeShimConfig({ ...base, pidTarget: 4321 })
+    .toString()
+    .split('\0');
+  assert.deepEqual(parts.slice(parts.indexOf('pid-target'), parts.indexOf('pid-target') + 2), [
+    'pid-target',
+    '4321',
+  ]);
+});

@@ -12,6 +12,8 @@ export interface ShimLaunch {
   pidFile: string;
   sandboxPid: number;
   sharePid: boolean;
+  /** Host pid of the container whose PID namespace this one joins (CRI TARGET); wins over sharePid. */
+  pidTarget?: number;
   cgroupProcs: string[];
   upper: string;
   work: string;
@@ -57,6 +59,7 @@ export function encodeShimConfig(c: ShimLaunch): Buffer {
   put('pid-file', c.pidFile);
   put('sandbox-pid', c.sandboxPid);
   put('share-pid', c.sharePid);
+  if (c.pidTarget !== undefined) put('pid-target', c.pidTarget);
   for (const p of c.cgroupProcs) put('cgroup', p);
   put('upper', c.upper);
   put('work', c.work);

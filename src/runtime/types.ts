@@ -103,6 +103,19 @@ export interface SecurityContext {
   /** Kubernetes' allowPrivilegeEscalation; no_new_privs is set unless this is true (or privileged). */
   allowPrivilegeEscalation?: boolean;
   capabilities?: { add?: string[]; drop?: string[] };
+  /**
+   * CRI LinuxContainerSecurityContext.namespace_options, as far as a container may choose: the
+   * pod's sandbox decides network, IPC and the POD/NODE PID modes, so only `pid: 'TARGET'` is
+   * read here. It puts the container in the PID namespace of container `targetId` (same sandbox,
+   * running at create), as the kubelet asks for an ephemeral container's targetContainerName.
+   */
+  namespaceOptions?: NamespaceOptions;
+}
+
+export interface NamespaceOptions {
+  pid?: 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
+  /** The container whose namespace `TARGET` joins. */
+  targetId?: string;
 }
 
 export interface ContainerConfig {

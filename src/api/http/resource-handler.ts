@@ -7,6 +7,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions, PropagationPolicy } from '../../controllers/client.js';
 import { ApiError, badRequest, methodNotAllowed, notFound } from '../errors.js';
+import {
+  EPHEMERAL_CONTAINERS_SUBRESOURCE,
+  ephemeralContainersRegistry,
+} from '../registry/pods/ephemeral-containers.js';
 import type { Registry } from '../registry/registry.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { KubeObject } from '../types.js';
@@ -176,6 +180,14 @@ export async function handleResource(
     if (external) return external(req, res, r, url);
     if (r.subresource === 'scale' && (r.resource === 'deployments' || r.resource === 'replicasets')) {
       return scaleSubresource(deps, req, res, r, url, s);
+    }
+    if (r.subresource === EPHEMERAL_CONTAINERS_SUBRESOURCE && r.resource === 'pods' && r.name) {
+      // The Pod itself, read and written (get, update, patch) through the ephemeral-containers
+      // strategy: the single-object verbs below, over that strategy's registry.
+      if (method !== 'GET' && method !== 'PUT' && method !== 'PATCH')
+        throw methodNotAllowed('the server does not allow this method on the requested resource');
+      const sub = { ...deps, registry: ephemeralContainersRegistry(registry, clock) };
+      return handleResource(sub, req, res, { ...r, subresource: '' }, url);
     }
     const statusLike =
       (r.subresource === 'status' && s.hasStatus) ||

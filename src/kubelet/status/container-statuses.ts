@@ -1,5 +1,5 @@
 /**
- * containerStatuses / initContainerStatuses as kubelet builds them
+ * containerStatuses / initContainerStatuses / ephemeralContainerStatuses as kubelet builds them
  * (kubelet_pods.go convertToAPIContainerStatuses, v1.32):
  *  1. every spec container starts as waiting ContainerCreating (PodInitializing when the pod has
  *     init containers), carrying restartCount and lastState over from the previous status; a
@@ -14,6 +14,7 @@
  * Regular statuses are sorted by name (as upstream), init statuses by spec order.
  */
 import type { Container, ContainerState, ContainerStatus, Pod } from 'kubernetes-types/core/v1';
+import { asContainer } from '../ephemeral-containers.js';
 import { apiContainerID, instancesOf, type ObservedContainer, type ObservedPod } from '../observed.js';
 import { shouldContainerBeRestarted } from '../restart-policy.js';
 import { applyProbeResults, type ProbeView } from './probe-view.js';
@@ -38,9 +39,37 @@ export interface ContainerStatusInputs {
 }
 
 export function buildContainerStatuses(inputs: ContainerStatusInputs, isInit: boolean): ContainerStatus[] {
+  return buildStatuses(inputs, isInit ? 'init' : 'regular');
+}
+
+/**
+ * ephemeralContainerStatuses: the same rules over spec.ephemeralContainers (upstream converts
+ * them as non-init containers), sorted by name; no probes, so never ready.
+ */
+export function buildEphemeralContainerStatuses(inputs: ContainerStatusInputs): ContainerStatus[] {
+  return buildStatuses(inputs, 'ephemeral');
+}
+
+function specAndPrevious(pod: Pod, list: 'init' | 'regular' | 'ephemeral') {
+  const spec = pod.spec;
+  const status = pod.status;
+  if (list === 'init') return { containers: spec?.initContainers, previous: status?.initContainerStatuses };
+  if (list === 'regular') return { containers: spec?.containers, previous: status?.containerStatuses };
+  return {
+    containers: spec?.ephemeralContainers?.map(asContainer),
+    previous: status?.ephemeralContainerStatuses,
+  };
+}
+
+function buildStatuses(
+  inputs: ContainerStatusInputs,
+  list: 'init' | 'regular' | 'ephemeral',
+): ContainerStatus[] {
   const { pod, observed } = inputs;
-  const containers = (isInit ? pod.spec?.initContainers : pod.spec?.containers) ?? [];
-  const previous = (isInit ? pod.status?.initContainerStatuses : pod.status?.containerStatuses) ?? [];
+  const isInit = list === 'init';
+  const lists = specAndPrevious(pod, list);
+  const containers = lists.containers ?? [];
+  const previous = lists.previous ?? [];
   const previousByName = new Map(previous.map((s) => [s.name, s]));
   const hasInit = (pod.spec?.initContainers ?? []).length > 0;
   const defaultReason = hasInit ? POD_INITIALIZING : CONTAINER_CREATING;
@@ -73,7 +102,8 @@ export function buildContainerStatuses(inputs: ContainerStatusInputs, isInit: bo
       status.lastState = before ? fromRuntime(before, undefined).state : {};
     }
     applyStartFailure(inputs, container, status, isInit, current);
-    applyProbeResults(container, status, current?.id, inputs.probes, isInit);
+    // The prober runs for regular and init containers only (ephemeral ones have no probes).
+    if (list !== 'ephemeral') applyProbeResults(container, status, current?.id, inputs.probes, isInit);
     result.push(status);
   }
   if (!isInit) result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

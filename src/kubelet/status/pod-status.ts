@@ -15,7 +15,11 @@ import {
   readyToStartContainersCondition,
   stampTransitions,
 } from './conditions.js';
-import { buildContainerStatuses, type StartFailure } from './container-statuses.js';
+import {
+  buildContainerStatuses,
+  buildEphemeralContainerStatuses,
+  type StartFailure,
+} from './container-statuses.js';
 import { getPhase } from './phase.js';
 import type { ProbeView } from './probe-view.js';
 
@@ -71,6 +75,9 @@ export function generatePodStatus(inputs: PodStatusInputs): PodStatus {
   status.qosClass = old.qosClass ?? podQOSClass(pod);
   if (initContainerStatuses.length > 0) status.initContainerStatuses = initContainerStatuses;
   status.containerStatuses = containerStatuses;
+  // Ephemeral containers take no part in phase, readiness or conditions (as upstream).
+  const ephemeralContainerStatuses = buildEphemeralContainerStatuses(inputs);
+  if (ephemeralContainerStatuses.length > 0) status.ephemeralContainerStatuses = ephemeralContainerStatuses;
 
   const preserved = (old.conditions ?? []).filter((c) => !KUBELET_CONDITION_TYPES.has(c.type));
   const allForConditions = [...initContainerStatuses, ...containerStatuses];

@@ -74,6 +74,7 @@ int config_load(const char *path, struct container_config *cfg, char *err, size_
     else if (!strcmp(key, "pid-file")) { NEXT(0); cfg->pid_file = tok[0]; }
     else if (!strcmp(key, "sandbox-pid")) { NEXT(0); cfg->sandbox_pid = (pid_t)atol(tok[0]); }
     else if (!strcmp(key, "share-pid")) { NEXT(0); cfg->share_pid = atoi(tok[0]); }
+    else if (!strcmp(key, "pid-target")) { NEXT(0); cfg->pid_target = (pid_t)atol(tok[0]); }
     else if (!strcmp(key, "cgroup")) { NEXT(0); FULL(cfg->n_cgroups, "cgroups"); cfg->cgroups[cfg->n_cgroups++] = tok[0]; }
     else if (!strcmp(key, "upper")) { NEXT(0); cfg->upper = tok[0]; }
     else if (!strcmp(key, "work")) { NEXT(0); cfg->work = tok[0]; }

@@ -73,11 +73,13 @@ static void monitor(const struct container_config *cfg, int readyfd) {
     report(readyfd, msg);
     _exit(1);
   }
-  /* The PID namespace for the container: the sandbox's (shareProcessNamespace) or a new one. */
+  /* The PID namespace for the container: another container's (CRI TARGET, an ephemeral
+     container's targetContainerName), the sandbox's (shareProcessNamespace) or a new one. */
   int pidns_ok;
-  if (cfg->share_pid) {
+  if (cfg->pid_target > 0 || cfg->share_pid) {
     char p[64];
-    snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)cfg->sandbox_pid);
+    pid_t owner = cfg->pid_target > 0 ? cfg->pid_target : cfg->sandbox_pid;
+    snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)owner);
     int fd = open(p, O_RDONLY | O_CLOEXEC);
     pidns_ok = fd >= 0 && setns(fd, CLONE_NEWPID) == 0;
     if (fd >= 0) close(fd);

@@ -29,6 +29,9 @@ struct container_config {
   const char *pid_file;
   pid_t sandbox_pid;
   int share_pid;
+  /* CRI NamespaceMode TARGET: join the PID namespace of this process (another container's
+     init, e.g. an ephemeral container's target); wins over share_pid. 0: not set. */
+  pid_t pid_target;
   const char *cgroups[MAX_LIST];
   int n_cgroups;
   const char *upper, *work, *rootfs;

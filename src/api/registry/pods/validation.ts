@@ -8,16 +8,33 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1';
 import { validateKubeFinalizerNames } from '../../validation/core-meta.js';
-import type { FieldError } from '../../validation/field.js';
+import { validateEphemeralContainers } from '../../validation/ephemeral-containers.js';
+import { type FieldError, forbidden } from '../../validation/field.js';
 import { validatePodSpecUpdate } from '../../validation/pod-update.js';
 import { validateContainersOnlyForPod, validatePodSpec } from '../../validation/podspec.js';
+import { validateVolumes } from '../../validation/volumes.js';
 
+/**
+ * On create and update. Ephemeral containers are validated wherever they appear (upstream's
+ * ValidatePodSpec), but only pods/ephemeralcontainers may add them: a create carrying them is
+ * refused (ValidatePodCreate). The registry's Strategy has one `validate` hook for both verbs;
+ * a create is told apart by its missing resourceVersion, which the registry clears before
+ * validating a create and sets to the stored one before validating an update.
+ */
 export function validatePod(pod: Pod): FieldError[] {
-  return [
+  const spec = pod.spec ?? { containers: [] };
+  const errs = [
     ...validateKubeFinalizerNames(pod.metadata),
     ...validatePodSpec(pod.spec, 'spec', true),
     ...validateContainersOnlyForPod(pod.spec, 'spec'),
   ];
+  if (!spec.ephemeralContainers?.length) return errs;
+  const volumes = validateVolumes(spec.volumes, 'spec.volumes').names;
+  errs.push(...validateEphemeralContainers(spec, volumes, 'spec.ephemeralContainers'));
+  if (!pod.metadata?.resourceVersion) {
+    errs.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
+  }
+  return errs;
 }
 
 /** Spec changes beyond images, deadlines, tolerations and gates are refused (see pod-update.ts). */
