@@ -31,12 +31,12 @@ describe('catalog images', { timeout: 60_000 }, () => {
     assertMachineClean(dataDir);
   });
 
-  const run = async (name: string, image: string, env: Record<string, string> = {}) => {
+  const run = async (name: string, image: string, env: Record<string, string> = {}, args?: string[]) => {
     const resolved = await t.rt.containers.deps.images.pullImage(image);
     const id = await t.rt.createContainer(sandbox, {
       metadata: { name, attempt: 0 },
       image,
-      argv: resolveCommand(resolved),
+      argv: args ?? resolveCommand(resolved),
       env: Object.entries(env).map(([n, value]) => ({ name: n, value })),
       logPath: `${name}/0.log`,
     });
@@ -115,5 +115,23 @@ describe('catalog images', { timeout: 60_000 }, () => {
     assert.match(text, /include \/etc\/nginx\/conf\.d\/\*\.conf;/);
     assert.match(text, /^default\.conf$/m);
     assert.doesNotMatch(text, /sites-enabled/);
+  });
+
+  test("busybox's own applets come first: ps lists the PID namespace, nc and ping exist", async () => {
+    const id = await run('busybox', 'busybox', {}, ['sleep', '60']);
+    const ps = await t.rt.execSync(id, ['ps']);
+    // busybox ps prints `PID USER [TIME] COMMAND` and every process; procps would print
+    // `PID TTY TIME CMD` and only those on its own terminal.
+    assert.match(ps.stdout.toString(), /^PID +USER +(TIME +)?COMMAND$/m);
+    assert.match(ps.stdout.toString(), /^ +1 .* sleep 60$/m, "the container's process is PID 1");
+    const which = await t.rt.execSync(id, [
+      'sh',
+      '-c',
+      'for c in nc ping nslookup; do command -v $c; done; readlink "$(command -v sh)"',
+    ]);
+    const lines = which.stdout.toString().trim().split('\n');
+    assert.equal(lines.length, 4, which.stdout.toString() + which.stderr.toString());
+    for (const l of lines.slice(0, 3)) assert.match(l, /dist\/images\/busybox\/bin\/(nc|ping|nslookup)$/);
+    assert.match(lines[3]!, /busybox$/);
   });
 });
