@@ -93,6 +93,20 @@ spec:
     assert.equal(disruption?.reason, 'TerminationByKubelet');
     // Killed with grace 0, as upstream's local-storage eviction does (SIGKILL: 137).
     assert.equal(pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 137);
+    // kubectl's columns. printPod starts from status.reason (Evicted) but the first container's
+    // terminated reason overrides it, and since 1.22 the kubelet syncs the killed container's final
+    // state (exit 137, reason Error from the CRI) after the Evicted status: a current cluster reads
+    // "0/1 Error" once that status lands (kubernetes/kubernetes#105358, #105467). Evicted shows in
+    // status.reason, which `kubectl describe` prints.
+    const [, ready, statusColumn] = (await server.k(['get', 'pod', 'filler', '--no-headers']))
+      .trim()
+      .split(/\s+/);
+    assert.deepEqual([ready, statusColumn], ['0/1', 'Error']);
+    assert.equal(pod.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Error');
+    const described = await server.k(['describe', 'pod', 'filler']);
+    assert.match(described, /^Status:\s+Failed$/m);
+    assert.match(described, /^Reason:\s+Evicted$/m);
+    assert.match(described, /^Message:\s+Usage of EmptyDir volume "scratch" exceeds the limit "1Mi"\.\s*$/m);
     const events = await ps.events('filler');
     assert.match(
       events,

@@ -16,6 +16,10 @@ import { unscheduledPodSubresources } from '../api/http/pod-subresources.js';
 import { createStrategies } from '../api/registry/catalog.js';
 import { recordManagedFields } from '../api/registry/managed-fields.js';
 import { Registry } from '../api/registry/registry.js';
+import {
+  serviceAccountTokenHandler,
+  TOKEN_SUBRESOURCE_KEY,
+} from '../api/registry/serviceaccounts/token-subresource.js';
 import { ApiServer } from '../api/server.js';
 import { startControllers } from '../controllers/index.js';
 import { addressPlan, persistedAddressPlan } from '../network/address-plan.js';
@@ -133,17 +137,25 @@ export class Engine {
       : undefined;
 
     let ready = false;
+    // Tokens are checked against the objects they name on every request: the stored copy, no clone.
+    const storedObject = (resource: string, namespace: string, name: string) =>
+      registry.getStored(resource, namespace, name)?.object;
+    const subresources = new Map(agent?.subresources ?? unscheduledPodSubresources(registry));
+    subresources.set(
+      TOKEN_SUBRESOURCE_KEY,
+      serviceAccountTokenHandler({ get: storedObject, issuer: saTokens, now: () => clock.now() }),
+    );
     const api = new ApiServer({
       registry,
       host: o.host,
       port: o.port,
       tls: { key: pki.key, cert: pki.cert },
       token: pki.token,
-      authenticateToken: (t) => saTokens.verify(t, clock.now()) !== undefined,
+      authenticateToken: (t) => saTokens.verify(t, clock.now(), storedObject) !== undefined,
       clock,
       log: o.log,
       readiness: () => ready,
-      subresources: agent?.subresources ?? unscheduledPodSubresources(registry),
+      subresources,
       ...(agent && { extraResources: agent.extraResources, extraRoutes: agent.extraRoutes }),
     });
     agent?.attach(api.server);

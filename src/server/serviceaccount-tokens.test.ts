@@ -48,3 +48,57 @@ test('tampered, expired, foreign and malformed tokens are refused', () => {
   assert.equal(tokens.verify(tokens.issue({ ...req, audiences: ['vault'], now }), now), undefined);
   for (const bad of ['', 'a.b', 'x.y.z', `${h}.${c}`]) assert.equal(tokens.verify(bad, now), undefined);
 });
+
+test('with the object lookup, a token dies with its ServiceAccount or bound object (claims.go Validate)', () => {
+  const tokens = ServiceAccountTokens.load(dir);
+  const now = new Date('2026-11-25T12:00:00Z');
+  type Meta = { uid?: string; deletionTimestamp?: string };
+  const objects = new Map<string, Meta>([
+    ['serviceaccounts/dev/default', { uid: 'sa1' }],
+    ['pods/dev/p', { uid: 'u1' }],
+    ['secrets/dev/s', { uid: 's1' }],
+    ['nodes//n', { uid: 'n1' }],
+  ]);
+  const lookup = (r: string, ns: string, n: string) => {
+    const m = objects.get(`${r}/${ns}/${n}`);
+    return m ? { metadata: m } : undefined;
+  };
+  const base = {
+    namespace: 'dev',
+    serviceAccountName: 'default',
+    serviceAccountUID: 'sa1',
+    expirationSeconds: 3600,
+    now,
+  };
+  const podToken = tokens.issue({
+    ...base,
+    pod: { name: 'p', uid: 'u1' },
+    node: { name: 'gone-node', uid: '' },
+  });
+  const secretToken = tokens.issue({ ...base, secret: { name: 's', uid: 's1' } });
+  const nodeToken = tokens.issue({ ...base, node: { name: 'n', uid: 'n1' } });
+  for (const t of [podToken, secretToken, nodeToken]) assert.ok(tokens.verify(t, now, lookup));
+
+  // A pod recreated under the same name has another uid; a deleted secret or node is gone.
+  objects.set('pods/dev/p', { uid: 'u2' });
+  objects.delete('secrets/dev/s');
+  objects.delete('nodes//n');
+  assert.equal(tokens.verify(podToken, now, lookup), undefined);
+  assert.equal(tokens.verify(secretToken, now, lookup), undefined);
+  assert.equal(tokens.verify(nodeToken, now, lookup), undefined);
+  assert.ok(tokens.verify(podToken, now), 'without the lookup only the signature and times are checked');
+
+  // Being deleted: valid for a minute (jwt.DefaultLeeway), then refused.
+  objects.set('pods/dev/p', { uid: 'u1', deletionTimestamp: '2026-11-25T11:59:30Z' });
+  assert.ok(tokens.verify(podToken, now, lookup));
+  objects.set('pods/dev/p', { uid: 'u1', deletionTimestamp: '2026-11-25T11:58:00Z' });
+  assert.equal(tokens.verify(podToken, now, lookup), undefined);
+
+  // The ServiceAccount recreated (new uid) or deleted invalidates even an unbound token.
+  const unbound = tokens.issue(base);
+  assert.ok(tokens.verify(unbound, now, lookup));
+  objects.set('serviceaccounts/dev/default', { uid: 'sa2' });
+  assert.equal(tokens.verify(unbound, now, lookup), undefined);
+  objects.delete('serviceaccounts/dev/default');
+  assert.equal(tokens.verify(unbound, now, lookup), undefined);
+});

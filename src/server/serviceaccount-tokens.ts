@@ -1,9 +1,11 @@
 /**
- * ServiceAccount tokens, as kube-apiserver's TokenRequest issues them for the kubelet's projected
- * `serviceAccountToken` volumes: ES256 JWTs signed with a key kept in `<dataDir>/pki/sa.key`,
- * bound to a pod, with upstream's claims (iss, sub `system:serviceaccount:<ns>:<name>`, aud, iat,
- * nbf, exp, and `kubernetes.io` naming the namespace, pod and service account), so a program in a
- * pod authenticates to the API with the token its kubelet mounted, exactly as on a cluster.
+ * ServiceAccount tokens, as kube-apiserver's TokenRequest issues them — for the kubelet's projected
+ * `serviceAccountToken` volumes and for `kubectl create token` (serviceaccounts/{name}/token,
+ * api/registry/serviceaccounts/token-request.ts): ES256 JWTs signed with a key kept in
+ * `<dataDir>/pki/sa.key`, with upstream's claims (iss, sub `system:serviceaccount:<ns>:<name>`,
+ * aud, iat, nbf, exp, jti, and `kubernetes.io` naming the namespace, the service account and the
+ * bound pod, secret or node), so a program in a pod authenticates to the API with the token its
+ * kubelet mounted, exactly as on a cluster, and a token dies with the object it is bound to.
  * podbay has no authorizer: an authenticated ServiceAccount may do what the admin may
  * (kube-apiserver's AlwaysAllow mode); RBAC objects are not enforced.
  */
@@ -12,6 +14,7 @@ import {
   createPublicKey,
   generateKeyPairSync,
   type KeyObject,
+  randomUUID,
   sign,
   verify,
 } from 'node:crypto';
@@ -23,13 +26,58 @@ export const SERVICE_ACCOUNT_ISSUER = `https://kubernetes.default.svc.${CLUSTER_
 /** Upstream's default audience: the API server itself (its issuer). */
 export const DEFAULT_AUDIENCES = [SERVICE_ACCOUNT_ISSUER];
 
-export interface TokenRequest {
+/** A named object in the claims (`kubernetes.io.pod`, `.secret`, `.node`, `.serviceaccount`). */
+export interface ClaimRef {
+  name: string;
+  uid: string;
+}
+
+/**
+ * What a token says (pkg/serviceaccount/claims.go Claims): the ServiceAccount, at most one bound
+ * Pod or Secret (or a Node alone), plus a Pod's node. Callers: the kubelet's projected volumes
+ * (node-agent.ts) and the TokenRequest subresource (api/registry/serviceaccounts/token-request.ts).
+ */
+export interface IssueRequest {
   namespace: string;
   serviceAccountName: string;
-  pod: { name: string; uid: string };
+  /** Checked on use when present (upstream always sets it; the kubelet's own tokens may not). */
+  serviceAccountUID?: string;
+  pod?: ClaimRef;
+  secret?: ClaimRef;
+  node?: ClaimRef;
   audiences?: readonly string[];
   expirationSeconds: number;
+  /** `kubernetes.io.warnafter`: the 3607 s pod token extended to a year warns after this many seconds. */
+  warnAfterSeconds?: number;
   now?: Date;
+}
+
+/**
+ * Reads an object for token validation (the registry's stored copy, not a clone: this runs on
+ * every request a ServiceAccount token authenticates).
+ */
+export type BoundObjectLookup = (
+  resource: 'serviceaccounts' | 'pods' | 'secrets' | 'nodes',
+  namespace: string,
+  name: string,
+) => { metadata?: { uid?: string; deletionTimestamp?: string } } | undefined;
+
+/** jwt.DefaultLeeway: objects deleted less than this long ago still validate (and clock skew). */
+const LEEWAY_SECONDS = 60;
+
+interface Claims {
+  iss?: string;
+  aud?: string[];
+  exp?: number;
+  nbf?: number;
+  sub?: string;
+  'kubernetes.io'?: {
+    namespace?: string;
+    serviceaccount?: Partial<ClaimRef>;
+    pod?: Partial<ClaimRef>;
+    secret?: Partial<ClaimRef>;
+    node?: Partial<ClaimRef>;
+  };
 }
 
 export interface ServiceAccountIdentity {
@@ -64,18 +112,28 @@ export class ServiceAccountTokens {
     return new ServiceAccountTokens(createPrivateKey(readFileSync(file)));
   }
 
-  issue(r: TokenRequest): string {
+  /** The API server's own audiences: tokens for other audiences do not authenticate here. */
+  get apiAudiences(): readonly string[] {
+    return DEFAULT_AUDIENCES;
+  }
+
+  issue(r: IssueRequest): string {
     const now = Math.floor((r.now ?? new Date()).getTime() / 1000);
     const header = { alg: 'ES256', kid: this.#kid };
+    const ref = (o: ClaimRef) => ({ name: o.name, ...(o.uid && { uid: o.uid }) });
     const claims = {
       aud: [...(r.audiences?.length ? r.audiences : DEFAULT_AUDIENCES)],
       exp: now + r.expirationSeconds,
       iat: now,
       iss: SERVICE_ACCOUNT_ISSUER,
+      jti: randomUUID(),
       'kubernetes.io': {
         namespace: r.namespace,
-        pod: { name: r.pod.name, uid: r.pod.uid },
-        serviceaccount: { name: r.serviceAccountName },
+        ...(r.node && { node: ref(r.node) }),
+        ...(r.pod && { pod: ref(r.pod) }),
+        ...(r.secret && { secret: ref(r.secret) }),
+        serviceaccount: ref({ name: r.serviceAccountName, uid: r.serviceAccountUID ?? '' }),
+        ...(r.warnAfterSeconds !== undefined && { warnafter: now + r.warnAfterSeconds }),
       },
       nbf: now,
       sub: `system:serviceaccount:${r.namespace}:${r.serviceAccountName}`,
@@ -87,9 +145,12 @@ export class ServiceAccountTokens {
 
   /**
    * The identity a token proves, or undefined: a bad signature, another issuer, an audience that
-   * is not the API's, or a token outside its validity window (60 s of clock skew allowed).
+   * is not the API's, or a token outside its validity window (60 s of clock skew allowed). With
+   * `objects`, also what upstream's validator checks (claims.go Validate): the ServiceAccount and
+   * the bound Pod, Secret or Node still exist with the uid in the claims, and were not deleted
+   * more than a minute ago.
    */
-  verify(token: string, now = new Date()): ServiceAccountIdentity | undefined {
+  verify(token: string, now = new Date(), objects?: BoundObjectLookup): ServiceAccountIdentity | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [h, c, s] = parts as [string, string, string];
@@ -103,13 +164,7 @@ export class ServiceAccountTokens {
         Buffer.from(s, 'base64url'),
       );
       if (!ok) return undefined;
-      const claims = JSON.parse(Buffer.from(c, 'base64url').toString()) as {
-        iss?: string;
-        aud?: string[];
-        exp?: number;
-        nbf?: number;
-        sub?: string;
-      };
+      const claims = JSON.parse(Buffer.from(c, 'base64url').toString()) as Claims;
       const t = Math.floor(now.getTime() / 1000);
       if (claims.iss !== SERVICE_ACCOUNT_ISSUER) return undefined;
       if (!claims.aud?.some((a) => DEFAULT_AUDIENCES.includes(a))) return undefined;
@@ -117,9 +172,40 @@ export class ServiceAccountTokens {
       if (typeof claims.nbf === 'number' && t < claims.nbf - 60) return undefined;
       const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(claims.sub ?? '');
       if (!m) return undefined;
+      if (objects && !bindingsHold(claims, m[1]!, m[2]!, t, objects)) return undefined;
       return { username: claims.sub!, namespace: m[1]!, serviceAccountName: m[2]! };
     } catch {
       return undefined;
     }
   }
+}
+
+/** Whether the objects a token names still exist as they were when it was issued. */
+function bindingsHold(
+  claims: Claims,
+  namespace: string,
+  serviceAccountName: string,
+  nowSeconds: number,
+  objects: BoundObjectLookup,
+): boolean {
+  const k = claims['kubernetes.io'] ?? {};
+  const holds = (resource: Parameters<BoundObjectLookup>[0], ns: string, ref: Partial<ClaimRef>) => {
+    const o = objects(resource, ns, ref.name ?? '');
+    if (!o) return false;
+    const deleted = o.metadata?.deletionTimestamp;
+    if (deleted && Date.parse(deleted) / 1000 < nowSeconds - LEEWAY_SECONDS) return false;
+    return !ref.uid || ref.uid === o.metadata?.uid;
+  };
+  if (
+    !holds('serviceaccounts', namespace, {
+      name: serviceAccountName,
+      ...(k.serviceaccount?.uid && { uid: k.serviceaccount.uid }),
+    })
+  )
+    return false;
+  if (k.secret && !holds('secrets', namespace, k.secret)) return false;
+  if (k.pod && !holds('pods', namespace, k.pod)) return false;
+  // A Pod's node is informational; a token bound to a Node alone lives as long as that Node.
+  if (k.node && !k.pod && !holds('nodes', '', k.node)) return false;
+  return true;
 }

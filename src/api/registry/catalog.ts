@@ -3,6 +3,7 @@
  * routing and the controllers' `resources()` all derive from this one list.
  */
 
+import type { ServiceAccount } from 'kubernetes-types/core/v1';
 import { parseCidr } from '../../network/cidr.js';
 import { DEFAULT_SERVICE_CIDR } from '../../network/defaults.js';
 import type { Store } from '../../store/sqlite-store.js';
@@ -32,7 +33,10 @@ export interface CatalogOptions {
 export function createStrategies(o: CatalogOptions): Strategy[] {
   return [
     // core/v1
-    podStrategy,
+    podStrategy(
+      (namespace, name) =>
+        o.store.get({ resource: 'serviceaccounts', namespace, name })?.object as ServiceAccount | undefined,
+    ),
     namespaceStrategy,
     configMapStrategy,
     secretStrategy,

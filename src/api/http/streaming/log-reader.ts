@@ -1,8 +1,10 @@
 /**
  * Reads one container attempt's CRI log: the rotated files (`<path>.<YYYYMMDD-HHMMSS>`, oldest
  * first), then the live file, and with `follow` keeps reading the live file as the shim appends
- * to it, switching to the new file when the shim rotates (same path, new inode), until the attempt
- * has ended and everything it wrote was read.
+ * to it — woken by inotify on the log directory (log-watch.ts), not by polling — switching to the
+ * new file when the shim rotates (same path, new inode), until the attempt has ended and
+ * everything it wrote was read (kubelet's ReadLogs: follow ends once the container is no longer
+ * running and the file is drained).
  *
  * Contract: lines reach `emit` in write order, each exactly once, unless a rotation happens between
  * opening the live file and listing the rotated ones (then the rotated copy is read as well; the
@@ -12,12 +14,16 @@ import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ContainerAttempt } from './backend.js';
 import { CriLogParser, type LogLine } from './cri-log.js';
+import { LOG_FORCE_CHECK_MS, LogFileWatch } from './log-watch.js';
 
 export interface ReadLogOptions {
   follow: boolean;
   tailLines?: number;
   sinceMs?: number;
-  /** How often a follow looks for new bytes; the shim gives no notification. */
+  /**
+   * The follow's safety-net period (default 1 s, kubelet's logForceCheckPeriod): new bytes wake it
+   * through inotify at once; this bounds the wait when no event comes, e.g. after the attempt exits.
+   */
   pollMs?: number;
   signal: AbortSignal;
 }
@@ -73,17 +79,6 @@ async function drain(
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * The history phase's line handling: since-filtered lines go straight to the sink, or with
  * tailLines only the last N are kept (bounded memory) and sent by `finish`.
@@ -131,42 +126,54 @@ export async function readContainerLog(
         await fh.close();
       }
     }
-    let position: number | undefined = live ? await drain(live, 0, parser, history.onLines) : 0;
-    if (position === undefined) return;
+    const historyEnd = live ? await drain(live, 0, parser, history.onLines) : 0;
+    if (historyEnd === undefined) return;
+    let position = historyEnd;
     if (!o.follow && !(await history.onLines(parser.flush()))) return;
     if (!(await history.finish()) || !o.follow) return;
 
-    // 2. Follow: poll the live file until the attempt ended and its last bytes were read.
-    const pollMs = o.pollMs ?? 200;
+    // 2. Follow, woken by inotify on the log directory (timer as safety net), until the
+    //    attempt ended and everything it wrote was read (kubelet's ReadLogs/waitLogs).
+    const pollMs = o.pollMs ?? LOG_FORCE_CHECK_MS;
     const onLines: LinesHandler = async (lines) => {
       for (const line of lines) if (history.keep(line) && !(await sink(line))) return false;
       return true;
     };
-    for (;;) {
-      if (o.signal.aborted) return;
-      const ended = !(await attempt.running());
-      if (live) {
-        position = await drain(live, position, parser, onLines);
-        if (position === undefined) return;
-      }
-      const rotated = await replacedOnDisk(attempt.logPath, live);
-      if (rotated) {
+    /** Reads to the end of the live file, across any rotations since; false once the sink stopped. */
+    const catchUp = async (): Promise<boolean> => {
+      for (;;) {
+        if (live) {
+          const end = await drain(live, position, parser, onLines);
+          if (end === undefined) return false;
+          position = end;
+        }
+        if (!(await replacedOnDisk(attempt.logPath, live))) return true;
         // The shim renamed the file we hold and opened a new one: finish the old, then switch.
         if (live) {
           const done = await drain(live, position, parser, onLines);
           await live.close();
           live = undefined;
-          if (done === undefined) return;
+          if (done === undefined) return false;
         }
         live = await openIfExists(attempt.logPath);
-        position = live ? await drain(live, 0, parser, onLines) : 0;
-        if (position === undefined) return;
+        position = 0;
+        if (!live) return true; // gone again between stat and open: the next event brings it back
       }
-      if (ended && !rotated) {
-        await onLines(parser.flush());
-        return;
+    };
+    // The watch exists before the first catch-up, so a write is either read by it or wakes us.
+    const watch = new LogFileWatch(attempt.logPath);
+    try {
+      for (;;) {
+        if (o.signal.aborted || !(await catchUp())) return;
+        if (!(await attempt.running())) {
+          // Ended: its last bytes were written before it exited; read them, then stop.
+          if (await catchUp()) await onLines(parser.flush());
+          return;
+        }
+        if ((await watch.next(pollMs, o.signal)) === 'aborted') return;
       }
-      await sleep(pollMs, o.signal);
+    } finally {
+      watch.close();
     }
   } finally {
     await live?.close();
@@ -179,7 +186,7 @@ async function replacedOnDisk(path: string, held: FileHandle | undefined): Promi
   try {
     onDisk = await stat(path);
   } catch {
-    return false; // between rename and re-open: look again next poll
+    return false; // between rename and re-create: its creation wakes the follow
   }
   if (!held) return true;
   const mine = await held.stat();
