@@ -97,7 +97,7 @@ describe('reading a container log from its files', () => {
     );
     setTimeout(() => abort.abort(), 50);
     await following;
-    assert.ok(Date.now() - started < 900, 'the poll sleep was cut short by the abort');
+    assert.ok(Date.now() - started < 900, 'the safety-net wait was cut short by the abort');
   });
 
   test('a sink that returns false stops the read', async () => {
