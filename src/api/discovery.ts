@@ -26,6 +26,9 @@ export const SUBRESOURCES: Readonly<
     { name: 'finalize', kind: 'Namespace', verbs: ['update'] },
   ],
   services: [{ name: 'status', kind: 'Service', verbs: ['get', 'patch', 'update'] }],
+  serviceaccounts: [
+    { name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] },
+  ],
   nodes: [{ name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'] }],
   deployments: [
     { name: 'status', kind: 'Deployment', verbs: ['get', 'patch', 'update'] },

@@ -8,6 +8,9 @@ export interface StreamingDeps {
   backend: PodStreamingBackend;
   clock: { now(): Date };
   log(msg: string): void;
-  /** How often log follows poll the live file (default 200 ms). */
+  /**
+   * Safety-net period of log follows (default 1 s, kubelet's logForceCheckPeriod): new bytes, rotation and
+   * new files wake a follow through inotify (log-watch.ts); this timer only covers a missed event.
+   */
   logPollMs?: number;
 }
