@@ -238,5 +238,8 @@ describe('routing through the ambassador', () => {
       body,
       new RegExp(`redis_ambassador_backend_up\\{backend="127.0.0.1:${master.port}",role="master"\\} 1`),
     );
+    // The process's own health: CPU used and how late the event loop runs.
+    assert.match(body, /^process_cpu_seconds_total \d/m);
+    assert.match(body, /^nodejs_eventloop_lag_p99_seconds \d/m);
   });
 });

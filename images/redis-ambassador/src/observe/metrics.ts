@@ -1,10 +1,11 @@
 /**
  * Prometheus metrics, served on their own port (`/metrics`, plus `/healthz`). Per-command counters are
  * plain numbers bumped on the hot path and copied into prom-client only at scrape time, so a command
- * costs two integer increments and one histogram observation.
+ * costs two integer increments and one histogram observation. The standard process/Node.js metrics
+ * (process_cpu_seconds_total, nodejs_eventloop_lag_*, GC) come along.
  */
 import http from 'node:http';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { HostPort } from '../config/config.js';
 import type { TopologyMonitor } from '../topology/monitor.js';
 import { type HistogramCell, RouteHistogram } from './route-histogram.js';
@@ -34,6 +35,9 @@ export class Metrics {
   masterChanges = 0;
 
   constructor(topology: () => TopologyMonitor | undefined) {
+    // The process's own CPU, memory, GC and event-loop lag (prom-client's standard set): a proxy on a
+    // shared or throttled CPU shows it here first, as lag, before it shows as command latency.
+    collectDefaultMetrics({ register: this.registry });
     const stats = this.stats;
     new Counter({
       name: 'redis_ambassador_commands_total',
