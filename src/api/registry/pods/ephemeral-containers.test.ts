@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { Store } from '../../../store/sqlite-store.js';
-import { ApiError } from '../../errors.js';
 import { applyStrategicMergePatch } from '../../patch/strategic-merge.js';
+import { thrownApiError } from '../../testing/api-errors.js';
 import type { KubeObject } from '../../types.js';
 import { createStrategies } from '../catalog.js';
 import { recordManagedFields } from '../managed-fields.js';
@@ -16,16 +16,6 @@ import { Registry } from '../registry.js';
 import { dropNonEphemeralContainerUpdates, ephemeralContainersRegistry } from './ephemeral-containers.js';
 
 type PodObj = Pod & KubeObject;
-
-function apiError(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  assert.fail('expected an ApiError');
-}
 
 describe('pods/ephemeralcontainers in the registry', () => {
   let store: Store;
@@ -117,13 +107,13 @@ describe('pods/ephemeralcontainers in the registry', () => {
 
     const removed = structuredClone(current);
     removed.spec!.ephemeralContainers = [];
-    const e1 = apiError(() => sub.updateIn('pods', 'default', 'fixed', removed, false));
+    const e1 = thrownApiError(() => sub.updateIn('pods', 'default', 'fixed', removed, false));
     assert.equal(e1.code, 422);
     assert.match(e1.message, /existing ephemeral containers "dbg" may not be removed/);
 
     const changed = structuredClone(current);
     changed.spec!.ephemeralContainers![0]!.image = 'nginx';
-    const e2 = apiError(() => sub.updateIn('pods', 'default', 'fixed', changed, false));
+    const e2 = thrownApiError(() => sub.updateIn('pods', 'default', 'fixed', changed, false));
     assert.match(e2.message, /existing ephemeral containers "dbg" may not be changed/);
 
     const withPorts = structuredClone(current);
@@ -132,7 +122,7 @@ describe('pods/ephemeralcontainers in the registry', () => {
       image: 'busybox',
       ports: [{ containerPort: 80 }],
     });
-    const e3 = apiError(() => sub.updateIn('pods', 'default', 'fixed', withPorts, false));
+    const e3 = thrownApiError(() => sub.updateIn('pods', 'default', 'fixed', withPorts, false));
     assert.equal(
       e3.message,
       'Pod "fixed" is invalid: spec.ephemeralContainers[1].ports: Forbidden: cannot be set for an Ephemeral Container',
@@ -140,7 +130,7 @@ describe('pods/ephemeralcontainers in the registry', () => {
 
     const clash = structuredClone(current);
     clash.spec!.ephemeralContainers!.push({ name: 'app', image: 'busybox' });
-    const e4 = apiError(() => sub.updateIn('pods', 'default', 'fixed', clash, false));
+    const e4 = thrownApiError(() => sub.updateIn('pods', 'default', 'fixed', clash, false));
     assert.match(e4.message, /spec\.ephemeralContainers\[1\]\.name: Duplicate value: "app"/);
   });
 
@@ -155,11 +145,11 @@ describe('pods/ephemeralcontainers in the registry', () => {
     );
     const next = structuredClone(stored);
     next.spec!.ephemeralContainers = [{ name: 'dbg', image: 'busybox' }];
-    assert.equal(apiError(() => sub.updateIn('pods', 'default', 'stale', next, false)).code, 409);
+    assert.equal(thrownApiError(() => sub.updateIn('pods', 'default', 'stale', next, false)).code, 409);
   });
 
   test('the pods resource refuses them on create and on update', () => {
-    const e1 = apiError(() =>
+    const e1 = thrownApiError(() =>
       registry.create('pods', {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -179,7 +169,7 @@ describe('pods/ephemeralcontainers in the registry', () => {
     const stored = createPod('main');
     const next = structuredClone(stored);
     next.spec!.ephemeralContainers = [{ name: 'dbg', image: 'busybox' }];
-    const e2 = apiError(() => registry.updateIn('pods', 'default', 'main', next, false));
+    const e2 = thrownApiError(() => registry.updateIn('pods', 'default', 'main', next, false));
     assert.equal(e2.code, 422);
     assert.match(e2.message, /spec: Forbidden: pod updates may not change fields other than/);
     assert.match(e2.message, /ephemeralContainers/);

@@ -4,19 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ApiError } from '../../errors.js';
 import { CaptureServer, runKubectl } from '../../protobuf/testing/kubectl-capture.js';
+import { thrownApiError } from '../../testing/api-errors.js';
 import { decodeTokenRequestProtobuf } from './token-request-protobuf.js';
-
-function thrown(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  assert.fail('expected an ApiError');
-}
 
 describe('TokenRequest from protobuf, as kubectl create token sends it', () => {
   const capture = new CaptureServer();
@@ -65,13 +55,13 @@ describe('TokenRequest from protobuf, as kubectl create token sends it', () => {
 
   test('a truncated body is a 400 naming where; another kind is a 415', () => {
     for (let cut = full.length - 1; cut > full.length - 40; cut -= 7) {
-      const e = thrown(() => decodeTokenRequestProtobuf(full.subarray(0, cut)));
+      const e = thrownApiError(() => decodeTokenRequestProtobuf(full.subarray(0, cut)));
       assert.equal(e.code, 400, `cut at ${cut}: ${e.message}`);
       assert.match(e.message, / at byte \d+: /);
     }
     const kindAt = full.indexOf('TokenRequest');
     const other = Buffer.from(full);
     other.write('TokenReviews', kindAt); // same length: the envelope stays well-formed
-    assert.equal(thrown(() => decodeTokenRequestProtobuf(other)).code, 415);
+    assert.equal(thrownApiError(() => decodeTokenRequestProtobuf(other)).code, 415);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TokenRequest } from 'kubernetes-types/authentication/v1';
 import { ServiceAccountTokens } from '../../../server/serviceaccount-tokens.js';
-import { ApiError } from '../../errors.js';
+import { thrownApiError } from '../../testing/api-errors.js';
 import type { KubeObject } from '../../types.js';
 import { createToken, parseTokenRequest, type TokenRequestDeps } from './token-request.js';
 
@@ -15,17 +15,6 @@ const obj = (kind: string, namespace: string, name: string, uid: string, extra: 
 
 /** Decodes a JWT's claims (the signature is checked separately through verify). */
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
-
-/** The ApiError a call throws, for asserting its code and exact message. */
-function thrown(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  assert.fail('expected an ApiError');
-}
 
 describe('TokenRequest (serviceaccounts/token), as kube-apiserver answers it', () => {
   let dir: string;
@@ -100,13 +89,15 @@ describe('TokenRequest (serviceaccounts/token), as kube-apiserver answers it', (
   });
 
   test('expirationSeconds below 10 minutes or above 2^32 is 422 Invalid with upstream wording', () => {
-    const short = thrown(() => createToken(deps, 'dev', 'builder', request({ expirationSeconds: 300 })));
+    const short = thrownApiError(() =>
+      createToken(deps, 'dev', 'builder', request({ expirationSeconds: 300 })),
+    );
     assert.equal(short.code, 422);
     assert.equal(
       short.message,
       'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes',
     );
-    const long = thrown(() =>
+    const long = thrownApiError(() =>
       createToken(deps, 'dev', 'builder', request({ expirationSeconds: 2 ** 32 + 1 })),
     );
     assert.match(
@@ -120,17 +111,17 @@ describe('TokenRequest (serviceaccounts/token), as kube-apiserver answers it', (
   });
 
   test('name and namespace in the body must match the URL; the ServiceAccount must exist', () => {
-    const name = thrown(() => createToken(deps, 'dev', 'builder', request({}, { name: 'x' })));
+    const name = thrownApiError(() => createToken(deps, 'dev', 'builder', request({}, { name: 'x' })));
     assert.equal(
       name.message,
       'TokenRequest.authentication.k8s.io "builder" is invalid: metadata.name: Invalid value: "x": must match the service account name if specified',
     );
-    const ns = thrown(() => createToken(deps, 'dev', 'builder', request({}, { namespace: 'prod' })));
+    const ns = thrownApiError(() => createToken(deps, 'dev', 'builder', request({}, { namespace: 'prod' })));
     assert.match(
       ns.message,
       /metadata\.namespace: Invalid value: "prod": must match the service account namespace if specified/,
     );
-    const missing = thrown(() => createToken(deps, 'dev', 'ghost', request()));
+    const missing = thrownApiError(() => createToken(deps, 'dev', 'ghost', request()));
     assert.equal(missing.code, 404);
     assert.equal(missing.message, 'serviceaccounts "ghost" not found');
   });
@@ -168,7 +159,7 @@ describe('TokenRequest (serviceaccounts/token), as kube-apiserver answers it', (
     );
     assert.deepEqual(claimsOf(node.status!.token)['kubernetes.io'].node, { name: 'n1', uid: 'node-uid' });
 
-    const kind = thrown(() =>
+    const kind = thrownApiError(() =>
       createToken(
         deps,
         'dev',
@@ -178,7 +169,7 @@ describe('TokenRequest (serviceaccounts/token), as kube-apiserver answers it', (
     );
     assert.equal(kind.code, 400);
     assert.equal(kind.message, 'cannot bind token to object of type /v1, Kind=ConfigMap');
-    const gone = thrown(() =>
+    const gone = thrownApiError(() =>
       createToken(
         deps,
         'dev',
@@ -188,7 +179,7 @@ describe('TokenRequest (serviceaccounts/token), as kube-apiserver answers it', (
     );
     assert.equal(gone.code, 404);
     assert.equal(gone.message, 'pods "nope" not found');
-    const otherSA = thrown(() =>
+    const otherSA = thrownApiError(() =>
       createToken(
         deps,
         'dev',
@@ -201,7 +192,7 @@ describe('TokenRequest (serviceaccounts/token), as kube-apiserver answers it', (
       otherSA.message,
       'cannot bind token for serviceaccount "builder" to pod running with different serviceaccount name.',
     );
-    const stale = thrown(() =>
+    const stale = thrownApiError(() =>
       createToken(
         deps,
         'dev',
@@ -243,7 +234,7 @@ describe('TokenRequest (serviceaccounts/token), as kube-apiserver answers it', (
       [{ spec: { boundObjectRef: { name: 3 } } }, /^spec\.boundObjectRef\.name: must be a string/],
     ];
     for (const [body, message] of cases) {
-      const e = thrown(() => parseTokenRequest(body));
+      const e = thrownApiError(() => parseTokenRequest(body));
       assert.equal(e.code, 400);
       assert.match(e.message, message);
     }
