@@ -1,8 +1,8 @@
 /**
- * pods/exec and pods/attach over WebSocket `v5.channel.k8s.io`. Everything that can fail is
- * checked before the upgrade, so kubectl gets a non-101 Status it prints as
- * `Error from server (BadRequest): ...`; its SPDY retry (POST, `Upgrade: SPDY/3.1`) gets the
- * same answer, and a valid SPDY exec is refused with a message naming WebSocket.
+ * pods/exec and pods/attach over WebSocket `v5.channel.k8s.io`, or over SPDY/3.1 for older
+ * clients (spdy-remotecommand-upgrade.ts). Everything that can fail is checked before the
+ * upgrade, so kubectl gets a non-101 Status it prints as `Error from server (BadRequest): ...`;
+ * both transports get the same checks and start the same backend session.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -13,6 +13,7 @@ import type { SubresourceHandler } from '../resource-handler.js';
 import { attachStreamFlags } from './attach-options.js';
 import type { ResolvedContainer } from './backend.js';
 import { runChannelSession, type StreamFlags } from './exec-session.js';
+import { SpdyRemoteCommandServer } from './spdy-remotecommand-upgrade.js';
 import type { StreamingDeps } from './streaming-deps.js';
 import { isUpgrade, takeUpgrade } from './upgrade-bridge.js';
 import { V5_PROTOCOL } from './ws-channels.js';
@@ -64,7 +65,8 @@ export function podExecHandler(deps: StreamingDeps, verb: 'exec' | 'attach'): Ex
     perMessageDeflate: false,
     handleProtocols: (offered) => (offered.has(V5_PROTOCOL) ? V5_PROTOCOL : false),
   });
-  const handler: SubresourceHandler = async (req, _res, r, url) => {
+  const spdy = new SpdyRemoteCommandServer({ log: deps.log });
+  const handler: SubresourceHandler = async (req, res, r, url) => {
     if (req.method !== 'GET' && req.method !== 'POST') {
       throw methodNotAllowed('the server does not allow this method on the requested resource');
     }
@@ -86,7 +88,12 @@ export function podExecHandler(deps: StreamingDeps, verb: 'exec' | 'attach'): Ex
     }
     if (!isUpgrade(req)) throw badRequest('Upgrade request required');
     if (!wantsWebSocket(req)) {
-      throw badRequest(`${verb} over SPDY is not supported by this server; use WebSocket (${V5_PROTOCOL})`);
+      spdy.serve(req, res, flags, (streams) =>
+        verb === 'exec'
+          ? target.exec({ cmd: flags.command, tty: flags.tty, ...streams })
+          : target.attach!({ tty: flags.tty, ...streams }),
+      );
+      return;
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!offered.includes(V5_PROTOCOL)) {
@@ -109,6 +116,7 @@ export function podExecHandler(deps: StreamingDeps, verb: 'exec' | 'attach'): Ex
     handler,
     closeAll: () => {
       for (const ws of wss.clients) ws.terminate();
+      spdy.closeAll();
     },
   };
 }
