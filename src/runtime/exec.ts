@@ -4,7 +4,7 @@
  * The helper takes identity, env and cgroups from the container's launch file, so exec runs as the
  * container does. With a TTY, the helper owns the pseudo-terminal and reads "ROWS COLS\n" resize lines on fd 3.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { Duplex, type Writable } from 'node:stream';
 import { RuntimeError } from './errors.js';
 import type { ExecOptions, ExecSession, ExecSyncResult } from './types.js';
@@ -13,6 +13,22 @@ import type { ExecOptions, ExecSession, ExecSyncResult } from './types.js';
 export interface ExecTarget {
   pid: number;
   configPath: string;
+}
+
+/** How long the helper gets to end the command's process group before it is killed itself. */
+const EXEC_KILL_GRACE_MS = 2000;
+
+/**
+ * Ends an exec: SIGTERM asks the shim's helper to SIGKILL the command's whole process group and exit
+ * (killing only the helper would leave the command running in the container); SIGKILL follows if the
+ * helper has not exited by then. The command also has a parent-death signal, for a helper killed outright.
+ */
+function endExec(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const force = setTimeout(() => child.kill('SIGKILL'), EXEC_KILL_GRACE_MS);
+  force.unref();
+  child.once('exit', () => clearTimeout(force));
 }
 
 export function execArgs(shimPath: string, target: ExecTarget, cmd: string[], tty: boolean) {
@@ -37,7 +53,12 @@ export function execSync(
       timeoutSeconds > 0
         ? setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            endExec(child);
+            // Reported now: a process that escaped the helper's process group could keep the pipes
+            // open, and a probe must not wait for it.
+            reject(
+              new RuntimeError('Exec', `command ${JSON.stringify(cmd)} timed out after ${timeoutSeconds}s`),
+            );
           }, timeoutSeconds * 1000)
         : undefined;
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -45,10 +66,7 @@ export function execSync(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      if (timedOut) {
-        reject(new RuntimeError('Exec', `command ${JSON.stringify(cmd)} timed out after ${timeoutSeconds}s`));
-        return;
-      }
+      if (timedOut) return;
       resolve({
         stdout: Buffer.concat(out),
         stderr: Buffer.concat(err),
@@ -82,7 +100,7 @@ export function execStream(shimPath: string, target: ExecTarget, o: ExecOptions)
     },
     exitCode,
     kill() {
-      child.kill('SIGKILL');
+      endExec(child);
     },
   };
 }

@@ -155,13 +155,8 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
       });
       await t.rt.startContainer(id);
       const ns = (
-        await t.rt.execSync(id, [
-          'readlink',
-          '/proc/self/ns/net',
-          '/proc/self/ns/uts',
-          '/proc/self/ns/ipc',
-          '/proc/self/ns/pid',
-        ])
+        // busybox readlink takes one file at a time
+        await t.rt.execSync(id, ['sh', '-c', 'for n in net uts ipc pid; do readlink /proc/self/ns/$n; done'])
       ).stdout
         .toString()
         .trim()
@@ -269,6 +264,27 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
     const text = Buffer.concat(chunks).toString();
     assert.match(text, /\/dev\/pts\/\d+/);
     assert.match(text, /40 100/);
+  });
+
+  test('an exec that times out or is killed takes its command with it (no process left in the container)', async () => {
+    const id = await start('execs', ['sleep', '60']);
+    const started = Date.now();
+    // A probe's timeout: the command would run 30 s and hold the helper's pipes open all that time.
+    await assert.rejects(t.rt.execSync(id, ['sh', '-c', 'sleep 31; echo late'], 1), /timed out after 1s/);
+    assert.ok(Date.now() - started < 5000, `the timeout was reported after ${Date.now() - started} ms`);
+    const session = t.rt.exec(id, { cmd: ['sleep', '32'] });
+    await new Promise((r) => setTimeout(r, 300));
+    session.kill();
+    await session.exitCode;
+    const left = await eventually(
+      async () => {
+        const ps = (await t.rt.execSync(id, ['ps', '-o', 'args'], 10)).stdout.toString();
+        return /sleep 3[12]/.test(ps) ? undefined : ps;
+      },
+      3000,
+      'exec commands gone',
+    );
+    assert.match(left, /sleep 60/);
   });
 
   test('containers survive SIGKILL of the engine; a fresh runtime re-adopts them from disk', async () => {

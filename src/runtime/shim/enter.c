@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -187,6 +188,19 @@ static void relay_tty(int master, pid_t child, int *status) {
   if (!exited) waitpid(child, status, 0);
 }
 
+/* The exec'd command, for the SIGTERM handler: ending an exec ends the command's whole process group
+   (a shell and what it started), not only this helper. */
+static volatile pid_t exec_child = 0;
+static void on_exec_term(int sig) {
+  (void)sig;
+  pid_t c = exec_child;
+  if (c > 0) {
+    kill(-c, SIGKILL);
+    kill(c, SIGKILL);
+  }
+  _exit(137);
+}
+
 int run_exec(int argc, char **argv) {
   pid_t target = 0;
   int tty = 0, cmd_at = -1;
@@ -260,10 +274,19 @@ int run_exec(int argc, char **argv) {
   }
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) < 0) return 126;
+  struct sigaction term;
+  memset(&term, 0, sizeof(term));
+  term.sa_handler = on_exec_term;
+  sigaction(SIGTERM, &term, NULL);
   pid_t child = fork();
   if (child < 0) return 126;
   if (child == 0) {
     close(errpipe[0]);
+    /* Our parent as seen from here: 0, since the helper sits outside the PID namespace we joined. */
+    pid_t parent_seen = getppid();
+    signal(SIGTERM, SIG_DFL);
+    /* Its own process group (a TTY session below makes one too), so the helper can end it whole. */
+    if (!tty) setpgid(0, 0);
     if (tty) {
       setsid();
       ioctl(slave, TIOCSCTTY, 0);
@@ -275,6 +298,12 @@ int run_exec(int argc, char **argv) {
     if (cwd && chdir(cwd) < 0) {
       snprintf(err, sizeof(err), "chdir %s: %s", cwd, strerror(errno));
     } else if (apply_identity(&id, err, sizeof(err)) == 0) {
+      /* The command dies with this helper: the engine ends an exec (a probe's timeout, a client that
+         went away) by killing the helper, and a command left behind would pile up, one per probe
+         period, holding the helper's pipes open so the exec never reports its end (containerd kills
+         a timed-out exec process too). Set after the identity change, which clears it; if the helper
+         died before that, our parent changed and we stop here. */
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent_seen) _exit(137);
       environ = env;
       execvp(argv[cmd_at], argv + cmd_at);
       code = errno == ENOENT ? 127 : 126;
@@ -283,6 +312,7 @@ int run_exec(int argc, char **argv) {
     if (write(errpipe[1], err, strlen(err)) < 0) _exit(code);
     _exit(code);
   }
+  exec_child = child;
   close(errpipe[1]);
   if (slave >= 0) close(slave);
   int status = 0;
