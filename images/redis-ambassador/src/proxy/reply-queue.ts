@@ -16,15 +16,28 @@ import { errorReply } from '../errors.js';
 import type { MetricRoute, Metrics } from '../observe/metrics.js';
 import { Deque } from '../util/deque.js';
 
+/** Whoever must hear that a slot's writes were answered (read-your-writes). */
+export interface WritesListener {
+  writesDone(count: number): void;
+}
+
 /** One owed request (of `count` commands). Implements ReplyWaiter so a backend can fill it directly. */
 export class ReplySlot implements ReplyWaiter {
-  parts: Buffer[] = [];
+  /**
+   * Reply bytes received and not yet written: almost always one buffer, so the first is kept apart and
+   * an array is made only for a reply that arrives in several parts (no array per command).
+   */
+  first: Buffer | null = null;
+  rest: Buffer[] | null = null;
   done = false;
   errors = 0;
   /** Set once any part arrived (a run can then no longer be retried elsewhere). */
   started = false;
   backend = 'ambassador';
   route: MetricRoute = 'local';
+  /** Writes among this slot's commands, reported to `writesListener` once answered (or failed). */
+  writes = 0;
+  writesListener: WritesListener | null = null;
   readonly startedAt = performance.now();
 
   constructor(
@@ -32,21 +45,25 @@ export class ReplySlot implements ReplyWaiter {
     readonly count: number,
   ) {}
 
+  get hasParts(): boolean {
+    return this.first !== null;
+  }
+
   onReply(replies: Buffer, errors: number, last: boolean): void {
     if (this.done) return;
     this.started = true;
-    this.parts.push(replies);
+    this.push(replies);
     this.errors += errors;
-    if (last) this.done = true;
+    if (last) this.finish();
     this.queue.filled(this);
   }
 
   onError(text: string, owed: number): void {
     if (this.done) return;
     const e = errorReply(text);
-    for (let i = 0; i < owed; i++) this.parts.push(e);
+    for (let i = 0; i < owed; i++) this.push(e);
     this.errors += owed;
-    this.done = true;
+    this.finish();
     this.queue.filled(this);
   }
 
@@ -57,6 +74,29 @@ export class ReplySlot implements ReplyWaiter {
 
   fillError(text: string): void {
     this.onError(text, 1);
+  }
+
+  /** Hands the parts received so far to `write`, oldest first, and forgets them. */
+  drain(write: (b: Buffer) => void): void {
+    const first = this.first;
+    if (first === null) return;
+    const rest = this.rest;
+    this.first = null;
+    this.rest = null;
+    write(first);
+    if (rest !== null) for (const b of rest) write(b);
+  }
+
+  private push(b: Buffer): void {
+    if (this.first === null) this.first = b;
+    else if (this.rest === null) this.rest = [b];
+    else this.rest.push(b);
+  }
+
+  private finish(): void {
+    this.done = true;
+    // Before the reply is queued to the client, as the read that follows it must see the write.
+    if (this.writes > 0) this.writesListener?.writesDone(this.writes);
   }
 }
 
@@ -75,6 +115,11 @@ export class ReplyQueue {
   /** Set once the client is gone or the connection became a tunnel: fills are ignored. */
   closed = false;
 
+  private outputFull = false;
+  /** Made once (no closure per write): writes one part, noting a full socket buffer. */
+  private readonly writePart = (b: Buffer): void => {
+    if (!this.sink.write(b)) this.outputFull = true;
+  };
   /** Made once: a closure per cork would be a new function each time, never optimised. */
   private readonly uncork = (): void => {
     this.corked = false;
@@ -101,19 +146,18 @@ export class ReplyQueue {
 
   filled(slot: ReplySlot): void {
     if (this.closed || this.slots.peek() !== slot) return;
-    let outputFull = false;
+    this.outputFull = false;
     for (let head = this.slots.peek(); head !== undefined; head = this.slots.peek()) {
-      if (head.parts.length > 0) {
+      if (head.first !== null) {
         // One buffer and nothing ready behind it (the common case, unpipelined): write it now, without
         // corking until the next tick. Otherwise cork, so everything ready leaves in one writev.
-        const alone = head.parts.length === 1 && (!head.done || (this.slots.at(1)?.parts.length ?? 0) === 0);
+        const alone = head.rest === null && (!head.done || !(this.slots.at(1)?.hasParts ?? false));
         if (!this.corked && !alone) {
           this.corked = true;
           this.sink.cork();
           process.nextTick(this.uncork);
         }
-        for (const part of head.parts) if (!this.sink.write(part)) outputFull = true;
-        head.parts = [];
+        head.drain(this.writePart);
       }
       if (!head.done) break;
       this.slots.shift();
@@ -126,6 +170,6 @@ export class ReplyQueue {
         (performance.now() - head.startedAt) / 1000,
       );
     }
-    this.onFlushed(outputFull);
+    this.onFlushed(this.outputFull);
   }
 }

@@ -18,7 +18,7 @@ import { ANY_REPLICA, MASTER_ONLY, type ReadYourWrites } from './read-your-write
 import type { ReplyQueue, ReplySlot } from './reply-queue.js';
 import type { ReplicaPicker } from './router.js';
 import type { SessionState } from './session-state.js';
-import { onCompletion, replicaRead } from './waiters.js';
+import { replicaRead } from './waiters.js';
 
 interface Run {
   readonly conn: BackendConnection;
@@ -115,15 +115,13 @@ export class RunForwarder {
     if (run.route === 'replica') {
       const retry = (): void => this.sendToMaster(raw, slot, state, sig);
       run.conn.send(raw, replicaRead(slot, run.node, retry), false, run.count);
-    } else if (run.writes > 0) {
-      const writes = run.writes;
-      run.conn.send(
-        raw,
-        onCompletion(slot, () => this.deps.ryw.writesDone(writes)),
-        false,
-        run.count,
-      );
-    } else run.conn.send(raw, slot, false, run.count);
+    } else {
+      if (run.writes > 0) {
+        slot.writes = run.writes;
+        slot.writesListener = this.deps.ryw;
+      }
+      run.conn.send(raw, slot, false, run.count);
+    }
   }
 
   endPass(): void {
