@@ -1,15 +1,24 @@
 /**
  * Service networking on this node, as kube-proxy and CoreDNS provide it on a cluster: the
  * nftables service proxy (ClusterIP, NodePort, hostPort, affinity, hairpin) and the cluster DNS
- * server, both fed from the API through their own watch mirrors. The node agent owns one.
+ * server. The node agent owns one.
  *
- *   start:  bridge (so the gateway address exists) → proxy (its table rebuilt from the store,
- *           whatever a previous run left) → DNS server on <gateway>:53, UDP and TCP
- *   stop:   DNS closed → proxy stopped; with `teardown` the proxy's table is deleted and
- *           route_localnet restored (the bridge and its table belong to the runtime's cleanup)
+ * Both read one shared mirror of Services, EndpointSlices and Pods (`mirror`, created here and
+ * owned here): each resource is watched once per node, as kube-proxy and CoreDNS would each
+ * hold an informer on a cluster but a single process needs only one. Service endpoints come
+ * from EndpointSlices, as upstream's readers take them, so slices written by hand (or mirrored
+ * from hand-written Endpoints by the EndpointSlice mirroring controller) route and resolve.
+ *
+ *   start:  bridge (so the gateway address exists) → mirror (watch, then full list) → proxy
+ *           (its table rebuilt from the store, whatever a previous run left) → DNS server on
+ *           <gateway>:53, UDP and TCP
+ *   stop:   DNS closed → proxy stopped → mirror stopped; with `teardown` the proxy's table is
+ *           deleted and route_localnet restored (the bridge and its table belong to the
+ *           runtime's cleanup)
  *
  * Pods reach DNS through the `kube-system/kube-dns` Service (10.96.0.10), whose Endpoints point
- * at the gateway address (bootstrap.ts keeps them), so DNS traffic takes the same Service path
+ * at the gateway address (bootstrap.ts keeps them; the mirroring controller copies them into an
+ * EndpointSlice), so DNS traffic takes the same Service path
  * as any other: a pod never needs to know where the server really listens.
  */
 import { join } from 'node:path';
@@ -17,6 +26,7 @@ import type { ObjectClient } from '../controllers/client.js';
 import { type BridgeConfig, ensureBridge, gatewayOf } from './bridge.js';
 import { readResolvConf, type Upstream } from './dns/resolv-conf.js';
 import { ClusterDnsServer } from './dns/server.js';
+import { ObjectMirror, SERVICE_NETWORK_RESOURCES } from './object-mirror.js';
 import { ServiceProxy } from './proxy/proxier.js';
 
 /** The DNS port pods reach behind the kube-dns Service (upstream's CoreDNS listens on 53 too). */
@@ -37,6 +47,8 @@ export interface NodeNetworkOptions {
 export class NodeNetwork {
   /** The bridge's own address: where the DNS server (and the API, for pods) listen. */
   readonly gatewayIP: string;
+  /** The one mirror both readers share; started before them, stopped after them. */
+  readonly mirror: ObjectMirror;
   readonly proxy: ServiceProxy;
   readonly dns: ClusterDnsServer;
   readonly #o: NodeNetworkOptions;
@@ -45,8 +57,9 @@ export class NodeNetwork {
   constructor(o: NodeNetworkOptions) {
     this.#o = o;
     this.gatewayIP = gatewayOf(o.bridge.podCidr);
+    this.mirror = new ObjectMirror(o.client, SERVICE_NETWORK_RESOURCES);
     this.proxy = new ServiceProxy(
-      { client: o.client },
+      { mirror: this.mirror },
       {
         podCidr: o.bridge.podCidr,
         routeLocalnetStateFile: join(o.dataDir, 'proxy', 'route_localnet.before'),
@@ -54,7 +67,7 @@ export class NodeNetwork {
       },
     );
     this.dns = new ClusterDnsServer(
-      { client: o.client },
+      { mirror: this.mirror },
       {
         host: this.gatewayIP,
         port: CLUSTER_DNS_PORT,
@@ -68,8 +81,15 @@ export class NodeNetwork {
 
   async start(): Promise<void> {
     await ensureBridge(this.#o.bridge);
-    await this.proxy.start();
-    await this.dns.start();
+    this.mirror.start();
+    try {
+      await this.proxy.start();
+      await this.dns.start();
+    } catch (err) {
+      await this.proxy.stop();
+      this.mirror.stop();
+      throw err;
+    }
     this.#started = true;
     this.#o.log('network: service proxy and cluster DNS ready', {
       dns: `${this.gatewayIP}:${CLUSTER_DNS_PORT}`,
@@ -82,6 +102,7 @@ export class NodeNetwork {
     this.#started = false;
     await this.dns.stop();
     await this.proxy.stop({ teardown });
+    this.mirror.stop();
   }
 
   /**

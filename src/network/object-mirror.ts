@@ -1,7 +1,9 @@
 /**
- * A watch-driven, in-memory mirror of a few API resources, for the DNS server and the service
- * proxy. It is the source of truth for "what the data path currently believes exists"; the
- * API store stays the source of truth for what should exist.
+ * A watch-driven, in-memory mirror of a few API resources: the node's shared informer for the
+ * service proxy and the cluster DNS server. The node network creates one and hands it to both,
+ * so each resource is watched once per node, however many readers there are. It is the source
+ * of truth for "what the data path currently believes exists"; the API store stays the source
+ * of truth for what should exist.
  *
  * Contract:
  *  - `start` subscribes to the watches first and then lists, so a change committed between the
@@ -10,11 +12,15 @@
  *  - `onChange` is called (synchronously, after the mirror is updated) for every applied
  *    change and once after the initial list; listeners decide how to debounce.
  *  - `stop` is safe to call twice; `start` after `stop` rebuilds from a full list.
+ *  - Its owner starts and stops it; readers only subscribe (`onChange`) and read (`list`).
  */
 import type { KubeObject, WatchEvent } from '../api/types.js';
 import type { ObjectClient } from '../controllers/client.js';
 
-export type MirroredResource = 'services' | 'endpoints' | 'pods';
+export type MirroredResource = 'services' | 'endpointslices' | 'pods';
+
+/** What the service proxy and cluster DNS read: Services, their EndpointSlices, and Pods. */
+export const SERVICE_NETWORK_RESOURCES: readonly MirroredResource[] = ['services', 'endpointslices', 'pods'];
 
 const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 const rvOf = (o: KubeObject): number => Number(o.metadata.resourceVersion ?? 0) || 0;

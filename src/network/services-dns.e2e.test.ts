@@ -12,7 +12,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as packet from 'dns-packet';
@@ -20,6 +19,8 @@ import type { Endpoints, Service } from 'kubernetes-types/core/v1';
 import { waitFor } from '../../test/e2e/harness.js';
 import { PodServer, SERVER_ARGS } from '../kubelet/testing/pod-server.js';
 import { startFakeUpstream } from './testing/dns-wire.js';
+import { fetchOnce, msUntilNotServed } from './testing/http-probe.js';
+import { SELECTORLESS, selectorlessManifests } from './testing/selectorless.js';
 
 const ps = new PodServer();
 const server = ps.server;
@@ -133,40 +134,6 @@ spec:
 const sh = (pod: string, script: string) => server.k(['exec', pod, '--', 'sh', '-c', script]);
 const getJson = async <T>(kind: string, name: string, ns = 'default') =>
   JSON.parse(await server.k(['get', kind, name, '-n', ns, '-o', 'json'])) as T;
-
-/** One HTTP GET over a new connection from this host; the body (a pod's hostname) or ERR. */
-function fetchOnce(host: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const req = get({ host, port, path: '/', agent: false, timeout: 1000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => {
-        body += d;
-      });
-      res.on('end', () => resolve(body.trim()));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => resolve(`ERR:${e.message}`));
-  });
-}
-
-/**
- * Milliseconds from `since` until `n` new connections in a row to host:port all miss `gone`
- * (with the other two backends each connection would hit it with p = 1/3: (2/3)^30 < 1e-5).
- */
-async function msUntilNotServed(host: string, port: number, gone: string, since: number, n = 30) {
-  const deadline = Date.now() + 10_000;
-  let streak = 0;
-  let firstMiss = 0;
-  while (Date.now() < deadline) {
-    const t = Date.now();
-    const who = await fetchOnce(host, port);
-    // A failed connection proves nothing about where the Service sends traffic: it resets too.
-    if (who === gone || who.startsWith('ERR:')) streak = 0;
-    else if (streak++ === 0) firstMiss = t;
-    if (streak >= n) return firstMiss - since;
-  }
-  throw new Error(`${gone} still served through ${host}:${port} after 10 s`);
-}
 
 describe('Services and cluster DNS from inside pods (kubectl, root)', { timeout: 170_000 }, () => {
   let upstream: Awaited<ReturnType<typeof startFakeUpstream>>;
@@ -294,6 +261,56 @@ describe('Services and cluster DNS from inside pods (kubectl, root)', { timeout:
   test('redis-cli -h <service name> from a pod reaches the redis pod', async () => {
     assert.equal((await sh('client', 'redis-cli -h redis set greeting hello')).trim(), 'OK');
     assert.equal((await sh('client', 'redis-cli -h redis.default.svc get greeting')).trim(), 'hello');
+  });
+
+  test('selector-less Services: a hand-written EndpointSlice, and hand-written Endpoints (mirrored)', async () => {
+    const { bySlice, byEndpoints, headless, headlessHostname } = SELECTORLESS;
+    const [sliceIP, endpointsIP] = [podIP.get('web-0')!, podIP.get('web-1')!];
+    await ps.apply(selectorlessManifests({ sliceIP, endpointsIP, port: 8080 }));
+    const mirrored = async () =>
+      JSON.parse(
+        await server.k([
+          'get',
+          'endpointslices',
+          '-l',
+          `kubernetes.io/service-name=${byEndpoints}`,
+          '-o',
+          'json',
+        ]),
+      ) as {
+        items: { metadata: { labels: Record<string, string> }; endpoints: { addresses: string[] }[] }[];
+      };
+    await waitFor(async () => (await mirrored()).items.length === 1, 'the mirrored EndpointSlice');
+    const [slice] = (await mirrored()).items;
+    assert.equal(
+      slice!.metadata.labels['endpointslice.kubernetes.io/managed-by'],
+      'endpointslicemirroring-controller.k8s.io',
+    );
+    assert.equal(slice!.metadata.labels.owner, 'e2e', "the Endpoints' labels are copied");
+    assert.deepEqual(
+      slice!.endpoints.map((e) => e.addresses[0]),
+      [endpointsIP],
+    );
+    for (const [name, pod] of [
+      [bySlice, 'web-0'],
+      [byEndpoints, 'web-1'],
+    ] as const) {
+      const ip = (await getJson<Service>('svc', name)).spec?.clusterIP ?? '';
+      // By ClusterIP and by DNS name, from inside a pod (the proxy syncs within ~100 ms).
+      await waitFor(async () => {
+        const r = await server.kubectl(['exec', 'client', '--', 'wget', '-T', '2', '-qO-', `http://${ip}`]);
+        return r.code === 0 && r.stdout.trim() === pod;
+      }, `${name} by ClusterIP`);
+      assert.equal(
+        (await sh('client', `wget -T 2 -qO- http://${name}.default.svc.cluster.local`)).trim(),
+        pod,
+      );
+    }
+    const lookup = await sh(
+      'client',
+      `busybox nslookup ${headlessHostname}.${headless}.default.svc.cluster.local || true`,
+    );
+    assert.match(lookup, new RegExp(`Address: ${sliceIP}\\b`), 'a hand-written slice hostname resolves');
   });
 
   test('curl https://kubernetes.default.svc verifies the API certificate from a pod', async () => {

@@ -6,7 +6,8 @@
  * Service (so the garbage collector removes them with it; this controller also deletes them at
  * once when it sees the Service gone). It writes only when a slice changes (reconcile.ts).
  * Slices managed by anyone else are never touched. Selector-less Services are left to their
- * users, except the `kubernetes` Service, whose Endpoints are mirrored (mirror.ts).
+ * users and to the mirroring controller (mirroring-controller.ts), except the `kubernetes`
+ * Service, whose Endpoints this controller follows in the API server's stead (mirror.ts).
  *
  * Sources of truth: the Service and its pods; a slice edited by hand is put back on the next
  * event for it, because slice events re-sync their Service.

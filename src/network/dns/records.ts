@@ -1,11 +1,15 @@
 /**
- * The cluster zone's records, computed from Services, Endpoints and Pods as CoreDNS's
- * kubernetes plugin answers them (plugin/kubernetes/kubernetes.go, xfr.go). Pure: the same
+ * The cluster zone's records, computed from Services, EndpointSlices and Pods as CoreDNS's
+ * kubernetes plugin answers them (plugin/kubernetes/kubernetes.go, xfr.go, and
+ * object/endpoint.go for how slices become endpoints). Pure: the same
  * objects always give the same index, so it is tested with plain tables.
  *
  *   <svc>.<ns>.svc.<zone>                      A/AAAA: clusterIPs; headless: endpoint IPs
  *   <ep>.<svc>.<ns>.svc.<zone>                 A/AAAA of one endpoint of a headless Service,
- *                                               <ep> = its hostname, or its IP with dashes
+ *                                               <ep> = its hostname, or its IP with dashes;
+ *                                               ready endpoints of every slice of the Service,
+ *                                               not-ready ones too when the Service sets
+ *                                               publishNotReadyAddresses
  *   _<port>._<proto>.<svc>.<ns>.svc.<zone>     SRV per named port (headless: per endpoint)
  *   <svc>.<ns>.svc.<zone>                      CNAME for type ExternalName
  *   reverse of a clusterIP / endpoint IP / pod IP   PTR
@@ -17,7 +21,9 @@
  */
 
 import { isIPv4, isIPv6 } from 'node:net';
-import type { EndpointAddress, Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
+import type { Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import { conditionsOf, serviceKey, slicesByService } from '../endpoint-slices.js';
 
 export type DnsRecord =
   | { type: 'A' | 'AAAA'; address: string }
@@ -38,7 +44,7 @@ export interface ZoneIndex {
 export interface ZoneSources {
   zone: string;
   services: readonly Service[];
-  endpoints: readonly Endpoints[];
+  endpointSlices: readonly EndpointSlice[];
   pods: readonly Pod[];
 }
 
@@ -99,11 +105,11 @@ function clusterIPs(svc: Service): string[] {
   return ips.filter((ip) => ip && ip !== 'None');
 }
 
-function endpointLabel(a: EndpointAddress): string {
-  return (a.hostname || dashedIP(a.ip)).toLowerCase();
+function endpointLabel(hostname: string | undefined, ip: string): string {
+  return (hostname || dashedIP(ip)).toLowerCase();
 }
 
-function addService(b: IndexBuilder, zone: string, svc: Service, ep: Endpoints | undefined): void {
+function addService(b: IndexBuilder, zone: string, svc: Service, slices: readonly EndpointSlice[]): void {
   const ns = svc.metadata?.namespace ?? 'default';
   const base = `${svc.metadata?.name}.${ns}.svc.${zone}`.toLowerCase();
   if (svc.spec?.type === 'ExternalName') {
@@ -129,25 +135,28 @@ function addService(b: IndexBuilder, zone: string, svc: Service, ep: Endpoints |
     }
     return;
   }
-  // Headless: the ready endpoints (and not-ready ones when the Service publishes them).
+  // Headless: the ready endpoints of every slice (and not-ready ones when the Service publishes
+  // them; the EndpointSlice controller already marks those ready, a hand-written slice may not).
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
-  for (const subset of ep?.subsets ?? []) {
-    const addrs = [...(subset.addresses ?? []), ...(publishNotReady ? (subset.notReadyAddresses ?? []) : [])];
-    for (const a of addrs) {
-      const host = `${endpointLabel(a)}.${base}`;
-      b.add(base, addressRecord(a.ip));
-      b.add(host, addressRecord(a.ip));
-      b.addReverse(a.ip, host);
-      for (const p of subset.ports ?? []) {
-        if (!p.name) continue;
-        const proto = (p.protocol ?? 'TCP').toLowerCase();
-        b.add(`_${p.name}._${proto}.${base}`, {
-          type: 'SRV',
-          priority: 0,
-          weight: 100,
-          port: p.port,
-          target: host,
-        });
+  for (const slice of slices) {
+    for (const ep of slice.endpoints ?? []) {
+      if (!publishNotReady && !conditionsOf(ep).ready) continue;
+      for (const ip of ep.addresses ?? []) {
+        const host = `${endpointLabel(ep.hostname, ip)}.${base}`;
+        b.add(base, addressRecord(ip));
+        b.add(host, addressRecord(ip));
+        b.addReverse(ip, host);
+        for (const p of slice.ports ?? []) {
+          if (!p.name || !p.port) continue;
+          const proto = (p.protocol ?? 'TCP').toLowerCase();
+          b.add(`_${p.name}._${proto}.${base}`, {
+            type: 'SRV',
+            priority: 0,
+            weight: 100,
+            port: p.port,
+            target: host,
+          });
+        }
       }
     }
   }
@@ -156,11 +165,9 @@ function addService(b: IndexBuilder, zone: string, svc: Service, ep: Endpoints |
 export function buildZoneIndex(src: ZoneSources): ZoneIndex {
   const zone = src.zone.toLowerCase().replace(/\.$/, '');
   const b = new IndexBuilder(zone);
-  const endpointsByKey = new Map(
-    src.endpoints.map((e) => [`${e.metadata?.namespace}/${e.metadata?.name}`, e]),
-  );
+  const byService = slicesByService(src.endpointSlices);
   for (const svc of src.services) {
-    addService(b, zone, svc, endpointsByKey.get(`${svc.metadata?.namespace}/${svc.metadata?.name}`));
+    addService(b, zone, svc, byService.get(serviceKey(svc.metadata?.namespace, svc.metadata?.name)) ?? []);
   }
   for (const pod of src.pods) {
     const ns = pod.metadata?.namespace ?? 'default';

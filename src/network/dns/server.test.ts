@@ -10,7 +10,14 @@ import { Resolver } from 'node:dns/promises';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import * as packet from 'dns-packet';
-import { createRunningPod, createService, setEndpoints, startTestApi, type TestApi } from '../testing/api.js';
+import { ObjectMirror, SERVICE_NETWORK_RESOURCES } from '../object-mirror.js';
+import {
+  createRunningPod,
+  createService,
+  setEndpointSlice,
+  startTestApi,
+  type TestApi,
+} from '../testing/api.js';
 import {
   decode,
   framed,
@@ -20,6 +27,7 @@ import {
   tcpExchange,
   udpExchange,
 } from '../testing/dns-wire.js';
+import { notReady, ready } from '../testing/slices.js';
 import { ClusterDnsServer } from './server.js';
 
 const run = promisify(execFile);
@@ -36,6 +44,7 @@ describe('ClusterDnsServer', () => {
   let dns: ClusterDnsServer;
   let deaf: ClusterDnsServer;
   let resolver: Resolver;
+  let mirror: ObjectMirror;
 
   before(async () => {
     api = startTestApi();
@@ -44,22 +53,21 @@ describe('ClusterDnsServer', () => {
       ports: [{ name: 'http', port: 80, targetPort: 8080 }],
     });
     createService(api, 'apps', 'db', { clusterIP: 'None', ports: [{ name: 'pg', port: 5432 }] });
-    setEndpoints(api, 'apps', 'db', [
-      {
-        addresses: [{ ip: '10.244.0.5', hostname: 'db-0' }, { ip: '10.244.0.6' }],
-        notReadyAddresses: [{ ip: '10.244.0.7' }],
-        ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }],
-      },
-    ]);
+    setEndpointSlice(api, 'apps', 'db', {
+      endpoints: [ready('10.244.0.5', 'db-0'), ready('10.244.0.6'), notReady('10.244.0.7')],
+      ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }],
+    });
     createRunningPod(api, 'apps', 'loner', '10.244.0.40');
     upstream = await startFakeUpstream({ 'example.test': '192.0.2.1' });
     silent = await startFakeUpstream({}, true);
+    mirror = new ObjectMirror(api.client, SERVICE_NETWORK_RESOURCES);
+    mirror.start();
     dns = new ClusterDnsServer(
-      { client: api.client },
+      { mirror },
       { host: '127.0.0.1', port: 0, upstreams: [{ host: '127.0.0.1', port: upstream.port }] },
     );
     deaf = new ClusterDnsServer(
-      { client: api.client },
+      { mirror },
       {
         host: '127.0.0.1',
         port: 0,
@@ -79,6 +87,7 @@ describe('ClusterDnsServer', () => {
     await dns.stop(); // safe twice
     await upstream.close();
     await silent.close();
+    mirror.stop();
     api.close();
   });
 
@@ -157,7 +166,7 @@ describe('ClusterDnsServer', () => {
   test('an answer too big for UDP is truncated (TC) and complete over TCP', async () => {
     const many = Array.from({ length: 20 }, (_, i) => ({ ip: `10.244.1.${i + 1}` }));
     createService(api, 'apps', 'big', { clusterIP: 'None' });
-    setEndpoints(api, 'apps', 'big', [{ addresses: many }]);
+    setEndpointSlice(api, 'apps', 'big', { endpoints: many.map((a) => ready(a.ip)) });
     await waitFor(async () => {
       const r = decode(
         await tcpExchange(dns.port, framed(query('big.apps.svc.cluster.local', 'A'))).then(
@@ -231,11 +240,12 @@ describe('ClusterDnsServer', () => {
     assert.deepEqual(await resolver.resolve4('web.apps.svc.cluster.local'), ['10.96.0.20']);
   });
 
-  test('a change to Endpoints shows in answers within 1 s', async () => {
+  test('a change to an EndpointSlice shows in answers within 1 s', async () => {
     const changed = Date.now();
-    setEndpoints(api, 'apps', 'db', [
-      { addresses: [{ ip: '10.244.0.8' }], ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }] },
-    ]);
+    setEndpointSlice(api, 'apps', 'db', {
+      endpoints: [ready('10.244.0.8')],
+      ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }],
+    });
     await waitFor(async () => (await resolver.resolve4('db.apps.svc.cluster.local')).join() === '10.244.0.8');
     assert.ok(Date.now() - changed < 1000, `took ${Date.now() - changed} ms`);
     api.client.delete('services', 'apps', 'web');
@@ -246,7 +256,9 @@ describe('ClusterDnsServer', () => {
   });
 
   test('a restarted server rebuilds every record from a full list', async () => {
-    const again = new ClusterDnsServer({ client: api.client }, { host: '127.0.0.1', port: 0, upstreams: [] });
+    const fresh = new ObjectMirror(api.client, SERVICE_NETWORK_RESOURCES);
+    fresh.start();
+    const again = new ClusterDnsServer({ mirror: fresh }, { host: '127.0.0.1', port: 0, upstreams: [] });
     await again.start();
     try {
       const r = new Resolver({ timeout: 1000, tries: 1 });
@@ -254,6 +266,7 @@ describe('ClusterDnsServer', () => {
       assert.deepEqual(await r.resolve4('db.apps.svc.cluster.local'), ['10.244.0.8']);
     } finally {
       await again.stop();
+      fresh.stop();
     }
   });
 });

@@ -1,20 +1,22 @@
 /**
  * The cluster DNS server: UDP and TCP on one address and port, answering the cluster zone
- * from a watch-driven mirror of Services, Endpoints and Pods and forwarding everything else.
+ * from the node's shared mirror of Services, EndpointSlices and Pods and forwarding everything
+ * else.
  *
- * Lifecycle: `start` lists everything (the index is rebuilt from scratch, so a restart needs
- * no state of its own), then binds; `stop` closes sockets and watches and is safe to call
- * twice. The index is recomputed lazily on the first query after a change, so a burst of
+ * Lifecycle: `start` binds (the mirror, started by its owner first, holds a full list, and the
+ * index is rebuilt from it, so a restart needs no state of its own); `stop` closes sockets and
+ * is safe to call twice; the mirror's owner stops the mirror. The index is recomputed lazily on the first query after a change, so a burst of
  * watch events costs one rebuild, and an answer never lags the mirror.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
-import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
-import type { ObjectClient } from '../../controllers/client.js';
+import type { Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import type { KubeObject } from '../../api/types.js';
 import { DEFAULT_ADDRESS_PLAN } from '../address-plan.js';
 import { parseCidr } from '../cidr.js';
 import { CLUSTER_DOMAIN, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR } from '../defaults.js';
-import { ObjectMirror } from '../object-mirror.js';
+import type { ObjectMirror } from '../object-mirror.js';
 import { Forwarder } from './forwarder.js';
 import { handleMessage, type MessageDeps } from './message.js';
 import { buildZoneIndex, type ZoneIndex } from './records.js';
@@ -43,7 +45,8 @@ export interface DnsServerOptions {
 }
 
 export interface DnsServerDeps {
-  client: ObjectClient;
+  /** Services, EndpointSlices and Pods (SERVICE_NETWORK_RESOURCES), started by its owner. */
+  mirror: ObjectMirror;
 }
 
 /** Tries to find one port free for both UDP and TCP when asked for port 0. */
@@ -69,7 +72,7 @@ export class ClusterDnsServer {
 
   constructor(deps: DnsServerDeps, o: DnsServerOptions) {
     this.#o = o;
-    this.#mirror = new ObjectMirror(deps.client, ['services', 'endpoints', 'pods']);
+    this.#mirror = deps.mirror;
     const upstreams =
       o.upstreams ?? readResolvConf(o.resolvConf, [DEFAULT_ADDRESS_PLAN.clusterDnsIP, o.host]);
     this.#forwarder = new Forwarder({
@@ -95,7 +98,6 @@ export class ClusterDnsServer {
   }
 
   async start(): Promise<void> {
-    this.#mirror.start();
     const deps: MessageDeps = {
       maxQueryBytes: this.#o.maxQueryBytes ?? DEFAULTS.maxQueryBytes,
       answer: (name, type) => {
@@ -116,16 +118,12 @@ export class ClusterDnsServer {
         this.#udp = undefined;
         await new Promise<void>((r) => udp.close(() => r()));
         const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
-        if (this.#o.port !== 0 || !inUse || attempt >= MAX_BIND_ATTEMPTS) {
-          this.#mirror.stop();
-          throw err;
-        }
+        if (this.#o.port !== 0 || !inUse || attempt >= MAX_BIND_ATTEMPTS) throw err;
       }
     }
   }
 
   async stop(): Promise<void> {
-    this.#mirror.stop();
     for (const c of this.#conns) c.destroy();
     const udp = this.#udp;
     const tcp = this.#tcp;
@@ -142,7 +140,7 @@ export class ClusterDnsServer {
       const index = buildZoneIndex({
         zone: this.#zone.zone,
         services: this.#mirror.list('services') as Service[],
-        endpoints: this.#mirror.list('endpoints') as Endpoints[],
+        endpointSlices: this.#mirror.list<EndpointSlice & KubeObject>('endpointslices'),
         pods: this.#mirror.list('pods') as Pod[],
       });
       this.#index = { generation: gen, index, serial: Math.floor(Date.now() / 1000) };

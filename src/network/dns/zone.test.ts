@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
+import type { Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import { parseCidr } from '../cidr.js';
+import { endpointSlice, notReady, ready } from '../testing/slices.js';
 import { buildZoneIndex } from './records.js';
 import { answerQuestion, reverseNameToIP, type ZoneOptions } from './zone.js';
 
@@ -27,18 +29,12 @@ const services: Service[] = [
     spec: { type: 'ExternalName', externalName: 'example.test.' },
   },
 ];
-const endpoints: Endpoints[] = [
-  {
-    metadata: { name: 'db', namespace: 'apps' },
-    subsets: [
-      {
-        addresses: [{ ip: '10.244.0.5', hostname: 'db-0' }, { ip: '10.244.0.6' }],
-        notReadyAddresses: [{ ip: '10.244.0.7' }],
-        ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }],
-      },
-    ],
-  },
-  { metadata: { name: 'late', namespace: 'apps' }, subsets: [{ notReadyAddresses: [{ ip: '10.244.0.9' }] }] },
+const endpointSlices: EndpointSlice[] = [
+  endpointSlice('apps', 'db', {
+    endpoints: [ready('10.244.0.5', 'db-0'), ready('10.244.0.6'), notReady('10.244.0.7')],
+    ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }],
+  }),
+  endpointSlice('apps', 'late', { endpoints: [notReady('10.244.0.9')] }),
 ];
 const pods: Pod[] = [
   {
@@ -47,7 +43,7 @@ const pods: Pod[] = [
   },
 ];
 
-const index = buildZoneIndex({ zone: 'cluster.local', services, endpoints, pods });
+const index = buildZoneIndex({ zone: 'cluster.local', services, endpointSlices, pods });
 const opts: ZoneOptions = {
   zone: 'cluster.local',
   ttl: 30,
@@ -229,5 +225,56 @@ describe('cluster zone answers', () => {
     assert.equal(reverseNameToIP('0.96.10.in-addr.arpa'), undefined);
     assert.equal(reverseNameToIP(`1.${'0.'.repeat(31)}ip6.arpa`), '::1');
     assert.equal(reverseNameToIP('x.ip6.arpa'), undefined);
+  });
+});
+
+describe('headless records merged from several EndpointSlices (CoreDNS endpoint.go)', () => {
+  const headless = (name: string, publishNotReadyAddresses = false): Service => ({
+    metadata: { name, namespace: 'apps' },
+    spec: { clusterIP: 'None', publishNotReadyAddresses },
+  });
+  const PG = [{ name: 'pg', port: 5432, protocol: 'TCP' }];
+  const merged = buildZoneIndex({
+    zone: 'cluster.local',
+    services: [headless('pg'), headless('eager', true)],
+    endpointSlices: [
+      endpointSlice('apps', 'pg', { endpoints: [ready('10.244.2.1', 'pg-0')], ports: PG }, 'pg-a'),
+      // The same endpoint again in a second slice, plus one not ready and one terminating.
+      endpointSlice(
+        'apps',
+        'pg',
+        {
+          endpoints: [
+            ready('10.244.2.1', 'pg-0'),
+            ready('10.244.2.2', 'pg-1'),
+            notReady('10.244.2.3', 'pg-2'),
+            { addresses: ['10.244.2.4'], conditions: { ready: false, serving: true, terminating: true } },
+          ],
+          ports: PG,
+        },
+        'pg-b',
+      ),
+      endpointSlice('apps', 'eager', { endpoints: [notReady('10.244.2.9', 'e-0')] }),
+    ],
+    pods: [],
+  });
+  const a = (name: string, type = 'A') => {
+    const r = answerQuestion(name, type, merged, opts);
+    return r.kind === 'answer'
+      ? r.answers.map((x) => JSON.stringify('data' in x ? x.data : null))
+      : 'forward';
+  };
+
+  test('ready endpoints of every slice, each address once, with hostnames', () => {
+    assert.deepEqual(a('pg.apps.svc.cluster.local'), ['"10.244.2.1"', '"10.244.2.2"']);
+    assert.deepEqual(a('pg-1.pg.apps.svc.cluster.local'), ['"10.244.2.2"']);
+    assert.deepEqual(a('pg-2.pg.apps.svc.cluster.local'), [], 'not ready: no name');
+    assert.deepEqual(a('10-244-2-4.pg.apps.svc.cluster.local'), [], 'terminating: no name');
+    assert.equal(a('_pg._tcp.pg.apps.svc.cluster.local', 'SRV').length, 2);
+  });
+
+  test('publishNotReadyAddresses publishes not-ready endpoints too', () => {
+    assert.deepEqual(a('eager.apps.svc.cluster.local'), ['"10.244.2.9"']);
+    assert.deepEqual(a('e-0.eager.apps.svc.cluster.local'), ['"10.244.2.9"']);
   });
 });

@@ -5,17 +5,22 @@
  * that port, and one entry per container hostPort.
  *
  * Contracts:
- *  - endpoints come from Endpoints `addresses` only (the endpoints controller puts not-ready
- *    pods in `notReadyAddresses`, or in `addresses` when the Service publishes them);
- *  - a Service port matches the Endpoints port with the same name (both empty for a single
- *    unnamed port) and protocol; the Endpoints port is the resolved targetPort, which is how
+ *  - endpoints come from the Service's EndpointSlices, merged as endpoint-slices.ts says
+ *    (every slice labelled with the Service's name, duplicates once, first address only);
+ *  - traffic goes to the ready endpoints, or, when none is ready, to those serving while
+ *    terminating (usableEndpoints); the EndpointSlice controller marks every endpoint ready
+ *    when the Service publishes not-ready addresses;
+ *  - a Service port matches the slice port with the same name (both empty for a single
+ *    unnamed port) and protocol; the slice port is the resolved targetPort, which is how
  *    named targetPorts work without the proxy reading pods;
  *  - headless and ExternalName Services have no ClusterIP and get no rules;
  *  - output is sorted, so the same objects always render the same text.
  */
 import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
-import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
+import type { Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import { serviceKey, servicePortEndpoints, slicesByService, usableEndpoints } from '../endpoint-slices.js';
 
 export type L4Protocol = 'tcp' | 'udp' | 'sctp';
 
@@ -79,26 +84,25 @@ export function shortHash(text: string): string {
 
 const proto = (p: string | undefined): L4Protocol => (p ?? 'TCP').toLowerCase() as L4Protocol;
 
-function readyEndpoints(ep: Endpoints | undefined, portName: string, protocol: L4Protocol): EndpointTarget[] {
-  const out: EndpointTarget[] = [];
-  for (const subset of ep?.subsets ?? []) {
-    const port = (subset.ports ?? []).find(
-      (p) => (p.name ?? '') === portName && proto(p.protocol) === protocol,
-    );
-    if (!port) continue;
-    for (const a of subset.addresses ?? []) if (isIPv4(a.ip)) out.push({ ip: a.ip, port: port.port });
-  }
+/** The endpoints one Service port sends to, sorted by IP (numerically) then port. */
+function targetsOf(
+  slices: readonly EndpointSlice[],
+  portName: string,
+  protocol: L4Protocol,
+): EndpointTarget[] {
+  const usable = usableEndpoints(servicePortEndpoints(slices, portName, protocol, 4));
   const key = (e: EndpointTarget) =>
     `${e.ip
       .split('.')
       .map((o) => o.padStart(3, '0'))
       .join('.')}:${String(e.port).padStart(5, '0')}`;
-  return [...new Map(out.map((e) => [key(e), e])).entries()]
+  return usable
+    .map((e): [string, EndpointTarget] => [key(e), { ip: e.ip, port: e.port }])
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([, e]) => e);
 }
 
-function servicePorts(svc: Service, ep: Endpoints | undefined): ServicePortPlan[] {
+function servicePorts(svc: Service, slices: readonly EndpointSlice[]): ServicePortPlan[] {
   const spec = svc.spec;
   if (!spec || spec.type === 'ExternalName') return [];
   const ips = (spec.clusterIPs?.length ? spec.clusterIPs : [spec.clusterIP ?? '']).filter((ip) => isIPv4(ip));
@@ -119,7 +123,7 @@ function servicePorts(svc: Service, ep: Endpoints | undefined): ServicePortPlan[
       port: p.port,
       ...(nodePort ? { nodePort } : {}),
       ...(affinity !== undefined ? { affinitySeconds: affinity } : {}),
-      endpoints: readyEndpoints(ep, p.name ?? '', protocol),
+      endpoints: targetsOf(slices, p.name ?? '', protocol),
     };
   });
 }
@@ -151,12 +155,12 @@ function hostPorts(pod: Pod): HostPortPlan[] {
 
 export function computeProxyPlan(
   services: readonly Service[],
-  endpoints: readonly Endpoints[],
+  endpointSlices: readonly EndpointSlice[],
   pods: readonly Pod[],
 ): ProxyPlan {
-  const epByKey = new Map(endpoints.map((e) => [`${e.metadata?.namespace}/${e.metadata?.name}`, e]));
+  const byService = slicesByService(endpointSlices);
   const sp = services.flatMap((s) =>
-    servicePorts(s, epByKey.get(`${s.metadata?.namespace}/${s.metadata?.name}`)),
+    servicePorts(s, byService.get(serviceKey(s.metadata?.namespace, s.metadata?.name)) ?? []),
   );
   const hp = pods.flatMap(hostPorts);
   return {

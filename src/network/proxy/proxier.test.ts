@@ -5,8 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createRunningPod, createService, setEndpoints, startTestApi, type TestApi } from '../testing/api.js';
+import { ObjectMirror, SERVICE_NETWORK_RESOURCES } from '../object-mirror.js';
+import {
+  createRunningPod,
+  createService,
+  setEndpointSlice,
+  startTestApi,
+  type TestApi,
+} from '../testing/api.js';
 import { TestNode } from '../testing/netns.js';
+import { notReady, ready } from '../testing/slices.js';
 import { ServiceProxy } from './proxier.js';
 
 const SERVICE_CIDR = '10.96.0.0/12';
@@ -16,39 +24,44 @@ describe('ServiceProxy data path (network namespaces)', () => {
   let api: TestApi;
   const node = new TestNode();
   let proxy: ServiceProxy;
-  const addr = (i: number) => ({ ip: node.pods[i]!.ip });
+  let mirror: ObjectMirror;
+  const ip = (i: number) => node.pods[i]!.ip;
   const httpPort = [{ name: 'http', port: POD_PORT, protocol: 'TCP' as const }];
 
   before(async () => {
     api = startTestApi();
     node.create(3, SERVICE_CIDR);
     await node.startServers(POD_PORT);
-    // web: p1, p2 ready, p3 not ready; a named targetPort resolved by the Endpoints.
+    // web: p1, p2 ready, p3 not ready; a named targetPort resolved by the slice's port.
     createService(api, 'apps', 'web', {
       clusterIP: '10.96.0.50',
       ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
     });
-    setEndpoints(api, 'apps', 'web', [
-      { addresses: [addr(0), addr(1)], notReadyAddresses: [addr(2)], ports: httpPort },
-    ]);
+    setEndpointSlice(api, 'apps', 'web', {
+      endpoints: [ready(ip(0)), ready(ip(1)), notReady(ip(2))],
+      ports: httpPort,
+    });
     createService(api, 'apps', 'sticky', {
       clusterIP: '10.96.0.51',
       sessionAffinity: 'ClientIP',
       sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } },
       ports: [{ name: 'http', port: 80, targetPort: POD_PORT, protocol: 'TCP' }],
     });
-    setEndpoints(api, 'apps', 'sticky', [{ addresses: [addr(0), addr(1), addr(2)], ports: httpPort }]);
+    setEndpointSlice(api, 'apps', 'sticky', {
+      endpoints: [ready(ip(0)), ready(ip(1)), ready(ip(2))],
+      ports: httpPort,
+    });
     createService(api, 'apps', 'np', {
       type: 'NodePort',
       clusterIP: '10.96.0.52',
       ports: [{ name: 'http', port: 80, targetPort: POD_PORT, nodePort: 30080, protocol: 'TCP' }],
     });
-    setEndpoints(api, 'apps', 'np', [{ addresses: [addr(2)], ports: httpPort }]);
+    setEndpointSlice(api, 'apps', 'np', { endpoints: [ready(ip(2))], ports: httpPort });
     createService(api, 'apps', 'self', {
       clusterIP: '10.96.0.53',
       ports: [{ name: 'http', port: 80, targetPort: POD_PORT, protocol: 'TCP' }],
     });
-    setEndpoints(api, 'apps', 'self', [{ addresses: [addr(0)], ports: httpPort }]);
+    setEndpointSlice(api, 'apps', 'self', { endpoints: [ready(ip(0))], ports: httpPort });
     createService(api, 'apps', 'empty', {
       clusterIP: '10.96.0.54',
       ports: [{ name: 'http', port: 80, targetPort: POD_PORT, protocol: 'TCP' }],
@@ -62,8 +75,10 @@ describe('ServiceProxy data path (network namespaces)', () => {
         },
       ],
     });
+    mirror = new ObjectMirror(api.client, SERVICE_NETWORK_RESOURCES);
+    mirror.start();
     proxy = new ServiceProxy(
-      { client: api.client },
+      { mirror },
       { commands: { prefix: ['ip', 'netns', 'exec', node.nodeNs] }, debounceMs: 50, resyncMs: 0 },
     );
     await proxy.start();
@@ -71,6 +86,7 @@ describe('ServiceProxy data path (network namespaces)', () => {
 
   after(async () => {
     await proxy?.stop({ teardown: true });
+    mirror?.stop();
     await node.destroy();
     api?.close();
   });
@@ -121,9 +137,10 @@ describe('ServiceProxy data path (network namespaces)', () => {
 
   test('removing an endpoint stops new connections to it within 1 s', async () => {
     const changed = Date.now();
-    setEndpoints(api, 'apps', 'web', [
-      { addresses: [addr(1)], notReadyAddresses: [addr(0), addr(2)], ports: httpPort },
-    ]);
+    setEndpointSlice(api, 'apps', 'web', {
+      endpoints: [notReady(ip(0)), ready(ip(1)), notReady(ip(2))],
+      ports: httpPort,
+    });
     let replies: string[] = [];
     while (Date.now() - changed < 1000) {
       replies = backends(await node.connect(node.nodeNs, '10.96.0.50', 80, 10));
@@ -136,7 +153,7 @@ describe('ServiceProxy data path (network namespaces)', () => {
     const took = Date.now() - changed;
     assert.ok(took < 1000, `took ${took} ms`);
     // And back: the endpoint returns, the spread returns.
-    setEndpoints(api, 'apps', 'web', [{ addresses: [addr(0), addr(1)], ports: httpPort }]);
+    setEndpointSlice(api, 'apps', 'web', { endpoints: [ready(ip(0)), ready(ip(1))], ports: httpPort });
     const deadline = Date.now() + 1000;
     while (
       Date.now() < deadline &&
@@ -154,7 +171,7 @@ describe('ServiceProxy data path (network namespaces)', () => {
     // A second proxy (an engine restart) applies over the live table without errors.
     await proxy.stop();
     const again = new ServiceProxy(
-      { client: api.client },
+      { mirror },
       { commands: { prefix: ['ip', 'netns', 'exec', node.nodeNs] }, resyncMs: 0 },
     );
     await again.start();

@@ -1,11 +1,11 @@
 /**
- * The service proxy: keeps the node's nftables table in step with Services, Endpoints and
- * Pods (hostPorts), as kube-proxy's nftables mode does. It is the only writer of
+ * The service proxy: keeps the node's nftables table in step with Services, EndpointSlices
+ * and Pods (hostPorts), as kube-proxy's nftables mode does. It is the only writer of
  * `table ip <table>`; nothing else in podbay touches that table.
  *
  * Lifecycle:
- *   start   → mirror lists everything → route_localnet on → first full sync (table rebuilt
- *             from the store, whatever was or was not there before)
+ *   start   → route_localnet on → first full sync from the (already started) shared mirror
+ *             (table rebuilt from the store, whatever was or was not there before)
  *   change  → debounced (`debounceMs`, default 100 ms) sync; a sync never overlaps another,
  *             and changes during a sync trigger exactly one more
  *   resync  → every `resyncMs` the table is re-applied even if unchanged, which repairs a
@@ -21,10 +21,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
-import type { ObjectClient } from '../../controllers/client.js';
+import type { Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import type { KubeObject } from '../../api/types.js';
 import { DEFAULT_POD_CIDR } from '../defaults.js';
-import { ObjectMirror } from '../object-mirror.js';
+import type { ObjectMirror } from '../object-mirror.js';
 import { computeProxyPlan } from './model.js';
 import { type HostCommands, PROXY_NFT_TABLE, runCommand } from './nft.js';
 import { DEFAULT_MASQUERADE_MARK, type RulesetOptions, renderBlocks, renderRuleset } from './ruleset.js';
@@ -48,7 +49,11 @@ export interface ServiceProxyOptions {
 }
 
 export interface ServiceProxyDeps {
-  client: ObjectClient;
+  /**
+   * Services, EndpointSlices and Pods (SERVICE_NETWORK_RESOURCES), started by its owner before
+   * `start` and stopped after `stop`: the proxy only reads and subscribes.
+   */
+  mirror: ObjectMirror;
 }
 
 export { PROXY_NFT_TABLE };
@@ -62,6 +67,7 @@ export class ServiceProxy {
     Pick<ServiceProxyOptions, 'debounceMs' | 'resyncMs' | 'localhostNodePorts' | 'commands'>
   > &
     ServiceProxyOptions;
+  #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #resync: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
@@ -73,7 +79,7 @@ export class ServiceProxy {
   #routeLocalnetBefore: string | undefined;
 
   constructor(deps: ServiceProxyDeps, o: ServiceProxyOptions = {}) {
-    this.#mirror = new ObjectMirror(deps.client, ['services', 'endpoints', 'pods']);
+    this.#mirror = deps.mirror;
     this.#o = { debounceMs: 100, resyncMs: 30_000, localhostNodePorts: true, commands: { prefix: [] }, ...o };
     this.#ruleset = {
       // Its own table: the runtime's egress rules live in `ip podbay`, and every sync flushes this one.
@@ -81,7 +87,6 @@ export class ServiceProxy {
       podCidr: o.podCidr ?? DEFAULT_POD_CIDR,
       masqueradeMark: DEFAULT_MASQUERADE_MARK,
     };
-    this.#mirror.onChange(() => this.#schedule());
   }
 
   /** How many transactions were applied (for tests and metrics). */
@@ -98,7 +103,8 @@ export class ServiceProxy {
       this.#saveRouteLocalnet(this.#routeLocalnetBefore);
       if (now !== '1') await runCommand(this.#o.commands, ['sysctl', '-q', '-w', `${ROUTE_LOCALNET}=1`]);
     }
-    this.#mirror.start();
+    this.#unsubscribe?.();
+    this.#unsubscribe = this.#mirror.onChange(() => this.#schedule());
     await this.syncNow(true);
     if (this.#o.resyncMs > 0)
       this.#resync = setInterval(() => void this.syncNow(true).catch(() => {}), this.#o.resyncMs);
@@ -106,7 +112,8 @@ export class ServiceProxy {
 
   async stop(opts: { teardown?: boolean } = {}): Promise<void> {
     this.#stopped = true;
-    this.#mirror.stop();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
     clearTimeout(this.#timer);
     clearInterval(this.#resync);
     this.#timer = undefined;
@@ -176,7 +183,7 @@ export class ServiceProxy {
   #plan() {
     return computeProxyPlan(
       this.#mirror.list('services') as Service[],
-      this.#mirror.list('endpoints') as Endpoints[],
+      this.#mirror.list<EndpointSlice & KubeObject>('endpointslices'),
       this.#mirror.list('pods') as Pod[],
     );
   }

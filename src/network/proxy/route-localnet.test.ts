@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { ObjectMirror, SERVICE_NETWORK_RESOURCES } from '../object-mirror.js';
 import { startTestApi, type TestApi } from '../testing/api.js';
 import { ServiceProxy } from './proxier.js';
 
@@ -34,13 +35,13 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('teardown restores route_localnet as the first start found it, across a crash', async () => {
+test('teardown restores route_localnet as the first start found it, across a crash', async (t) => {
   const stateFile = join(dir, 'proxy', 'route_localnet.before');
+  const mirror = new ObjectMirror(api.client, SERVICE_NETWORK_RESOURCES);
+  mirror.start();
+  t.after(() => mirror.stop());
   const make = () =>
-    new ServiceProxy(
-      { client: api.client },
-      { commands: { prefix }, resyncMs: 0, routeLocalnetStateFile: stateFile },
-    );
+    new ServiceProxy({ mirror }, { commands: { prefix }, resyncMs: 0, routeLocalnetStateFile: stateFile });
   assert.equal(sysctl(), '0');
   const first = make();
   await first.start();

@@ -9,7 +9,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
+import type { Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import { endpointSlice, notReady, ready, type SliceContent } from '../testing/slices.js';
 import { computeProxyPlan } from './model.js';
 import { DEFAULT_MASQUERADE_MARK, renderRuleset } from './ruleset.js';
 
@@ -26,19 +28,17 @@ const svc = (name: string, spec: Service['spec']): Service => ({
   metadata: { name, namespace: 'apps' },
   spec,
 });
-const eps = (name: string, subsets: Endpoints['subsets']): Endpoints => ({
-  metadata: { name, namespace: 'apps' },
-  subsets,
-});
+const slice = (service: string, content: SliceContent): EndpointSlice =>
+  endpointSlice('apps', service, content);
 
 interface Case {
   services: Service[];
-  endpoints: Endpoints[];
+  slices: EndpointSlice[];
   pods: Pod[];
 }
 
 const cases: Record<string, Case> = {
-  empty: { services: [], endpoints: [], pods: [] },
+  empty: { services: [], slices: [], pods: [] },
   'clusterip-named-ports': {
     services: [
       svc('web', {
@@ -52,19 +52,16 @@ const cases: Record<string, Case> = {
       svc('headless', { clusterIP: 'None', ports: [{ port: 80 }] }),
       svc('ext', { type: 'ExternalName', externalName: 'example.test' }),
     ],
-    endpoints: [
-      eps('web', [
-        {
-          addresses: [{ ip: '10.244.0.6' }, { ip: '10.244.0.5' }],
-          notReadyAddresses: [{ ip: '10.244.0.7' }],
-          ports: [
-            { name: 'http', port: 8080, protocol: 'TCP' },
-            { name: 'metrics', port: 9100, protocol: 'TCP' },
-            { name: 'dns', port: 5353, protocol: 'UDP' },
-          ],
-        },
-      ]),
-      eps('headless', [{ addresses: [{ ip: '10.244.0.9' }], ports: [{ port: 80, protocol: 'TCP' }] }]),
+    slices: [
+      slice('web', {
+        endpoints: [ready('10.244.0.6'), ready('10.244.0.5'), notReady('10.244.0.7')],
+        ports: [
+          { name: 'http', port: 8080, protocol: 'TCP' },
+          { name: 'metrics', port: 9100, protocol: 'TCP' },
+          { name: 'dns', port: 5353, protocol: 'UDP' },
+        ],
+      }),
+      slice('headless', { endpoints: [ready('10.244.0.9')], ports: [{ port: 80, protocol: 'TCP' }] }),
     ],
     pods: [],
   },
@@ -78,10 +75,11 @@ const cases: Record<string, Case> = {
         ports: [{ port: 80, targetPort: 8080, nodePort: 30080, protocol: 'TCP' }],
       }),
     ],
-    endpoints: [
-      eps('sticky', [
-        { addresses: [{ ip: '10.244.0.5' }, { ip: '10.244.0.6' }], ports: [{ port: 8080, protocol: 'TCP' }] },
-      ]),
+    slices: [
+      slice('sticky', {
+        endpoints: [ready('10.244.0.5'), ready('10.244.0.6')],
+        ports: [{ port: 8080, protocol: 'TCP' }],
+      }),
     ],
     pods: [],
   },
@@ -94,16 +92,14 @@ const cases: Record<string, Case> = {
       }),
       svc('unready', { clusterIP: '10.96.0.41', ports: [{ port: 6379, protocol: 'TCP' }] }),
     ],
-    endpoints: [
-      eps('unready', [
-        { notReadyAddresses: [{ ip: '10.244.0.5' }], ports: [{ port: 6379, protocol: 'TCP' }] },
-      ]),
+    slices: [
+      slice('unready', { endpoints: [notReady('10.244.0.5')], ports: [{ port: 6379, protocol: 'TCP' }] }),
     ],
     pods: [],
   },
   hostport: {
     services: [],
-    endpoints: [],
+    slices: [],
     pods: [
       {
         metadata: { name: 'edge', namespace: 'apps' },
@@ -146,7 +142,7 @@ describe('nftables ruleset generator (golden files)', () => {
   const dir = goldenDir();
   for (const [name, c] of Object.entries(cases)) {
     test(name, () => {
-      const text = renderRuleset(computeProxyPlan(c.services, c.endpoints, c.pods), options);
+      const text = renderRuleset(computeProxyPlan(c.services, c.slices, c.pods), options);
       const file = join(dir, `${name}.nft`);
       if (process.env.PODBAY_UPDATE_GOLDEN === '1') writeFileSync(file, text);
       assert.equal(text, readFileSync(file, 'utf8'));
@@ -157,9 +153,9 @@ describe('nftables ruleset generator (golden files)', () => {
 
   test('the same objects in another order render the same text', () => {
     const c = cases['clusterip-named-ports']!;
-    const a = renderRuleset(computeProxyPlan(c.services, c.endpoints, c.pods), options);
+    const a = renderRuleset(computeProxyPlan(c.services, c.slices, c.pods), options);
     const b = renderRuleset(
-      computeProxyPlan([...c.services].reverse(), [...c.endpoints].reverse(), c.pods),
+      computeProxyPlan([...c.services].reverse(), [...c.slices].reverse(), c.pods),
       options,
     );
     assert.equal(a, b);

@@ -1,15 +1,17 @@
 /**
  * A real API registry (SQLite store in memory, the production strategies, the service IP
- * allocator) for network tests, plus helpers that play the endpoints controller and the
+ * allocator) for network tests, plus helpers that play the EndpointSlice controller and the
  * kubelet: the DNS server and the proxy are tested against the same ObjectClient the engine
  * gives them, not a fake.
  */
-import type { EndpointSubset, Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
+import type { Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import { createStrategies } from '../../api/registry/catalog.js';
 import { Registry } from '../../api/registry/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import type { ObjectClient } from '../../controllers/client.js';
 import { Store } from '../../store/sqlite-store.js';
+import { endpointSlice, type SliceContent } from './slices.js';
 
 export type Obj<T> = T & KubeObject;
 
@@ -40,22 +42,18 @@ export function createService(api: TestApi, ns: string, name: string, spec: Serv
   });
 }
 
-/** Writes the Endpoints object as the endpoints controller would (create or replace). */
-export function setEndpoints(
+/** Writes one EndpointSlice of `service` (create or replace), named after it unless `name` is given. */
+export function setEndpointSlice(
   api: TestApi,
   ns: string,
-  name: string,
-  subsets: EndpointSubset[],
-): Obj<Endpoints> {
-  const cur = api.client.get<Obj<Endpoints>>('endpoints', ns, name);
-  const next = {
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: { name, namespace: ns },
-    subsets,
-  } as Obj<Endpoints>;
-  if (!cur) return api.client.create('endpoints', next);
-  return api.client.update('endpoints', { ...cur, subsets });
+  service: string,
+  content: SliceContent,
+  name = service,
+): Obj<EndpointSlice> {
+  const next = endpointSlice(ns, service, content, name) as Obj<EndpointSlice>;
+  const cur = api.client.get<Obj<EndpointSlice>>('endpointslices', ns, name);
+  if (!cur) return api.client.create('endpointslices', next);
+  return api.client.update('endpointslices', { ...cur, endpoints: next.endpoints, ports: next.ports });
 }
 
 /** A running pod with the given IP, as the kubelet reports it. */
