@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Endpoints } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../../types.js';
 import { type FieldError, formatFieldError } from '../../validation/field.js';
 import { defaultEndpoints } from './defaults.js';
+import { endpointsStrategy } from './strategy.js';
 import { validateEndpoints } from './validation.js';
 
 const msgs = (errs: FieldError[]): string[] => errs.map(formatFieldError);
@@ -28,5 +30,17 @@ describe('Endpoints', () => {
       'subsets[0].ports[1].name: Required value',
       'subsets[1]: Required value: must specify `addresses` or `notReadyAddresses`',
     ]);
+  });
+
+  test('the strategy applies the defaults (kubectl apply of Endpoints without a protocol is accepted)', () => {
+    const ep = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'db', namespace: 'default' },
+      subsets: [{ addresses: [{ ip: '10.1.0.7' }], ports: [{ port: 5432 }] }],
+    } as Endpoints & KubeObject;
+    endpointsStrategy.defaults(ep);
+    assert.equal(ep.subsets![0]!.ports![0]!.protocol, 'TCP');
+    assert.deepEqual(msgs(validateEndpoints(ep)), []);
   });
 });
