@@ -154,13 +154,18 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
         logPath: 'h/0.log',
       });
       await t.rt.startContainer(id);
-      const ns = (
+      const ns =
         // busybox readlink takes one file at a time
-        await t.rt.execSync(id, ['sh', '-c', 'for n in net uts ipc pid; do readlink /proc/self/ns/$n; done'])
-      ).stdout
-        .toString()
-        .trim()
-        .split('\n');
+        (
+          await t.rt.execSync(id, [
+            'sh',
+            '-c',
+            'for n in net uts ipc pid; do readlink /proc/self/ns/$n; done',
+          ])
+        ).stdout
+          .toString()
+          .trim()
+          .split('\n');
       assert.equal(ns[0], readlinkSync('/proc/self/ns/net'));
       assert.equal(ns[1], readlinkSync('/proc/self/ns/uts'));
       assert.notEqual(ns[2], readlinkSync('/proc/self/ns/ipc'));
