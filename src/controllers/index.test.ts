@@ -13,6 +13,7 @@ test('startControllers runs every controller together: a deployment comes up and
     'deployment',
     'endpoints',
     'endpointslice',
+    'endpointslicemirroring',
     'garbage-collector',
     'namespace',
     'replicaset',

@@ -1,13 +1,14 @@
 /**
  * Starts every controller podbay runs, as kube-controller-manager does: deployment,
- * replicaset, garbage collector, namespace, service account, root CA publisher, endpoints and
- * endpointslice.
+ * replicaset, garbage collector, namespace, service account, root CA publisher, endpoints,
+ * endpointslice and endpointslicemirroring.
  * `stop()` stops them all and is safe to call twice.
  */
 import type { Controller, ControllerDeps } from './client.js';
 import { DeploymentController } from './deployment/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
+import { EndpointSliceMirroringController } from './endpointslice/mirroring-controller.js';
 import { GarbageCollector } from './garbage-collector/controller.js';
 import { NamespaceController } from './namespace/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
@@ -31,6 +32,7 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
     new ServiceAccountsController(deps, o),
     new EndpointsController(deps, o),
     new EndpointSliceController(deps, o),
+    new EndpointSliceMirroringController(deps, o),
   ];
   if (opts.rootCAPem !== undefined)
     controllers.push(new RootCACertPublisher(deps, { ...o, rootCAPem: opts.rootCAPem }));
