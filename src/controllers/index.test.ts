@@ -10,15 +10,18 @@ test('startControllers runs every controller together: a deployment comes up and
   createNamespace(h, 'default');
   const all = createControllers(h.deps, { rootCAPem: 'PEM', resyncPeriodMs: 0 });
   assert.deepEqual(all.map((c) => c.name).sort(), [
+    'cronjob',
     'deployment',
     'endpoints',
     'endpointslice',
     'endpointslicemirroring',
     'garbage-collector',
+    'job',
     'namespace',
     'replicaset',
     'root-ca-cert-publisher',
     'serviceaccount',
+    'ttl-after-finished',
   ]);
   const running = startControllers(h.deps, { rootCAPem: 'PEM', resyncPeriodMs: 0 });
   // Quiescence is judged on a second set of controllers' queues only through the client.

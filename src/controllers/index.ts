@@ -5,15 +5,18 @@
  * `stop()` stops them all and is safe to call twice.
  */
 import type { Controller, ControllerDeps } from './client.js';
+import { CronJobController } from './cronjob/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
 import { EndpointSliceMirroringController } from './endpointslice/mirroring-controller.js';
 import { GarbageCollector } from './garbage-collector/controller.js';
+import { JobController } from './job/controller.js';
 import { NamespaceController } from './namespace/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ServiceAccountsController } from './serviceaccount/controller.js';
 import { RootCACertPublisher } from './serviceaccount/root-ca-publisher.js';
+import { TTLAfterFinishedController } from './ttl-after-finished/controller.js';
 
 export interface ControllerOptions {
   /** PEM of the API server's CA, published as ConfigMap kube-root-ca.crt in every namespace. */
@@ -27,6 +30,9 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
   const controllers: Controller[] = [
     new DeploymentController(deps, o),
     new ReplicaSetController(deps, o),
+    new JobController(deps, o),
+    new CronJobController(deps, o),
+    new TTLAfterFinishedController(deps, o),
     new GarbageCollector(deps, o),
     new NamespaceController(deps, o),
     new ServiceAccountsController(deps, o),

@@ -17,6 +17,8 @@ const KINDS: Readonly<Record<string, string>> = {
   'apps/v1/Deployment': 'apps.v1.Deployment',
   'apps/v1/ReplicaSet': 'apps.v1.ReplicaSet',
   'autoscaling/v1/Scale': 'autoscaling.v1.Scale',
+  'batch/v1/Job': 'batch.v1.Job',
+  'batch/v1/CronJob': 'batch.v1.CronJob',
   'discovery.k8s.io/v1/EndpointSlice': 'discovery.v1.EndpointSlice',
 };
 
@@ -28,6 +30,7 @@ const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
   'v1',
   'apps/v1',
   'autoscaling/v1',
+  'batch/v1',
   'discovery.k8s.io/v1',
   'meta.k8s.io/v1',
 ]);

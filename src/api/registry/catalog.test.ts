@@ -21,10 +21,12 @@ describe('tableConvertors', () => {
   test('covers the kinds kubectl users list', () => {
     assert.deepEqual(Object.keys(tableConvertors).sort(), [
       'configmaps',
+      'cronjobs.batch',
       'deployments.apps',
       'endpoints',
       'endpointslices.discovery.k8s.io',
       'events',
+      'jobs.batch',
       'leases.coordination.k8s.io',
       'namespaces',
       'nodes',

@@ -8,10 +8,12 @@ import { parseCidr } from '../../network/cidr.js';
 import { DEFAULT_SERVICE_CIDR } from '../../network/defaults.js';
 import type { Store } from '../../store/sqlite-store.js';
 import { configMapStrategy } from './configmaps/strategy.js';
+import { cronJobStrategy } from './cronjobs/strategy.js';
 import { deploymentStrategy } from './deployments/strategy.js';
 import { endpointsStrategy } from './endpoints/strategy.js';
 import { endpointSliceStrategy } from './endpointslices/strategy.js';
 import { eventStrategy } from './events/strategy.js';
+import { jobStrategy } from './jobs/strategy.js';
 import { leaseStrategy } from './leases/strategy.js';
 import { namespaceStrategy } from './namespaces/strategy.js';
 import { nodeStrategy } from './nodes/strategy.js';
@@ -50,6 +52,9 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     // apps/v1
     deploymentStrategy,
     replicaSetStrategy,
+    // batch/v1
+    cronJobStrategy,
+    jobStrategy,
     // coordination.k8s.io/v1
     leaseStrategy,
     // discovery.k8s.io/v1

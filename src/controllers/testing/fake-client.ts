@@ -34,6 +34,8 @@ export const DEFAULT_RESOURCES: readonly FakeResource[] = [
   { resource: 'events', namespaced: true, group: '', kind: 'Event' },
   { resource: 'deployments', namespaced: true, group: 'apps', kind: 'Deployment' },
   { resource: 'replicasets', namespaced: true, group: 'apps', kind: 'ReplicaSet' },
+  { resource: 'jobs', namespaced: true, group: 'batch', kind: 'Job' },
+  { resource: 'cronjobs', namespaced: true, group: 'batch', kind: 'CronJob' },
 ];
 
 /** Resources whose status is a subresource: update keeps it, updateStatus writes only it. */

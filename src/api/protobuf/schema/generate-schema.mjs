@@ -8,7 +8,7 @@
 //
 // Usage (upstream files are fetched into a scratch directory and never committed):
 //   D=$(mktemp -d)
-//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 discovery/v1; do n=$(echo $p | tr / _);
+//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 batch/v1 discovery/v1; do n=$(echo $p | tr / _);
 //      git show v0.32.9:$p/generated.proto >$D/$n.proto; git show v0.32.9:$p/types.go >$D/$n.go; done)
 //   (cd k8s.io/apimachinery checkout && git show v0.32.9:pkg/apis/meta/v1/generated.proto >$D/meta_v1.proto &&
 //      git show v0.32.9:pkg/apis/meta/v1/types.go >$D/meta_v1.go)
@@ -33,6 +33,7 @@ const PACKAGES = [
     stem: 'autoscaling_v1',
     out: 'autoscaling-v1',
   },
+  { pkg: 'k8s.io.api.batch.v1', short: 'batch.v1', stem: 'batch_v1', out: 'batch-v1' },
   { pkg: 'k8s.io.api.discovery.v1', short: 'discovery.v1', stem: 'discovery_v1', out: 'discovery-v1' },
   { pkg: 'k8s.io.apimachinery.pkg.apis.meta.v1', short: 'meta.v1', stem: 'meta_v1', out: 'meta-v1' },
 ];
@@ -65,6 +66,8 @@ const ROOTS = [
   'apps.v1.Deployment',
   'apps.v1.ReplicaSet',
   'autoscaling.v1.Scale',
+  'batch.v1.Job',
+  'batch.v1.CronJob',
   'discovery.v1.EndpointSlice',
   'meta.v1.DeleteOptions',
 ];

@@ -5,6 +5,7 @@
  */
 import { APPS_V1_MESSAGES } from './apps-v1.generated.js';
 import { AUTOSCALING_V1_MESSAGES } from './autoscaling-v1.generated.js';
+import { BATCH_V1_MESSAGES } from './batch-v1.generated.js';
 import { CORE_V1_MESSAGES } from './core-v1.generated.js';
 import { DISCOVERY_V1_MESSAGES } from './discovery-v1.generated.js';
 import { META_V1_MESSAGES } from './meta-v1.generated.js';
@@ -16,6 +17,7 @@ export const MESSAGES: MessageTable = {
   ...CORE_V1_MESSAGES,
   ...APPS_V1_MESSAGES,
   ...AUTOSCALING_V1_MESSAGES,
+  ...BATCH_V1_MESSAGES,
   ...DISCOVERY_V1_MESSAGES,
   ...META_V1_MESSAGES,
 };

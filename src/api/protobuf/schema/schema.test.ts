@@ -44,6 +44,7 @@ describe('generated schema tables', () => {
     assert.deepStrictEqual(generated.sort(), [
       'apps-v1.generated.ts',
       'autoscaling-v1.generated.ts',
+      'batch-v1.generated.ts',
       'core-v1.generated.ts',
       'discovery-v1.generated.ts',
       'meta-v1.generated.ts',

@@ -1,0 +1,13 @@
+/**
+ * The labels that tie a Job to its pods, as upstream's batch/v1 constants: the Job strategy
+ * writes them into the pod template (and the generated selector) on create, and the Job
+ * controller reads them. The legacy unprefixed pair is still written by upstream 1.32.
+ */
+export const CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
+export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+export const LEGACY_CONTROLLER_UID_LABEL = 'controller-uid';
+export const LEGACY_JOB_NAME_LABEL = 'job-name';
+/** Finalizer the Job controller puts on each pod it creates, removed once the pod is counted. */
+export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
+/** Annotation a Job created by `kubectl create job --from=cronjob/x` or a CronJob carries. */
+export const CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';

@@ -1,0 +1,286 @@
+/**
+ * The Job controller, as kube-controller-manager's job controller (NonIndexed completion mode,
+ * pods tracked with finalizers). Sync of one Job:
+ *  1. claim the pods its selector matches; a finished Job only releases tracking finalizers;
+ *  2. record newly finished pods in status.uncountedTerminatedPods (tracking.ts);
+ *  3. decide: failure (backoffLimit, restarts under OnFailure, activeDeadlineSeconds) →
+ *     FailureTarget; enough successes → SuccessCriteriaMet; both then delete the active pods;
+ *     suspend deletes them too; otherwise create or delete pods toward wantActive, after the
+ *     failure backoff (backoff.ts) and only when expectations are met (manage.ts);
+ *  4. write status, remove the finalizers of recorded pods, move them into the counts;
+ *  5. once no pod is active, terminating or uncounted, the terminal Complete / Failed
+ *     condition (conditions.ts) follows, with completionTime for Complete.
+ * A pod whose Job is gone gets its tracking finalizer removed, so deleting a Job never leaves
+ * pods stuck. Events (component `job-controller`): SuccessfulCreate, SuccessfulDelete,
+ * FailedCreate, Completed, BackoffLimitExceeded, DeadlineExceeded, Suspended, Resumed.
+ */
+import type { JobStatus } from 'kubernetes-types/batch/v1';
+import { selectorFromLabelSelector } from '../../api/selectors/label-selector.js';
+import type { WatchEvent } from '../../api/types.js';
+import type { ControllerDeps } from '../client.js';
+import { Expectations } from '../replicaset/expectations.js';
+import { QueueController, type QueueControllerOptions, type WatchSpec } from '../runtime/queue-controller.js';
+import { splitKey } from '../runtime/work-queue.js';
+import { claimObjects } from '../util/claim.js';
+import { controllerKeyOfKind, controllerOf, keyOf } from '../util/owners.js';
+import { semanticEqual } from '../util/semantic-equal.js';
+import { BackoffStore } from './backoff.js';
+import {
+  BACKOFF_LIMIT_EXCEEDED,
+  COMPLETIONS_REACHED,
+  DEADLINE_EXCEEDED,
+  hasCondition,
+  isJobFinished,
+  JOB_RESUMED,
+  JOB_SUSPENDED,
+  setCondition,
+} from './conditions.js';
+import { createPods, deletePods, JOB_COMPONENT, wantActive } from './manage.js';
+import {
+  hasTrackingFinalizer,
+  isPodFinished,
+  isPodReadyNow,
+  isPodTerminating,
+  type JobObj,
+  type PodObj,
+  pastBackoffLimitOnFailure,
+} from './pods.js';
+import { countRecorded, recordFinishedPods, removeTrackingFinalizers, uncountedOf } from './tracking.js';
+
+const iso = (d: Date): string => d.toISOString().replace(/\.\d+Z$/, 'Z');
+
+export class JobController extends QueueController {
+  readonly name = 'job';
+  readonly #expectations: Expectations;
+  readonly #backoff = new BackoffStore();
+
+  constructor(deps: ControllerDeps, options: QueueControllerOptions = {}) {
+    super(deps, options);
+    this.#expectations = new Expectations(() => deps.clock.now().getTime());
+  }
+
+  protected watches(): readonly WatchSpec[] {
+    return [
+      { resource: 'jobs', keysFor: (ev) => [keyOf(ev.object)] },
+      { resource: 'pods', keysFor: (ev) => this.#keysForPod(ev) },
+    ];
+  }
+
+  protected allKeys(): readonly string[] {
+    return this.deps.client.list('jobs').map(keyOf);
+  }
+
+  #keysForPod(ev: WatchEvent): readonly string[] {
+    const pod = ev.object as PodObj;
+    const owner = controllerKeyOfKind(pod, 'Job');
+    if (owner) {
+      if (ev.type === 'ADDED' && !pod.metadata.deletionTimestamp) this.#expectations.creationObserved(owner);
+      if (ev.type === 'DELETED' || pod.metadata.deletionTimestamp)
+        this.#expectations.deletionObserved(owner, pod.metadata.uid!);
+      return [owner];
+    }
+    if (controllerOf(pod) || ev.type === 'DELETED') return [];
+    return this.deps.client
+      .list<JobObj>('jobs', { namespace: pod.metadata.namespace })
+      .filter((job) => safeSelector(job).matches(pod.metadata.labels))
+      .map(keyOf);
+  }
+
+  protected sync(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const { client } = this.deps;
+    const job = client.get<JobObj>('jobs', namespace, name);
+    if (!job) {
+      this.#expectations.forget(key);
+      this.#backoff.forget(key);
+      this.#releaseOrphans(namespace, name);
+      return;
+    }
+    const selector = safeSelector(job);
+    const candidates = client.list<PodObj>('pods', { namespace });
+    const pods = claimObjects(client, 'pods', job, candidates, (p) => selector.matches(p.metadata.labels));
+    if (isJobFinished(job)) {
+      removeTrackingFinalizers(client, pods, undefined);
+      return;
+    }
+    this.#syncActiveJob(key, job, pods);
+  }
+
+  #syncActiveJob(key: string, job: JobObj, pods: PodObj[]): void {
+    const { client, events } = this.deps;
+    const now = this.deps.clock.now();
+    const nowIso = iso(now);
+    const status: JobStatus = structuredClone(job.status ?? {});
+    status.conditions ??= [];
+    const newly = recordFinishedPods(job, pods, status, now.getTime());
+    this.#backoff.observe(key, newly.succeeded, newly.failureTimesMs);
+    const uncounted = uncountedOf(status);
+    const succeeded = (status.succeeded ?? 0) + uncounted.succeeded.length;
+    const failed = (status.failed ?? 0) + uncounted.failed.length;
+    const active = pods.filter((p) => !isPodFinished(p, job) && !p.metadata.deletionTimestamp);
+    const suspended = job.spec?.suspend === true;
+
+    // Suspension, as upstream: the Suspended condition flips and startTime restarts on resume.
+    if (suspended) {
+      if (setCondition(status.conditions, 'Suspended', 'True', JOB_SUSPENDED, nowIso)) {
+        events.event(job, 'Normal', 'Suspended', 'Job suspended', JOB_COMPONENT);
+        delete status.startTime;
+      }
+    } else {
+      if (setCondition(status.conditions, 'Suspended', 'False', JOB_RESUMED, nowIso)) {
+        events.event(job, 'Normal', 'Resumed', 'Job resumed', JOB_COMPONENT);
+        status.startTime = nowIso;
+      }
+      status.startTime ??= nowIso;
+    }
+
+    const failureTarget =
+      hasCondition(job, 'FailureTarget') || this.#failIfDue(job, status, failed, active, now);
+    const successTarget =
+      !failureTarget &&
+      (hasCondition(job, 'SuccessCriteriaMet') || this.#succeedIfDue(job, status, succeeded, active));
+    let manageError: unknown;
+    const deleting = !!job.metadata.deletionTimestamp;
+    try {
+      if (failureTarget || successTarget || suspended) {
+        if (active.length > 0) deletePods(this.deps, this.#expectations, key, job, active);
+      } else if (!deleting && this.#expectations.satisfied(key)) {
+        this.#manage(key, job, active, succeeded, pods);
+      }
+    } catch (e) {
+      manageError = e;
+    }
+
+    status.active = active.length;
+    status.ready = active.filter(isPodReadyNow).length;
+    status.terminating = pods.filter(isPodTerminating).length;
+    const written = this.#writeStatus(job, status);
+    // Steps 2 and 3: release the recorded pods and count them.
+    const recorded = new Set([...uncounted.succeeded, ...uncounted.failed]);
+    if (recorded.size > 0) {
+      const done = removeTrackingFinalizers(client, pods, recorded);
+      countRecorded(status, done);
+    }
+    const quiet =
+      active.length === 0 &&
+      status.terminating === 0 &&
+      Object.keys(status.uncountedTerminatedPods ?? {}).length === 0 &&
+      !pods.some((p) => hasTrackingFinalizer(p) && !recorded.has(p.metadata.uid!));
+    if (quiet && (failureTarget || successTarget)) this.#finish(job, status, failureTarget, nowIso);
+    this.#writeStatus(written, status);
+    this.#requeueForDeadline(key, job, status, now);
+    if (manageError) throw manageError;
+  }
+
+  /** Checks the failure rules; on a hit sets FailureTarget and emits the warning event. */
+  #failIfDue(job: JobObj, status: JobStatus, failed: number, active: PodObj[], now: Date): boolean {
+    const limit = job.spec?.backoffLimit ?? 6;
+    let why: { reason: string; message: string } | undefined;
+    if (failed > limit || pastBackoffLimitOnFailure(job, active)) why = BACKOFF_LIMIT_EXCEEDED;
+    else if (this.#pastActiveDeadline(job, status, now)) why = DEADLINE_EXCEEDED;
+    if (!why) return false;
+    setCondition(status.conditions!, 'FailureTarget', 'True', why, iso(now));
+    this.deps.events.event(job, 'Warning', why.reason, why.message, JOB_COMPONENT);
+    return true;
+  }
+
+  #succeedIfDue(job: JobObj, status: JobStatus, succeeded: number, active: PodObj[]): boolean {
+    const completions = job.spec?.completions;
+    const done =
+      completions === undefined || completions === null
+        ? succeeded > 0 && active.length === 0
+        : succeeded >= completions;
+    if (!done) return false;
+    setCondition(
+      status.conditions!,
+      'SuccessCriteriaMet',
+      'True',
+      COMPLETIONS_REACHED,
+      iso(this.deps.clock.now()),
+    );
+    return true;
+  }
+
+  #pastActiveDeadline(job: JobObj, status: JobStatus, now: Date): boolean {
+    const deadline = job.spec?.activeDeadlineSeconds;
+    if (deadline === undefined || deadline === null || !status.startTime) return false;
+    return now.getTime() - Date.parse(status.startTime) >= deadline * 1000;
+  }
+
+  #finish(job: JobObj, status: JobStatus, failure: boolean, nowIso: string): void {
+    if (failure) {
+      const target = status.conditions!.find((c) => c.type === 'FailureTarget');
+      const why = { reason: target?.reason ?? '', message: target?.message ?? '' };
+      setCondition(status.conditions!, 'Failed', 'True', why, nowIso);
+      return;
+    }
+    setCondition(status.conditions!, 'Complete', 'True', COMPLETIONS_REACHED, nowIso);
+    status.completionTime = nowIso;
+    this.deps.events.event(job, 'Normal', 'Completed', 'Job completed', JOB_COMPONENT);
+  }
+
+  #manage(key: string, job: JobObj, active: PodObj[], succeeded: number, pods: PodObj[]): void {
+    // With podReplacementPolicy Failed a terminating pod still holds its slot.
+    const holding =
+      job.spec?.podReplacementPolicy === 'Failed'
+        ? active.length + pods.filter(isPodTerminating).length
+        : active.length;
+    const want = wantActive(job, succeeded, active.length);
+    if (active.length > want) {
+      deletePods(this.deps, this.#expectations, key, job, active, active.length - want);
+      return;
+    }
+    if (holding >= want) return;
+    const wait = this.#backoff.remainingMs(key, this.deps.clock.now().getTime());
+    if (wait > 0) {
+      this.queue.addAfter(key, wait);
+      return;
+    }
+    createPods(this.deps, this.#expectations, key, job, want - holding);
+  }
+
+  /** Writes status when it changed; returns the Job as stored afterwards. */
+  #writeStatus(job: JobObj, status: JobStatus): JobObj {
+    const clean = normalizeStatus(status);
+    if (semanticEqual(job.status, clean)) return job;
+    return this.deps.client.updateStatus('jobs', { ...job, status: clean });
+  }
+
+  #requeueForDeadline(key: string, job: JobObj, status: JobStatus, now: Date): void {
+    const deadline = job.spec?.activeDeadlineSeconds;
+    if (deadline === undefined || deadline === null || !status.startTime) return;
+    if (status.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True'))
+      return;
+    const remaining = Date.parse(status.startTime) + deadline * 1000 - now.getTime();
+    if (remaining > 0) this.queue.addAfter(key, remaining);
+  }
+
+  /** Pods whose Job is gone keep no tracking finalizer (upstream's orphan pod cleanup). */
+  #releaseOrphans(namespace: string, jobName: string): void {
+    const { client } = this.deps;
+    const orphans = client
+      .list<PodObj>('pods', { namespace })
+      .filter(
+        (p) =>
+          hasTrackingFinalizer(p) && controllerOf(p)?.kind === 'Job' && controllerOf(p)?.name === jobName,
+      );
+    if (orphans.length > 0) removeTrackingFinalizers(client, orphans, undefined);
+  }
+}
+
+/** Drops the zero counts upstream's omitempty drops; ready, terminating and uncounted stay. */
+function normalizeStatus(status: JobStatus): JobStatus {
+  const s: { -readonly [K in keyof JobStatus]: JobStatus[K] } = structuredClone(status);
+  for (const k of ['active', 'succeeded', 'failed'] as const) if (!s[k]) delete s[k];
+  if (s.conditions?.length === 0) delete s.conditions;
+  s.uncountedTerminatedPods ??= {};
+  return s;
+}
+
+function safeSelector(job: JobObj) {
+  try {
+    return selectorFromLabelSelector(job.spec?.selector);
+  } catch {
+    return selectorFromLabelSelector(undefined);
+  }
+}
