@@ -34,6 +34,8 @@ export const SUBRESOURCES: Readonly<
     { name: 'status', kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
   ],
+  jobs: [{ name: 'status', kind: 'Job', verbs: ['get', 'patch', 'update'] }],
+  cronjobs: [{ name: 'status', kind: 'CronJob', verbs: ['get', 'patch', 'update'] }],
   replicasets: [
     { name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },

@@ -338,7 +338,14 @@ export class Registry implements ObjectClient {
     if (JSON.stringify(next) === current.json) return structuredClone(old);
     if (opts.dryRun) return next;
     try {
-      if (next.metadata.deletionTimestamp && !hasFinalizers(next)) {
+      // The last finalizer gone removes the object, unless a grace period still runs (a pod whose
+      // kubelet has not confirmed it stopped): then the kubelet's final delete does (upstream's
+      // shouldDeleteDuringUpdate).
+      if (
+        next.metadata.deletionTimestamp &&
+        !hasFinalizers(next) &&
+        !((old.metadata.deletionGracePeriodSeconds ?? 0) > 0)
+      ) {
         return structuredClone(this.#store.delete(key, current.revision).object);
       }
       return structuredClone(this.#store.update(key, next, current.revision).object);

@@ -148,8 +148,17 @@ describe('JobController (real registry)', () => {
     assert.equal(conditions(getJob(h, 'slow')).length, 0, 'nothing before the deadline');
     h.clock.advance(2);
     await resyncAll();
-    // The running pod was deleted and counted as failed; with its tracking finalizer removed the
-    // registry drops it (see the report: it does not wait for the grace period), so Failed follows.
+    // The running pod was deleted with a grace period and counted as failed: only FailureTarget until
+    // it has terminated (upstream waits for terminating pods before Failed).
+    assert.deepEqual(conditions(getJob(h, 'slow')), [
+      'FailureTarget=True DeadlineExceeded: Job was active longer than specified deadline',
+    ]);
+    const terminating = podsOfJob(h, 'slow');
+    assert.equal(terminating.length, 1, 'the pod stays while its grace period runs');
+    assert.ok(terminating[0]!.metadata.deletionTimestamp);
+    // The kubelet's final delete once the containers stopped (grace 0): now the pod goes.
+    h.registry.delete('pods', 'default', terminating[0]!.metadata.name!, { gracePeriodSeconds: 0 });
+    await resyncAll();
     const j = getJob(h, 'slow');
     assert.deepEqual(conditions(j), [
       'FailureTarget=True DeadlineExceeded: Job was active longer than specified deadline',
@@ -159,7 +168,7 @@ describe('JobController (real registry)', () => {
     assert.ok(
       h.events.lines().includes('Warning DeadlineExceeded Job was active longer than specified deadline'),
     );
-    assert.equal(podsOfJob(h, 'slow').length, 0, 'pod gone once its finalizer was removed');
+    assert.equal(podsOfJob(h, 'slow').length, 0, 'pod gone after the final delete');
   });
 
   test('restartPolicy OnFailure: container restarts count against backoffLimit', async () => {
