@@ -58,6 +58,7 @@ export interface StrategyParts<T> {
   defaults?(obj: T): void;
   allocate?(obj: T, old: T | undefined): void;
   validate?(obj: T): FieldError[];
+  validateCreate?(obj: T): FieldError[];
   validateUpdate?(obj: T, old: T): FieldError[];
   gracePeriod?(obj: T, requested: number | undefined): number;
 }
@@ -81,6 +82,7 @@ export function defineStrategy<T>(p: StrategyParts<T>): Strategy {
     },
     defaults: () => {},
     validate: () => [],
+    validateCreate: () => [],
     validateUpdate: () => [],
     // The kind's hooks see the object as its own type; the registry handles it as a KubeObject.
     ...(p as unknown as Partial<Strategy>),

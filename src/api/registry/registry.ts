@@ -164,7 +164,7 @@ export class Registry implements ObjectClient {
     s.prepareForCreate(obj);
     s.defaults(obj);
     s.allocate?.(obj, undefined);
-    const errs = [...validateObjectMetaFor(s, obj), ...s.validate(obj)];
+    const errs = [...validateObjectMetaFor(s, obj), ...s.validate(obj), ...s.validateCreate(obj)];
     if (errs.length) throw invalid(s.info.group, s.info.kind, meta.name ?? '', errs);
     if (s.info.namespaced) this.#checkNamespaceAcceptsContent(meta.namespace!);
     if (!opts.managedFieldsDone) this.#onWrite?.(undefined, obj, opts.fieldManager ?? '');

@@ -1,8 +1,8 @@
 /**
  * A strategy is one kind's behaviour inside the generic registry, as in kube-apiserver's
  * registry: the registry does CRUD, conflicts, generateName, finalizers and watch once; each
- * kind supplies these hooks. Call order on create: prepareForCreate → defaults → validate.
- * On update: prepareForUpdate → defaults → validate + validateUpdate. Hooks mutate the object
+ * kind supplies these hooks. Call order on create: prepareForCreate → defaults → validate +
+ * validateCreate. On update: prepareForUpdate → defaults → validate + validateUpdate. Hooks mutate the object
  * they are given (a private copy); validate hooks must not mutate.
  */
 
@@ -32,6 +32,8 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    */
   allocate?(obj: T, old: T | undefined): void;
   validate(obj: T): FieldError[];
+  /** Rules only a create must meet (upstream's create-only checks, e.g. ValidatePodCreate). */
+  validateCreate(obj: T): FieldError[];
   validateUpdate(obj: T, old: T): FieldError[];
   readonly table: TableConvertor<T>;
   /**

@@ -9,7 +9,7 @@ import { defaultPod } from './defaults.js';
 import { podQOSClass } from './qos.js';
 import { addServiceAccountTokenVolume, type ServiceAccountLookup } from './service-account-volume.js';
 import { podTable } from './table.js';
-import { validatePod, validatePodUpdate } from './validation.js';
+import { validatePod, validatePodCreate, validatePodUpdate } from './validation.js';
 
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
@@ -31,6 +31,7 @@ export const podStrategy = (serviceAccounts: ServiceAccountLookup) =>
     },
     defaults: (pod) => defaultPod(pod),
     validate: (pod) => validatePod(pod),
+    validateCreate: (pod) => validatePodCreate(pod),
     validateUpdate: (pod, old) => validatePodUpdate(pod, old),
     gracePeriod: (pod, requested) => {
       if (!pod.spec?.nodeName) return 0;

@@ -16,10 +16,7 @@ import { validateVolumes } from '../../validation/volumes.js';
 
 /**
  * On create and update. Ephemeral containers are validated wherever they appear (upstream's
- * ValidatePodSpec), but only pods/ephemeralcontainers may add them: a create carrying them is
- * refused (ValidatePodCreate). The registry's Strategy has one `validate` hook for both verbs;
- * a create is told apart by its missing resourceVersion, which the registry clears before
- * validating a create and sets to the stored one before validating an update.
+ * ValidatePodSpec); that only pods/ephemeralcontainers may add them is `validatePodCreate`'s rule.
  */
 export function validatePod(pod: Pod): FieldError[] {
   const spec = pod.spec ?? { containers: [] };
@@ -31,10 +28,14 @@ export function validatePod(pod: Pod): FieldError[] {
   if (!spec.ephemeralContainers?.length) return errs;
   const volumes = validateVolumes(spec.volumes, 'spec.volumes').names;
   errs.push(...validateEphemeralContainers(spec, volumes, 'spec.ephemeralContainers'));
-  if (!pod.metadata?.resourceVersion) {
-    errs.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
-  }
   return errs;
+}
+
+/** Create only (ValidatePodCreate): a new pod may not carry ephemeral containers. */
+export function validatePodCreate(pod: Pod): FieldError[] {
+  return pod.spec?.ephemeralContainers?.length
+    ? [forbidden('spec.ephemeralContainers', 'cannot be set on create')]
+    : [];
 }
 
 /** Spec changes beyond images, deadlines, tolerations and gates are refused (see pod-update.ts). */
