@@ -59,17 +59,17 @@ export function decodeAttachFrames(buf: Buffer, onFrame: (type: 1 | 2, payload: 
     const len = buf.readUInt32BE(at + 1);
     const known = type === ATTACH_FRAME.stdout || type === ATTACH_FRAME.stderr || type === ATTACH_FRAME.error;
     if (!known) {
-      throw new RuntimeError('Exec', `attach socket: unexpected frame type ${type} at byte ${at}`);
+      throw new RuntimeError('Attach', `attach socket: unexpected frame type ${type} at byte ${at}`);
     }
     if (len > MAX_ATTACH_FRAME) {
       throw new RuntimeError(
-        'Exec',
+        'Attach',
         `attach socket: frame length ${len} at byte ${at + 1} exceeds ${MAX_ATTACH_FRAME}`,
       );
     }
     if (buf.length - at - HEAD < len) break;
     const payload = buf.subarray(at + HEAD, at + HEAD + len);
-    if (type === ATTACH_FRAME.error) throw new RuntimeError('Exec', `attach refused: ${payload}`);
+    if (type === ATTACH_FRAME.error) throw new RuntimeError('Attach', `attach refused: ${payload}`);
     onFrame(type as 1 | 2, payload);
     at += HEAD + len;
   }
@@ -124,7 +124,7 @@ export function attachStream(socketPath: string, o: AttachOptions): ExecSession 
     socket.on('error', (e: NodeJS.ErrnoException) => {
       failure ??=
         e.code === 'ENOENT' || e.code === 'ECONNREFUSED'
-          ? new RuntimeError('Exec', `container is not running (no attach socket at ${socketPath})`)
+          ? new RuntimeError('Attach', `container is not running (no attach socket at ${socketPath})`)
           : e;
     });
     socket.once('close', () => {

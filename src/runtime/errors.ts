@@ -12,6 +12,7 @@ export type RuntimeErrorCode =
   | 'SandboxSetup'
   | 'ContainerStart'
   | 'Exec'
+  | 'Attach'
   | 'Command';
 
 export class RuntimeError extends Error {

@@ -205,7 +205,7 @@ export class PodbayRuntime implements RuntimeService {
     const exitCode = this.#running(id).then(() => {
       const socket = attachSocketPath(this.paths.containerDir(id));
       if (!socket)
-        throw new RuntimeError('Exec', `container ${id} has no attach socket (data dir path too long)`);
+        throw new RuntimeError('Attach', `container ${id} has no attach socket (data dir path too long)`);
       session = attachStream(socket, options);
       for (const size of pending) session.resize(size);
       if (detached) session.kill();
