@@ -17,6 +17,7 @@ const KINDS: Readonly<Record<string, string>> = {
   'apps/v1/Deployment': 'apps.v1.Deployment',
   'apps/v1/ReplicaSet': 'apps.v1.ReplicaSet',
   'autoscaling/v1/Scale': 'autoscaling.v1.Scale',
+  'authentication.k8s.io/v1/TokenRequest': 'authentication.v1.TokenRequest',
   'batch/v1/Job': 'batch.v1.Job',
   'batch/v1/CronJob': 'batch.v1.CronJob',
   'discovery.k8s.io/v1/EndpointSlice': 'discovery.v1.EndpointSlice',

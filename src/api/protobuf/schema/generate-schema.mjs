@@ -8,7 +8,7 @@
 //
 // Usage (upstream files are fetched into a scratch directory and never committed):
 //   D=$(mktemp -d)
-//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 batch/v1 discovery/v1; do n=$(echo $p | tr / _);
+//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 authentication/v1 batch/v1 discovery/v1; do n=$(echo $p | tr / _);
 //      git show v0.32.9:$p/generated.proto >$D/$n.proto; git show v0.32.9:$p/types.go >$D/$n.go; done)
 //   (cd k8s.io/apimachinery checkout && git show v0.32.9:pkg/apis/meta/v1/generated.proto >$D/meta_v1.proto &&
 //      git show v0.32.9:pkg/apis/meta/v1/types.go >$D/meta_v1.go)
@@ -32,6 +32,12 @@ const PACKAGES = [
     short: 'autoscaling.v1',
     stem: 'autoscaling_v1',
     out: 'autoscaling-v1',
+  },
+  {
+    pkg: 'k8s.io.api.authentication.v1',
+    short: 'authentication.v1',
+    stem: 'authentication_v1',
+    out: 'authentication-v1',
   },
   { pkg: 'k8s.io.api.batch.v1', short: 'batch.v1', stem: 'batch_v1', out: 'batch-v1' },
   { pkg: 'k8s.io.api.discovery.v1', short: 'discovery.v1', stem: 'discovery_v1', out: 'discovery-v1' },
@@ -66,6 +72,7 @@ const ROOTS = [
   'apps.v1.Deployment',
   'apps.v1.ReplicaSet',
   'autoscaling.v1.Scale',
+  'authentication.v1.TokenRequest',
   'batch.v1.Job',
   'batch.v1.CronJob',
   'discovery.v1.EndpointSlice',

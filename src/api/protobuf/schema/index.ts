@@ -4,6 +4,7 @@
  * ../special-types.ts owns them.
  */
 import { APPS_V1_MESSAGES } from './apps-v1.generated.js';
+import { AUTHENTICATION_V1_MESSAGES } from './authentication-v1.generated.js';
 import { AUTOSCALING_V1_MESSAGES } from './autoscaling-v1.generated.js';
 import { BATCH_V1_MESSAGES } from './batch-v1.generated.js';
 import { CORE_V1_MESSAGES } from './core-v1.generated.js';
@@ -17,6 +18,7 @@ export const MESSAGES: MessageTable = {
   ...CORE_V1_MESSAGES,
   ...APPS_V1_MESSAGES,
   ...AUTOSCALING_V1_MESSAGES,
+  ...AUTHENTICATION_V1_MESSAGES,
   ...BATCH_V1_MESSAGES,
   ...DISCOVERY_V1_MESSAGES,
   ...META_V1_MESSAGES,

@@ -43,6 +43,7 @@ describe('generated schema tables', () => {
     const generated = readdirSync(dir).filter((f) => f.endsWith('.generated.ts'));
     assert.deepStrictEqual(generated.sort(), [
       'apps-v1.generated.ts',
+      'authentication-v1.generated.ts',
       'autoscaling-v1.generated.ts',
       'batch-v1.generated.ts',
       'core-v1.generated.ts',

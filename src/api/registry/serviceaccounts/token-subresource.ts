@@ -6,15 +6,32 @@
  * kube-apiserver's create handler does. Registered in ApiServerOptions.subresources under the
  * key `serviceaccounts/token`.
  */
+import type { TokenRequest } from 'kubernetes-types/authentication/v1';
 import { methodNotAllowed } from '../../errors.js';
 import { decodeObjectBody, mediaType, readBody } from '../../http/body.js';
 import type { SubresourceHandler } from '../../http/resource-handler.js';
 import { sendJSON } from '../../http/respond.js';
-import { PROTOBUF_CONTENT_TYPE } from '../../protobuf/decode.js';
-import { createToken, parseTokenRequest, type TokenRequestDeps } from './token-request.js';
-import { decodeTokenRequestProtobuf } from './token-request-protobuf.js';
+import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE } from '../../protobuf/decode.js';
+import { unsupportedProtobufKind } from '../../protobuf/decode-error.js';
+import {
+  createToken,
+  parseTokenRequest,
+  TOKEN_REQUEST_API_VERSION,
+  type TokenRequestDeps,
+} from './token-request.js';
 
 export const TOKEN_SUBRESOURCE_KEY = 'serviceaccounts/token';
+
+/**
+ * A TokenRequest sent as protobuf (client-go's typed client, so `kubectl create token`, never falls back to
+ * JSON), through the shared decoder; any other kind in the envelope is a 415, as for other resources.
+ */
+export function decodeTokenRequestProtobuf(body: Buffer): TokenRequest {
+  const obj = decodeKubernetesProtobuf(body);
+  if (obj.apiVersion !== TOKEN_REQUEST_API_VERSION || obj.kind !== 'TokenRequest')
+    throw unsupportedProtobufKind(obj.apiVersion, obj.kind);
+  return obj as unknown as TokenRequest;
+}
 
 export function serviceAccountTokenHandler(deps: TokenRequestDeps): SubresourceHandler {
   return async (req, res, r) => {

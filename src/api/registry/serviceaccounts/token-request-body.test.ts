@@ -1,12 +1,12 @@
 /**
- * The TokenRequest protobuf decoder against bytes the stock kubectl really sends (captured by a
+ * TokenRequest bodies through the shared protobuf decoder, against bytes the stock kubectl really sends (captured by a
  * loopback server), plus malformed and foreign bodies.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CaptureServer, runKubectl } from '../../protobuf/testing/kubectl-capture.js';
 import { thrownApiError } from '../../testing/api-errors.js';
-import { decodeTokenRequestProtobuf } from './token-request-protobuf.js';
+import { decodeTokenRequestProtobuf } from './token-subresource.js';
 
 describe('TokenRequest from protobuf, as kubectl create token sends it', () => {
   const capture = new CaptureServer();
