@@ -15,14 +15,14 @@
  * FailedCreate, Completed, BackoffLimitExceeded, DeadlineExceeded, Suspended, Resumed.
  */
 import type { JobStatus } from 'kubernetes-types/batch/v1';
-import { selectorFromLabelSelector } from '../../api/selectors/label-selector.js';
 import type { WatchEvent } from '../../api/types.js';
 import type { ControllerDeps } from '../client.js';
 import { Expectations } from '../replicaset/expectations.js';
 import { QueueController, type QueueControllerOptions, type WatchSpec } from '../runtime/queue-controller.js';
 import { splitKey } from '../runtime/work-queue.js';
 import { claimObjects } from '../util/claim.js';
-import { controllerKeyOfKind, controllerOf, keyOf } from '../util/owners.js';
+import { controllerOf, keyOf } from '../util/owners.js';
+import { controllerKeysForPodEvent, podSelectorOf } from '../util/pod-controllers.js';
 import { semanticEqual } from '../util/semantic-equal.js';
 import { BackoffStore } from './backoff.js';
 import {
@@ -71,19 +71,9 @@ export class JobController extends QueueController {
   }
 
   #keysForPod(ev: WatchEvent): readonly string[] {
-    const pod = ev.object as PodObj;
-    const owner = controllerKeyOfKind(pod, 'Job');
-    if (owner) {
-      if (ev.type === 'ADDED' && !pod.metadata.deletionTimestamp) this.#expectations.creationObserved(owner);
-      if (ev.type === 'DELETED' || pod.metadata.deletionTimestamp)
-        this.#expectations.deletionObserved(owner, pod.metadata.uid!);
-      return [owner];
-    }
-    if (controllerOf(pod) || ev.type === 'DELETED') return [];
-    return this.deps.client
-      .list<JobObj>('jobs', { namespace: pod.metadata.namespace })
-      .filter((job) => safeSelector(job).matches(pod.metadata.labels))
-      .map(keyOf);
+    return controllerKeysForPodEvent(ev, 'Job', this.#expectations, (namespace) =>
+      this.deps.client.list<JobObj>('jobs', { namespace }),
+    );
   }
 
   protected sync(key: string): void {
@@ -96,7 +86,7 @@ export class JobController extends QueueController {
       this.#releaseOrphans(namespace, name);
       return;
     }
-    const selector = safeSelector(job);
+    const selector = podSelectorOf(job);
     const candidates = client.list<PodObj>('pods', { namespace });
     const pods = claimObjects(client, 'pods', job, candidates, (p) => selector.matches(p.metadata.labels));
     if (isJobFinished(job)) {
@@ -275,12 +265,4 @@ function normalizeStatus(status: JobStatus): JobStatus {
   if (s.conditions?.length === 0) delete s.conditions;
   s.uncountedTerminatedPods ??= {};
   return s;
-}
-
-function safeSelector(job: JobObj) {
-  try {
-    return selectorFromLabelSelector(job.spec?.selector);
-  } catch {
-    return selectorFromLabelSelector(undefined);
-  }
 }

@@ -11,13 +11,13 @@
  * FailedDelete `Error deleting: ...`.
  */
 import type { Pod } from 'kubernetes-types/core/v1';
-import { selectorFromLabelSelector } from '../../api/selectors/label-selector.js';
 import type { WatchEvent } from '../../api/types.js';
 import type { ControllerDeps } from '../client.js';
 import { QueueController, type QueueControllerOptions, type WatchSpec } from '../runtime/queue-controller.js';
 import { splitKey } from '../runtime/work-queue.js';
 import { claimObjects } from '../util/claim.js';
-import { controllerKeyOfKind, controllerOf, keyOf } from '../util/owners.js';
+import { controllerOf, keyOf } from '../util/owners.js';
+import { controllerKeysForPodEvent, podSelectorOf } from '../util/pod-controllers.js';
 import { isPodActive } from '../util/pods.js';
 import { Expectations } from './expectations.js';
 import { podsToDelete } from './pod-ranking.js';
@@ -57,20 +57,9 @@ export class ReplicaSetController extends QueueController {
   }
 
   #keysForPod(ev: WatchEvent): readonly string[] {
-    const pod = ev.object as PodObj;
-    const owner = controllerKeyOfKind(pod, 'ReplicaSet');
-    if (owner) {
-      if (ev.type === 'ADDED' && !pod.metadata.deletionTimestamp) this.#expectations.creationObserved(owner);
-      if (ev.type === 'DELETED' || pod.metadata.deletionTimestamp)
-        this.#expectations.deletionObserved(owner, pod.metadata.uid!);
-      return [owner];
-    }
-    if (controllerOf(pod) || ev.type === 'DELETED') return [];
-    // An orphan: every ReplicaSet that selects it may adopt it.
-    return this.deps.client
-      .list<RS>('replicasets', { namespace: pod.metadata.namespace })
-      .filter((rs) => safeSelector(rs).matches(pod.metadata.labels))
-      .map(keyOf);
+    return controllerKeysForPodEvent(ev, 'ReplicaSet', this.#expectations, (namespace) =>
+      this.deps.client.list<RS>('replicasets', { namespace }),
+    );
   }
 
   protected sync(key: string): void {
@@ -81,7 +70,7 @@ export class ReplicaSetController extends QueueController {
       this.#expectations.forget(key);
       return;
     }
-    const selector = safeSelector(rs);
+    const selector = podSelectorOf(rs);
     const active = client.list<PodObj>('pods', { namespace }).filter(isPodActive);
     const owned = claimObjects(client, 'pods', rs, active, (p) => selector.matches(p.metadata.labels));
     let manageError: unknown;
@@ -179,15 +168,6 @@ export class ReplicaSetController extends QueueController {
     return client
       .list<PodObj>('pods', { namespace: rs.metadata.namespace })
       .filter((p) => siblings.has(controllerOf(p)?.uid));
-  }
-}
-
-function safeSelector(rs: RS) {
-  try {
-    return selectorFromLabelSelector(rs.spec?.selector);
-  } catch {
-    // An invalid selector (validation should prevent it) selects nothing, as upstream gives up.
-    return selectorFromLabelSelector(undefined);
   }
 }
 
