@@ -47,20 +47,7 @@ export class EndpointSliceController extends QueueController {
   /** pod key → service keys that selected it at the last event, to catch label changes. */
   readonly #podServices = new PodServiceIndex(this.deps.client);
 
-  /**
-   * As kube-controller-manager skips a controller whose resources the API does not serve,
-   * this one stays idle (and says so) when discovery.k8s.io/v1 endpointslices are not served.
-   */
-  override start(): void {
-    const served = this.deps.client
-      .resources()
-      .some((r) => r.resource === RESOURCE && r.group === 'discovery.k8s.io');
-    if (!served) {
-      this.deps.log(`${this.name}: ${RESOURCE}.discovery.k8s.io not served; controller idle`);
-      return;
-    }
-    super.start();
-  }
+  protected override readonly requiredResource = { resource: RESOURCE, group: 'discovery.k8s.io' };
 
   protected watches(): readonly WatchSpec[] {
     return [

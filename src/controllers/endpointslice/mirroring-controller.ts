@@ -50,17 +50,7 @@ const hasSelector = (svc: Service): boolean => Object.keys(svc.spec?.selector ??
 export class EndpointSliceMirroringController extends QueueController {
   readonly name = 'endpointslicemirroring';
 
-  /** Idle, and says so, when discovery.k8s.io/v1 endpointslices are not served (as upstream). */
-  override start(): void {
-    const served = this.deps.client
-      .resources()
-      .some((r) => r.resource === RESOURCE && r.group === 'discovery.k8s.io');
-    if (!served) {
-      this.deps.log(`${this.name}: ${RESOURCE}.discovery.k8s.io not served; controller idle`);
-      return;
-    }
-    super.start();
-  }
+  protected override readonly requiredResource = { resource: RESOURCE, group: 'discovery.k8s.io' };
 
   protected watches(): readonly WatchSpec[] {
     return [

@@ -42,9 +42,24 @@ export abstract class QueueController implements Controller {
   /** Keys of every primary object, for the first sync and periodic resyncs. */
   protected abstract allKeys(): readonly string[];
   protected abstract sync(key: string): void | Promise<void>;
+  /**
+   * A resource the controller cannot work without. As kube-controller-manager skips a controller whose
+   * resources the API does not serve, `start` then leaves it idle and says so.
+   */
+  protected readonly requiredResource: { resource: string; group: string } | undefined = undefined;
 
   start(): void {
     if (this.#started) return;
+    const required = this.requiredResource;
+    if (
+      required &&
+      !this.deps.client
+        .resources()
+        .some((r) => r.resource === required.resource && r.group === required.group)
+    ) {
+      this.deps.log(`${this.name}: ${required.resource}.${required.group} not served; controller idle`);
+      return;
+    }
     this.#started = true;
     for (const w of this.watches()) {
       this.#unwatch.push(
