@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
-import { Store } from '../../../store/sqlite-store.js';
+import type { Store } from '../../../store/sqlite-store.js';
 import { unknownFields } from '../../http/field-validation.js';
+import { openTestRegistry } from '../../testing/registry.js';
 import type { KubeObject } from '../../types.js';
-import { createStrategies } from '../catalog.js';
-import { Registry } from '../registry.js';
+import type { Registry } from '../registry.js';
 import { endpointSliceStrategy } from './strategy.js';
 
 type Slice = EndpointSlice & KubeObject;
@@ -19,13 +19,7 @@ describe('endpointSliceStrategy in the registry', () => {
   let store: Store;
   let registry: Registry;
   before(() => {
-    store = Store.open({ path: ':memory:' });
-    registry = new Registry({
-      store,
-      strategies: createStrategies({ store }),
-      clock: { now: () => new Date() },
-    });
-    registry.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+    ({ store, registry } = openTestRegistry());
   });
   after(() => store.close());
 

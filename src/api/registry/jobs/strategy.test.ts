@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Job } from 'kubernetes-types/batch/v1';
-import { Store } from '../../../store/sqlite-store.js';
+import type { Store } from '../../../store/sqlite-store.js';
+import { openTestRegistry } from '../../testing/registry.js';
 import type { KubeObject } from '../../types.js';
-import { createStrategies } from '../catalog.js';
-import { Registry } from '../registry.js';
+import type { Registry } from '../registry.js';
 
 type JobObj = Job & KubeObject;
 
@@ -30,13 +30,7 @@ describe('jobs strategy (registry)', () => {
   let store: Store;
   let registry: Registry;
   before(() => {
-    store = Store.open({ path: ':memory:' });
-    registry = new Registry({
-      store,
-      strategies: createStrategies({ store }),
-      clock: { now: () => new Date() },
-    });
-    registry.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+    ({ store, registry } = openTestRegistry());
   });
   after(() => store.close());
 
