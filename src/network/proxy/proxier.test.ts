@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { eventually } from '../../runtime/testing/harness.js';
 import { ObjectMirror, SERVICE_NETWORK_RESOURCES } from '../object-mirror.js';
 import {
   createRunningPod,
@@ -135,31 +136,34 @@ describe('ServiceProxy data path (network namespaces)', () => {
     assert.deepEqual(await node.connect(node.pods[0]!.ns, '10.96.0.54', 80, 1), ['ERR:ECONNREFUSED']);
   });
 
-  test('removing an endpoint stops new connections to it within 1 s', async () => {
+  // How fast a change reaches the data path is measured in bench/services.ts, not timed here: on a
+  // loaded machine each probe below spawns a client process, and a wall-clock bound only measures that.
+  test('removing an endpoint stops new connections to it; its return restores the spread', async (t) => {
     const changed = Date.now();
     setEndpointSlice(api, 'apps', 'web', {
       endpoints: [notReady(ip(0)), ready(ip(1)), notReady(ip(2))],
       ports: httpPort,
     });
-    let replies: string[] = [];
-    while (Date.now() - changed < 1000) {
-      replies = backends(await node.connect(node.nodeNs, '10.96.0.50', 80, 10));
-      if (replies.every((r) => r === 'p2')) break;
-    }
-    assert.ok(
-      replies.every((r) => r === 'p2'),
-      `after 1 s still: ${replies.join(',')}`,
+    const onlyP2 = await eventually(
+      async () => {
+        const replies = backends(await node.connect(node.nodeNs, '10.96.0.50', 80, 10));
+        return replies.every((r) => r === 'p2') ? replies : undefined;
+      },
+      10_000,
+      'new connections to go to p2 only',
     );
-    const took = Date.now() - changed;
-    assert.ok(took < 1000, `took ${took} ms`);
+    assert.equal(onlyP2.length, 10);
+    t.diagnostic(`removal reached the data path within ${Date.now() - changed} ms`);
     // And back: the endpoint returns, the spread returns.
+    const restored = Date.now();
     setEndpointSlice(api, 'apps', 'web', { endpoints: [ready(ip(0)), ready(ip(1))], ports: httpPort });
-    const deadline = Date.now() + 1000;
-    while (
-      Date.now() < deadline &&
-      !backends(await node.connect(node.nodeNs, '10.96.0.50', 80, 10)).includes('p1')
+    await eventually(
+      async () =>
+        backends(await node.connect(node.nodeNs, '10.96.0.50', 80, 10)).includes('p1') ? true : undefined,
+      10_000,
+      'p1 to receive connections again',
     );
-    assert.ok(Date.now() < deadline, 'p1 receives connections again within 1 s');
+    t.diagnostic(`the return reached the data path within ${Date.now() - restored} ms`);
   });
 
   test('the table is rebuilt after it is deleted behind the proxy’s back, and removed on teardown', async () => {
