@@ -45,8 +45,22 @@ export class RunForwarder {
   private run: Run | null = null;
   /** The replica chosen for this parse pass (undefined: not chosen yet). */
   private passReplica: BackendNode | null | undefined;
+  // The dependencies are copied into fields of this class rather than read through a `deps` object:
+  // sessions build theirs with a spread, and the hot path's loads through those objects went megamorphic
+  // (V8's IC log: `pool`, `topology`, `ryw` sites); fields of one class keep one shape.
+  private readonly pool: SharedPool;
+  private readonly topology: TopologyMonitor;
+  private readonly picker: ReplicaPicker;
+  private readonly ryw: ReadYourWrites;
+  private readonly queue: ReplyQueue;
 
-  constructor(private readonly deps: RunForwarderDeps) {}
+  constructor(deps: RunForwarderDeps) {
+    this.pool = deps.pool;
+    this.topology = deps.topology;
+    this.picker = deps.picker;
+    this.ryw = deps.ryw;
+    this.queue = deps.queue;
+  }
 
   /** Commands gathered and not yet flushed. */
   get pendingCount(): number {
@@ -60,7 +74,7 @@ export class RunForwarder {
    */
   add(kind: RouteKind, start: number, next: number, state: SessionState, sig: string, buf: Buffer): boolean {
     if (kind !== 'read' && kind !== 'write' && kind !== 'master') return false;
-    let node: BackendNode | null = this.deps.topology.currentMaster;
+    let node: BackendNode | null = this.topology.currentMaster;
     let route: Run['route'] = 'master';
     if (kind === 'read') {
       const replica = this.replicaForRead();
@@ -73,7 +87,7 @@ export class RunForwarder {
     let run = this.run;
     // Same backend, same state, contiguous: the run's connection is the one the pool would give.
     if (run === null || run.node !== node || run.sig !== sig || run.end !== start || run.conn.isClosed) {
-      const conn = this.deps.pool.get(node, state, sig);
+      const conn = this.pool.get(node, state, sig);
       if (run === null || run.conn !== conn || run.end !== start) {
         this.flush(buf, state, sig);
         run = { conn, node, sig, route, kind, start, end: start, count: 0, writes: 0 };
@@ -83,7 +97,7 @@ export class RunForwarder {
     run.end = next;
     run.count++;
     run.kind = kind;
-    if (kind === 'write' && this.deps.ryw.writeStarted()) run.writes++;
+    if (kind === 'write' && this.ryw.writeStarted()) run.writes++;
     return true;
   }
 
@@ -98,7 +112,7 @@ export class RunForwarder {
     if (run === null || run.kind !== kind || run.end !== start) return false;
     run.end = next;
     run.count++;
-    if (kind === 'write' && this.deps.ryw.writeStarted()) run.writes++;
+    if (kind === 'write' && this.ryw.writeStarted()) run.writes++;
     return true;
   }
 
@@ -107,7 +121,7 @@ export class RunForwarder {
     const run = this.run;
     if (run === null) return;
     this.run = null;
-    const slot = this.deps.queue.add(run.count);
+    const slot = this.queue.add(run.count);
     slot.backend = run.node.id;
     slot.route = run.route;
     // Unpipelined clients send one command per read: the run is then the whole buffer, no view needed.
@@ -118,7 +132,7 @@ export class RunForwarder {
     } else {
       if (run.writes > 0) {
         slot.writes = run.writes;
-        slot.writesListener = this.deps.ryw;
+        slot.writesListener = this.ryw;
       }
       run.conn.send(raw, slot, false, run.count);
     }
@@ -130,24 +144,24 @@ export class RunForwarder {
 
   /** Sends `raw` (all of `slot`'s commands) to the master on the shared connection for `state`. */
   sendToMaster(raw: Buffer, slot: ReplySlot, state: SessionState, sig: string): void {
-    const master = this.deps.topology.currentMaster;
+    const master = this.topology.currentMaster;
     if (!master) {
-      slot.onError(replyErrors.noMaster(this.deps.topology.masterProblem), slot.count);
+      slot.onError(replyErrors.noMaster(this.topology.masterProblem), slot.count);
       return;
     }
     slot.backend = master.id;
     slot.route = 'master';
-    this.deps.pool.get(master, state, sig).send(raw, slot, false, slot.count);
+    this.pool.get(master, state, sig).send(raw, slot, false, slot.count);
   }
 
   /** The replica for a read now, or null for the master (read-your-writes, or no replica qualifies). */
   replicaForRead(): BackendNode | null {
-    const topology = this.deps.topology;
-    const minOffset = this.deps.ryw.requiredOffset();
+    const topology = this.topology;
+    const minOffset = this.ryw.requiredOffset();
     if (minOffset === MASTER_ONLY) return null;
-    if (minOffset !== ANY_REPLICA) return this.deps.picker.pick(topology.readableReplicas(), minOffset);
+    if (minOffset !== ANY_REPLICA) return this.picker.pick(topology.readableReplicas(), minOffset);
     if (this.passReplica === undefined)
-      this.passReplica = this.deps.picker.pick(topology.readableReplicas(), 0);
+      this.passReplica = this.picker.pick(topology.readableReplicas(), 0);
     return this.passReplica;
   }
 }

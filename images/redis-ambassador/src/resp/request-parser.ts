@@ -223,6 +223,8 @@ export function frameRequest(
 /** Lower-case names of short ASCII commands, keyed by their bytes (lower-cased, base 128): no per-command string. */
 const nameCache = new Map<number, string>();
 const NAME_CACHE_LIMIT = 4096;
+let lastKey = -1;
+let lastName = '';
 
 function commandName(buf: Buffer, start: number, end: number): string | null {
   const len = end - start;
@@ -238,10 +240,14 @@ function commandName(buf: Buffer, start: number, end: number): string | null {
     if (b >= 65 && b <= 90) b += 32;
     key = key * 128 + b;
   }
+  // Pipelines and most clients repeat one command: the last name answers without a Map look-up.
+  if (key === lastKey) return lastName;
   let name = nameCache.get(key);
   if (name === undefined) {
     name = buf.toString('latin1', start, end).toLowerCase();
     if (nameCache.size < NAME_CACHE_LIMIT) nameCache.set(key, name);
   }
+  lastKey = key;
+  lastName = name;
   return name;
 }
