@@ -2,11 +2,27 @@
  * Reference proxies run the same way as the ambassador, for the seed test and the benchmark: HAProxy
  * (Debian `haproxy`, foreground) and twemproxy (Debian `nutcracker`). Each is stopped by PID.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { freePort, waitFor } from './redis-servers.js';
+
+/**
+ * `spawn`, confined to the CPUs in `cpus` (a taskset list such as "1") when given. taskset execs the
+ * program, so the child's pid is the program's, and the affinity holds from its first instruction:
+ * HAProxy and Node size their thread pools from the CPUs they may use at start.
+ */
+function spawnOn(
+  cpus: string | undefined,
+  command: string,
+  args: string[],
+  options: SpawnOptions,
+): ChildProcess {
+  return cpus === undefined
+    ? spawn(command, args, options)
+    : spawn('taskset', ['-c', cpus, command, ...args], options);
+}
 
 export class ManagedProcess {
   constructor(
@@ -93,16 +109,24 @@ backend redis_master
 `;
 }
 
-export async function startHaproxy(dir: string, config: (port: number) => string): Promise<ManagedProcess> {
+export async function startHaproxy(
+  dir: string,
+  config: (port: number) => string,
+  cpus?: string,
+): Promise<ManagedProcess> {
   const port = await freePort();
   const file = join(dir, `haproxy-${port}.cfg`);
   writeFileSync(file, config(port));
-  const child = spawn('haproxy', ['-db', '-f', file], { stdio: 'ignore' });
+  const child = spawnOn(cpus, 'haproxy', ['-db', '-f', file], { stdio: 'ignore' });
   await waitFor(`haproxy on ${port}`, () => canConnect(port));
   return new ManagedProcess('haproxy', child, port);
 }
 
-export async function startTwemproxy(dir: string, masterPort: number): Promise<ManagedProcess> {
+export async function startTwemproxy(
+  dir: string,
+  masterPort: number,
+  cpus?: string,
+): Promise<ManagedProcess> {
   const port = await freePort();
   const stats = await freePort();
   const file = join(dir, `nutcracker-${port}.yml`);
@@ -110,7 +134,8 @@ export async function startTwemproxy(dir: string, masterPort: number): Promise<M
     file,
     `bench:\n  listen: 127.0.0.1:${port}\n  redis: true\n  hash: fnv1a_64\n  distribution: ketama\n  servers:\n    - 127.0.0.1:${masterPort}:1\n`,
   );
-  const child = spawn(
+  const child = spawnOn(
+    cpus,
     'nutcracker',
     [
       '-c',
@@ -131,9 +156,14 @@ export async function startTwemproxy(dir: string, masterPort: number): Promise<M
 }
 
 /** Runs the ambassador's CLI as its own process (as in a pod), resolving once it accepts connections. */
-export async function startAmbassadorProcess(args: string[], binPath: string): Promise<ManagedProcess> {
+export async function startAmbassadorProcess(
+  args: string[],
+  binPath: string,
+  cpus?: string,
+): Promise<ManagedProcess> {
   const port = await freePort();
-  const child = spawn(
+  const child = spawnOn(
+    cpus,
     process.execPath,
     [binPath, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', ...args],
     {
