@@ -160,8 +160,7 @@ export class RunForwarder {
     const minOffset = this.ryw.requiredOffset();
     if (minOffset === MASTER_ONLY) return null;
     if (minOffset !== ANY_REPLICA) return this.picker.pick(topology.readableReplicas(), minOffset);
-    if (this.passReplica === undefined)
-      this.passReplica = this.picker.pick(topology.readableReplicas(), 0);
+    if (this.passReplica === undefined) this.passReplica = this.picker.pick(topology.readableReplicas(), 0);
     return this.passReplica;
   }
 }
