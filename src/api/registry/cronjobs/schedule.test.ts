@@ -36,8 +36,38 @@ describe('parseSchedule (robfig ParseStandard surface)', () => {
     );
     assert.throws(() => parseSchedule('* * * * * *'), /expected exactly 5 fields, found 6/);
     assert.throws(() => parseSchedule('@fortnightly'), /unrecognized descriptor: @fortnightly/);
-    assert.throws(() => parseSchedule('61 * * * *'), ScheduleError);
     assert.throws(() => parseSchedule('* * * * *', 'Mars/Olympus'), /unknown time zone Mars\/Olympus/);
+  });
+
+  test('each field is checked as robfig checks it, with its messages', () => {
+    const refused = (schedule: string, message: string) =>
+      assert.throws(() => parseSchedule(schedule), new ScheduleError(message), schedule);
+    // What cron-parser alone would accept and a cluster refuses:
+    refused('0 0 * * 7', 'end of range (7) above maximum (6): 7');
+    refused('0 0 * * 1-7', 'end of range (7) above maximum (6): 1-7');
+    refused('0 0 L * *', 'failed to parse int from L: strconv.Atoi: parsing "L": invalid syntax');
+    refused('0 0 * * 5#2', 'failed to parse int from 5#2: strconv.Atoi: parsing "5#2": invalid syntax');
+    refused('0 0 15W * *', 'failed to parse int from 15W: strconv.Atoi: parsing "15W": invalid syntax');
+    // The rest of getRange's checks, in its order:
+    refused('61 * * * *', 'end of range (61) above maximum (59): 61');
+    refused('* * 0 * *', 'beginning of range (0) below minimum (1): 0');
+    refused('* 5-2 * * *', 'beginning of range (5) beyond end of range (2): 5-2');
+    refused('*/0 * * * *', 'step of range should be a positive number: */0');
+    refused('*/-1 * * * *', 'negative number (-1) not allowed: -1');
+    refused('1-2-3 * * * *', 'too many hyphens: 1-2-3');
+    refused('*/2/2 * * * *', 'too many slashes: */2/2');
+    refused('jan * * * *', 'failed to parse int from jan: strconv.Atoi: parsing "jan": invalid syntax');
+    refused(
+      '99999999999999999999 * * * *',
+      'failed to parse int from 99999999999999999999: strconv.Atoi: parsing "99999999999999999999": value out of range',
+    );
+    // And what robfig accepts: names in either case, `?` anywhere, `N/step`, empty list items, `+5`.
+    assert.equal(next('0 0 * * Mon-fri', '2026-01-02T00:00:00Z'), '2026-01-05T00:00:00.000Z');
+    assert.equal(next('? 0 1 * ?', '2026-01-01T00:00:30Z'), '2026-01-01T00:01:00.000Z');
+    assert.equal(next('50/5 * * * *', '2026-01-01T00:50:00Z'), '2026-01-01T00:55:00.000Z');
+    assert.equal(next('50/5 * * * *', '2026-01-01T00:56:00Z'), '2026-01-01T01:50:00.000Z');
+    assert.equal(next('5,,10 * * * *', '2026-01-01T00:05:00Z'), '2026-01-01T00:10:00.000Z');
+    assert.equal(next('+5 * * * *', '2026-01-01T00:00:00Z'), '2026-01-01T00:05:00.000Z');
   });
 
   test('isKnownTimeZone', () => {
@@ -56,5 +86,7 @@ describe('robfig extras', () => {
 
   test('a day no listed month has parses, as robfig, and never fires', () => {
     assert.equal(next('0 0 30 2 *', '2026-01-01T00:00:00Z'), undefined);
+    // A field of commas only lists nothing: robfig parses it and it never fires either.
+    assert.equal(next(', * * * *', '2026-01-01T00:00:00Z'), undefined);
   });
 });

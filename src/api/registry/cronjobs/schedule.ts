@@ -3,15 +3,114 @@
  * five fields (minute hour day-of-month month day-of-week) or a descriptor (@yearly,
  * @annually, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration>), evaluated in
  * a time zone. The field arithmetic and DST handling are cron-parser's (with luxon); this file
- * adds robfig's surface: the field count check and its message, the descriptors cron-parser
+ * adds robfig's surface: the field count check and its message, each field's syntax and bounds with
+ * robfig's messages (so what a cluster refuses is refused here), the descriptors cron-parser
  * lacks, and a `next` that returns undefined for a schedule that never fires (robfig accepts
  * `0 0 30 2 *`, which cron-parser refuses to parse).
+ * Known difference: when both day fields are restricted robfig fires on either (a `*` or `?` without a
+ * step marks a field unrestricted); cron-parser decides "unrestricted" by the values a field covers, so
+ * `0 0 1-31 * MON` fires daily on a cluster and on Mondays here.
  */
 import cronParser from 'cron-parser';
 import { parseGoDuration } from './go-duration.js';
 
 export class ScheduleError extends Error {
   override readonly name = 'ScheduleError';
+}
+
+/** robfig's field bounds (spec.go), with the names months and days of the week accept. */
+interface FieldBounds {
+  readonly min: bigint;
+  readonly max: bigint;
+  readonly names?: Readonly<Record<string, bigint>>;
+}
+
+const names = (list: readonly string[], first: number): Record<string, bigint> =>
+  Object.fromEntries(list.map((n, i) => [n, BigInt(first + i)]));
+
+/** minute, hour, day of month, month, day of week: the five fields of ParseStandard. */
+const FIELD_BOUNDS: readonly FieldBounds[] = [
+  { min: 0n, max: 59n },
+  { min: 0n, max: 23n },
+  { min: 1n, max: 31n },
+  {
+    min: 1n,
+    max: 12n,
+    names: names(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'], 1),
+  },
+  { min: 0n, max: 6n, names: names(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], 0) },
+];
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Go's strconv.Atoi for robfig's mustParseInt: a signed decimal, its error texts. */
+function mustParseInt(expr: string): bigint {
+  if (!/^[+-]?\d+$/.test(expr))
+    throw new ScheduleError(
+      `failed to parse int from ${expr}: strconv.Atoi: parsing ${JSON.stringify(expr)}: invalid syntax`,
+    );
+  const num = BigInt(expr);
+  if (num > INT64_MAX || num < -INT64_MAX - 1n)
+    throw new ScheduleError(
+      `failed to parse int from ${expr}: strconv.Atoi: parsing ${JSON.stringify(expr)}: value out of range`,
+    );
+  if (num < 0n) throw new ScheduleError(`negative number (${num}) not allowed: ${expr}`);
+  return num;
+}
+
+function parseIntOrName(expr: string, bounds: FieldBounds): bigint {
+  const named = bounds.names?.[expr.toLowerCase()];
+  return named ?? mustParseInt(expr);
+}
+
+/**
+ * One comma-separated range of a field, checked as robfig's getRange does (`*` or `?`, `a`, `a-b`,
+ * each with an optional `/step`; `a/step` means a to the maximum), with its messages and in its order.
+ * cron-parser alone would accept more (7 for Sunday, L, W, #), which a cluster refuses.
+ */
+function checkRange(expr: string, bounds: FieldBounds): void {
+  const rangeAndStep = expr.split('/');
+  const lowAndHigh = rangeAndStep[0]!.split('-');
+  let start: bigint;
+  let end: bigint;
+  if (lowAndHigh[0] === '*' || lowAndHigh[0] === '?') {
+    start = bounds.min;
+    end = bounds.max;
+  } else {
+    start = parseIntOrName(lowAndHigh[0]!, bounds);
+    if (lowAndHigh.length === 1) end = start;
+    else if (lowAndHigh.length === 2) end = parseIntOrName(lowAndHigh[1]!, bounds);
+    else throw new ScheduleError(`too many hyphens: ${expr}`);
+  }
+  let step = 1n;
+  if (rangeAndStep.length === 2) {
+    step = mustParseInt(rangeAndStep[1]!);
+    if (lowAndHigh.length === 1) end = bounds.max;
+  } else if (rangeAndStep.length > 2) throw new ScheduleError(`too many slashes: ${expr}`);
+  if (start < bounds.min)
+    throw new ScheduleError(`beginning of range (${start}) below minimum (${bounds.min}): ${expr}`);
+  if (end > bounds.max)
+    throw new ScheduleError(`end of range (${end}) above maximum (${bounds.max}): ${expr}`);
+  if (start > end)
+    throw new ScheduleError(`beginning of range (${start}) beyond end of range (${end}): ${expr}`);
+  if (step === 0n) throw new ScheduleError(`step of range should be a positive number: ${expr}`);
+}
+
+/**
+ * Checks the five fields as robfig does. Returns the expression for cron-parser in the form it reads
+ * (robfig's `?` is `*` in every field, a `+` sign and empty list items go), or null when a field lists
+ * no range at all: robfig parses that and the schedule never fires.
+ */
+function checkFields(fields: readonly string[]): string | null {
+  const normalized: string[] = [];
+  for (const [i, field] of fields.entries()) {
+    // strings.FieldsFunc on ',': empty ranges are skipped, not errors.
+    const ranges = field.split(',').filter((r) => r !== '');
+    for (const range of ranges) checkRange(range, FIELD_BOUNDS[i]!);
+    if (ranges.length === 0) return null;
+    normalized.push(ranges.map((r) => r.replaceAll('?', '*').replace(/(^|[-/])\+/g, '$1')).join(','));
+  }
+  return normalized.join(' ');
 }
 
 /** robfig's descriptors, as the five-field expressions they stand for. */
@@ -56,6 +155,9 @@ export function parseSchedule(schedule: string, timeZone?: string): CronSchedule
     const fields = trimmed.split(/\s+/).filter((f) => f !== '');
     if (fields.length !== 5)
       throw new ScheduleError(`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`);
+    const checked = checkFields(fields);
+    if (checked === null) return { next: () => undefined };
+    expression = checked;
   }
   if (timeZone !== undefined && !isKnownTimeZone(timeZone))
     throw new ScheduleError(`unknown time zone ${timeZone}`);

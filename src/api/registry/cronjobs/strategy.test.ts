@@ -65,6 +65,11 @@ describe('cronjobs strategy (registry)', () => {
       /spec\.schedule: Invalid value: "TZ=UTC 0 \* \* \* \*": cannot use TZ or CRON_TZ in schedule, use timeZone field instead/,
     );
     assert.match(message(cronJob('empty', { schedule: '' })), /spec\.schedule: Required value/);
+    // A day of week a cluster refuses (cron-parser alone reads 7 as Sunday), in robfig's words.
+    assert.match(
+      message(cronJob('sunday', { schedule: '0 0 * * 7' })),
+      /spec\.schedule: Invalid value: "0 0 \* \* 7": end of range \(7\) above maximum \(6\): 7$/,
+    );
   });
 
   test('timeZone: an explicit IANA zone', () => {
