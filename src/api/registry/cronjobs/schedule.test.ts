@@ -84,6 +84,21 @@ describe('robfig extras', () => {
     assert.throws(() => parseSchedule('@every soon'), /failed to parse duration @every soon/);
   });
 
+  test("robfig's day rule: both day fields restricted fire on either, a star leaves the other alone", () => {
+    // 2026-01-05 is a Monday. Both restricted: the 1st-31st OR Mondays, i.e. every day.
+    assert.equal(next('0 0 1-31 * MON', '2026-01-01T00:00:00Z'), '2026-01-02T00:00:00.000Z');
+    // The 13th OR Fridays: Friday 2026-02-06 comes before the 13th.
+    assert.equal(next('0 0 13 * FRI', '2026-02-01T00:00:00Z'), '2026-02-06T00:00:00.000Z');
+    assert.equal(next('0 0 13 * FRI', '2026-02-07T00:00:00Z'), '2026-02-13T00:00:00.000Z');
+    // A star (or `?`) in one day field: only the other one decides.
+    assert.equal(next('0 0 * * MON', '2026-01-01T00:00:00Z'), '2026-01-05T00:00:00.000Z');
+    assert.equal(next('0 0 13 * ?', '2026-02-01T00:00:00Z'), '2026-02-13T00:00:00.000Z');
+    // `*/2` has a step, so it is restricted: the odd days OR Mondays (AND would wait for Monday the 19th).
+    assert.equal(next('0 0 */2 * MON', '2026-01-05T12:00:00Z'), '2026-01-07T00:00:00.000Z');
+    // One side that never fires leaves the other: 30 February never comes, Mondays do.
+    assert.equal(next('0 0 30 2 MON', '2026-01-01T00:00:00Z'), '2026-02-02T00:00:00.000Z');
+  });
+
   test('a day no listed month has parses, as robfig, and never fires', () => {
     assert.equal(next('0 0 30 2 *', '2026-01-01T00:00:00Z'), undefined);
     // A field of commas only lists nothing: robfig parses it and it never fires either.

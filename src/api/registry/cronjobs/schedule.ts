@@ -7,9 +7,8 @@
  * robfig's messages (so what a cluster refuses is refused here), the descriptors cron-parser
  * lacks, and a `next` that returns undefined for a schedule that never fires (robfig accepts
  * `0 0 30 2 *`, which cron-parser refuses to parse).
- * Known difference: when both day fields are restricted robfig fires on either (a `*` or `?` without a
- * step marks a field unrestricted); cron-parser decides "unrestricted" by the values a field covers, so
- * `0 0 1-31 * MON` fires daily on a cluster and on Mondays here.
+ * robfig's day rule is kept too: with both day fields restricted it fires on either (see
+ * expressionsFor), which cron-parser alone gets wrong for a day of month that covers the month.
  */
 import cronParser from 'cron-parser';
 import { parseGoDuration } from './go-duration.js';
@@ -68,12 +67,13 @@ function parseIntOrName(expr: string, bounds: FieldBounds): bigint {
  * each with an optional `/step`; `a/step` means a to the maximum), with its messages and in its order.
  * cron-parser alone would accept more (7 for Sunday, L, W, #), which a cluster refuses.
  */
-function checkRange(expr: string, bounds: FieldBounds): void {
+function checkRange(expr: string, bounds: FieldBounds): boolean {
   const rangeAndStep = expr.split('/');
   const lowAndHigh = rangeAndStep[0]!.split('-');
   let start: bigint;
   let end: bigint;
-  if (lowAndHigh[0] === '*' || lowAndHigh[0] === '?') {
+  const any = lowAndHigh[0] === '*' || lowAndHigh[0] === '?';
+  if (any) {
     start = bounds.min;
     end = bounds.max;
   } else {
@@ -94,23 +94,47 @@ function checkRange(expr: string, bounds: FieldBounds): void {
   if (start > end)
     throw new ScheduleError(`beginning of range (${start}) beyond end of range (${end}): ${expr}`);
   if (step === 0n) throw new ScheduleError(`step of range should be a positive number: ${expr}`);
+  // robfig's star bit: `*` or `?` without a step above 1 leaves the field unrestricted.
+  return any && step <= 1n;
+}
+
+interface CheckedFields {
+  /** The fields in the form cron-parser reads (`?` as `*`, no `+` sign, no empty list items). */
+  readonly fields: readonly string[];
+  /** Whether day of month / day of week carry robfig's star bit (unrestricted). */
+  readonly domStar: boolean;
+  readonly dowStar: boolean;
 }
 
 /**
- * Checks the five fields as robfig does. Returns the expression for cron-parser in the form it reads
- * (robfig's `?` is `*` in every field, a `+` sign and empty list items go), or null when a field lists
- * no range at all: robfig parses that and the schedule never fires.
+ * Checks the five fields as robfig does. Returns null when a field lists no range at all: robfig
+ * parses that and the schedule never fires.
  */
-function checkFields(fields: readonly string[]): string | null {
+function checkFields(fields: readonly string[]): CheckedFields | null {
   const normalized: string[] = [];
+  const star: boolean[] = [];
   for (const [i, field] of fields.entries()) {
     // strings.FieldsFunc on ',': empty ranges are skipped, not errors.
     const ranges = field.split(',').filter((r) => r !== '');
-    for (const range of ranges) checkRange(range, FIELD_BOUNDS[i]!);
+    let fieldStar = false;
+    for (const range of ranges) if (checkRange(range, FIELD_BOUNDS[i]!)) fieldStar = true;
     if (ranges.length === 0) return null;
+    star.push(fieldStar);
     normalized.push(ranges.map((r) => r.replaceAll('?', '*').replace(/(^|[-/])\+/g, '$1')).join(','));
   }
-  return normalized.join(' ');
+  return { fields: normalized, domStar: star[2]!, dowStar: star[4]! };
+}
+
+/**
+ * The cron-parser expressions whose union is robfig's schedule. robfig fires on either day field
+ * when both are restricted and on the restricted one otherwise; cron-parser decides "restricted"
+ * by the values a field covers (a day of month of `1-31` counts as unrestricted there), so two
+ * restricted day fields become two expressions, one per field, and the earlier activation wins.
+ */
+function expressionsFor(c: CheckedFields): string[] {
+  const [minute, hour, dom, month, dow] = c.fields;
+  if (c.domStar || c.dowStar) return [c.fields.join(' ')];
+  return [`${minute} ${hour} ${dom} ${month} *`, `${minute} ${hour} * ${month} ${dow}`];
 }
 
 /** robfig's descriptors, as the five-field expressions they stand for. */
@@ -145,40 +169,47 @@ export function isKnownTimeZone(zone: string): boolean {
  */
 export function parseSchedule(schedule: string, timeZone?: string): CronSchedule {
   const trimmed = schedule.trim();
-  let expression = trimmed;
+  let expressions: string[];
   if (trimmed.startsWith('@every ')) return everySchedule(trimmed.slice('@every '.length));
   if (trimmed.startsWith('@')) {
     const expanded = DESCRIPTORS[trimmed];
     if (!expanded) throw new ScheduleError(`unrecognized descriptor: ${trimmed}`);
-    expression = expanded;
+    expressions = [expanded];
   } else {
     const fields = trimmed.split(/\s+/).filter((f) => f !== '');
     if (fields.length !== 5)
       throw new ScheduleError(`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`);
     const checked = checkFields(fields);
     if (checked === null) return { next: () => undefined };
-    expression = checked;
+    expressions = expressionsFor(checked);
   }
   if (timeZone !== undefined && !isKnownTimeZone(timeZone))
     throw new ScheduleError(`unknown time zone ${timeZone}`);
   const tz = timeZone ? { tz: timeZone } : {};
-  try {
-    cronParser.parseExpression(expression, { currentDate: new Date(0), ...tz });
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    // A day that no listed month has: robfig parses it and simply never fires.
-    if (msg === 'Invalid explicit day of month definition') return { next: () => undefined };
-    throw new ScheduleError(msg);
-  }
+  expressions = expressions.filter((expression) => {
+    try {
+      cronParser.parseExpression(expression, { currentDate: new Date(0), ...tz });
+      return true;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      // A day that no listed month has: robfig parses it and simply never fires.
+      if (msg === 'Invalid explicit day of month definition') return false;
+      throw new ScheduleError(msg);
+    }
+  });
   return {
     next(after) {
-      // Whole-minute schedules: start from the next second so `after` itself never matches.
-      const it = cronParser.parseExpression(expression, { currentDate: new Date(after.getTime()), ...tz });
-      try {
-        return it.next().toDate();
-      } catch {
-        return undefined;
+      let first: Date | undefined;
+      for (const expression of expressions) {
+        const it = cronParser.parseExpression(expression, { currentDate: new Date(after.getTime()), ...tz });
+        try {
+          const at = it.next().toDate();
+          if (first === undefined || at < first) first = at;
+        } catch {
+          // this expression has no further activation
+        }
       }
+      return first;
     },
   };
 }
