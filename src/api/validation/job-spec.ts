@@ -39,13 +39,6 @@ export function validateJobSpecBody(spec: JobSpec | undefined, path: string): Fi
   for (const f of UNIMPLEMENTED_FIELDS)
     if ((s as Record<string, unknown>)[f] !== undefined && (s as Record<string, unknown>)[f] !== null)
       errs.push(forbidden(child(path, f), UNIMPLEMENTED));
-  if (s.completionMode === 'Indexed')
-    errs.push(
-      forbidden(
-        child(path, 'completionMode'),
-        "Indexed is not implemented by podbay's Job controller; use NonIndexed",
-      ),
-    );
   errs.push(...validateNonnegativeField(s.parallelism, child(path, 'parallelism')));
   errs.push(...validateNonnegativeField(s.completions, child(path, 'completions')));
   errs.push(...validateNonnegativeField(s.activeDeadlineSeconds, child(path, 'activeDeadlineSeconds')));

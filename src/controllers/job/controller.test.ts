@@ -197,6 +197,28 @@ describe('JobController (real registry)', () => {
     assert.equal(live(h, 'sus').length, 1);
   });
 
+  test('pods removed by lowering parallelism or by suspending are released first, never counted as failed', async () => {
+    start();
+    h.registry.create('jobs', job('calm', { parallelism: 3, completions: 6 }));
+    await h.settle();
+    assert.equal(live(h, 'calm').length, 3);
+    let j = getJob(h, 'calm');
+    h.registry.update('jobs', { ...j, spec: { ...j.spec!, parallelism: 1 } });
+    await h.settle();
+    // Unscheduled pods go at once unless a finalizer holds them: the tracking one was removed first.
+    assert.equal(podsOfJob(h, 'calm').length, 1, 'the two surplus pods are gone, not held as terminating');
+    j = getJob(h, 'calm');
+    assert.equal(j.status?.failed, undefined, 'lowering parallelism failed nothing');
+    h.registry.update('jobs', { ...j, spec: { ...j.spec!, suspend: true } });
+    await h.settle();
+    await resyncAll();
+    assert.equal(podsOfJob(h, 'calm').length, 0);
+    j = getJob(h, 'calm');
+    assert.equal(j.status?.failed, undefined, 'nothing failed');
+    assert.deepEqual(j.status?.uncountedTerminatedPods, {});
+    assert.deepEqual(conditions(j), ['Suspended=True JobSuspended: Job suspended']);
+  });
+
   test('a deleted Job releases the tracking finalizer of its pods', async () => {
     start();
     h.registry.create('jobs', job('gone'));

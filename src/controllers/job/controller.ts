@@ -1,6 +1,6 @@
 /**
- * The Job controller, as kube-controller-manager's job controller (NonIndexed completion mode,
- * pods tracked with finalizers). Sync of one Job:
+ * The Job controller, as kube-controller-manager's job controller (NonIndexed and Indexed
+ * completion modes, pods tracked with finalizers). Sync of one Job:
  *  1. claim the pods its selector matches; a finished Job only releases tracking finalizers;
  *  2. record newly finished pods in status.uncountedTerminatedPods (tracking.ts);
  *  3. decide: failure (backoffLimit, restarts under OnFailure, activeDeadlineSeconds) →
@@ -10,6 +10,9 @@
  *  4. write status, remove the finalizers of recorded pods, move them into the counts;
  *  5. once no pod is active, terminating or uncounted, the terminal Complete / Failed
  *     condition (conditions.ts) follows, with completionTime for Complete.
+ * Indexed Jobs (indexed.ts): each pod owns one completion index; succeeded indexes are kept in
+ * status.completedIndexes and status.succeeded counts them; pods are created for the lowest
+ * pending indexes, and active pods without a valid index, or repeating one, are deleted.
  * A pod whose Job is gone gets its tracking finalizer removed, so deleting a Job never leaves
  * pods stuck. Events (component `job-controller`): SuccessfulCreate, SuccessfulDelete,
  * FailedCreate, Completed, BackoffLimitExceeded, DeadlineExceeded, Suspended, Resumed.
@@ -35,6 +38,7 @@ import {
   JOB_SUSPENDED,
   setCondition,
 } from './conditions.js';
+import { firstPendingIndexes, indexedPodsForRemoval, isIndexedJob, parseIndexes } from './indexed.js';
 import { createPods, deletePods, JOB_COMPONENT, wantActive } from './manage.js';
 import {
   hasTrackingFinalizer,
@@ -44,6 +48,7 @@ import {
   type JobObj,
   type PodObj,
   pastBackoffLimitOnFailure,
+  rankForDeletion,
 } from './pods.js';
 import { countRecorded, recordFinishedPods, removeTrackingFinalizers, uncountedOf } from './tracking.js';
 
@@ -132,10 +137,16 @@ export class JobController extends QueueController {
     let manageError: unknown;
     const deleting = !!job.metadata.deletionTimestamp;
     try {
-      if (failureTarget || successTarget || suspended) {
+      if (failureTarget || successTarget) {
+        // upstream's deleteActivePods: finalizers kept, so the pods are counted when they end.
         if (active.length > 0) deletePods(this.deps, this.#expectations, key, job, active);
+      } else if (suspended) {
+        // upstream's manageJob → deleteJobPods: a suspended Job's pods are released first, so
+        // suspending never adds to status.failed.
+        if (active.length > 0)
+          deletePods(this.deps, this.#expectations, key, job, active, undefined, { releaseFinalizer: true });
       } else if (!deleting && this.#expectations.satisfied(key)) {
-        this.#manage(key, job, active, succeeded, pods);
+        this.#manage(key, job, active, succeeded, pods, status);
       }
     } catch (e) {
       manageError = e;
@@ -146,7 +157,7 @@ export class JobController extends QueueController {
     status.terminating = pods.filter(isPodTerminating).length;
     const written = this.#writeStatus(job, status);
     // Steps 2 and 3: release the recorded pods and count them.
-    const recorded = new Set([...uncounted.succeeded, ...uncounted.failed]);
+    const recorded = new Set([...uncounted.succeeded, ...uncounted.failed, ...newly.release]);
     if (recorded.size > 0) {
       const done = removeTrackingFinalizers(client, pods, recorded);
       countRecorded(status, done);
@@ -209,21 +220,53 @@ export class JobController extends QueueController {
     this.deps.events.event(job, 'Normal', 'Completed', 'Job completed', JOB_COMPONENT);
   }
 
-  #manage(key: string, job: JobObj, active: PodObj[], succeeded: number, pods: PodObj[]): void {
+  #manage(
+    key: string,
+    job: JobObj,
+    active: PodObj[],
+    succeeded: number,
+    pods: PodObj[],
+    status: JobStatus,
+  ): void {
     // With podReplacementPolicy Failed a terminating pod still holds its slot.
-    const holding =
-      job.spec?.podReplacementPolicy === 'Failed'
-        ? active.length + pods.filter(isPodTerminating).length
-        : active.length;
+    const replaceOnlyFailed = job.spec?.podReplacementPolicy === 'Failed';
+    const terminating = replaceOnlyFailed ? pods.filter(isPodTerminating) : [];
+    const holding = active.length + terminating.length;
     const want = wantActive(job, succeeded, active.length);
-    if (active.length > want) {
-      deletePods(this.deps, this.#expectations, key, job, active, active.length - want);
+    if (isIndexedJob(job)) {
+      // Pods without a valid index or repeating one go first; deletion takes precedence
+      // over creation in one sync, as upstream's activePodsForRemoval.
+      const { remove, left } = indexedPodsForRemoval(active, job.spec?.completions ?? 0);
+      const more = Math.max(0, active.length - want - remove.length);
+      const victims = [...remove, ...rankForDeletion(left).slice(0, more)];
+      if (victims.length > 0) {
+        deletePods(this.deps, this.#expectations, key, job, victims, undefined, { releaseFinalizer: true });
+        return;
+      }
+    } else if (active.length > want) {
+      // Surplus pods (parallelism lowered) are released first as upstream's deleteJobPods: they did
+      // not fail, and status.failed must not grow.
+      deletePods(this.deps, this.#expectations, key, job, active, active.length - want, {
+        releaseFinalizer: true,
+      });
       return;
     }
     if (holding >= want) return;
     const wait = this.#backoff.remainingMs(key, this.deps.clock.now().getTime());
     if (wait > 0) {
       this.queue.addAfter(key, wait);
+      return;
+    }
+    if (isIndexedJob(job)) {
+      const completions = job.spec?.completions ?? 0;
+      const completed = parseIndexes(status.completedIndexes, completions);
+      const indexes = firstPendingIndexes(
+        [...active, ...terminating],
+        completed,
+        want - holding,
+        completions,
+      );
+      if (indexes.length > 0) createPods(this.deps, this.#expectations, key, job, indexes.length, indexes);
       return;
     }
     createPods(this.deps, this.#expectations, key, job, want - holding);

@@ -2,8 +2,8 @@
  * batch/v1 end to end (root): Jobs and CronJobs driven by the stock kubectl against a real
  * `podbay server --run-pods` (kubelet testing/pod-server.ts), as a CKAD user runs them:
  * `kubectl create job`, `kubectl wait --for=condition=complete|failed`, `kubectl logs job/x`,
- * the `kubectl get jobs|cronjobs` columns, backoffLimit, parallelism, a Job with a native
- * sidecar, and `kubectl create job --from=cronjob/x`. Everything is deleted again and the
+ * the `kubectl get jobs|cronjobs` columns, backoffLimit, parallelism, an Indexed Job, a Job
+ * with a native sidecar, and `kubectl create job --from=cronjob/x`. Everything is deleted again and the
  * server's shutdown check proves nothing was left on the machine.
  */
 import assert from 'node:assert/strict';
@@ -132,6 +132,40 @@ spec:
     const [, status, completions] = await row('job', 'par');
     assert.deepEqual([status, completions], ['Complete', '2/2']);
     assert.equal((await podsOf('par')).length, 2);
+  });
+
+  test('an Indexed Job: one pod per index with its index in env and hostname, completedIndexes 0-2', async () => {
+    await ps.apply(`apiVersion: batch/v1
+kind: Job
+metadata: {name: idx}
+spec:
+  completionMode: Indexed
+  completions: 3
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox, command: [sh, -c, 'echo index=$JOB_COMPLETION_INDEX host=$(hostname)']}]
+`);
+    await wait('complete', 'idx');
+    const pods = await podsOf('idx');
+    assert.equal(pods.length, 3, pods.join(' '));
+    const seen: string[] = [];
+    for (const pod of pods) {
+      const p = JSON.parse(await server.k(['get', pod, '-o', 'json']));
+      const ix = p.metadata.annotations['batch.kubernetes.io/job-completion-index'];
+      assert.equal(p.metadata.labels['batch.kubernetes.io/job-completion-index'], ix);
+      assert.match(p.metadata.name, new RegExp(`^idx-${ix}-[a-z0-9]{5}$`));
+      assert.equal((await server.k(['logs', pod])).trim(), `index=${ix} host=idx-${ix}`);
+      seen.push(ix);
+    }
+    assert.deepEqual(seen.sort(), ['0', '1', '2']);
+    assert.equal(await server.k(['get', 'job', 'idx', '-o', 'jsonpath={.status.completedIndexes}']), '0-2');
+    const [, status, completions] = await row('job', 'idx');
+    assert.deepEqual([status, completions], ['Complete', '3/3']);
+    const describe = await server.k(['describe', 'job', 'idx']);
+    assert.match(describe, /Completion Mode:\s+Indexed/);
+    assert.match(describe, /Completed Indexes:\s+0-2/);
   });
 
   test('a Job with a native sidecar completes when its main container exits', async () => {

@@ -6,7 +6,9 @@
  */
 import type { ControllerDeps } from '../client.js';
 import type { Expectations } from '../replicaset/expectations.js';
-import { isPodReadyNow, type JobObj, type PodObj, podFromJobTemplate } from './pods.js';
+import { setCompletionIndex } from './indexed.js';
+import { type JobObj, type PodObj, podFromJobTemplate, rankForDeletion } from './pods.js';
+import { removeTrackingFinalizers } from './tracking.js';
 
 export const JOB_COMPONENT = { component: 'job-controller' };
 /** upstream's MaxPodCreateDeletePerSync. */
@@ -28,15 +30,21 @@ export const errorMessage = (e: unknown): string => (e instanceof Error ? e.mess
 const isNamespaceTerminating = (e: unknown): boolean =>
   (e as { code?: number }).code === 403 && /because it is being terminated/.test(errorMessage(e));
 
+/**
+ * Creates `count` pods, or, for an Indexed Job, one pod for each of `indexes` (lowest first;
+ * `count` is then ignored).
+ */
 export function createPods(
   deps: ControllerDeps,
   expectations: Expectations,
   key: string,
   job: JobObj,
   count: number,
+  indexes?: readonly number[],
 ): void {
   const { client, events } = deps;
-  const n = Math.min(count, MAX_POD_CREATE_DELETE_PER_SYNC);
+  const n = Math.min(indexes ? indexes.length : count, MAX_POD_CREATE_DELETE_PER_SYNC);
+  let next = 0;
   expectations.expectCreations(key, n);
   let remaining = n;
   let batch = 1;
@@ -45,7 +53,10 @@ export function createPods(
     const size = Math.min(batch, remaining);
     for (let i = 0; i < size; i++) {
       try {
-        const pod = client.create('pods', podFromJobTemplate(job));
+        const fresh = podFromJobTemplate(job);
+        const index = indexes?.[next++];
+        if (index !== undefined) setCompletionIndex(fresh, job.metadata.name!, index);
+        const pod = client.create('pods', fresh);
         events.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, JOB_COMPONENT);
       } catch (e) {
         expectations.creationObserved(key);
@@ -61,7 +72,12 @@ export function createPods(
   if (firstError !== undefined) throw firstError;
 }
 
-/** Deletes `count` of `active` (all when count is undefined), not-ready and newest first. */
+/**
+ * Deletes `count` of `active` (all when count is undefined), not-ready and newest first. With
+ * `releaseFinalizer` the tracking finalizer is removed first, so the pod is never counted, as
+ * upstream's deleteJobPods (surplus pods, a suspended Job's pods, an Indexed Job's invalid ones);
+ * without it, as deleteActivePods when a Job fails or succeeds (the pods are counted as they end).
+ */
 export function deletePods(
   deps: ControllerDeps,
   expectations: Expectations,
@@ -69,14 +85,10 @@ export function deletePods(
   job: JobObj,
   active: readonly PodObj[],
   count?: number,
+  opts: { releaseFinalizer?: boolean } = {},
 ): void {
   const { client, events } = deps;
-  const ranked = [...active].sort((a, b) => {
-    const ra = isPodReadyNow(a) ? 1 : 0;
-    const rb = isPodReadyNow(b) ? 1 : 0;
-    if (ra !== rb) return ra - rb;
-    return (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '');
-  });
+  const ranked = rankForDeletion(active);
   const victims = ranked.slice(0, Math.min(count ?? ranked.length, MAX_POD_CREATE_DELETE_PER_SYNC));
   if (victims.length === 0) return;
   expectations.expectDeletions(
@@ -86,6 +98,7 @@ export function deletePods(
   let firstError: unknown;
   for (const pod of victims) {
     try {
+      if (opts.releaseFinalizer) removeTrackingFinalizers(client, [pod], new Set([pod.metadata.uid!]));
       client.delete('pods', pod.metadata.namespace!, pod.metadata.name!);
       events.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, JOB_COMPONENT);
     } catch (e) {

@@ -61,6 +61,19 @@ export const isPodReadyNow = (pod: Pod): boolean =>
   (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 /**
+ * The order in which active pods are deleted (a simplification of upstream's
+ * controller.ActivePods): not ready before ready, then newest first.
+ */
+export function rankForDeletion<P extends Pod>(pods: readonly P[]): P[] {
+  return [...pods].sort((a, b) => {
+    const ra = isPodReadyNow(a) ? 1 : 0;
+    const rb = isPodReadyNow(b) ? 1 : 0;
+    if (ra !== rb) return ra - rb;
+    return (b.metadata?.creationTimestamp ?? '').localeCompare(a.metadata?.creationTimestamp ?? '');
+  });
+}
+
+/**
  * pastBackoffLimitOnFailure: with restartPolicy OnFailure a failing container restarts in
  * place, so its restarts count against backoffLimit (any restart when the limit is 0).
  */

@@ -6,10 +6,24 @@
  *   2. remove the finalizer from those pods;
  *   3. move the uids whose finalizer is gone into status.succeeded / status.failed.
  * A finished pod without the finalizer is one already counted (or never tracked), as upstream.
+ *
+ * Indexed Jobs (upstream's trackJobStatusAndRemoveFinalizers with isIndexed): a succeeded pod
+ * is recorded by its index, merged into status.completedIndexes in step 1, and status.succeeded
+ * is the number of completed indexes, so a second success of an index counts once. Its uid never
+ * enters uncountedTerminatedPods. A finished pod without a valid index (missing, malformed or
+ * not below completions) is not counted at all; its finalizer is released all the same.
  */
 import type { JobStatus, UncountedTerminatedPods } from 'kubernetes-types/batch/v1';
 import { JOB_TRACKING_FINALIZER } from '../../api/registry/jobs/labels.js';
 import type { ObjectClient } from '../client.js';
+import {
+  formatIntervals,
+  isIndexedJob,
+  parseIndexes,
+  totalIndexes,
+  validIndexOf,
+  withIndexes,
+} from './indexed.js';
 import {
   hasTrackingFinalizer,
   isPodFailed,
@@ -30,6 +44,12 @@ export interface NewlyFinished {
   succeeded: number;
   /** Finish times (ms) of the newly failed pods, for the replacement backoff. */
   failureTimesMs: number[];
+  /**
+   * Finished, tracked pods recorded outside uncountedTerminatedPods (Indexed Jobs: succeeded
+   * pods, whose index is in completedIndexes, and pods without a valid index), whose finalizer
+   * is removed once the status is written.
+   */
+  release: string[];
 }
 
 /** Step 1, in memory: adds the uids of finished, still-tracked pods to `status` (mutated). */
@@ -41,7 +61,11 @@ export function recordFinishedPods(
 ): NewlyFinished {
   const u = uncountedOf(status);
   const known = new Set([...u.succeeded, ...u.failed]);
-  const found: NewlyFinished = { succeeded: 0, failureTimesMs: [] };
+  const found: NewlyFinished = { succeeded: 0, failureTimesMs: [], release: [] };
+  if (isIndexedJob(job)) {
+    recordIndexed(job, pods, status, u, known, found, nowMs);
+    return found;
+  }
   for (const pod of pods) {
     const uid = pod.metadata.uid!;
     if (!hasTrackingFinalizer(pod) || known.has(uid)) continue;
@@ -55,6 +79,43 @@ export function recordFinishedPods(
   }
   status.uncountedTerminatedPods = compact(u);
   return found;
+}
+
+function recordIndexed(
+  job: JobObj,
+  pods: readonly PodObj[],
+  status: JobStatus,
+  u: Uncounted,
+  known: ReadonlySet<string>,
+  found: NewlyFinished,
+  nowMs: number,
+): void {
+  const completions = job.spec?.completions ?? 0;
+  const succeededIndexes: number[] = [];
+  for (const pod of pods) {
+    const uid = pod.metadata.uid!;
+    if (!hasTrackingFinalizer(pod) || known.has(uid)) continue;
+    const ix = validIndexOf(pod, completions);
+    if (isPodSucceeded(pod)) {
+      found.release.push(uid);
+      if (ix === undefined) continue;
+      succeededIndexes.push(ix);
+      found.succeeded++;
+    } else if (isPodFailed(pod, job)) {
+      if (ix === undefined) {
+        found.release.push(uid);
+        continue;
+      }
+      u.failed.push(uid);
+      found.failureTimesMs.push(podFinishedAt(pod) ?? nowMs);
+    }
+  }
+  const completed = withIndexes(parseIndexes(status.completedIndexes, completions), succeededIndexes);
+  const text = formatIntervals(completed);
+  if (text) status.completedIndexes = text;
+  else delete status.completedIndexes;
+  status.succeeded = totalIndexes(completed);
+  status.uncountedTerminatedPods = compact(u);
 }
 
 /**

@@ -11,3 +11,8 @@ export const LEGACY_JOB_NAME_LABEL = 'job-name';
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 /** Annotation a Job created by `kubectl create job --from=cronjob/x` or a CronJob carries. */
 export const CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
+/**
+ * Annotation (and, with PodIndexLabel, label) carrying an Indexed Job pod's completion index;
+ * the pod's JOB_COMPLETION_INDEX env var reads it through the downward API.
+ */
+export const JOB_COMPLETION_INDEX_ANNOTATION = 'batch.kubernetes.io/job-completion-index';

@@ -120,14 +120,30 @@ describe('jobs strategy (registry)', () => {
     assert.match(msg, /spec\.activeDeadlineSeconds: Invalid value: -3: must be greater than or equal to 0/);
   });
 
-  test('completionMode: only NonIndexed / Indexed; Indexed and the policies podbay lacks are refused by name', () => {
+  test('completionMode: only NonIndexed / Indexed; the policies podbay lacks are refused by name', () => {
     assert.match(
       invalid(job('mode', { completionMode: 'Sometimes' })),
       /spec\.completionMode: Unsupported value: "Sometimes": supported values: "NonIndexed", "Indexed"/,
     );
+    assert.equal(
+      invalid(job('idx', { completionMode: 'Indexed', completions: 3, parallelism: 2 })),
+      'created',
+    );
     assert.match(
-      invalid(job('idx', { completionMode: 'Indexed', completions: 3 })),
-      /spec\.completionMode: Forbidden: Indexed is not implemented by podbay's Job controller; use NonIndexed/,
+      invalid(job('idx-nocomp', { completionMode: 'Indexed', parallelism: 2 })),
+      /spec\.completions: Required value: when completion mode is Indexed/,
+    );
+    assert.match(
+      invalid(job('idx-big', { completionMode: 'Indexed', completions: 100_001, parallelism: 1 })),
+      /spec\.completions: Invalid value: 100001: must be less than or equal to 100000 when completion mode is Indexed/,
+    );
+    assert.match(
+      invalid(job('bpi', { completionMode: 'Indexed', completions: 2, backoffLimitPerIndex: 1 })),
+      /spec\.backoffLimitPerIndex: Forbidden: podbay's Job controller does not implement this field/,
+    );
+    assert.match(
+      invalid(job('sp', { completionMode: 'Indexed', completions: 2, successPolicy: { rules: [] } })),
+      /spec\.successPolicy: Forbidden: podbay's Job controller does not implement this field/,
     );
     assert.match(
       invalid(job('pfp', { podFailurePolicy: { rules: [] } })),
