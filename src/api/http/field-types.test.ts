@@ -97,3 +97,24 @@ test('right types, nulls and special types (quantities, int-or-string, times) pa
     spec: { replicas: 2, strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } } },
   } as unknown as KubeObject);
 });
+
+test("null leaves Go's zero value: a field is dropped, a list item or map value becomes its type's zero", () => {
+  const NS = { group: '', version: 'v1', kind: 'Namespace' } as ResourceInfo;
+  const ns = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'n', labels: { a: null }, annotations: null, finalizers: ['x', null] },
+    spec: { finalizers: [null] },
+    status: null,
+  } as unknown as KubeObject;
+  checkFieldTypes(NS, ns);
+  assert.deepEqual(ns, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'n', labels: { a: '' }, finalizers: ['x', ''] },
+    spec: { finalizers: [''] },
+  });
+  const p = pod({ containers: [null, { name: 'c', image: 'i', ports: [null], resources: null }] });
+  checkFieldTypes(POD, p);
+  assert.deepEqual(p.spec, { containers: [{}, { name: 'c', image: 'i', ports: [{}] }] });
+});

@@ -9,8 +9,12 @@
  *
  * (Go's message names the struct holding the field and the JSON path without indices.) Without
  * this, a wrong type reached the strategies, which assume the declared types, and failed there.
- * `null` is accepted anywhere (Go leaves the zero value). Special types (Time, Quantity,
- * IntOrString, RawExtension, ...) take several JSON forms and are not checked here.
+ * `null` is accepted anywhere and, as Go's decoder does, leaves the zero value: a struct field set
+ * to null is dropped (absent, as Go re-encodes a zero value), a null list item or map value becomes
+ * its type's zero value ("" / 0 / false / {}), so `finalizers: [null]` reaches validation as `[""]`
+ * and is refused there by name instead of failing a validator that expects a string. Special types
+ * (Time, Quantity, IntOrString, RawExtension, ...) take several JSON forms and are not checked here
+ * (a null one is dropped like any field).
  */
 import { badRequest } from '../errors.js';
 import { kindSchema } from '../protobuf/kinds.js';
@@ -19,6 +23,8 @@ import type { KubeObject, ResourceInfo } from '../types.js';
 import { fieldsOf, LEAF_MESSAGES } from './field-validation.js';
 
 const MAX_DEPTH = 64;
+/** apiVersion and kind are read before decoding, not as fields of the kind's message. */
+const TYPE_META: ReadonlySet<string> = new Set(['apiVersion', 'kind']);
 
 interface Mismatch {
   jsonType: string;
@@ -64,14 +70,48 @@ function goTypeOf(f: FieldSchema): string {
   return f.repeated ? `[]${base}` : base;
 }
 
-function check(value: unknown, message: string, path: string, depth: number): Mismatch | undefined {
+/** Go's zero value of one list item or map value of field `f`, as JSON. */
+function zeroOf(f: FieldSchema): unknown {
+  switch (f.type) {
+    case 'string':
+    case 'bytes':
+      return '';
+    case 'bool':
+      return false;
+    case 'int32':
+    case 'int64':
+      return 0;
+    case 'message':
+      return f.message && LEAF_MESSAGES.has(f.message) ? null : {};
+    default:
+      return null;
+  }
+}
+
+/**
+ * Checks `value` against `message` and turns its nulls into Go's zero values in place (see the
+ * header); `skip` names keys left alone (apiVersion and kind at the top).
+ */
+function check(
+  value: unknown,
+  message: string,
+  path: string,
+  depth: number,
+  skip?: ReadonlySet<string>,
+): Mismatch | undefined {
   if (depth > MAX_DEPTH || LEAF_MESSAGES.has(message)) return undefined;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const fields = fieldsOf(message);
   if (!fields) return undefined;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  const obj = value as Record<string, unknown>;
+  for (const [k, v] of Object.entries(obj)) {
+    if (skip?.has(k)) continue;
     const f = fields.get(k);
-    if (!f || v === null || v === undefined) continue;
+    if (!f || v === undefined) continue;
+    if (v === null) {
+      delete obj[k];
+      continue;
+    }
     const p = path ? `${path}.${k}` : k;
     const mismatch = (jsonType: string, goType = goTypeOf(f)): Mismatch => ({
       jsonType,
@@ -81,8 +121,13 @@ function check(value: unknown, message: string, path: string, depth: number): Mi
     });
     if (f.map) {
       if (typeof v !== 'object' || Array.isArray(v)) return mismatch(jsonTypeOf(v));
-      for (const mv of Object.values(v as Record<string, unknown>)) {
-        if (mv === null) continue;
+      const entries = v as Record<string, unknown>;
+      for (const [mk, mv] of Object.entries(entries)) {
+        if (mv === null) {
+          const zero = zeroOf(f);
+          if (zero !== null) entries[mk] = zero;
+          continue;
+        }
         if (f.type !== 'message' && !scalarOk(f.type, mv)) return mismatch(jsonTypeOf(mv), GO_TYPES[f.type]);
         if (f.type === 'message' && f.message) {
           const inner = check(mv, f.message, p, depth + 1);
@@ -93,8 +138,12 @@ function check(value: unknown, message: string, path: string, depth: number): Mi
     }
     const items = f.repeated ? v : [v];
     if (f.repeated && !Array.isArray(v)) return mismatch(jsonTypeOf(v));
-    for (const item of items as unknown[]) {
-      if (item === null) continue;
+    for (const [i, item] of (items as unknown[]).entries()) {
+      if (item === null) {
+        const zero = zeroOf(f);
+        if (f.repeated && zero !== null) (v as unknown[])[i] = zero;
+        continue;
+      }
       if (f.type !== 'message') {
         if (!scalarOk(f.type, item)) {
           return mismatch(typeof item === 'number' ? 'number' : jsonTypeOf(item), GO_TYPES[f.type]);
@@ -112,13 +161,15 @@ function check(value: unknown, message: string, path: string, depth: number): Mi
   return undefined;
 }
 
-/** Throws a 400 naming the first field whose JSON value has the wrong type for its kind's schema. */
+/**
+ * Throws a 400 naming the first field whose JSON value has the wrong type for its kind's schema;
+ * turns nulls into Go's zero values in `obj` (see the header).
+ */
 export function checkFieldTypes(info: ResourceInfo, obj: KubeObject): void {
   const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
   const schema = kindSchema(apiVersion, info.kind);
   if (!schema) return;
-  const { apiVersion: _a, kind: _k, ...rest } = obj;
-  const m = check(rest, schema.message, '', 0);
+  const m = check(obj, schema.message, '', 0, TYPE_META);
   if (!m) return;
   throw badRequest(
     `${info.kind} in version "${apiVersion}" cannot be handled as a ${info.kind}: json: cannot unmarshal ` +
