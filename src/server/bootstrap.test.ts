@@ -4,7 +4,12 @@ import type { Endpoints, Service } from 'kubernetes-types/core/v1';
 import { createStrategies } from '../api/registry/catalog.js';
 import { Registry } from '../api/registry/registry.js';
 import { Store } from '../store/sqlite-store.js';
-import { ensureClusterDnsService, ensureKubernetesService } from './bootstrap.js';
+import {
+  ensureClusterDnsService,
+  ensureKubernetesService,
+  ensureSystemNamespaces,
+  SYSTEM_NAMESPACES,
+} from './bootstrap.js';
 
 describe('bootstrap: selector-less system Services', () => {
   let store: Store;
@@ -64,5 +69,35 @@ describe('bootstrap: selector-less system Services', () => {
     ensureKubernetesService(registry, '10.244.0.1', 7443);
     assert.equal(ep('default', 'kubernetes').subsets?.[0]?.ports?.[0]?.port, 7443);
     assert.equal(svc('default', 'kubernetes').spec?.ports?.[0]?.targetPort, 7443);
+  });
+});
+
+describe('bootstrap: system namespaces', () => {
+  test('the system namespaces exist, and a deleted kube-node-lease comes back', () => {
+    const store = Store.open({ path: ':memory:' });
+    try {
+      const registry = new Registry({
+        store,
+        strategies: createStrategies({ store }),
+        clock: { now: () => new Date() },
+      });
+      ensureSystemNamespaces(registry);
+      assert.deepEqual(
+        registry
+          .list('namespaces')
+          .map((n) => n.metadata.name)
+          .sort(),
+        [...SYSTEM_NAMESPACES].sort(),
+      );
+      // Deleted, then finalized as the namespace controller does once the contents are gone.
+      registry.delete('namespaces', '', 'kube-node-lease');
+      const terminating = registry.get('namespaces', '', 'kube-node-lease')!;
+      registry.update('namespaces', { ...terminating, spec: { finalizers: [] } });
+      assert.equal(registry.getStored('namespaces', '', 'kube-node-lease'), undefined);
+      ensureSystemNamespaces(registry);
+      assert.ok(registry.get('namespaces', '', 'kube-node-lease'), 'recreated');
+    } finally {
+      store.close();
+    }
   });
 });

@@ -9,13 +9,24 @@ import { DEFAULT_ADDRESS_PLAN } from '../network/address-plan.js';
 import { buildNode, nodeName } from './node.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+/** kube-apiserver's system namespaces controller checks once a minute (systemNamespacesInterval). */
+export const SYSTEM_NAMESPACES_EVERY_MS = 60_000;
 
-export function ensureBootstrapObjects(registry: Registry, dataDir: string, now: Date): void {
+/**
+ * Creates the system namespaces that are missing, as the bootstrap and system namespaces
+ * controllers of kube-apiserver do: kube-node-lease (and any other not protected from deletion)
+ * comes back within a minute of being deleted. A namespace still terminating is left to finish.
+ */
+export function ensureSystemNamespaces(registry: Registry): void {
   for (const name of SYSTEM_NAMESPACES) {
     if (!registry.getStored('namespaces', '', name)) {
       registry.createIn('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }
   }
+}
+
+export function ensureBootstrapObjects(registry: Registry, dataDir: string, now: Date): void {
+  ensureSystemNamespaces(registry);
   heartbeatNode(registry, dataDir, now);
   renewNodeLease(registry, now);
 }

@@ -27,9 +27,11 @@ import { Store } from '../store/sqlite-store.js';
 import {
   ensureBootstrapObjects,
   ensureKubernetesService,
+  ensureSystemNamespaces,
   heartbeatNode,
   NODE_LEASE_RENEW_MS,
   renewNodeLease,
+  SYSTEM_NAMESPACES_EVERY_MS,
 } from './bootstrap.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { internalIP, nodeName } from './node.js';
@@ -182,11 +184,23 @@ export class Engine {
     const controllers = startControllers(controllerDeps, { rootCAPem: pki.caCert });
     if (agent) engine.#stops.push(() => agent.stop(o.cleanupOnExit === true));
     engine.#stops.push(() => controllers.stop());
+    // A periodic task that fails is logged and tried again on its next tick, as the kubelet's
+    // lease and status loops do: a thrown error in a timer would end the whole engine (deleting the
+    // kube-node-lease namespace once did exactly that).
+    const every = (ms: number, what: string, task: () => unknown): NodeJS.Timeout =>
+      setInterval(() => {
+        try {
+          task();
+        } catch (err) {
+          o.log(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }, ms);
     const timers = [
-      setInterval(() => store.compact(), COMPACT_EVERY_MS),
-      setInterval(() => heartbeatNode(registry, o.dataDir, clock.now()), NODE_HEARTBEAT_MS),
-      setInterval(() => events.sweep(), EVENT_SWEEP_MS),
-      setInterval(() => renewNodeLease(registry, clock.now()), NODE_LEASE_RENEW_MS),
+      every(COMPACT_EVERY_MS, 'store compaction', () => store.compact()),
+      every(NODE_HEARTBEAT_MS, 'node heartbeat', () => heartbeatNode(registry, o.dataDir, clock.now())),
+      every(EVENT_SWEEP_MS, 'event sweep', () => events.sweep()),
+      every(NODE_LEASE_RENEW_MS, 'node lease renewal', () => renewNodeLease(registry, clock.now())),
+      every(SYSTEM_NAMESPACES_EVERY_MS, 'system namespaces', () => ensureSystemNamespaces(registry)),
     ];
     for (const t of timers) t.unref();
     engine.#stops.push(() => timers.forEach(clearInterval));
