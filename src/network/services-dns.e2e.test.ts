@@ -399,4 +399,29 @@ describe('Services and cluster DNS from inside pods (kubectl, root)', { timeout:
     );
     assert.match(api, /"gitVersion"/, 'the API at its new port through the kubernetes Service');
   });
+
+  test('the kubernetes and kube-dns Services come back after being deleted, and pods resolve again', async () => {
+    await server.k(['delete', 'service', 'kubernetes']);
+    await server.k(['delete', 'service', '-n', 'kube-system', 'kube-dns']);
+    // kube-apiserver reconciles its Service every 10 s; the engine keeps kube-dns the same way.
+    await waitFor(
+      async () => {
+        const r = await server.kubectl([
+          'exec',
+          'client',
+          '--',
+          'nslookup',
+          'kubernetes.default.svc.cluster.local',
+        ]);
+        return r.code === 0 && r.stdout.includes('10.96.0.1');
+      },
+      'kubernetes.default resolvable again through a recreated kube-dns',
+      30_000,
+    );
+    const api = await sh(
+      'client',
+      'curl -sS --max-time 5 --cacert /ca/ca.crt https://kubernetes.default.svc/version',
+    );
+    assert.match(api, /"gitVersion"/, 'the API through the recreated kubernetes Service');
+  });
 });

@@ -71,6 +71,7 @@ export interface EngineOptions {
 
 const COMPACT_EVERY_MS = 5 * 60 * 1000;
 const NODE_HEARTBEAT_MS = 60 * 1000;
+const SYSTEM_SERVICES_EVERY_MS = 10 * 1000;
 const EVENT_SWEEP_MS = 10 * 60 * 1000;
 
 export class Engine {
@@ -168,12 +169,8 @@ export class Engine {
     const engine = new Engine(api, registry, join(o.dataDir, 'kubeconfig'), url);
     // When pods run, the API also accepts on the bridge gateway (node-agent.ts), the one
     // address pods can reach, so the `kubernetes` Service points there.
-    ensureKubernetesService(
-      registry,
-      agent ? agent.gatewayIP : o.host === '127.0.0.1' || wildcard ? internalIP() : o.host,
-      addr.port,
-      plan.kubernetesServiceIP,
-    );
+    const apiAddress = agent ? agent.gatewayIP : o.host === '127.0.0.1' || wildcard ? internalIP() : o.host;
+    ensureKubernetesService(registry, apiAddress, addr.port, plan.kubernetesServiceIP);
 
     const controllerDeps = {
       client: registry,
@@ -201,6 +198,12 @@ export class Engine {
       every(EVENT_SWEEP_MS, 'event sweep', () => events.sweep()),
       every(NODE_LEASE_RENEW_MS, 'node lease renewal', () => renewNodeLease(registry, clock.now())),
       every(SYSTEM_NAMESPACES_EVERY_MS, 'system namespaces', () => ensureSystemNamespaces(registry)),
+      // kube-apiserver reconciles the `kubernetes` Service and its endpoints every 10 s
+      // (EndpointReconcilerInterval); kube-dns is the engine's own, kept the same way.
+      every(SYSTEM_SERVICES_EVERY_MS, 'system services', () => {
+        ensureKubernetesService(registry, apiAddress, addr.port, plan.kubernetesServiceIP);
+        agent?.reconcileSystemServices();
+      }),
     ];
     for (const t of timers) t.unref();
     engine.#stops.push(() => timers.forEach(clearInterval));

@@ -84,6 +84,8 @@ export class NodeAgent {
   #scheduler: Scheduler | undefined;
   #network: NodeNetwork | undefined;
   #apiListener: ApiGatewayListener | undefined;
+  /** Set once the network is up: kube-dns then points at a DNS server that answers. */
+  #dnsServiceOwned = false;
 
   private constructor(
     readonly runtime: PodbayRuntime,
@@ -122,6 +124,16 @@ export class NodeAgent {
     return this.o.plan.gatewayIP;
   }
 
+  /**
+   * Puts kube-system/kube-dns (Service and Endpoints) back as the engine serves it, once the
+   * network is up; called at start and then periodically, so a deleted or edited kube-dns is
+   * restored as an addon manager in Reconcile mode would.
+   */
+  reconcileSystemServices(): void {
+    if (!this.#dnsServiceOwned) return;
+    ensureClusterDnsService(this.o.registry, this.gatewayIP, CLUSTER_DNS_PORT, this.o.plan.clusterDnsIP);
+  }
+
   attach(server: EventEmitter): void {
     this.#unbridge = bridgeUpgrades(server);
   }
@@ -137,7 +149,8 @@ export class NodeAgent {
       ...(this.o.resolvConf !== undefined && { resolvConf: this.o.resolvConf }),
     });
     await this.#network.start();
-    ensureClusterDnsService(this.o.registry, this.gatewayIP, CLUSTER_DNS_PORT, this.o.plan.clusterDnsIP);
+    this.#dnsServiceOwned = true;
+    this.reconcileSystemServices();
     if (!api.wildcard) {
       this.#apiListener = await ApiGatewayListener.listen(api.server, this.gatewayIP, api.port);
     }
