@@ -96,6 +96,34 @@ describe('Store', () => {
     s.close();
   });
 
+  test('the watch history is also bounded in bytes: big objects compact it sooner', async () => {
+    const big = (name: string) => ({ ...cm(name), data: { blob: 'x'.repeat(100_000) } });
+    const s = Store.open({ path: ':memory:', historySize: 1000, historyBytes: 1_000_000 });
+    const first = s.create(key('b0'), big('b0'));
+    for (let i = 1; i < 30; i++) s.create(key(`b${i}`), big(`b${i}`));
+    await new Promise((r) => setImmediate(r)); // deliver, so eventsSince sees every event
+    assert.throws(
+      () => s.eventsSince(first.revision),
+      (e: unknown) => e instanceof StoreError && e.code === 'Compacted',
+      '30 objects of 100 kB do not fit in 1 MB',
+    );
+    // What is kept is the newest, within the budget, and resumable.
+    const kept = s.eventsSince(s.revision - 5);
+    assert.deepEqual(
+      kept.map((e) => e.key.name),
+      ['b25', 'b26', 'b27', 'b28', 'b29'],
+    );
+    assert.throws(() => s.eventsSince(s.revision - 12), (e: unknown) => e instanceof StoreError);
+    // Small objects still fill the count budget as before.
+    const small = Store.open({ path: ':memory:', historySize: 1000, historyBytes: 1_000_000 });
+    const firstSmall = small.create(key('s0'), cm('s0'));
+    for (let i = 1; i < 100; i++) small.create(key(`s${i}`), cm(`s${i}`));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(small.eventsSince(firstSmall.revision).length, 99);
+    s.close();
+    small.close();
+  });
+
   test('persists across reopen, with watch history and compaction', async () => {
     const path = join(dir, 'persist.db');
     const s = Store.open({ path, historySize: 5 });

@@ -30,7 +30,16 @@ export interface StoreOptions {
   path: string;
   /** Events kept for watch resume (and replayed from disk after a restart). */
   historySize?: number;
+  /**
+   * And at most about this many bytes of them (objects as JSON): 5,000 events of 3 MiB bodies would
+   * otherwise hold 15 GiB. A watch resuming from before the retained history gets 410 Gone and
+   * relists, as with kube-apiserver's bounded watch cache.
+   */
+  historyBytes?: number;
 }
+
+/** Default byte budget of the watch history. */
+export const DEFAULT_HISTORY_BYTES = 256 * 1024 * 1024;
 
 interface LogRow {
   rev: number;
@@ -77,7 +86,11 @@ export class Store {
   /** resource → "namespace/name" → current object. */
   readonly #objects = new Map<string, Map<string, StoredObject>>();
   readonly #history: StoreEvent[] = [];
+  /** JSON size of each event in #history (same index), and their sum. */
+  readonly #historySizes: number[] = [];
+  #historyTotal = 0;
   readonly #historySize: number;
+  readonly #historyBytes: number;
   readonly #listeners = new Set<(e: StoreEvent) => void>();
   /** Events committed but not yet delivered: delivery is async and ordered, so a listener that
    * writes from inside its callback never re-enters another listener. */
@@ -91,9 +104,10 @@ export class Store {
     lastRev: Database.Statement;
   };
 
-  private constructor(db: Database.Database, historySize: number) {
+  private constructor(db: Database.Database, historySize: number, historyBytes: number) {
     this.#db = db;
     this.#historySize = historySize;
+    this.#historyBytes = historyBytes;
     this.#stmt = {
       insert: db.prepare(
         'INSERT INTO log (resource, namespace, name, created, deleted, prev_rev, value) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -111,7 +125,7 @@ export class Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
-    const store = new Store(db, opts.historySize ?? 5000);
+    const store = new Store(db, opts.historySize ?? 5000, opts.historyBytes ?? DEFAULT_HISTORY_BYTES);
     store.#load();
     return store;
   }
@@ -142,7 +156,7 @@ export class Store {
     const prevStmt = this.#db.prepare('SELECT * FROM log WHERE rev = ?');
     for (const row of rows) {
       const prev = row.prev_rev > 0 ? (prevStmt.get(row.prev_rev) as LogRow | undefined) : undefined;
-      this.#history.push({
+      this.#remember(row.value.length + (prev ? prev.value.length : 0), {
         type: row.created ? 'ADDED' : row.deleted ? 'DELETED' : 'MODIFIED',
         key: { resource: row.resource, namespace: row.namespace, name: row.name },
         revision: row.rev,
@@ -161,6 +175,26 @@ export class Store {
     } else {
       this.#compactRevision = from;
     }
+  }
+
+  /** Appends to the watch history, trimming its oldest events past the count or byte budget. */
+  #remember(bytes: number, event: StoreEvent): void {
+    this.#history.push(event);
+    this.#historySizes.push(bytes);
+    this.#historyTotal += bytes;
+    if (this.#history.length <= this.#historySize * 1.25 && this.#historyTotal <= this.#historyBytes) return;
+    // Trim in bulk (to the count, and to 80 % of the bytes): shifting one element per write would be
+    // O(n) on every write. The newest event always stays.
+    let drop = Math.max(0, this.#history.length - this.#historySize);
+    let total = this.#historyTotal;
+    for (let i = 0; i < drop; i++) total -= this.#historySizes[i]!;
+    while (total > this.#historyBytes * 0.8 && drop < this.#history.length - 1)
+      total -= this.#historySizes[drop++]!;
+    if (drop === 0) return;
+    this.#compactRevision = Math.max(this.#compactRevision, this.#history[drop - 1]!.revision);
+    this.#history.splice(0, drop);
+    this.#historySizes.splice(0, drop);
+    this.#historyTotal = total;
   }
 
   #bucket(resource: string): Map<string, StoredObject> {
@@ -275,13 +309,7 @@ export class Store {
     else bucket.set(`${key.namespace}/${key.name}`, stored);
 
     const event: StoreEvent = { type, key, revision, object: obj, ...(prevObject ? { prevObject } : {}) };
-    this.#history.push(event);
-    if (this.#history.length > this.#historySize * 1.25) {
-      // Trim in bulk: shifting one element per write would be O(n) on every write.
-      const drop = this.#history.length - this.#historySize;
-      this.#compactRevision = this.#history[drop - 1]!.revision;
-      this.#history.splice(0, drop);
-    }
+    this.#remember(stored.json.length, event);
     this.#pending.push(event);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
