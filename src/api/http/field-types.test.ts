@@ -23,7 +23,7 @@ test("a wrong JSON type is Go's decoding error naming the struct, field path and
     [
       pod({ containers: [{ name: 'a', ports: [{ containerPort: 80.5 }] }] }),
       POD,
-      'number into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32',
+      'number 80.5 into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32',
     ],
     [
       pod({ containers: { name: 'a' } }),
@@ -39,7 +39,7 @@ test("a wrong JSON type is Go's decoding error naming the struct, field path and
     [
       pod({ nodeSelector: { disk: 1 }, containers: [] }),
       POD,
-      'number into Go struct field PodSpec.spec.nodeSelector of type string',
+      'number 1 into Go struct field PodSpec.spec.nodeSelector of type string',
     ],
     [
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: ['a'] } } as unknown as KubeObject,
@@ -55,6 +55,21 @@ test("a wrong JSON type is Go's decoding error naming the struct, field path and
       } as KubeObject,
       DEPLOY,
       'string into Go struct field DeploymentSpec.spec.replicas of type int32',
+    ],
+    [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'd' },
+        spec: { replicas: 2 ** 53 },
+      } as KubeObject,
+      DEPLOY,
+      'number 9007199254740992 into Go struct field DeploymentSpec.spec.replicas of type int32',
+    ],
+    [
+      pod({ activeDeadlineSeconds: 1e300, containers: [] }),
+      POD,
+      'number 1e+300 into Go struct field PodSpec.spec.activeDeadlineSeconds of type int64',
     ],
   ];
   for (const [obj, info, tail] of cases) {

@@ -54,9 +54,12 @@ function scalarOk(type: string, v: unknown): boolean {
       return typeof v === 'string';
     case 'bool':
       return typeof v === 'boolean';
+    // Go decodes into the field's width: a number outside it is the same decoding error as a string
+    // (replicas: 2^53 would otherwise reach the controllers as a count of pods to create).
     case 'int32':
+      return typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
     case 'int64':
-      return typeof v === 'number' && Number.isInteger(v);
+      return typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63;
     default:
       return true;
   }
@@ -128,7 +131,8 @@ function check(
           if (zero !== null) entries[mk] = zero;
           continue;
         }
-        if (f.type !== 'message' && !scalarOk(f.type, mv)) return mismatch(jsonTypeOf(mv), GO_TYPES[f.type]);
+        if (f.type !== 'message' && !scalarOk(f.type, mv))
+          return mismatch(typeof mv === 'number' ? `number ${mv}` : jsonTypeOf(mv), GO_TYPES[f.type]);
         if (f.type === 'message' && f.message) {
           const inner = check(mv, f.message, p, depth + 1);
           if (inner) return inner;
@@ -146,7 +150,8 @@ function check(
       }
       if (f.type !== 'message') {
         if (!scalarOk(f.type, item)) {
-          return mismatch(typeof item === 'number' ? 'number' : jsonTypeOf(item), GO_TYPES[f.type]);
+          // Go names a number by its literal ("number 80.5", "number 9007199254740992").
+          return mismatch(typeof item === 'number' ? `number ${item}` : jsonTypeOf(item), GO_TYPES[f.type]);
         }
         continue;
       }
