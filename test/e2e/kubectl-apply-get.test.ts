@@ -298,6 +298,19 @@ describe('kubectl apply / get / describe against podbay', () => {
 
     await srv.k(['scale', 'deploy', 'web', '-n', 'shop', '--replicas=1']);
     assert.equal(await srv.k(['get', 'deploy', 'web', '-n', 'shop', '-o', 'jsonpath={.spec.replicas}']), '1');
+    // The scale subresource decodes its body as a Scale: replicas beyond int32 is Go's decoding error.
+    const huge = await srv.request(
+      'PATCH',
+      '/apis/apps/v1/namespaces/shop/deployments/web/scale',
+      '{"spec":{"replicas":1e300}}',
+      { 'content-type': 'application/merge-patch+json' },
+    );
+    assert.equal(huge.status, 400, huge.body);
+    assert.match(
+      huge.body,
+      /cannot unmarshal number 1e\+300 into Go struct field ScaleSpec\.spec\.replicas of type int32/,
+    );
+    assert.equal(await srv.k(['get', 'deploy', 'web', '-n', 'shop', '-o', 'jsonpath={.spec.replicas}']), '1');
   });
 
   test('apply --server-side creates and updates', async () => {

@@ -9,9 +9,10 @@ import { applyJsonPatch } from '../patch/json-patch.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
 import type { Strategy } from '../registry/strategy.js';
 import { formatLabelSelector } from '../selectors/label-selector.js';
-import type { KubeObject, LabelSelector } from '../types.js';
+import type { KubeObject, LabelSelector, ResourceInfo } from '../types.js';
 import { invalid, invalidValue } from '../validation/field.js';
 import { mediaType, parseJSON, readBody } from './body.js';
+import { checkFieldTypes } from './field-types.js';
 import type { ResourceRequest } from './request-info.js';
 import type { ResourceHandlerDeps } from './resource-handler.js';
 import { sendJSON } from './respond.js';
@@ -42,6 +43,9 @@ function toScale(obj: KubeObject): Scale {
     },
   };
 }
+
+/** What checkFieldTypes needs to decode a body as autoscaling/v1 Scale. */
+const SCALE_INFO = { group: 'autoscaling', version: 'v1', kind: 'Scale' } as ResourceInfo;
 
 export async function scaleSubresource(
   deps: ResourceHandlerDeps,
@@ -74,6 +78,8 @@ export async function scaleSubresource(
     ) as Scale;
   }
   if (next === null || typeof next !== 'object') throw badRequest('the body must be a Scale object');
+  // Decoded as a Scale, as upstream does: replicas beyond int32 (or of the wrong JSON type) is a 400.
+  checkFieldTypes(SCALE_INFO, next as unknown as KubeObject);
   const rv = next.metadata?.resourceVersion;
   if (method === 'PUT' && rv && rv !== current.metadata.resourceVersion)
     throw conflict(s.info, r.name, OPTIMISTIC_LOCK_MSG);
