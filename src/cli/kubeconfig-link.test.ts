@@ -64,3 +64,12 @@ test('a re-run keeps the context of the first run; unlink restores it and keeps 
   assert.equal(mode(path), 0o600);
   assert.equal(unlinkUserKubeconfig(dataDir, join(dir, 'other')), undefined, 'safe to call twice');
 });
+
+test("down for a server that never ran up leaves the user's kubeconfig alone and says so", () => {
+  const path = join(dir, 'untouched.yaml');
+  const text = 'apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\ncurrent-context: ""\n';
+  writeFileSync(path, text, { mode: 0o600 });
+  const fresh = join(dir, 'never-up');
+  assert.equal(unlinkUserKubeconfig(fresh, path), undefined, 'nothing to report');
+  assert.equal(readFileSync(path, 'utf8'), text);
+});

@@ -66,8 +66,10 @@ export function unlinkUserKubeconfig(dataDir: string, fallbackPath: string): str
   const names = state?.names ?? { cluster: 'podbay', user: 'podbay-admin', context: 'podbay' };
   const before = readFileSync(path, 'utf8');
   const after = unmergeKubeconfig(before, names, state?.previousContext, path);
+  rmSync(join(dataDir, STATE_FILE), { force: true });
   if (state?.created === true && isEmptyKubeconfig(after, path)) rmSync(path);
   else if (after !== before) writeAtomic(path, after);
-  rmSync(join(dataDir, STATE_FILE), { force: true });
+  // Nothing of podbay's was in it (a `podbay server` that never ran `up`): say nothing was done.
+  else return undefined;
   return path;
 }
