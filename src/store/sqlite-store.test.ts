@@ -113,7 +113,10 @@ describe('Store', () => {
       kept.map((e) => e.key.name),
       ['b25', 'b26', 'b27', 'b28', 'b29'],
     );
-    assert.throws(() => s.eventsSince(s.revision - 12), (e: unknown) => e instanceof StoreError);
+    assert.throws(
+      () => s.eventsSince(s.revision - 12),
+      (e: unknown) => e instanceof StoreError,
+    );
     // Small objects still fill the count budget as before.
     const small = Store.open({ path: ':memory:', historySize: 1000, historyBytes: 1_000_000 });
     const firstSmall = small.create(key('s0'), cm('s0'));
