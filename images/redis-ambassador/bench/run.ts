@@ -26,7 +26,7 @@
  *   node images/redis-ambassador/dist/bench/run.js [--requests N] [--pipelined-requests N] [--rounds N]
  *        [--placements shared,dedicated]
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,7 @@ import { parseArgs, promisify } from 'node:util';
 import {
   canConnect,
   ManagedProcess,
+  spawnOn,
   startAmbassadorProcess,
   startHaproxy,
   startTwemproxy,
@@ -97,12 +98,7 @@ async function startNodePipe(masterPort: number, cpus: string | undefined): Prom
     String(port),
     String(masterPort),
   ];
-  const child =
-    cpus === undefined
-      ? spawn(process.execPath, script, { stdio: ['ignore', 'ignore', 'inherit'] })
-      : spawn('taskset', ['-c', cpus, process.execPath, ...script], {
-          stdio: ['ignore', 'ignore', 'inherit'],
-        });
+  const child = spawnOn(cpus, process.execPath, script, { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitFor(`node-pipe on ${port}`, () => canConnect(port));
   return new ManagedProcess('node-pipe', child, port);
 }

@@ -41,7 +41,9 @@ const GO_TYPES: Record<string, string> = {
   bytes: '[]uint8',
 };
 
+/** How Go's decoder names a JSON value in its error: numbers by their literal ("number 80.5"). */
 function jsonTypeOf(v: unknown): string {
+  if (typeof v === 'number') return `number ${v}`;
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'boolean') return 'bool';
   return typeof v === 'object' ? 'object' : typeof v;
@@ -131,8 +133,7 @@ function check(
           if (zero !== null) entries[mk] = zero;
           continue;
         }
-        if (f.type !== 'message' && !scalarOk(f.type, mv))
-          return mismatch(typeof mv === 'number' ? `number ${mv}` : jsonTypeOf(mv), GO_TYPES[f.type]);
+        if (f.type !== 'message' && !scalarOk(f.type, mv)) return mismatch(jsonTypeOf(mv), GO_TYPES[f.type]);
         if (f.type === 'message' && f.message) {
           const inner = check(mv, f.message, p, depth + 1);
           if (inner) return inner;
@@ -150,8 +151,7 @@ function check(
       }
       if (f.type !== 'message') {
         if (!scalarOk(f.type, item)) {
-          // Go names a number by its literal ("number 80.5", "number 9007199254740992").
-          return mismatch(typeof item === 'number' ? `number ${item}` : jsonTypeOf(item), GO_TYPES[f.type]);
+          return mismatch(jsonTypeOf(item), GO_TYPES[f.type]);
         }
         continue;
       }

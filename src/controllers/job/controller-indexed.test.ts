@@ -4,12 +4,12 @@ import type { Job } from 'kubernetes-types/batch/v1';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { JOB_COMPLETION_INDEX_ANNOTATION, JOB_TRACKING_FINALIZER } from '../../api/registry/jobs/labels.js';
 import type { KubeObject } from '../../api/types.js';
-import { JobController } from './controller.js';
 import {
-  newRegistryHarness,
+  type JobControllerHarness,
   podsOfJob,
   type RegistryHarness,
   setPodPhase,
+  startJobController,
 } from './testing/registry-harness.js';
 
 type JobObj = Job & KubeObject;
@@ -73,19 +73,11 @@ function strayPod(of: PodObj, name: string, index: string | undefined): PodObj {
 }
 
 describe('JobController, Indexed completion mode (real registry)', () => {
-  let h: RegistryHarness;
-  let controller: JobController;
+  let h: JobControllerHarness;
   afterEach(() => h.close());
 
   function start(): void {
-    h = newRegistryHarness();
-    controller = new JobController(h.deps, { resyncPeriodMs: 0 });
-    h.run(controller);
-  }
-
-  async function resyncAll(): Promise<void> {
-    controller.resync();
-    await h.settle();
+    h = startJobController();
   }
 
   test('each pod gets its index: annotation, label, name, hostname, subdomain, env', async () => {
@@ -168,7 +160,7 @@ describe('JobController, Indexed completion mode (real registry)', () => {
     assert.equal(j.status?.completedIndexes, '0');
     assert.deepEqual(runningIndexes(h, 'retry'), ['2'], 'no replacement before the 10 s backoff');
     h.clock.advance(10);
-    await resyncAll();
+    await h.resyncAll();
     assert.deepEqual(runningIndexes(h, 'retry'), ['1', '2'], 'index 1 again, not a new index');
     setPodPhase(h, podAt(h, 'retry', '1'), 'Succeeded');
     setPodPhase(h, podAt(h, 'retry', '2'), 'Succeeded');
@@ -185,7 +177,7 @@ describe('JobController, Indexed completion mode (real registry)', () => {
     setPodPhase(h, podAt(h, 'twice', '0'), 'Failed');
     await h.settle();
     h.clock.advance(10);
-    await resyncAll();
+    await h.resyncAll();
     setPodPhase(h, podAt(h, 'twice', '0'), 'Failed');
     await h.settle();
     j = getJob(h, 'twice');
@@ -238,7 +230,7 @@ describe('JobController, Indexed completion mode (real registry)', () => {
     ] as const)
       h.registry.create<PodObj>('pods', strayPod(zero, name, ix));
     await h.settle();
-    await resyncAll();
+    await h.resyncAll();
     const liveNames = podsOfJob(h, 'odd')
       .filter((p) => !p.metadata.deletionTimestamp)
       .map((p) => p.metadata.name!);

@@ -3,12 +3,12 @@ import { afterEach, describe, test } from 'node:test';
 import type { Job } from 'kubernetes-types/batch/v1';
 import { JOB_TRACKING_FINALIZER } from '../../api/registry/jobs/labels.js';
 import type { KubeObject } from '../../api/types.js';
-import { JobController } from './controller.js';
 import {
-  newRegistryHarness,
+  type JobControllerHarness,
   podsOfJob,
   type RegistryHarness,
   setPodPhase,
+  startJobController,
 } from './testing/registry-harness.js';
 
 type JobObj = Job & KubeObject;
@@ -32,20 +32,11 @@ const live = (h: RegistryHarness, name: string) =>
   podsOfJob(h, name).filter((p) => !p.metadata.deletionTimestamp);
 
 describe('JobController (real registry)', () => {
-  let h: RegistryHarness;
-  let controller: JobController;
+  let h: JobControllerHarness;
   afterEach(() => h.close());
 
   function start(): void {
-    h = newRegistryHarness();
-    controller = new JobController(h.deps, { resyncPeriodMs: 0 });
-    h.run(controller);
-  }
-
-  /** Enqueues every Job again, as the periodic resync (or a delayed requeue) would. */
-  async function resyncAll(): Promise<void> {
-    controller.resync();
-    await h.settle();
+    h = startJobController();
   }
 
   test('a Job runs one pod to completion: tracking finalizer, counts, conditions, events', async () => {
@@ -102,7 +93,7 @@ describe('JobController (real registry)', () => {
     );
     h.clock.advance(10);
     // The delayed requeue uses a real timer; a resync after the clock moves stands in for it.
-    await resyncAll();
+    await h.resyncAll();
     const second = live(h, 'bad').filter((p) => p.status?.phase !== 'Failed');
     assert.equal(second.length, 1, 'one replacement after the backoff');
     setPodPhase(h, second[0]!, 'Failed');
@@ -144,10 +135,10 @@ describe('JobController (real registry)', () => {
     setPodPhase(h, live(h, 'slow')[0]!, 'Running', { ready: true });
     await h.settle();
     h.clock.advance(29);
-    await resyncAll();
+    await h.resyncAll();
     assert.equal(conditions(getJob(h, 'slow')).length, 0, 'nothing before the deadline');
     h.clock.advance(2);
-    await resyncAll();
+    await h.resyncAll();
     // The running pod was deleted with a grace period and counted as failed: only FailureTarget until
     // it has terminated (upstream waits for terminating pods before Failed).
     assert.deepEqual(conditions(getJob(h, 'slow')), [
@@ -158,7 +149,7 @@ describe('JobController (real registry)', () => {
     assert.ok(terminating[0]!.metadata.deletionTimestamp);
     // The kubelet's final delete once the containers stopped (grace 0): now the pod goes.
     h.registry.delete('pods', 'default', terminating[0]!.metadata.name!, { gracePeriodSeconds: 0 });
-    await resyncAll();
+    await h.resyncAll();
     const j = getJob(h, 'slow');
     assert.deepEqual(conditions(j), [
       'FailureTarget=True DeadlineExceeded: Job was active longer than specified deadline',
@@ -211,7 +202,7 @@ describe('JobController (real registry)', () => {
     assert.equal(j.status?.failed, undefined, 'lowering parallelism failed nothing');
     h.registry.update('jobs', { ...j, spec: { ...j.spec!, suspend: true } });
     await h.settle();
-    await resyncAll();
+    await h.resyncAll();
     assert.equal(podsOfJob(h, 'calm').length, 0);
     j = getJob(h, 'calm');
     assert.equal(j.status?.failed, undefined, 'nothing failed');

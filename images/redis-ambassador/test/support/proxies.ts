@@ -13,7 +13,7 @@ import { freePort, waitFor } from './redis-servers.js';
  * program, so the child's pid is the program's, and the affinity holds from its first instruction:
  * HAProxy and Node size their thread pools from the CPUs they may use at start.
  */
-function spawnOn(
+export function spawnOn(
   cpus: string | undefined,
   command: string,
   args: string[],

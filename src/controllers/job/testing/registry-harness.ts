@@ -11,6 +11,7 @@ import { Store } from '../../../store/sqlite-store.js';
 import type { ControllerDeps } from '../../client.js';
 import { FakeEventRecorder } from '../../testing/fake-events.js';
 import { ManualClock } from '../../testing/harness.js';
+import { JobController } from '../controller.js';
 
 export interface QuietController {
   start(): void;
@@ -113,4 +114,23 @@ export function podsOfJob(h: RegistryHarness, jobName: string): (Pod & KubeObjec
     namespace: 'default',
     labelSelector: `batch.kubernetes.io/job-name=${jobName}`,
   });
+}
+
+export interface JobControllerHarness extends RegistryHarness {
+  /** Enqueues every Job again, as the periodic resync (or a delayed requeue) would, and settles. */
+  resyncAll(): Promise<void>;
+}
+
+/** A registry harness running one JobController, without periodic resync (tests call resyncAll). */
+export function startJobController(): JobControllerHarness {
+  const h = newRegistryHarness();
+  const controller = new JobController(h.deps, { resyncPeriodMs: 0 });
+  h.run(controller);
+  return {
+    ...h,
+    async resyncAll() {
+      controller.resync();
+      await h.settle();
+    },
+  };
 }
