@@ -2,11 +2,17 @@
  * What `podbay down` verifies after the server stopped: the kernel's view, not podbay's records.
  * Anything podbay creates for pods is named so it can be recognised here: the `podbay0` bridge and
  * `pbv*` veths, nft tables `podbay*` (bridge NAT, Service proxy), cgroups under `podbay/` in each
- * hierarchy, mounts under the data dir, and `podbay-shim` processes (pause holders, monitors).
+ * hierarchy, mounts under the data dir, and `podbay-shim` processes (pause holders, monitors); and the one
+ * host sysctl it changes, route_localnet, while its saved value says it was not put back.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  ROUTE_LOCALNET,
+  ROUTE_LOCALNET_PROC,
+  routeLocalnetStateFile,
+} from '../network/proxy/route-localnet.js';
 import { CGROUP_ROOT } from '../runtime/cgroups.js';
 
 function run(cmd: string, args: string[]): string {
@@ -62,7 +68,30 @@ function shimProcesses(): string[] {
   return found;
 }
 
+/** route_localnet still differing from the value the engine found (and saved) before it changed it. */
+function routeLocalnet(dataDir: string): string[] {
+  const file = routeLocalnetStateFile(dataDir);
+  let before: string;
+  let now: string;
+  try {
+    before = readFileSync(file, 'utf8').trim();
+    now = readFileSync(ROUTE_LOCALNET_PROC, 'utf8').trim();
+  } catch {
+    return []; // no saved value: never changed, or already put back
+  }
+  return now === before
+    ? []
+    : [`sysctl ${ROUTE_LOCALNET}=${now} (${before} before podbay, saved in ${file})`];
+}
+
 /** Everything podbay left on this machine; empty means clean. */
 export function machineLeftovers(dataDir: string): string[] {
-  return [...links(), ...nftTables(), ...mountsUnder(dataDir), ...cgroups(), ...shimProcesses()];
+  return [
+    ...links(),
+    ...nftTables(),
+    ...mountsUnder(dataDir),
+    ...cgroups(),
+    ...shimProcesses(),
+    ...routeLocalnet(dataDir),
+  ];
 }

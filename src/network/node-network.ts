@@ -21,13 +21,13 @@
  * EndpointSlice), so DNS traffic takes the same Service path
  * as any other: a pod never needs to know where the server really listens.
  */
-import { join } from 'node:path';
 import type { ObjectClient } from '../controllers/client.js';
 import { type BridgeConfig, ensureBridge, gatewayOf } from './bridge.js';
 import { readResolvConf, type Upstream } from './dns/resolv-conf.js';
 import { ClusterDnsServer } from './dns/server.js';
 import { ObjectMirror, SERVICE_NETWORK_RESOURCES } from './object-mirror.js';
 import { ServiceProxy } from './proxy/proxier.js';
+import { routeLocalnetStateFile } from './proxy/route-localnet.js';
 
 /** The DNS port pods reach behind the kube-dns Service (upstream's CoreDNS listens on 53 too). */
 export const CLUSTER_DNS_PORT = 53;
@@ -62,7 +62,7 @@ export class NodeNetwork {
       { mirror: this.mirror },
       {
         podCidr: o.bridge.podCidr,
-        routeLocalnetStateFile: join(o.dataDir, 'proxy', 'route_localnet.before'),
+        routeLocalnetStateFile: routeLocalnetStateFile(o.dataDir),
         log: o.log,
       },
     );

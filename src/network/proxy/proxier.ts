@@ -28,6 +28,7 @@ import { DEFAULT_POD_CIDR } from '../defaults.js';
 import type { ObjectMirror } from '../object-mirror.js';
 import { computeProxyPlan } from './model.js';
 import { type HostCommands, PROXY_NFT_TABLE, runCommand } from './nft.js';
+import { ROUTE_LOCALNET } from './route-localnet.js';
 import { DEFAULT_MASQUERADE_MARK, type RulesetOptions, renderBlocks, renderRuleset } from './ruleset.js';
 import { buildTransaction, parseLiveObjects } from './transaction.js';
 
@@ -57,8 +58,6 @@ export interface ServiceProxyDeps {
 }
 
 export { PROXY_NFT_TABLE };
-
-const ROUTE_LOCALNET = 'net.ipv4.conf.all.route_localnet';
 
 export class ServiceProxy {
   readonly #mirror: ObjectMirror;
