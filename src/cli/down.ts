@@ -2,7 +2,7 @@
  * `podbay down`: stop the server of the data dir and leave nothing behind. Steps:
  *   1. if a server runs without --cleanup-on-exit (started by hand), delete every pod first
  *   2. SIGTERM and wait for the exit (the server removes its pods, bridge and nft tables)
- *   3. check the machine (links, nft tables, mounts, cgroups, shim processes); name leftovers
+ *   3. check the machine (links, nft tables, mounts, cgroups, shim processes, route_localnet); name leftovers
  *   4. remove the `podbay` entries from the user's kubeconfig, restoring the previous context
  *   5. with --purge, delete the data dir (only when no mount is left under it)
  * Safe to run when nothing runs: it still checks, unlinks and purges.
@@ -62,7 +62,9 @@ export async function downCommand(argv: string[], out: Output = process.stdout):
     say(`see ${paths.logFile}`);
     return 1;
   }
-  say('nothing left behind: no podbay0 bridge, nft tables, mounts, cgroups or shim processes');
+  say(
+    'nothing left behind: no podbay0 bridge, nft tables, mounts, cgroups or shim processes; route_localnet as before',
+  );
   if (purge) {
     rmSync(paths.dataDir, { recursive: true, force: true });
     say(`removed ${paths.dataDir}`);
