@@ -8,8 +8,11 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const roots = [join(root, 'dist')];
-for (const img of existsSync(join(root, 'images')) ? readdirSync(join(root, 'images')) : []) {
-  roots.push(join(root, 'images', img, 'dist'));
+// Each workspace (images/*, packages/*) compiles its own tests into its own dist/.
+for (const ws of ['images', 'packages']) {
+  for (const name of existsSync(join(root, ws)) ? readdirSync(join(root, ws)) : []) {
+    roots.push(join(root, ws, name, 'dist'));
+  }
 }
 
 function walk(dir, out) {
@@ -23,6 +26,7 @@ function walk(dir, out) {
 }
 
 // dist/src/store/x.test.js -> src/store/x.test.js; images/a/dist/src/y.test.js -> images/a/src/y.test.js
+// (packages/b/dist/src/z.test.js -> packages/b/src/z.test.js)
 const sourcePath = (f) =>
   relative(root, f)
     .replace(/^dist\//, '')

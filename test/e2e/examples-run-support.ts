@@ -4,19 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { Container } from 'kubernetes-types/core/v1';
 import { allContainers, catalogReady, pods, ROOT } from './examples-manifests.js';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** `text` with each [from, to] replaced; fails when `from` is absent (the test would go stale). */
 export function rewrite(text: string, pairs: readonly (readonly [string, string])[]): string {

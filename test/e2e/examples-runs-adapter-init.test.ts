@@ -9,12 +9,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { freePort, type RedisServer, startRedis } from '@podbay/test-support';
 import { find, pods } from './examples-manifests.js';
 import {
   completion,
   containerOf,
-  freePort,
-  redisCli,
   rewrite,
   startContainer,
   stopProcess,
@@ -86,8 +85,10 @@ describe('pattern 4 runs: migrations and cache warm-up gate the web app', () => 
   const dir = mkdtempSync(join(tmpdir(), 'podbay-examples-init-'));
   const pgDirs: string[] = [];
   const procs: ChildProcess[] = [];
+  let redis: RedisServer | undefined;
   after(async () => {
     for (const p of procs.reverse()) await stopProcess(p);
+    await redis?.stop();
     for (const d of [dir, ...pgDirs]) rmSync(d, { recursive: true, force: true });
   });
 
@@ -150,16 +151,10 @@ describe('pattern 4 runs: migrations and cache warm-up gate the web app', () => 
 
   test('the web app is unready until db-migration and cache-warmer ran, then serves their data', async () => {
     const owner = 'Deployment development/web-app-with-init';
-    const [pgPort, redisPort, appPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [pgPort, appPort] = await Promise.all([freePort(), freePort()]);
     await startPostgres(pgPort);
-    procs.push(
-      spawn(
-        'redis-server',
-        ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir],
-        { stdio: 'ignore' },
-      ),
-    );
-    await until('Redis', () => redisCli(redisPort, 'ping').trim() === 'PONG');
+    redis = await startRedis();
+    const redisPort = redis.port;
     for (const [cm, sub] of [
       ['database-migrations', 'migrations'],
       ['application-config', 'config'],

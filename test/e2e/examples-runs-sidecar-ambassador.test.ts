@@ -9,12 +9,12 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { freePort, RedisGroup } from '@podbay/test-support';
 import YAML from 'yaml';
 import { find, ROOT } from './examples-manifests.js';
 import {
   commandCalls,
   containerOf,
-  freePort,
   redisCli,
   rewrite,
   startContainer,
@@ -134,40 +134,17 @@ describe('pattern 1 configuration runs: nginx with web-app-config, the log shipp
 describe('pattern 2 runs: app.js from app-source-code through the ambassador as configured', () => {
   const dir = mkdtempSync(join(tmpdir(), 'podbay-examples-ambassador-'));
   const procs: ChildProcess[] = [];
+  const redis = new RedisGroup();
   after(async () => {
     for (const p of procs.reverse()) await stopProcess(p);
+    await redis.stopAll();
     rmSync(dir, { recursive: true, force: true });
   });
 
   test('writes land on the master, reads on the replicas', async () => {
-    const [master, replica1, replica2, ambassadorPort, metricsPort, appPort] = await Promise.all(
-      Array.from({ length: 6 }, freePort),
-    );
-    for (const [port, extra] of [
-      // Redis 7 waits 5 s (repl-diskless-sync-delay) for more replicas before a full sync.
-      [master!, ['--repl-diskless-sync-delay', '0']],
-      [replica1!, ['--replicaof', '127.0.0.1', String(master)]],
-      [replica2!, ['--replicaof', '127.0.0.1', String(master)]],
-    ] as const) {
-      mkdirSync(join(dir, String(port)));
-      const args = [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--dir',
-        join(dir, String(port)),
-        ...extra,
-      ];
-      procs.push(spawn('redis-server', args, { stdio: 'ignore' }));
-    }
-    for (const r of [replica1!, replica2!]) {
-      await until(`replica ${r} linked`, () =>
-        redisCli(r, 'info', 'replication').includes('master_link_status:up'),
-      );
-    }
+    const { master: m, replicas } = await redis.startReplicated(2);
+    const [master, replica1, replica2] = [m.port, replicas[0]!.port, replicas[1]!.port];
+    const [ambassadorPort, metricsPort, appPort] = await Promise.all(Array.from({ length: 3 }, freePort));
     const owner = 'Pod development/app-with-redis-ambassador';
     const config = find('ConfigMap', 'development', 'redis-ambassador-config')!.data![
       'redis-ambassador.yaml'

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort, type RedisServer, startRedis } from '@podbay/test-support';
 import { bundleApp, MAX_BUNDLE_BYTES } from '../bundle/bundle.js';
-import { freePort, type RedisServer, startRedis } from './support/redis.js';
 
 const run = promisify(execFile);
 const WORKSPACE_BIN = fileURLToPath(new URL('../../bin/ambassador-app.js', import.meta.url));

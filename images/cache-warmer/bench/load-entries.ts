@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startRedis } from '@podbay/test-support';
 import { WARMER_BIN } from '../test/support/cli.js';
-import { startRedis } from '../test/support/redis.js';
 
 const N = Number(process.env.BENCH_ENTRIES ?? 5000);
 const SEED_N = Number(process.env.BENCH_SEED_ENTRIES ?? 200);

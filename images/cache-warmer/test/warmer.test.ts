@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { freePort, type RedisServer, startRedis } from '@podbay/test-support';
 import { Redis } from 'ioredis';
 import { runWarmer, startWarmer } from './support/cli.js';
-import { freePort, type RedisServer, startRedis } from './support/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warmer-test-'));
 // The seed's config: quotes, $, backticks, $(...), backslashes, UTF-8 and a trailing newline.

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startPostgres } from '@podbay/test-support';
 import { MIGRATE_BIN } from '../test/support/cli.js';
-import { startPostgres } from '../test/support/postgres.js';
 
 const COUNT = Number(process.env.BENCH_MIGRATIONS ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

@@ -2,8 +2,8 @@
 // set, the exact version table, failure reports, dirty explanations and checksums.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { type PgServer, startPostgres } from '@podbay/test-support';
 import { migrateCli, migrationsDir } from './support/cli.js';
-import { type PgServer, startPostgres } from './support/postgres.js';
 
 let server: PgServer;
 let dbCounter = 0;

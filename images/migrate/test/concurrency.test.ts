@@ -1,10 +1,10 @@
 // Several runners at once, runners killed mid-migration, and the advisory lock golang-migrate shares.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { type PgServer, startPostgres } from '@podbay/test-support';
 import pg from 'pg';
 import { migrationLockKey } from '../src/database/lock-id.js';
 import { migrateCli, migrationsDir, startMigrate } from './support/cli.js';
-import { type PgServer, startPostgres } from './support/postgres.js';
 
 let server: PgServer;
 let dbCounter = 0;

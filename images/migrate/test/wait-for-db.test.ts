@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
+import { freePort, initCluster, type PgServer, startPostgres } from '@podbay/test-support';
 import { migrateCli, migrationsDir, startMigrate } from './support/cli.js';
-import { freePort, initCluster, type PgServer, startPostgres } from './support/postgres.js';
 
 const src = migrationsDir({ '1_a.up.sql': 'CREATE TABLE a (id int);' });
 let server: PgServer | undefined;

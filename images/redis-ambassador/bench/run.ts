@@ -32,8 +32,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { canConnect, freePort, RedisGroup, waitFor } from '@podbay/test-support';
 import {
-  canConnect,
   ManagedProcess,
   spawnOn,
   startAmbassadorProcess,
@@ -41,7 +41,6 @@ import {
   startTwemproxy,
   tcpHaproxyConfig,
 } from '../test/support/proxies.js';
-import { freePort, RedisGroup, waitFor } from '../test/support/redis-servers.js';
 import { processTreeCpuNs } from './process-cpu.js';
 
 const run = promisify(execFile);

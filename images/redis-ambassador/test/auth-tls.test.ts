@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { freePort, RedisGroup, type RedisServer, sleep, waitFor } from '@podbay/test-support';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
 import { startAmbassador } from './support/ambassador.js';
-import { freePort, RedisGroup, type RedisServer, sleep, waitFor } from './support/redis-servers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ambassador-auth-'));
 const groups: RedisGroup[] = [];

@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { RedisGroup } from '@podbay/test-support';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
 import { scanReply } from '../src/resp/reply-scanner.js';
 import { encodeCommand } from '../src/resp/request-parser.js';
 import { startAmbassador } from './support/ambassador.js';
 import { exchange } from './support/raw-client.js';
-import { RedisGroup } from './support/redis-servers.js';
 
 describe('bad input from clients', () => {
   const group = new RedisGroup();

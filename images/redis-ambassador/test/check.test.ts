@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { freePort, RedisGroup, type RedisServer } from './support/redis-servers.js';
+import { freePort, RedisGroup, type RedisServer } from '@podbay/test-support';
 
 const bin = fileURLToPath(new URL('../../bin/redis-ambassador.js', import.meta.url));
 

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { canConnect, freePort, RedisGroup, type RedisServer } from '@podbay/test-support';
 import { Redis } from 'ioredis';
-import { canConnect, startAmbassadorProcess } from './support/proxies.js';
-import { freePort, RedisGroup, type RedisServer } from './support/redis-servers.js';
+import { startAmbassadorProcess } from './support/proxies.js';
 
 const bin = fileURLToPath(new URL('../../bin/redis-ambassador.js', import.meta.url));
 

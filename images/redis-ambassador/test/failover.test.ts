@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { RedisGroup, sleep, waitFor, waitForLink } from '@podbay/test-support';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
 import { startAmbassador } from './support/ambassador.js';
 import { calls, command, commandStats } from './support/raw-client.js';
-import { RedisGroup, sleep, waitFor, waitForLink } from './support/redis-servers.js';
 
 describe('health and failover', () => {
   const groups: RedisGroup[] = [];
@@ -20,8 +20,8 @@ describe('health and failover', () => {
     group: RedisGroup;
     ambassador: Ambassador;
     c: Redis;
-    master: import('./support/redis-servers.js').RedisServer;
-    replicas: import('./support/redis-servers.js').RedisServer[];
+    master: import('@podbay/test-support').RedisServer;
+    replicas: import('@podbay/test-support').RedisServer[];
   }> {
     const group = new RedisGroup();
     groups.push(group);

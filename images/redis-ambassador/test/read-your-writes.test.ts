@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { RedisGroup, type RedisServer, sleep } from '@podbay/test-support';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
 import { startAmbassador } from './support/ambassador.js';
 import { calls, command, commandStats } from './support/raw-client.js';
-import { RedisGroup, type RedisServer, sleep } from './support/redis-servers.js';
 
 describe('read-your-writes through the ambassador', () => {
   const group = new RedisGroup();

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { RedisGroup, type RedisServer, waitFor } from '@podbay/test-support';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
 import { startAmbassador } from './support/ambassador.js';
 import { calls, command, commandStats, exchange } from './support/raw-client.js';
-import { RedisGroup, type RedisServer, waitFor } from './support/redis-servers.js';
 
 const run = promisify(execFile);
 

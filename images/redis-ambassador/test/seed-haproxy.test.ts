@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { RedisGroup, type RedisServer } from '@podbay/test-support';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
 import { startAmbassador } from './support/ambassador.js';
 import { type ManagedProcess, seedHaproxyConfig, startHaproxy } from './support/proxies.js';
 import { commandStats } from './support/raw-client.js';
-import { RedisGroup, type RedisServer } from './support/redis-servers.js';
 
 describe("the seed's HAProxy ambassador versus redis-ambassador", () => {
   const group = new RedisGroup();

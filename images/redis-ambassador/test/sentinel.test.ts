@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { freePort, RedisGroup, type RedisServer, waitFor } from '@podbay/test-support';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
 import { startAmbassador } from './support/ambassador.js';
 import { command } from './support/raw-client.js';
-import { freePort, RedisGroup, type RedisServer, waitFor } from './support/redis-servers.js';
 
 describe('Sentinel discovery and failover', () => {
   const group = new RedisGroup();

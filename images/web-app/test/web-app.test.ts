@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { freePort, type PgServer, type RedisServer, startPostgres, startRedis } from '@podbay/test-support';
 import { type RunningApp, startApp, WEB_APP_BIN } from './support/app.js';
-import { freePort, type PgServer, startPostgres } from './support/postgres.js';
-import { type RedisServer, startRedis } from './support/redis.js';
 
 // As golang-migrate leaves a database after `up` of two files: its version table plus the tables.
 const MIGRATIONS = `

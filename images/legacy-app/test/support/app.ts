@@ -1,21 +1,10 @@
 // Runs the built `legacy-app` as a separate process on free loopback ports. Contract: stop() sends
 // SIGTERM (SIGKILL after 10 s) and resolves with the exit code; kill() is safe on an exited process.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitFor } from '@podbay/test-support';
 
 export const LEGACY_APP_BIN = fileURLToPath(new URL('../../../bin/legacy-app.js', import.meta.url));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningLegacyApp {
   port: number;
@@ -67,18 +56,15 @@ export async function startLegacyApp(env: Record<string, string> = {}): Promise<
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      // Probing the admin port: it does not touch the counters under test.
-      if ((await app.get('/not-the-stats', true)).status === 404) return app;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      app.kill();
-      throw new Error(`legacy-app did not start:\n${logs}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    // Probing the admin port: it does not touch the counters under test.
+    await waitFor('legacy-app', async () => (await app.get('/not-the-stats', true)).status === 404, 10_000, {
+      intervalMs: 50,
+      abort: () => child.exitCode !== null,
+    });
+  } catch {
+    app.kill();
+    throw new Error(`legacy-app did not start:\n${logs}`);
   }
+  return app;
 }

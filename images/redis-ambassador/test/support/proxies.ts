@@ -4,9 +4,8 @@
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
-import { freePort, waitFor } from './redis-servers.js';
+import { canConnect, freePort, waitFor } from '@podbay/test-support';
 
 /**
  * `spawn`, confined to the CPUs in `cpus` (a taskset list such as "1") when given. taskset execs the
@@ -46,17 +45,6 @@ export class ManagedProcess {
     clearTimeout(timer);
     return code;
   }
-}
-
-export function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 /** The seed's haproxy.cfg, changed only in addresses (as in the seed check). */

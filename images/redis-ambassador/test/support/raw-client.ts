@@ -1,33 +1,22 @@
 /** Minimal RESP client for test set-up and inspection (INFO commandstats, ROLE…), built on our framing. */
 import net from 'node:net';
+import { requestReply } from '@podbay/test-support';
 import { decodeReply, type RespValue } from '../../src/resp/decode.js';
 import { scanReply } from '../../src/resp/reply-scanner.js';
 import { encodeCommand } from '../../src/resp/request-parser.js';
 
-/** Sends one command on a fresh connection and resolves with the decoded reply. */
+/** Sends one command on a fresh connection and resolves with the reply, decoded by our own decoder. */
 export function command(port: number, args: readonly string[], timeoutMs = 2000): Promise<RespValue> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    let buf = Buffer.alloc(0);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no reply to ${args[0]} from port ${port} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.on('connect', () => socket.write(encodeCommand(args)));
-    socket.on('data', (b) => {
-      buf = Buffer.concat([buf, b]);
-      const end = scanReply(buf, 0);
-      if (end >= 0) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(decodeReply(buf.subarray(0, end)));
-      }
-    });
-    socket.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
+  return requestReply(
+    port,
+    encodeCommand(args),
+    (received) => {
+      const end = scanReply(received, 0);
+      return end >= 0 ? { reply: decodeReply(received.subarray(0, end)) } : undefined;
+    },
+    timeoutMs,
+    args[0],
+  );
 }
 
 /** Sends raw bytes and collects everything received until `until(received)` is true or the socket ends. */

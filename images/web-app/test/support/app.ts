@@ -3,7 +3,7 @@
 // exit code; kill() is for `after` hooks and is safe to call on an exited process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './postgres.js';
+import { freePort, waitFor } from '@podbay/test-support';
 
 export const WEB_APP_BIN = fileURLToPath(new URL('../../../bin/web-app.js', import.meta.url));
 
@@ -50,17 +50,14 @@ export async function startApp(env: Record<string, string>): Promise<RunningApp>
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      if ((await app.get('/health/live')).status === 200) return app;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      app.kill();
-      throw new Error(`web-app did not start:\n${logs}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await waitFor('web-app', async () => (await app.get('/health/live')).status === 200, 10_000, {
+      intervalMs: 50,
+      abort: () => child.exitCode !== null,
+    });
+  } catch {
+    app.kill();
+    throw new Error(`web-app did not start:\n${logs}`);
   }
+  return app;
 }

@@ -1,12 +1,14 @@
-// Starts a real PostgreSQL (Debian's binaries) in a temporary directory on a free loopback port, for
-// integration tests. PostgreSQL refuses to run as root, so under root the server runs as the
-// `postgres` user. Contract: stop() kills the server by PID, waits for it, and removes the directory.
+/**
+ * A real PostgreSQL (Debian's binaries) in a temporary directory on a free loopback port, for
+ * integration tests. PostgreSQL refuses to run as root, so under root the server runs as the
+ * `postgres` user. Contract: stop() kills the server by PID, waits for it, and removes the directory.
+ */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort, waitFor } from './net.js';
 
 const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -18,17 +20,6 @@ export interface PgServer {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function runAs(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
@@ -38,20 +29,18 @@ function runAs(): { uid?: number; gid?: number } {
 
 /** initdb only (fast, ~0.5 s): lets a test start the server later, on a port chosen now. */
 export function initCluster(): { dir: string; owner: { uid?: number; gid?: number } } {
-  const dir = mkdtempSync(join(tmpdir(), 'migrate-pg-'));
+  const dir = mkdtempSync(join(tmpdir(), 'test-pg-'));
   const owner = runAs();
   if (owner.uid !== undefined) chownSync(dir, owner.uid, owner.gid as number);
   execFileSync(
     join(BIN, 'initdb'),
     ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '-N'],
-    {
-      ...owner,
-      stdio: 'ignore',
-    },
+    { ...owner, stdio: 'ignore' },
   );
   return { dir, owner };
 }
 
+/** Starts the server (on `port` or a free one, in `cluster` or a new one) and waits until it accepts a login. */
 export async function startPostgres(
   opts: { port?: number; cluster?: ReturnType<typeof initCluster> } = {},
 ): Promise<PgServer> {
@@ -78,23 +67,26 @@ export async function startPostgres(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = (db = 'postgres', params = 'sslmode=disable') =>
     `postgres://postgres@127.0.0.1:${port}/${db}?${params}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      await c.end();
-      break;
-    } catch {
-      await c.end().catch(() => {});
-      if (Date.now() > deadline || child.exitCode !== null) {
-        child.kill('SIGKILL');
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error('postgres did not start');
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  try {
+    await waitFor(
+      `postgres on ${port}`,
+      async () => {
+        const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+        c.on('error', () => {});
+        try {
+          await c.connect();
+          return true;
+        } finally {
+          await c.end().catch(() => {});
+        }
+      },
+      15_000,
+      { intervalMs: 100, abort: () => child.exitCode !== null },
+    );
+  } catch {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error('postgres did not start');
   }
   return {
     port,
