@@ -7,24 +7,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { hostname } from 'node:os';
 import { after, before, describe, test } from 'node:test';
+import { freePort } from '@podbay/test-support';
 import { waitFor } from '../../test/e2e/harness.js';
 import { vethName } from '../network/pod-interface.js';
 import { PodServer } from './testing/pod-server.js';
 
 const ps = new PodServer();
 const server = ps.server;
-
-/** A loopback port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {

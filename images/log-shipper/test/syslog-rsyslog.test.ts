@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { freePort } from '@podbay/test-support';
 import { nginxLine, type Shipper, sleep, startShipper, until } from './helpers.js';
 
 const RSYSLOGD = '/usr/sbin/rsyslogd';
@@ -17,14 +17,6 @@ const LINES = 2000;
 let dir: string;
 let rsyslogPid = 0;
 let shipper: Shipper | undefined;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ls-syslog-'));

@@ -1,20 +1,10 @@
 /** Free loopback ports, temp dirs and child-process waits shared by the integration tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@podbay/test-support';
 
 export function tempDir(tag: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), `metrics-adapter-${tag}-`));
