@@ -246,6 +246,7 @@ export class ContainerManager {
         r.pid = pid;
         r.shimPid = shimPid;
         r.pidStartTime = processStartTime(pid) ?? 0;
+        r.shimStartTime = processStartTime(shimPid) ?? 0;
         r.startedAt = (await stat(pidFile)).mtime.toISOString();
         await this.deps.records.saveContainer(r);
       }
@@ -270,6 +271,7 @@ export class ContainerManager {
     r.pid = pid;
     r.shimPid = shimPid;
     r.pidStartTime = processStartTime(pid) ?? 0;
+    r.shimStartTime = processStartTime(shimPid) ?? 0;
     r.startedAt = new Date().toISOString();
     await this.deps.records.saveContainer(r);
     this.exits.watch(id, dir);
@@ -279,9 +281,49 @@ export class ContainerManager {
     return r.pid > 0 && isSameProcessAlive(r.pid, r.pidStartTime);
   }
 
+  /** The container's shim (its parent, log writer and exit reporter) is still there. */
+  private shimAlive(r: ContainerRecord): boolean {
+    const startTime = r.shimStartTime ?? processStartTime(r.shimPid);
+    return startTime !== undefined && isSameProcessAlive(r.shimPid, startTime);
+  }
+
+  /**
+   * The shim died under a running container (killed by hand, or by the OOM killer): nothing drains the
+   * container's output any more and nothing would report its exit. Do what containerd does after a lost
+   * shim (`shim delete`: runc delete --force, exit status 128+SIGKILL): kill every process in the
+   * container's cgroup and record exit 137, so the kubelet sees the container exited and restarts it
+   * by policy. podbay also says why in the status message, where containerd leaves it empty.
+   */
+  private async killOrphaned(r: ContainerRecord): Promise<void> {
+    await this.killAll(r);
+    await this.deps.records.saveExitUnlessPresent(r.id, {
+      exitCode: 128 + 9,
+      signal: 9,
+      finishedAt: new Date().toISOString(),
+      message: `the container's shim (pid ${r.shimPid}) died; its processes were killed`,
+    });
+  }
+
+  /** SIGKILL to every process in the container's cgroup until the main process is gone (2 s at most). */
+  private async killAll(r: ContainerRecord): Promise<void> {
+    const cg = containerCgroup(this.deps.cgroupVersion, r);
+    for (let i = 0; i < 100 && this.isRunning(r); i++) {
+      for (const pid of await cg.pids()) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  }
+
   async status(r: ContainerRecord): Promise<ContainerStatus> {
     // A live process has no exit file yet: skip the read (every relist asks for every container).
-    const running = r.shimPid > 0 && this.isRunning(r);
+    let running = r.shimPid > 0 && this.isRunning(r);
+    if (running && !this.shimAlive(r)) {
+      await this.killOrphaned(r);
+      running = false;
+    }
     // Containers found running (e.g. re-adopted after a restart) are watched for their exit too.
     if (running) this.exits.watch(r.id, this.deps.records.paths.containerDir(r.id));
     const exit = r.shimPid > 0 && !running ? await this.deps.records.loadExit(r.id) : undefined;
@@ -320,6 +362,7 @@ export class ContainerManager {
         finishedAt: exit.finishedAt,
         exitCode: exit.exitCode,
         reason: oom ? 'OOMKilled' : exit.exitCode === 0 ? 'Completed' : 'Error',
+        ...(exit.message !== undefined && { message: exit.message }),
       };
     }
     if (running) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
@@ -347,15 +390,12 @@ export class ContainerManager {
       const deadline = Date.now() + timeoutSeconds * 1000;
       while (Date.now() < deadline && this.isRunning(r)) await new Promise((res) => setTimeout(res, 25));
     }
-    const cg = containerCgroup(this.deps.cgroupVersion, r);
-    for (let i = 0; i < 100 && this.isRunning(r); i++) {
-      for (const pid of await cg.pids()) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {}
-      }
-      await new Promise((res) => setTimeout(res, 20));
+    if (!this.shimAlive(r)) {
+      // Nobody would write the exit file: record it here instead of waiting 5 s for it.
+      await this.killOrphaned(r);
+      return;
     }
+    await this.killAll(r);
     // The monitor writes the exit file once the output pipes are drained.
     for (let i = 0; i < 250 && !(await exitFile()); i++) await new Promise((res) => setTimeout(res, 20));
   }

@@ -43,6 +43,8 @@ export interface ContainerRecord {
   pid: number;
   pidStartTime: number;
   shimPid: number;
+  /** /proc/<shimPid>/stat start time (absent in records written before it was kept: pid only). */
+  shimStartTime?: number;
   logPath: string;
   specHash?: string;
   stopSignal: NodeJS.Signals;
@@ -65,6 +67,8 @@ export interface ExitRecord {
   exitCode: number;
   signal: number;
   finishedAt: string;
+  /** Written by the engine, not the shim, when it recorded the exit itself (the shim was lost). */
+  message?: string;
 }
 
 export class RuntimePaths {
@@ -154,6 +158,17 @@ export class RecordStore {
     const exit = await readJson<ExitRecord>(join(this.paths.containerDir(id), 'exit.json'));
     if (exit) this.#exits.set(id, exit);
     return exit && { ...exit };
+  }
+  /**
+   * Records an exit the shim can no longer write (it died under its container). The shim's own file,
+   * if it appeared meanwhile, wins: an instance exits once.
+   */
+  async saveExitUnlessPresent(id: string, exit: ExitRecord): Promise<ExitRecord> {
+    const existing = await this.loadExit(id);
+    if (existing) return existing;
+    await writeJsonAtomic(join(this.paths.containerDir(id), 'exit.json'), exit);
+    this.#exits.set(id, exit);
+    return { ...exit };
   }
   /** Drops a removed record from the cache (its directory is gone). */
   forgetSandbox(id: string): void {

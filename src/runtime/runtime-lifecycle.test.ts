@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CGROUP_ROOT } from './cgroups.js';
+import { isSameProcessAlive, processStartTime } from './process.js';
 import { PodbayRuntime } from './runtime-service.js';
 import {
   assertMachineClean,
@@ -112,6 +113,21 @@ describe('container lifecycle', { timeout: 90_000 }, () => {
     assert.ok(stats.memoryUsageBytes > 0 && stats.cpuUsageCoreNanoSeconds > 0);
     const podStats = await t.rt.podSandboxStats(sandbox);
     assert.ok(podStats.cpuUsageCoreNanoSeconds >= stats.cpuUsageCoreNanoSeconds);
+  });
+
+  test('a container whose shim dies is killed and reported exited 137 (as containerd after a lost shim)', async () => {
+    const id = await start('orphan', ['sleep', '1000']);
+    const running = await t.rt.containerStatus(id);
+    assert.equal(running.state, 'CONTAINER_RUNNING');
+    const pidStart = processStartTime(running.pid)!;
+    process.kill(running.shimPid, 'SIGKILL');
+    const s = await exited(id);
+    assert.deepEqual([s.exitCode, s.reason], [137, 'Error']);
+    assert.match(s.message ?? '', new RegExp(`shim \\(pid ${running.shimPid}\\) died`));
+    assert.equal(isSameProcessAlive(running.pid, pidStart), false, 'the orphaned process was killed');
+    // A stop or a second status read changes nothing: the exit is recorded once.
+    await t.rt.stopContainer(id, 0);
+    assert.deepEqual(await t.rt.containerStatus(id), s);
   });
 
   test('a process that cannot be started leaves an exited instance: 128, StartError', async () => {
