@@ -1,13 +1,18 @@
 /**
- * A minimal OpenAPI v3, enough for `kubectl apply` (default --validate=strict): kubectl looks up
- * the PATCH operation of each object's kind and, finding the `fieldValidation` parameter, leaves
- * validation to the server (`?fieldValidation=Strict`), which checks unknown fields itself
- * (src/api/http/field-validation.ts). No requestBody is declared on purpose: kubectl then builds
- * strategic merge patches from its compiled-in types, which are exactly right for built-in kinds.
+ * OpenAPI v3, one document per group-version, for two kubectl features:
+ *  - `kubectl apply` (default --validate=strict) looks up the PATCH operation of each object's kind and,
+ *    finding the `fieldValidation` parameter, leaves validation to the server (`?fieldValidation=Strict`),
+ *    which checks unknown fields itself (src/api/http/field-validation.ts). No requestBody is declared on
+ *    purpose: kubectl then builds strategic merge patches from its compiled-in types, which are exactly
+ *    right for built-in kinds.
+ *  - `kubectl explain` reads the kinds' component schemas (./openapi/schemas.ts): every field with its
+ *    type, description and -required- mark, as a cluster's API server publishes them.
  * GV documents are addressed by a content hash, as upstream does, so kubectl's cache stays valid.
  */
 import { createHash } from 'node:crypto';
-import type { ResourceInfo } from './types.js';
+import { componentSchemas, type SchemaRoot } from './openapi/schemas.js';
+import { kindSchema } from './protobuf/kinds.js';
+import { apiVersionOf, type ResourceInfo } from './types.js';
 
 export interface OpenAPIDocs {
   root: string;
@@ -24,7 +29,10 @@ export function buildOpenAPI(resources: readonly ResourceInfo[], serverVersion: 
   const byPath = new Map<string, { body: string; hash: string }>();
   for (const [gvPath, list] of byGV) {
     const paths: Record<string, unknown> = {};
+    const roots: SchemaRoot[] = [];
     for (const r of list) {
+      const message = kindSchema(apiVersionOf(r), r.kind)?.message;
+      if (message) roots.push({ message, group: r.group, version: r.version, kind: r.kind });
       const base = `/${gvPath}${r.namespaced ? '/namespaces/{namespace}' : ''}/${r.resource}/{name}`;
       const gvk = { group: r.group, version: r.version, kind: r.kind };
       const params = [
@@ -47,7 +55,7 @@ export function buildOpenAPI(resources: readonly ResourceInfo[], serverVersion: 
       openapi: '3.0.0',
       info: { title: 'Kubernetes', version: serverVersion },
       paths,
-      components: { schemas: {} },
+      components: { schemas: componentSchemas(roots) },
     };
     const body = JSON.stringify(doc);
     const hash = createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase();

@@ -21,6 +21,7 @@ const KINDS: Readonly<Record<string, string>> = {
   'batch/v1/Job': 'batch.v1.Job',
   'batch/v1/CronJob': 'batch.v1.CronJob',
   'discovery.k8s.io/v1/EndpointSlice': 'discovery.v1.EndpointSlice',
+  'coordination.k8s.io/v1/Lease': 'coordination.v1.Lease',
 };
 
 /**
@@ -33,6 +34,7 @@ const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
   'autoscaling/v1',
   'batch/v1',
   'discovery.k8s.io/v1',
+  'coordination.k8s.io/v1',
   'meta.k8s.io/v1',
 ]);
 

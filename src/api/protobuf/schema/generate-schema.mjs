@@ -8,7 +8,7 @@
 //
 // Usage (upstream files are fetched into a scratch directory and never committed):
 //   D=$(mktemp -d)
-//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 authentication/v1 batch/v1 discovery/v1; do n=$(echo $p | tr / _);
+//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 authentication/v1 batch/v1 discovery/v1 coordination/v1; do n=$(echo $p | tr / _);
 //      git show v0.32.9:$p/generated.proto >$D/$n.proto; git show v0.32.9:$p/types.go >$D/$n.go; done)
 //   (cd k8s.io/apimachinery checkout && git show v0.32.9:pkg/apis/meta/v1/generated.proto >$D/meta_v1.proto &&
 //      git show v0.32.9:pkg/apis/meta/v1/types.go >$D/meta_v1.go)
@@ -41,6 +41,12 @@ const PACKAGES = [
   },
   { pkg: 'k8s.io.api.batch.v1', short: 'batch.v1', stem: 'batch_v1', out: 'batch-v1' },
   { pkg: 'k8s.io.api.discovery.v1', short: 'discovery.v1', stem: 'discovery_v1', out: 'discovery-v1' },
+  {
+    pkg: 'k8s.io.api.coordination.v1',
+    short: 'coordination.v1',
+    stem: 'coordination_v1',
+    out: 'coordination-v1',
+  },
   { pkg: 'k8s.io.apimachinery.pkg.apis.meta.v1', short: 'meta.v1', stem: 'meta_v1', out: 'meta-v1' },
 ];
 /** Packages whose messages the decoder handles by hand (see ../special-types.ts); no tables emitted. */
@@ -76,6 +82,7 @@ const ROOTS = [
   'batch.v1.Job',
   'batch.v1.CronJob',
   'discovery.v1.EndpointSlice',
+  'coordination.v1.Lease',
   'meta.v1.DeleteOptions',
 ];
 const SCALARS = new Set(['string', 'bytes', 'bool', 'int32', 'int64']);

@@ -7,6 +7,7 @@ import { APPS_V1_MESSAGES } from './apps-v1.generated.js';
 import { AUTHENTICATION_V1_MESSAGES } from './authentication-v1.generated.js';
 import { AUTOSCALING_V1_MESSAGES } from './autoscaling-v1.generated.js';
 import { BATCH_V1_MESSAGES } from './batch-v1.generated.js';
+import { COORDINATION_V1_MESSAGES } from './coordination-v1.generated.js';
 import { CORE_V1_MESSAGES } from './core-v1.generated.js';
 import { DISCOVERY_V1_MESSAGES } from './discovery-v1.generated.js';
 import { META_V1_MESSAGES } from './meta-v1.generated.js';
@@ -21,5 +22,6 @@ export const MESSAGES: MessageTable = {
   ...AUTHENTICATION_V1_MESSAGES,
   ...BATCH_V1_MESSAGES,
   ...DISCOVERY_V1_MESSAGES,
+  ...COORDINATION_V1_MESSAGES,
   ...META_V1_MESSAGES,
 };
