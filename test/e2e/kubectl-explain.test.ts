@@ -41,10 +41,18 @@ describe('kubectl explain against podbay', () => {
     for (const name of names) {
       const r = await srv.kubectl(['explain', name]);
       assert.equal(r.code, 0, `${name}: ${r.stderr}`);
-      assert.match(r.stdout, /\nFIELDS:\n(?:[^]*\n)? {2}apiVersion\t<string>\n/, name);
+      assert.match(r.stdout, /\nFIELDS:\n(?:[\s\S]*\n)? {2}apiVersion\t<string>\n/, name);
     }
     const deep = await srv.k(['explain', 'deployments', '--recursive']);
     assert.match(deep, /\n {6}rollingUpdate\t<RollingUpdateDeployment>\n {8}maxSurge\t<IntOrString>\n/);
+  });
+
+  test('enum fields list their values', async () => {
+    const out = await srv.k(['explain', 'pod.spec.restartPolicy']);
+    assert.match(out, /FIELD: restartPolicy <string>\nENUM:\n {4}Always\n {4}Never\n {4}OnFailure\n/);
+    assert.match(out, /Possible enum values:\n\s+- `"Always"`/);
+    const list = await srv.k(['explain', 'svc.spec']);
+    assert.match(list, /\n {2}type\t<string>\n {2}enum: ClusterIP, ExternalName, LoadBalancer, NodePort\n/);
   });
 
   test('an unknown field is kubectl’s own error', async () => {

@@ -70,6 +70,15 @@ test('required as kube-openapi computes it: no omitempty and no +optional', () =
   assert.equal(get('io.k8s.api.core.v1.Pod').required, undefined);
 });
 
+test('enum fields list their values and describe them, as kube-openapi writes +enum types', () => {
+  const restart = props('io.k8s.api.core.v1.PodSpec').restartPolicy!;
+  assert.deepEqual(restart.enum, ['Always', 'Never', 'OnFailure']);
+  assert.match(String(restart.description), /\n\nPossible enum values:\n - `"Always"`/);
+  const caps = props('io.k8s.api.core.v1.ContainerPort').protocol!;
+  assert.deepEqual(caps.enum, ['SCTP', 'TCP', 'UDP']);
+  assert.equal(props('io.k8s.api.core.v1.Container').name!.enum, undefined);
+});
+
 test('inline members are flattened; special types keep the shape explain prints by name or type', () => {
   const volume = props('io.k8s.api.core.v1.Volume');
   for (const f of ['name', 'emptyDir', 'configMap', 'secret']) assert.ok(volume[f], `Volume.${f}`);

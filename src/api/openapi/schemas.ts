@@ -65,10 +65,10 @@ function scalar(f: FieldSchema): Schema {
 }
 
 /** One property: a scalar, a reference, or a list or map of either. */
-function property(f: FieldSchema, description: string | undefined): Schema {
+function property(f: FieldSchema, description: string | undefined, values?: readonly string[]): Schema {
   const described = description ? { description } : {};
   if (f.type !== 'message') {
-    const item = scalar(f);
+    const item = values ? { ...scalar(f), enum: values } : scalar(f);
     if (f.repeated) return { ...described, type: 'array', items: item };
     if (f.map) return { ...described, type: 'object', additionalProperties: item };
     return { ...described, ...item };
@@ -100,7 +100,7 @@ function collect(
       continue;
     }
     if (f.message) refs.add(f.message);
-    properties[f.json] = property(f, docs?.fields[f.json]);
+    properties[f.json] = property(f, docs?.fields[f.json], docs?.enums?.[f.json]);
   }
   for (const name of docs?.required ?? [])
     if (!required.includes(name) && name in properties) required.push(name);

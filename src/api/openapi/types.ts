@@ -6,6 +6,8 @@ export interface MessageDoc {
   readonly fields: Readonly<Record<string, string>>;
   /** JSON names kube-openapi lists as required (no omitempty, no +optional). */
   readonly required?: readonly string[];
+  /** Fields whose Go type is a `+enum` string type: their values (items' values for lists). */
+  readonly enums?: Readonly<Record<string, readonly string[]>>;
   /** The Go type embeds metav1.TypeMeta: its JSON form has apiVersion and kind (not in the proto tables). */
   readonly typeMeta?: boolean;
 }

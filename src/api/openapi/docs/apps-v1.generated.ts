@@ -67,7 +67,10 @@ export const APPS_V1_DOCS: DocTable = {
     doc: 'DeploymentStrategy describes how to replace existing pods with new ones.',
     fields: {
       rollingUpdate: 'Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate.',
-      type: 'Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.',
+      type: 'Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.\n\nPossible enum values:\n - `"Recreate"` Kill all existing pods before creating new ones.\n - `"RollingUpdate"` Replace the old ReplicaSets by new one using rolling update i.e gradually scale down the old ReplicaSets and scale up the new one.',
+    },
+    enums: {
+      type: ['Recreate', 'RollingUpdate'],
     },
   },
   'apps.v1.ReplicaSet': {

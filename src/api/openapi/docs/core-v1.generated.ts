@@ -31,7 +31,10 @@ export const CORE_V1_DOCS: DocTable = {
     fields: {
       localhostProfile:
         'localhostProfile indicates a profile loaded on the node that should be used. The profile must be preconfigured on the node to work. Must match the loaded name of the profile. Must be set if and only if type is "Localhost".',
-      type: "type indicates which kind of AppArmor profile will be applied. Valid options are:\n  Localhost - a profile pre-loaded on the node.\n  RuntimeDefault - the container runtime's default profile.\n  Unconfined - no AppArmor enforcement.",
+      type: 'type indicates which kind of AppArmor profile will be applied. Valid options are:\n  Localhost - a profile pre-loaded on the node.\n  RuntimeDefault - the container runtime\'s default profile.\n  Unconfined - no AppArmor enforcement.\n\nPossible enum values:\n - `"Localhost"` AppArmorProfileTypeLocalhost indicates that a profile pre-loaded on the node should be used.\n - `"RuntimeDefault"` AppArmorProfileTypeRuntimeDefault indicates that the container runtime\'s default AppArmor profile should be used.\n - `"Unconfined"` AppArmorProfileTypeUnconfined indicates that no AppArmor profile should be enforced.',
+    },
+    enums: {
+      type: ['Localhost', 'RuntimeDefault', 'Unconfined'],
     },
     required: ['type'],
   },
@@ -46,14 +49,19 @@ export const CORE_V1_DOCS: DocTable = {
   'core.v1.AzureDiskVolumeSource': {
     doc: 'AzureDisk represents an Azure Data Disk mount on the host and bind mount to the pod.',
     fields: {
-      cachingMode: 'cachingMode is the Host Caching mode: None, Read Only, Read Write.',
+      cachingMode:
+        'cachingMode is the Host Caching mode: None, Read Only, Read Write.\n\nPossible enum values:\n - `"None"`\n - `"ReadOnly"`\n - `"ReadWrite"`',
       diskName: 'diskName is the Name of the data disk in the blob storage',
       diskURI: 'diskURI is the URI of data disk in the blob storage',
       fsType:
         'fsType is Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.',
-      kind: 'kind expected values are Shared: multiple blob disks per storage account  Dedicated: single blob disk per storage account  Managed: azure managed data disk (only in managed availability set). defaults to shared',
+      kind: 'kind expected values are Shared: multiple blob disks per storage account  Dedicated: single blob disk per storage account  Managed: azure managed data disk (only in managed availability set). defaults to shared\n\nPossible enum values:\n - `"Dedicated"`\n - `"Managed"`\n - `"Shared"`',
       readOnly:
         'readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.',
+    },
+    enums: {
+      cachingMode: ['None', 'ReadOnly', 'ReadWrite'],
+      kind: ['Dedicated', 'Managed', 'Shared'],
     },
     required: ['diskName', 'diskURI'],
   },
@@ -212,7 +220,7 @@ export const CORE_V1_DOCS: DocTable = {
       image:
         'Container image name. More info: https://kubernetes.io/docs/concepts/containers/images This field is optional to allow higher level config management to default or override container images in workload controllers like Deployments and StatefulSets.',
       imagePullPolicy:
-        'Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: https://kubernetes.io/docs/concepts/containers/images#updating-images',
+        'Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: https://kubernetes.io/docs/concepts/containers/images#updating-images\n\nPossible enum values:\n - `"Always"` PullAlways means that kubelet always attempts to pull the latest image. Container will fail If the pull fails.\n - `"IfNotPresent"` PullIfNotPresent means that kubelet pulls if the image isn\'t present on disk. Container will fail if the image isn\'t present and the pull fails.\n - `"Never"` PullNever means that kubelet never pulls an image, but only uses a local image. Container will fail if the image isn\'t present',
       lifecycle:
         'Actions that the management system should take in response to container lifecycle events. Cannot be updated.',
       livenessProbe:
@@ -238,12 +246,16 @@ export const CORE_V1_DOCS: DocTable = {
       terminationMessagePath:
         "Optional: Path at which the file to which the container's termination message will be written is mounted into the container's filesystem. Message written is intended to be brief final status, such as an assertion failure message. Will be truncated by the node if greater than 4096 bytes. The total message length across all containers will be limited to 12kb. Defaults to /dev/termination-log. Cannot be updated.",
       terminationMessagePolicy:
-        'Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.',
+        'Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.\n\nPossible enum values:\n - `"FallbackToLogsOnError"` TerminationMessageFallbackToLogsOnError will read the most recent contents of the container logs for the container status message when the container exits with an error and the terminationMessagePath has no contents.\n - `"File"` TerminationMessageReadFile is the default behavior and will set the container status message to the contents of the container\'s terminationMessagePath when the container exits.',
       tty: "Whether this container should allocate a TTY for itself, also requires 'stdin' to be true. Default is false.",
       volumeDevices: 'volumeDevices is the list of block devices to be used by the container.',
       volumeMounts: "Pod volumes to mount into the container's filesystem. Cannot be updated.",
       workingDir:
         "Container's working directory. If not specified, the container runtime's default will be used, which might be configured in the container image. Cannot be updated.",
+    },
+    enums: {
+      imagePullPolicy: ['Always', 'IfNotPresent', 'Never'],
+      terminationMessagePolicy: ['FallbackToLogsOnError', 'File'],
     },
     required: ['name'],
   },
@@ -264,7 +276,11 @@ export const CORE_V1_DOCS: DocTable = {
       hostPort:
         'Number of port to expose on the host. If specified, this must be a valid port number, 0 < x < 65536. If HostNetwork is specified, this must match ContainerPort. Most containers do not need this.',
       name: 'If specified, this must be an IANA_SVC_NAME and unique within the pod. Each named port in a pod must have a unique name. Name for the port that can be referred to by services.',
-      protocol: 'Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".',
+      protocol:
+        'Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".\n\nPossible enum values:\n - `"SCTP"` ProtocolSCTP is the SCTP protocol.\n - `"TCP"` ProtocolTCP is the TCP protocol.\n - `"UDP"` ProtocolUDP is the UDP protocol.',
+    },
+    enums: {
+      protocol: ['SCTP', 'TCP', 'UDP'],
     },
     required: ['containerPort'],
   },
@@ -409,7 +425,11 @@ export const CORE_V1_DOCS: DocTable = {
         "The application protocol for this port. This is used as a hint for implementations to offer richer behavior for protocols that they understand. This field follows standard Kubernetes label syntax. Valid values are either:\n\n* Un-prefixed protocol names - reserved for IANA standard service names (as per RFC-6335 and https://www.iana.org/assignments/service-names).\n\n* Kubernetes-defined prefixed names:\n  * 'kubernetes.io/h2c' - HTTP/2 prior knowledge over cleartext as described in https://www.rfc-editor.org/rfc/rfc9113.html#name-starting-http-2-with-prior-\n  * 'kubernetes.io/ws'  - WebSocket over cleartext as described in https://www.rfc-editor.org/rfc/rfc6455\n  * 'kubernetes.io/wss' - WebSocket over TLS as described in https://www.rfc-editor.org/rfc/rfc6455\n\n* Other protocols should use implementation-defined prefixed names such as mycompany.com/my-custom-protocol.",
       name: "The name of this port.  This must match the 'name' field in the corresponding ServicePort. Must be a DNS_LABEL. Optional only if one port is defined.",
       port: 'The port number of the endpoint.',
-      protocol: 'The IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.',
+      protocol:
+        'The IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.\n\nPossible enum values:\n - `"SCTP"` ProtocolSCTP is the SCTP protocol.\n - `"TCP"` ProtocolTCP is the TCP protocol.\n - `"UDP"` ProtocolUDP is the UDP protocol.',
+    },
+    enums: {
+      protocol: ['SCTP', 'TCP', 'UDP'],
     },
     required: ['port'],
   },
@@ -480,7 +500,7 @@ export const CORE_V1_DOCS: DocTable = {
         'List of sources to populate environment variables in the container. The keys defined within a source must be a C_IDENTIFIER. All invalid keys will be reported as an event when the container is starting. When a key exists in multiple sources, the value associated with the last source will take precedence. Values defined by an Env with a duplicate key will take precedence. Cannot be updated.',
       image: 'Container image name. More info: https://kubernetes.io/docs/concepts/containers/images',
       imagePullPolicy:
-        'Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: https://kubernetes.io/docs/concepts/containers/images#updating-images',
+        'Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: https://kubernetes.io/docs/concepts/containers/images#updating-images\n\nPossible enum values:\n - `"Always"` PullAlways means that kubelet always attempts to pull the latest image. Container will fail If the pull fails.\n - `"IfNotPresent"` PullIfNotPresent means that kubelet pulls if the image isn\'t present on disk. Container will fail if the image isn\'t present and the pull fails.\n - `"Never"` PullNever means that kubelet never pulls an image, but only uses a local image. Container will fail if the image isn\'t present',
       lifecycle: 'Lifecycle is not allowed for ephemeral containers.',
       livenessProbe: 'Probes are not allowed for ephemeral containers.',
       name: 'Name of the ephemeral container specified as a DNS_LABEL. This name must be unique among all containers, init containers and ephemeral containers.',
@@ -501,13 +521,17 @@ export const CORE_V1_DOCS: DocTable = {
       terminationMessagePath:
         "Optional: Path at which the file to which the container's termination message will be written is mounted into the container's filesystem. Message written is intended to be brief final status, such as an assertion failure message. Will be truncated by the node if greater than 4096 bytes. The total message length across all containers will be limited to 12kb. Defaults to /dev/termination-log. Cannot be updated.",
       terminationMessagePolicy:
-        'Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.',
+        'Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.\n\nPossible enum values:\n - `"FallbackToLogsOnError"` TerminationMessageFallbackToLogsOnError will read the most recent contents of the container logs for the container status message when the container exits with an error and the terminationMessagePath has no contents.\n - `"File"` TerminationMessageReadFile is the default behavior and will set the container status message to the contents of the container\'s terminationMessagePath when the container exits.',
       tty: "Whether this container should allocate a TTY for itself, also requires 'stdin' to be true. Default is false.",
       volumeDevices: 'volumeDevices is the list of block devices to be used by the container.',
       volumeMounts:
         "Pod volumes to mount into the container's filesystem. Subpath mounts are not allowed for ephemeral containers. Cannot be updated.",
       workingDir:
         "Container's working directory. If not specified, the container runtime's default will be used, which might be configured in the container image. Cannot be updated.",
+    },
+    enums: {
+      imagePullPolicy: ['Always', 'IfNotPresent', 'Never'],
+      terminationMessagePolicy: ['FallbackToLogsOnError', 'File'],
     },
     required: ['name'],
   },
@@ -650,7 +674,11 @@ export const CORE_V1_DOCS: DocTable = {
       httpHeaders: 'Custom headers to set in the request. HTTP allows repeated headers.',
       path: 'Path to access on the HTTP server.',
       port: 'Name or number of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.',
-      scheme: 'Scheme to use for connecting to the host. Defaults to HTTP.',
+      scheme:
+        'Scheme to use for connecting to the host. Defaults to HTTP.\n\nPossible enum values:\n - `"HTTP"` URISchemeHTTP means that the scheme used will be http://\n - `"HTTPS"` URISchemeHTTPS means that the scheme used will be https://',
+    },
+    enums: {
+      scheme: ['HTTP', 'HTTPS'],
     },
     required: ['port'],
   },
@@ -681,7 +709,19 @@ export const CORE_V1_DOCS: DocTable = {
     doc: 'Represents a host path mapped into a pod. Host path volumes do not support ownership management or SELinux relabeling.',
     fields: {
       path: 'path of the directory on the host. If the path is a symlink, it will follow the link to the real path. More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath',
-      type: 'type for HostPath Volume Defaults to "" More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath',
+      type: 'type for HostPath Volume Defaults to "" More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath\n\nPossible enum values:\n - `""` For backwards compatible, leave it empty if unset\n - `"BlockDevice"` A block device must exist at the given path\n - `"CharDevice"` A character device must exist at the given path\n - `"Directory"` A directory must exist at the given path\n - `"DirectoryOrCreate"` If nothing exists at the given path, an empty directory will be created there as needed with file mode 0755, having the same group and ownership with Kubelet.\n - `"File"` A file must exist at the given path\n - `"FileOrCreate"` If nothing exists at the given path, an empty file will be created there as needed with file mode 0644, having the same group and ownership with Kubelet.\n - `"Socket"` A UNIX socket must exist at the given path',
+    },
+    enums: {
+      type: [
+        '',
+        'BlockDevice',
+        'CharDevice',
+        'Directory',
+        'DirectoryOrCreate',
+        'File',
+        'FileOrCreate',
+        'Socket',
+      ],
     },
     required: ['path'],
   },
@@ -711,9 +751,12 @@ export const CORE_V1_DOCS: DocTable = {
     doc: 'ImageVolumeSource represents a image volume resource.',
     fields: {
       pullPolicy:
-        "Policy for pulling OCI objects. Possible values are: Always: the kubelet always attempts to pull the reference. Container creation will fail If the pull fails. Never: the kubelet never pulls the reference and only uses a local image or artifact. Container creation will fail if the reference isn't present. IfNotPresent: the kubelet pulls if the reference isn't already present on disk. Container creation will fail if the reference isn't present and the pull fails. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.",
+        'Policy for pulling OCI objects. Possible values are: Always: the kubelet always attempts to pull the reference. Container creation will fail If the pull fails. Never: the kubelet never pulls the reference and only uses a local image or artifact. Container creation will fail if the reference isn\'t present. IfNotPresent: the kubelet pulls if the reference isn\'t already present on disk. Container creation will fail if the reference isn\'t present and the pull fails. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.\n\nPossible enum values:\n - `"Always"` PullAlways means that kubelet always attempts to pull the latest image. Container will fail If the pull fails.\n - `"IfNotPresent"` PullIfNotPresent means that kubelet pulls if the image isn\'t present on disk. Container will fail if the image isn\'t present and the pull fails.\n - `"Never"` PullNever means that kubelet never pulls an image, but only uses a local image. Container will fail if the image isn\'t present',
       reference:
         'Required: Image or artifact reference to be used. Behaves in the same way as pod.spec.containers[*].image. Pull secrets will be assembled in the same way as for the container image by looking up node credentials, SA image pull secrets, and pod spec image pull secrets. More info: https://kubernetes.io/docs/concepts/containers/images This field is optional to allow higher level config management to default or override container images in workload controllers like Deployments and StatefulSets.',
+    },
+    enums: {
+      pullPolicy: ['Always', 'IfNotPresent', 'Never'],
     },
   },
   'core.v1.KeyToPath': {
@@ -824,7 +867,10 @@ export const CORE_V1_DOCS: DocTable = {
     fields: {
       conditions: "Represents the latest available observations of a namespace's current state.",
       phase:
-        'Phase is the current lifecycle phase of the namespace. More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/',
+        'Phase is the current lifecycle phase of the namespace. More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/\n\nPossible enum values:\n - `"Active"` NamespaceActive means the namespace is available for use in the system\n - `"Terminating"` NamespaceTerminating means the namespace is undergoing graceful termination',
+    },
+    enums: {
+      phase: ['Active', 'Terminating'],
     },
   },
   'core.v1.Node': {
@@ -927,9 +973,12 @@ export const CORE_V1_DOCS: DocTable = {
     fields: {
       key: 'The label key that the selector applies to.',
       operator:
-        "Represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.",
+        'Represents a key\'s relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.\n\nPossible enum values:\n - `"DoesNotExist"`\n - `"Exists"`\n - `"Gt"`\n - `"In"`\n - `"Lt"`\n - `"NotIn"`',
       values:
         'An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. If the operator is Gt or Lt, the values array must have a single element, which will be interpreted as an integer. This array is replaced during a strategic merge patch.',
+    },
+    enums: {
+      operator: ['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'],
     },
     required: ['key', 'operator'],
   },
@@ -975,10 +1024,13 @@ export const CORE_V1_DOCS: DocTable = {
       nodeInfo:
         'Set of ids/uuids to uniquely identify the node. More info: https://kubernetes.io/docs/reference/node/node-status/#info',
       phase:
-        'NodePhase is the recently observed lifecycle phase of the node. More info: https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never populated, and now is deprecated.',
+        'NodePhase is the recently observed lifecycle phase of the node. More info: https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never populated, and now is deprecated.\n\nPossible enum values:\n - `"Pending"` NodePending means the node has been created/added by the system, but not configured.\n - `"Running"` NodeRunning means the node has been configured and has Kubernetes components running.\n - `"Terminated"` NodeTerminated means the node has been removed from the cluster.',
       runtimeHandlers: 'The available runtime handlers.',
       volumesAttached: 'List of volumes that are attached to the node.',
       volumesInUse: 'List of attachable volumes in use (mounted) by the node.',
+    },
+    enums: {
+      phase: ['Pending', 'Running', 'Terminated'],
     },
   },
   'core.v1.NodeSystemInfo': {
@@ -1038,7 +1090,7 @@ export const CORE_V1_DOCS: DocTable = {
     doc: 'PersistentVolumeClaimSpec describes the common attributes of storage devices and allows a Source for provider-specific attributes',
     fields: {
       accessModes:
-        'accessModes contains the desired access modes the volume should have. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1',
+        'accessModes contains the desired access modes the volume should have. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1\n\nPossible enum values:\n - `"ReadOnlyMany"` can be mounted in read-only mode to many hosts\n - `"ReadWriteMany"` can be mounted in read/write mode to many hosts\n - `"ReadWriteOnce"` can be mounted in read/write mode to exactly 1 host\n - `"ReadWriteOncePod"` can be mounted in read/write mode to exactly 1 pod cannot be used in combination with other access modes',
       dataSource:
         'dataSource field can be used to specify either: * An existing VolumeSnapshot object (snapshot.storage.k8s.io/VolumeSnapshot) * An existing PVC (PersistentVolumeClaim) If the provisioner or an external controller can support the specified data source, it will create a new volume based on the contents of the specified data source. When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified. If the namespace is specified, then dataSourceRef will not be copied to dataSource.',
       dataSourceRef:
@@ -1051,8 +1103,12 @@ export const CORE_V1_DOCS: DocTable = {
       volumeAttributesClassName:
         "volumeAttributesClassName may be used to set the VolumeAttributesClass used by this claim. If specified, the CSI driver will create or update the volume with the attributes defined in the corresponding VolumeAttributesClass. This has a different purpose than storageClassName, it can be changed after the claim is created. An empty string value means that no VolumeAttributesClass will be applied to the claim but it's not allowed to reset this field to empty string once it is set. If unspecified and the PersistentVolumeClaim is unbound, the default VolumeAttributesClass will be set by the persistentvolume controller if it exists. If the resource referred to by volumeAttributesClass does not exist, this PersistentVolumeClaim will be set to a Pending state, as reflected by the modifyVolumeStatus field, until such as a resource exists. More info: https://kubernetes.io/docs/concepts/storage/volume-attributes-classes/ (Beta) Using this field requires the VolumeAttributesClass feature gate to be enabled (off by default).",
       volumeMode:
-        'volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.',
+        'volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.\n\nPossible enum values:\n - `"Block"` PersistentVolumeBlock means the volume will not be formatted with a filesystem and will remain a raw block device.\n - `"Filesystem"` PersistentVolumeFilesystem means the volume will be or is formatted with a filesystem.',
       volumeName: 'volumeName is the binding reference to the PersistentVolume backing this claim.',
+    },
+    enums: {
+      accessModes: ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'],
+      volumeMode: ['Block', 'Filesystem'],
     },
   },
   'core.v1.PersistentVolumeClaimTemplate': {
@@ -1216,7 +1272,7 @@ export const CORE_V1_DOCS: DocTable = {
       fsGroup:
         "A special supplemental group that applies to all containers in a pod. Some volume types allow the Kubelet to change the ownership of that volume to be owned by the pod:\n\n1. The owning GID will be the FSGroup 2. The setgid bit is set (new files created in the volume will be owned by FSGroup) 3. The permission bits are OR'd with rw-rw ",
       fsGroupChangePolicy:
-        'fsGroupChangePolicy defines behavior of changing ownership and permission of the volume before being exposed inside Pod. This field will only apply to volume types which support fsGroup based ownership(and permissions). It will have no effect on ephemeral volume types such as: secret, configmaps and emptydir. Valid values are "OnRootMismatch" and "Always". If not specified, "Always" is used. Note that this field cannot be set when spec.os.name is windows.',
+        'fsGroupChangePolicy defines behavior of changing ownership and permission of the volume before being exposed inside Pod. This field will only apply to volume types which support fsGroup based ownership(and permissions). It will have no effect on ephemeral volume types such as: secret, configmaps and emptydir. Valid values are "OnRootMismatch" and "Always". If not specified, "Always" is used. Note that this field cannot be set when spec.os.name is windows.\n\nPossible enum values:\n - `"Always"` FSGroupChangeAlways indicates that volume\'s ownership and permissions should always be changed whenever volume is mounted inside a Pod. This the default behavior.\n - `"OnRootMismatch"` FSGroupChangeOnRootMismatch indicates that volume\'s ownership and permissions will be changed only when permission and ownership of root directory does not match with expected permissions on the volume. This can help shorten the time it takes to change ownership and permissions of a volume.',
       runAsGroup:
         'The GID to run the entrypoint of the container process. Uses runtime default if unset. May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.',
       runAsNonRoot:
@@ -1232,11 +1288,15 @@ export const CORE_V1_DOCS: DocTable = {
       supplementalGroups:
         "A list of groups applied to the first process run in each container, in addition to the container's primary GID and fsGroup (if specified).  If the SupplementalGroupsPolicy feature is enabled, the supplementalGroupsPolicy field determines whether these are in addition to or instead of any group memberships defined in the container image. If unspecified, no additional groups are added, though group memberships defined in the container image may still be used, depending on the supplementalGroupsPolicy field. Note that this field cannot be set when spec.os.name is windows.",
       supplementalGroupsPolicy:
-        'Defines how supplemental groups of the first container processes are calculated. Valid values are "Merge" and "Strict". If not specified, "Merge" is used. (Alpha) Using the field requires the SupplementalGroupsPolicy feature gate to be enabled and the container runtime must implement support for this feature. Note that this field cannot be set when spec.os.name is windows.',
+        'Defines how supplemental groups of the first container processes are calculated. Valid values are "Merge" and "Strict". If not specified, "Merge" is used. (Alpha) Using the field requires the SupplementalGroupsPolicy feature gate to be enabled and the container runtime must implement support for this feature. Note that this field cannot be set when spec.os.name is windows.\n\nPossible enum values:\n - `"Merge"` SupplementalGroupsPolicyMerge means that the container\'s provided SupplementalGroups and FsGroup (specified in SecurityContext) will be merged with the primary user\'s groups as defined in the container image (in /etc/group).\n - `"Strict"` SupplementalGroupsPolicyStrict means that the container\'s provided SupplementalGroups and FsGroup (specified in SecurityContext) will be used instead of any groups defined in the container image.',
       sysctls:
         'Sysctls hold a list of namespaced sysctls used for the pod. Pods with unsupported sysctls (by the container runtime) might fail to launch. Note that this field cannot be set when spec.os.name is windows.',
       windowsOptions:
         "The Windows specific settings applied to all containers. If unspecified, the options within a container's SecurityContext will be used. If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is linux.",
+    },
+    enums: {
+      fsGroupChangePolicy: ['Always', 'OnRootMismatch'],
+      supplementalGroupsPolicy: ['Merge', 'Strict'],
     },
   },
   'core.v1.PodSpec': {
@@ -1252,7 +1312,7 @@ export const CORE_V1_DOCS: DocTable = {
       dnsConfig:
         'Specifies the DNS parameters of a pod. Parameters specified here will be merged to the generated DNS configuration based on DNSPolicy.',
       dnsPolicy:
-        "Set DNS policy for the pod. Defaults to \"ClusterFirst\". Valid values are 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'. DNS parameters given in DNSConfig will be merged with the policy selected with DNSPolicy. To have DNS options set along with hostNetwork, you have to specify DNS policy explicitly to 'ClusterFirstWithHostNet'.",
+        'Set DNS policy for the pod. Defaults to "ClusterFirst". Valid values are \'ClusterFirstWithHostNet\', \'ClusterFirst\', \'Default\' or \'None\'. DNS parameters given in DNSConfig will be merged with the policy selected with DNSPolicy. To have DNS options set along with hostNetwork, you have to specify DNS policy explicitly to \'ClusterFirstWithHostNet\'.\n\nPossible enum values:\n - `"ClusterFirst"` DNSClusterFirst indicates that the pod should use cluster DNS first unless hostNetwork is true, if it is available, then fall back on the default (as determined by kubelet) DNS settings.\n - `"ClusterFirstWithHostNet"` DNSClusterFirstWithHostNet indicates that the pod should use cluster DNS first, if it is available, then fall back on the default (as determined by kubelet) DNS settings.\n - `"Default"` DNSDefault indicates that the pod should use the default (as determined by kubelet) DNS settings.\n - `"None"` DNSNone indicates that the pod should use empty DNS settings. DNS parameters such as nameservers and search paths should be defined via DNSConfig.',
       enableServiceLinks:
         "EnableServiceLinks indicates whether information about services should be injected into pod's environment variables, matching the syntax of Docker links. Optional: Defaults to true.",
       ephemeralContainers:
@@ -1279,7 +1339,7 @@ export const CORE_V1_DOCS: DocTable = {
       overhead:
         'Overhead represents the resource overhead associated with running a pod for a given RuntimeClass. This field will be autopopulated at admission time by the RuntimeClass admission controller. If the RuntimeClass admission controller is enabled, overhead must not be set in Pod create requests. The RuntimeClass admission controller will reject Pod create requests which have the overhead already set. If RuntimeClass is configured and selected in the PodSpec, Overhead will be set to the value defined in the corresponding RuntimeClass, otherwise it will remain unset and treated as zero. More info: https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md',
       preemptionPolicy:
-        'PreemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.',
+        'PreemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.\n\nPossible enum values:\n - `"Never"` PreemptNever means that pod never preempts other pods with lower priority.\n - `"PreemptLowerPriority"` PreemptLowerPriority means that pod can preempt other pods with lower priority.',
       priority:
         'The priority value. Various system components use this field to find the priority of the pod. When Priority Admission Controller is enabled, it prevents users from setting this field. The admission controller populates this field from PriorityClassName. The higher the value, the higher the priority.',
       priorityClassName:
@@ -1291,7 +1351,7 @@ export const CORE_V1_DOCS: DocTable = {
       resources:
         'Resources is the total amount of CPU and Memory resources required by all containers in the pod. It supports specifying Requests and Limits for "cpu" and "memory" resource names only. ResourceClaims are not supported.\n\nThis field enables fine-grained control over resource allocation for the entire pod, allowing resource sharing among containers in a pod.\n\nThis is an alpha field and requires enabling the PodLevelResources feature gate.',
       restartPolicy:
-        'Restart policy for all containers within the pod. One of Always, OnFailure, Never. In some contexts, only a subset of those values may be permitted. Default to Always. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy',
+        'Restart policy for all containers within the pod. One of Always, OnFailure, Never. In some contexts, only a subset of those values may be permitted. Default to Always. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy\n\nPossible enum values:\n - `"Always"`\n - `"Never"`\n - `"OnFailure"`',
       runtimeClassName:
         'RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group, which should be used to run this pod.  If no RuntimeClass resource matches the named class, the pod will not be run. If unset or empty, the "legacy" RuntimeClass will be used, which is an implicit class with an empty definition that uses the default runtime handler. More info: https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class',
       schedulerName:
@@ -1318,6 +1378,11 @@ export const CORE_V1_DOCS: DocTable = {
       volumes:
         'List of volumes that can be mounted by containers belonging to the pod. More info: https://kubernetes.io/docs/concepts/storage/volumes',
     },
+    enums: {
+      dnsPolicy: ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'],
+      preemptionPolicy: ['Never', 'PreemptLowerPriority'],
+      restartPolicy: ['Always', 'Never', 'OnFailure'],
+    },
     required: ['containers'],
   },
   'core.v1.PodStatus': {
@@ -1339,13 +1404,13 @@ export const CORE_V1_DOCS: DocTable = {
       nominatedNodeName:
         'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.',
       phase:
-        "The phase of a Pod is a simple, high-level summary of where the Pod is in its lifecycle. The conditions array, the reason and message fields, and the individual container status arrays contain more detail about the pod's status. There are five possible phase values:\n\nPending: The pod has been accepted by the Kubernetes system, but one or more of the container images has not been created. This includes time before being scheduled as well as time spent downloading images over the network, which could take a while. Running: The pod has been bound to a node, and all of the containers have been created. At least one container is still running, or is in the process of starting or restarting. Succeeded: All containers in the pod have terminated in success, and will not be restarted. Failed: All containers in the pod have terminated, and at least one container has terminated in failure. The container either exited with non-zero status or was terminated by the system. Unknown: For some reason the state of the pod could not be obtained, typically due to an error in communicating with the host of the pod.\n\nMore info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-phase",
+        'The phase of a Pod is a simple, high-level summary of where the Pod is in its lifecycle. The conditions array, the reason and message fields, and the individual container status arrays contain more detail about the pod\'s status. There are five possible phase values:\n\nPending: The pod has been accepted by the Kubernetes system, but one or more of the container images has not been created. This includes time before being scheduled as well as time spent downloading images over the network, which could take a while. Running: The pod has been bound to a node, and all of the containers have been created. At least one container is still running, or is in the process of starting or restarting. Succeeded: All containers in the pod have terminated in success, and will not be restarted. Failed: All containers in the pod have terminated, and at least one container has terminated in failure. The container either exited with non-zero status or was terminated by the system. Unknown: For some reason the state of the pod could not be obtained, typically due to an error in communicating with the host of the pod.\n\nMore info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-phase\n\nPossible enum values:\n - `"Failed"` PodFailed means that all containers in the pod have terminated, and at least one container has terminated in a failure (exited with a non-zero exit code or was stopped by the system).\n - `"Pending"` PodPending means the pod has been accepted by the system, but one or more of the containers has not been started. This includes time before being bound to a node, as well as time spent pulling images onto the host.\n - `"Running"` PodRunning means the pod has been bound to a node and all of the containers have been started. At least one container is still running or is in the process of being restarted.\n - `"Succeeded"` PodSucceeded means that all containers in the pod have voluntarily terminated with a container exit code of 0, and the system is not going to restart any of these containers.\n - `"Unknown"` PodUnknown means that for some reason the state of the pod could not be obtained, typically due to an error in communicating with the host of the pod. Deprecated: It isn\'t being set since 2015 (74da3b14b0c0f658b3bb8d2def5094686d0e9095)',
       podIP:
         'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.',
       podIPs:
         'podIPs holds the IP addresses allocated to the pod. If this field is specified, the 0th entry must match the podIP field. Pods may be allocated at most 1 value for each of IPv4 and IPv6. This list is empty if no IPs have been allocated yet.',
       qosClass:
-        'The Quality of Service (QOS) classification assigned to the pod based on resource requirements See PodQOSClass type for available QOS classes More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/#quality-of-service-classes',
+        'The Quality of Service (QOS) classification assigned to the pod based on resource requirements See PodQOSClass type for available QOS classes More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/#quality-of-service-classes\n\nPossible enum values:\n - `"BestEffort"` PodQOSBestEffort is the BestEffort qos class.\n - `"Burstable"` PodQOSBurstable is the Burstable qos class.\n - `"Guaranteed"` PodQOSGuaranteed is the Guaranteed qos class.',
       reason:
         "A brief CamelCase message indicating details about why the pod is in this state. e.g. 'Evicted'",
       resize:
@@ -1353,6 +1418,10 @@ export const CORE_V1_DOCS: DocTable = {
       resourceClaimStatuses: 'Status of resource claims.',
       startTime:
         'RFC 3339 date and time at which the object was acknowledged by the Kubelet. This is before the Kubelet pulled the container image(s) for the pod.',
+    },
+    enums: {
+      phase: ['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown'],
+      qosClass: ['BestEffort', 'Burstable', 'Guaranteed'],
     },
   },
   'core.v1.PodTemplateSpec': {
@@ -1370,7 +1439,10 @@ export const CORE_V1_DOCS: DocTable = {
         'Error is to record the problem with the service port The format of the error shall comply with the following rules: - built-in error values shall be specified in this file and those shall use\n  CamelCase names\n- cloud provider specific error values must have names that comply with the\n  format foo.example.com/CamelCase.',
       port: 'Port is the port number of the service port of which status is recorded here',
       protocol:
-        'Protocol is the protocol of the service port of which status is recorded here The supported values are: "TCP", "UDP", "SCTP"',
+        'Protocol is the protocol of the service port of which status is recorded here The supported values are: "TCP", "UDP", "SCTP"\n\nPossible enum values:\n - `"SCTP"` ProtocolSCTP is the SCTP protocol.\n - `"TCP"` ProtocolTCP is the TCP protocol.\n - `"UDP"` ProtocolUDP is the UDP protocol.',
+    },
+    enums: {
+      protocol: ['SCTP', 'TCP', 'UDP'],
     },
     required: ['port', 'protocol'],
   },
@@ -1546,7 +1618,10 @@ export const CORE_V1_DOCS: DocTable = {
     fields: {
       localhostProfile:
         'localhostProfile indicates a profile defined in a file on the node should be used. The profile must be preconfigured on the node to work. Must be a descending path, relative to the kubelet\'s configured seccomp profile location. Must be set if type is "Localhost". Must NOT be set for any other type.',
-      type: 'type indicates which kind of seccomp profile will be applied. Valid options are:\n\nLocalhost - a profile defined in a file on the node should be used. RuntimeDefault - the container runtime default profile should be used. Unconfined - no profile should be applied.',
+      type: 'type indicates which kind of seccomp profile will be applied. Valid options are:\n\nLocalhost - a profile defined in a file on the node should be used. RuntimeDefault - the container runtime default profile should be used. Unconfined - no profile should be applied.\n\nPossible enum values:\n - `"Localhost"` SeccompProfileTypeLocalhost indicates a profile defined in a file on the node should be used. The file\'s location relative to <kubelet-root-dir>/seccomp.\n - `"RuntimeDefault"` SeccompProfileTypeRuntimeDefault represents the default container runtime seccomp profile.\n - `"Unconfined"` SeccompProfileTypeUnconfined indicates no seccomp profile is applied (A.K.A. unconfined).',
+    },
+    enums: {
+      type: ['Localhost', 'RuntimeDefault', 'Unconfined'],
     },
     required: ['type'],
   },
@@ -1610,7 +1685,7 @@ export const CORE_V1_DOCS: DocTable = {
       privileged:
         'Run container in privileged mode. Processes in privileged containers are essentially equivalent to root on the host. Defaults to false. Note that this field cannot be set when spec.os.name is windows.',
       procMount:
-        'procMount denotes the type of proc mount to use for the containers. The default value is Default which uses the container runtime defaults for readonly paths and masked paths. This requires the ProcMountType feature flag to be enabled. Note that this field cannot be set when spec.os.name is windows.',
+        'procMount denotes the type of proc mount to use for the containers. The default value is Default which uses the container runtime defaults for readonly paths and masked paths. This requires the ProcMountType feature flag to be enabled. Note that this field cannot be set when spec.os.name is windows.\n\nPossible enum values:\n - `"Default"` DefaultProcMount uses the container runtime defaults for readonly and masked paths for /proc.  Most container runtimes mask certain paths in /proc to avoid accidental security exposure of special devices or information.\n - `"Unmasked"` UnmaskedProcMount bypasses the default masking behavior of the container runtime and ensures the newly created /proc the container stays in tact with no modifications.',
       readOnlyRootFilesystem:
         'Whether this container has a read-only root filesystem. Default is false. Note that this field cannot be set when spec.os.name is windows.',
       runAsGroup:
@@ -1625,6 +1700,9 @@ export const CORE_V1_DOCS: DocTable = {
         'The seccomp options to use by this container. If seccomp options are provided at both the pod & container level, the container options override the pod options. Note that this field cannot be set when spec.os.name is windows.',
       windowsOptions:
         'The Windows specific settings applied to all containers. If unspecified, the options from the PodSecurityContext will be used. If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is linux.',
+    },
+    enums: {
+      procMount: ['Default', 'Unmasked'],
     },
   },
   'core.v1.Service': {
@@ -1672,9 +1750,13 @@ export const CORE_V1_DOCS: DocTable = {
       nodePort:
         'The port on each node on which this service is exposed when type is NodePort or LoadBalancer.  Usually assigned by the system. If a value is specified, in-range, and not in use it will be used, otherwise the operation will fail.  If not specified, a port will be allocated if this Service requires one.  If this field is specified when creating a Service which does not need it, creation will fail. This field will be wiped when updating a Service to no longer need it (e.g. changing type from NodePort to ClusterIP). More info: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport',
       port: 'The port that will be exposed by this service.',
-      protocol: 'The IP protocol for this port. Supports "TCP", "UDP", and "SCTP". Default is TCP.',
+      protocol:
+        'The IP protocol for this port. Supports "TCP", "UDP", and "SCTP". Default is TCP.\n\nPossible enum values:\n - `"SCTP"` ProtocolSCTP is the SCTP protocol.\n - `"TCP"` ProtocolTCP is the TCP protocol.\n - `"UDP"` ProtocolUDP is the UDP protocol.',
       targetPort:
         "Number or name of the port to access on the pods targeted by the service. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If this is a string, it will be looked up as a named port in the target Pod's container ports. If this is not specified, the value of the 'port' field is used (an identity map). This field is ignored for services with clusterIP=None, and should be omitted or set equal to the 'port' field. More info: https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service",
+    },
+    enums: {
+      protocol: ['SCTP', 'TCP', 'UDP'],
     },
     required: ['port'],
   },
@@ -1692,15 +1774,15 @@ export const CORE_V1_DOCS: DocTable = {
       externalName:
         'externalName is the external reference that discovery mechanisms will return as an alias for this service (e.g. a DNS CNAME record). No proxying will be involved.  Must be a lowercase RFC-1123 hostname (https://tools.ietf.org/html/rfc1123) and requires `type` to be "ExternalName".',
       externalTrafficPolicy:
-        'externalTrafficPolicy describes how nodes distribute service traffic they receive on one of the Service\'s "externally-facing" addresses (NodePorts, ExternalIPs, and LoadBalancer IPs). If set to "Local", the proxy will configure the service in a way that assumes that external load balancers will take care of balancing the service traffic between nodes, and so each node will deliver traffic only to the node-local endpoints of the service, without masquerading the client source IP. (Traffic mistakenly sent to a node with no endpoints will be dropped.) The default value, "Cluster", uses the standard behavior of routing to all endpoints evenly (possibly modified by topology and other features). Note that traffic sent to an External IP or LoadBalancer IP from within the cluster will always get "Cluster" semantics, but clients sending to a NodePort from within the cluster may need to take traffic policy into account when picking a node.',
+        'externalTrafficPolicy describes how nodes distribute service traffic they receive on one of the Service\'s "externally-facing" addresses (NodePorts, ExternalIPs, and LoadBalancer IPs). If set to "Local", the proxy will configure the service in a way that assumes that external load balancers will take care of balancing the service traffic between nodes, and so each node will deliver traffic only to the node-local endpoints of the service, without masquerading the client source IP. (Traffic mistakenly sent to a node with no endpoints will be dropped.) The default value, "Cluster", uses the standard behavior of routing to all endpoints evenly (possibly modified by topology and other features). Note that traffic sent to an External IP or LoadBalancer IP from within the cluster will always get "Cluster" semantics, but clients sending to a NodePort from within the cluster may need to take traffic policy into account when picking a node.\n\nPossible enum values:\n - `"Cluster"` ServiceExternalTrafficPolicyCluster routes traffic to all endpoints.\n - `"Local"` ServiceExternalTrafficPolicyLocal preserves the source IP of the traffic by routing only to endpoints on the same node as the traffic was received on (dropping the traffic if there are no local endpoints).',
       healthCheckNodePort:
         'healthCheckNodePort specifies the healthcheck nodePort for the service. This only applies when type is set to LoadBalancer and externalTrafficPolicy is set to Local. If a value is specified, is in-range, and is not in use, it will be used.  If not specified, a value will be automatically allocated.  External systems (e.g. load-balancers) can use this port to determine if a given node holds endpoints for this service or not.  If this field is specified when creating a Service which does not need it, creation will fail. This field will be wiped when updating a Service to no longer need it (e.g. changing type). This field cannot be updated once set.',
       internalTrafficPolicy:
-        'InternalTrafficPolicy describes how nodes distribute service traffic they receive on the ClusterIP. If set to "Local", the proxy will assume that pods only want to talk to endpoints of the service on the same node as the pod, dropping the traffic if there are no local endpoints. The default value, "Cluster", uses the standard behavior of routing to all endpoints evenly (possibly modified by topology and other features).',
+        'InternalTrafficPolicy describes how nodes distribute service traffic they receive on the ClusterIP. If set to "Local", the proxy will assume that pods only want to talk to endpoints of the service on the same node as the pod, dropping the traffic if there are no local endpoints. The default value, "Cluster", uses the standard behavior of routing to all endpoints evenly (possibly modified by topology and other features).\n\nPossible enum values:\n - `"Cluster"` ServiceInternalTrafficPolicyCluster routes traffic to all endpoints.\n - `"Local"` ServiceInternalTrafficPolicyLocal routes traffic only to endpoints on the same node as the client pod (dropping the traffic if there are no local endpoints).',
       ipFamilies:
-        'IPFamilies is a list of IP families (e.g. IPv4, IPv6) assigned to this service. This field is usually assigned automatically based on cluster configuration and the ipFamilyPolicy field. If this field is specified manually, the requested family is available in the cluster, and ipFamilyPolicy allows it, it will be used; otherwise creation of the service will fail. This field is conditionally mutable: it allows for adding or removing a secondary IP family, but it does not allow changing the primary IP family of the Service. Valid values are "IPv4" and "IPv6".  This field only applies to Services of types ClusterIP, NodePort, and LoadBalancer, and does apply to "headless" services. This field will be wiped when updating a Service to type ExternalName.\n\nThis field may hold a maximum of two entries (dual-stack families, in either order).  These families must correspond to the values of the clusterIPs field, if specified. Both clusterIPs and ipFamilies are governed by the ipFamilyPolicy field.',
+        'IPFamilies is a list of IP families (e.g. IPv4, IPv6) assigned to this service. This field is usually assigned automatically based on cluster configuration and the ipFamilyPolicy field. If this field is specified manually, the requested family is available in the cluster, and ipFamilyPolicy allows it, it will be used; otherwise creation of the service will fail. This field is conditionally mutable: it allows for adding or removing a secondary IP family, but it does not allow changing the primary IP family of the Service. Valid values are "IPv4" and "IPv6".  This field only applies to Services of types ClusterIP, NodePort, and LoadBalancer, and does apply to "headless" services. This field will be wiped when updating a Service to type ExternalName.\n\nThis field may hold a maximum of two entries (dual-stack families, in either order).  These families must correspond to the values of the clusterIPs field, if specified. Both clusterIPs and ipFamilies are governed by the ipFamilyPolicy field.\n\nPossible enum values:\n - `""` IPFamilyUnknown indicates that this IP is unknown protocol\n - `"IPv4"` IPv4Protocol indicates that this IP is IPv4 protocol\n - `"IPv6"` IPv6Protocol indicates that this IP is IPv6 protocol',
       ipFamilyPolicy:
-        'IPFamilyPolicy represents the dual-stack-ness requested or required by this Service. If there is no value provided, then this field will be set to SingleStack. Services can be "SingleStack" (a single IP family), "PreferDualStack" (two IP families on dual-stack configured clusters or a single IP family on single-stack clusters), or "RequireDualStack" (two IP families on dual-stack configured clusters, otherwise fail). The ipFamilies and clusterIPs fields depend on the value of this field. This field will be wiped when updating a service to type ExternalName.',
+        'IPFamilyPolicy represents the dual-stack-ness requested or required by this Service. If there is no value provided, then this field will be set to SingleStack. Services can be "SingleStack" (a single IP family), "PreferDualStack" (two IP families on dual-stack configured clusters or a single IP family on single-stack clusters), or "RequireDualStack" (two IP families on dual-stack configured clusters, otherwise fail). The ipFamilies and clusterIPs fields depend on the value of this field. This field will be wiped when updating a service to type ExternalName.\n\nPossible enum values:\n - `"PreferDualStack"` IPFamilyPolicyPreferDualStack indicates that this service prefers dual-stack when the cluster is configured for dual-stack. If the cluster is not configured for dual-stack the service will be assigned a single IPFamily. If the IPFamily is not set in service.spec.ipFamilies then the service will be assigned the default IPFamily configured on the cluster\n - `"RequireDualStack"` IPFamilyPolicyRequireDualStack indicates that this service requires dual-stack. Using IPFamilyPolicyRequireDualStack on a single stack cluster will result in validation errors. The IPFamilies (and their order) assigned  to this service is based on service.spec.ipFamilies. If service.spec.ipFamilies was not provided then it will be assigned according to how they are configured on the cluster. If service.spec.ipFamilies has only one entry then the alternative IPFamily will be added by apiserver\n - `"SingleStack"` IPFamilyPolicySingleStack indicates that this service is required to have a single IPFamily. The IPFamily assigned is based on the default IPFamily used by the cluster or as identified by service.spec.ipFamilies field',
       loadBalancerClass:
         "loadBalancerClass is the class of the load balancer implementation this Service belongs to. If specified, the value of this field must be a label-style identifier, with an optional prefix, e.g. \"internal-vip\" or \"example.com/internal-vip\". Unprefixed names are reserved for end-users. This field can only be set when the Service type is 'LoadBalancer'. If not set, the default load balancer implementation is used, today this is typically done through the cloud provider integration, but should apply for any default implementation. If set, it is assumed that a load balancer implementation is watching for Services with a matching class. Any default load balancer implementation (e.g. cloud providers) should ignore Services that set this field. This field can only be set when creating or updating a Service to type 'LoadBalancer'. Once set, it can not be changed. This field will be wiped when a service is updated to a non 'LoadBalancer' type.",
       loadBalancerIP:
@@ -1714,11 +1796,19 @@ export const CORE_V1_DOCS: DocTable = {
       selector:
         'Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/',
       sessionAffinity:
-        'Supports "ClientIP" and "None". Used to maintain session affinity. Enable client IP based session affinity. Must be ClientIP or None. Defaults to None. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies',
+        'Supports "ClientIP" and "None". Used to maintain session affinity. Enable client IP based session affinity. Must be ClientIP or None. Defaults to None. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies\n\nPossible enum values:\n - `"ClientIP"` ServiceAffinityClientIP is the Client IP based.\n - `"None"` ServiceAffinityNone - no session affinity.',
       sessionAffinityConfig: 'sessionAffinityConfig contains the configurations of session affinity.',
       trafficDistribution:
         'TrafficDistribution offers a way to express preferences for how traffic is distributed to Service endpoints. Implementations can use this field as a hint, but are not required to guarantee strict adherence. If the field is not set, the implementation will apply its default routing strategy. If set to "PreferClose", implementations should prioritize endpoints that are topologically close (e.g., same zone). This is a beta field and requires enabling ServiceTrafficDistribution feature.',
-      type: 'type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. "ClusterIP" allocates a cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by the selector or if that is not specified, by manual construction of an Endpoints object or EndpointSlice objects. If clusterIP is "None", no virtual IP is allocated and the endpoints are published as a set of endpoints rather than a virtual IP. "NodePort" builds on ClusterIP and allocates a port on every node which routes to the same endpoints as the clusterIP. "LoadBalancer" builds on NodePort and creates an external load-balancer (if supported in the current cloud) which routes to the same endpoints as the clusterIP. "ExternalName" aliases this service to the specified externalName. Several other fields do not apply to ExternalName services. More info: https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types',
+      type: 'type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. "ClusterIP" allocates a cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by the selector or if that is not specified, by manual construction of an Endpoints object or EndpointSlice objects. If clusterIP is "None", no virtual IP is allocated and the endpoints are published as a set of endpoints rather than a virtual IP. "NodePort" builds on ClusterIP and allocates a port on every node which routes to the same endpoints as the clusterIP. "LoadBalancer" builds on NodePort and creates an external load-balancer (if supported in the current cloud) which routes to the same endpoints as the clusterIP. "ExternalName" aliases this service to the specified externalName. Several other fields do not apply to ExternalName services. More info: https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types\n\nPossible enum values:\n - `"ClusterIP"` ServiceTypeClusterIP means a service will only be accessible inside the cluster, via the cluster IP.\n - `"ExternalName"` ServiceTypeExternalName means a service consists of only a reference to an external name that kubedns or equivalent will return as a CNAME record, with no exposing or proxying of any pods involved.\n - `"LoadBalancer"` ServiceTypeLoadBalancer means a service will be exposed via an external load balancer (if the cloud provider supports it), in addition to \'NodePort\' type.\n - `"NodePort"` ServiceTypeNodePort means a service will be exposed on one port of every node, in addition to \'ClusterIP\' type.',
+    },
+    enums: {
+      externalTrafficPolicy: ['Cluster', 'Local'],
+      internalTrafficPolicy: ['Cluster', 'Local'],
+      ipFamilies: ['', 'IPv4', 'IPv6'],
+      ipFamilyPolicy: ['PreferDualStack', 'RequireDualStack', 'SingleStack'],
+      sessionAffinity: ['ClientIP', 'None'],
+      type: ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'],
     },
   },
   'core.v1.ServiceStatus': {
@@ -1776,11 +1866,14 @@ export const CORE_V1_DOCS: DocTable = {
     doc: 'The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.',
     fields: {
       effect:
-        'Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.',
+        'Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.\n\nPossible enum values:\n - `"NoExecute"` Evict any already-running pods that do not tolerate the taint. Currently enforced by NodeController.\n - `"NoSchedule"` Do not allow new pods to schedule onto the node unless they tolerate the taint, but allow all pods submitted to Kubelet without going through the scheduler to start, and allow all already-running pods to continue running. Enforced by the scheduler.\n - `"PreferNoSchedule"` Like TaintEffectNoSchedule, but the scheduler tries not to schedule new pods onto the node, rather than prohibiting new pods from scheduling onto the node entirely. Enforced by the scheduler.',
       key: 'Required. The taint key to be applied to a node.',
       timeAdded:
         'TimeAdded represents the time at which the taint was added. It is only written for NoExecute taints.',
       value: 'The taint value corresponding to the taint key.',
+    },
+    enums: {
+      effect: ['NoExecute', 'NoSchedule', 'PreferNoSchedule'],
     },
     required: ['key', 'effect'],
   },
@@ -1788,14 +1881,18 @@ export const CORE_V1_DOCS: DocTable = {
     doc: 'The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> using the matching operator <operator>.',
     fields: {
       effect:
-        'Effect indicates the taint effect to match. Empty means match all taint effects. When specified, allowed values are NoSchedule, PreferNoSchedule and NoExecute.',
+        'Effect indicates the taint effect to match. Empty means match all taint effects. When specified, allowed values are NoSchedule, PreferNoSchedule and NoExecute.\n\nPossible enum values:\n - `"NoExecute"` Evict any already-running pods that do not tolerate the taint. Currently enforced by NodeController.\n - `"NoSchedule"` Do not allow new pods to schedule onto the node unless they tolerate the taint, but allow all pods submitted to Kubelet without going through the scheduler to start, and allow all already-running pods to continue running. Enforced by the scheduler.\n - `"PreferNoSchedule"` Like TaintEffectNoSchedule, but the scheduler tries not to schedule new pods onto the node, rather than prohibiting new pods from scheduling onto the node entirely. Enforced by the scheduler.',
       key: 'Key is the taint key that the toleration applies to. Empty means match all taint keys. If the key is empty, operator must be Exists; this combination means to match all values and all keys.',
       operator:
-        "Operator represents a key's relationship to the value. Valid operators are Exists and Equal. Defaults to Equal. Exists is equivalent to wildcard for value, so that a pod can tolerate all taints of a particular category.",
+        'Operator represents a key\'s relationship to the value. Valid operators are Exists and Equal. Defaults to Equal. Exists is equivalent to wildcard for value, so that a pod can tolerate all taints of a particular category.\n\nPossible enum values:\n - `"Equal"`\n - `"Exists"`',
       tolerationSeconds:
         'TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default, it is not set, which means tolerate the taint forever (do not evict). Zero and negative values will be treated as 0 (evict immediately) by the system.',
       value:
         'Value is the taint value the toleration matches to. If the operator is Exists, the value should be empty, otherwise just a regular string.',
+    },
+    enums: {
+      effect: ['NoExecute', 'NoSchedule', 'PreferNoSchedule'],
+      operator: ['Equal', 'Exists'],
     },
   },
   'core.v1.TopologySpreadConstraint': {
@@ -1810,13 +1907,18 @@ export const CORE_V1_DOCS: DocTable = {
       minDomains:
         'MinDomains indicates a minimum number of eligible domains. When the number of eligible domains with matching topology keys is less than minDomains, Pod Topology Spread treats "global minimum" as 0, and then the calculation of Skew is performed. And when the number of eligible domains with matching topology keys equals or greater than minDomains, this value has no effect on scheduling. As a result, when the number of eligible domains is less than minDomains, scheduler won\'t schedule more than maxSkew Pods to those domains. If value is nil, the constraint behaves as if MinDomains is equal to 1. Valid values are integers greater than 0. When value is not nil, WhenUnsatisfiable must be DoNotSchedule.\n\nFor example, in a 3-zone cluster, MaxSkew is set to 2, MinDomains is set to 5 and pods with the same labelSelector spread as 2/2/2: ',
       nodeAffinityPolicy:
-        "NodeAffinityPolicy indicates how we will treat Pod's nodeAffinity/nodeSelector when calculating pod topology spread skew. Options are: - Honor: only nodes matching nodeAffinity/nodeSelector are included in the calculations. - Ignore: nodeAffinity/nodeSelector are ignored. All nodes are included in the calculations.\n\nIf this value is nil, the behavior is equivalent to the Honor policy. This is a beta-level feature default enabled by the NodeInclusionPolicyInPodTopologySpread feature flag.",
+        'NodeAffinityPolicy indicates how we will treat Pod\'s nodeAffinity/nodeSelector when calculating pod topology spread skew. Options are: - Honor: only nodes matching nodeAffinity/nodeSelector are included in the calculations. - Ignore: nodeAffinity/nodeSelector are ignored. All nodes are included in the calculations.\n\nIf this value is nil, the behavior is equivalent to the Honor policy. This is a beta-level feature default enabled by the NodeInclusionPolicyInPodTopologySpread feature flag.\n\nPossible enum values:\n - `"Honor"` NodeInclusionPolicyHonor means use this scheduling directive when calculating pod topology spread skew.\n - `"Ignore"` NodeInclusionPolicyIgnore means ignore this scheduling directive when calculating pod topology spread skew.',
       nodeTaintsPolicy:
-        'NodeTaintsPolicy indicates how we will treat node taints when calculating pod topology spread skew. Options are: - Honor: nodes without taints, along with tainted nodes for which the incoming pod has a toleration, are included. - Ignore: node taints are ignored. All nodes are included.\n\nIf this value is nil, the behavior is equivalent to the Ignore policy. This is a beta-level feature default enabled by the NodeInclusionPolicyInPodTopologySpread feature flag.',
+        'NodeTaintsPolicy indicates how we will treat node taints when calculating pod topology spread skew. Options are: - Honor: nodes without taints, along with tainted nodes for which the incoming pod has a toleration, are included. - Ignore: node taints are ignored. All nodes are included.\n\nIf this value is nil, the behavior is equivalent to the Ignore policy. This is a beta-level feature default enabled by the NodeInclusionPolicyInPodTopologySpread feature flag.\n\nPossible enum values:\n - `"Honor"` NodeInclusionPolicyHonor means use this scheduling directive when calculating pod topology spread skew.\n - `"Ignore"` NodeInclusionPolicyIgnore means ignore this scheduling directive when calculating pod topology spread skew.',
       topologyKey:
         'TopologyKey is the key of node labels. Nodes that have a label with this key and identical values are considered to be in the same topology. We consider each <key, value> as a "bucket", and try to put balanced number of pods into each bucket. We define a domain as a particular instance of a topology. Also, we define an eligible domain as a domain whose nodes meet the requirements of nodeAffinityPolicy and nodeTaintsPolicy. e.g. If TopologyKey is "kubernetes.io/hostname", each Node is a domain of that topology. And, if TopologyKey is "topology.kubernetes.io/zone", each zone is a domain of that topology. It\'s a required field.',
       whenUnsatisfiable:
-        'WhenUnsatisfiable indicates how to deal with a pod if it doesn\'t satisfy the spread constraint. - DoNotSchedule (default) tells the scheduler not to schedule it. - ScheduleAnyway tells the scheduler to schedule the pod in any location,\n  but giving higher precedence to topologies that would help reduce the\n  skew.\nA constraint is considered "Unsatisfiable" for an incoming pod if and only if every possible node assignment for that pod would violate "MaxSkew" on some topology. For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same labelSelector spread as 3/1/1: ',
+        'WhenUnsatisfiable indicates how to deal with a pod if it doesn\'t satisfy the spread constraint. - DoNotSchedule (default) tells the scheduler not to schedule it. - ScheduleAnyway tells the scheduler to schedule the pod in any location,\n  but giving higher precedence to topologies that would help reduce the\n  skew.\nA constraint is considered "Unsatisfiable" for an incoming pod if and only if every possible node assignment for that pod would violate "MaxSkew" on some topology. For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same labelSelector spread as 3/1/1: \n\nPossible enum values:\n - `"DoNotSchedule"` DoNotSchedule instructs the scheduler not to schedule the pod when constraints are not satisfied.\n - `"ScheduleAnyway"` ScheduleAnyway instructs the scheduler to schedule the pod even if constraints are not satisfied.',
+    },
+    enums: {
+      nodeAffinityPolicy: ['Honor', 'Ignore'],
+      nodeTaintsPolicy: ['Honor', 'Ignore'],
+      whenUnsatisfiable: ['DoNotSchedule', 'ScheduleAnyway'],
     },
     required: ['maxSkew', 'topologyKey', 'whenUnsatisfiable'],
   },
@@ -1862,7 +1964,7 @@ export const CORE_V1_DOCS: DocTable = {
     fields: {
       mountPath: "Path within the container at which the volume should be mounted.  Must not contain ':'.",
       mountPropagation:
-        'mountPropagation determines how mounts are propagated from the host to container and the other way around. When not set, MountPropagationNone is used. This field is beta in 1.10. When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified (which defaults to None).',
+        'mountPropagation determines how mounts are propagated from the host to container and the other way around. When not set, MountPropagationNone is used. This field is beta in 1.10. When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified (which defaults to None).\n\nPossible enum values:\n - `"Bidirectional"` MountPropagationBidirectional means that the volume in a container will receive new mounts from the host or other containers, and its own mounts will be propagated from the container to the host or other containers. Note that this mode is recursively applied to all mounts in the volume ("rshared" in Linux terminology).\n - `"HostToContainer"` MountPropagationHostToContainer means that the volume in a container will receive new mounts from the host or other containers, but filesystems mounted inside the container won\'t be propagated to the host or other containers. Note that this mode is recursively applied to all mounts in the volume ("rslave" in Linux terminology).\n - `"None"` MountPropagationNone means that the volume in a container will not receive new mounts from the host or other containers, and filesystems mounted inside the container won\'t be propagated to the host or other containers. Note that this mode corresponds to "private" in Linux terminology.',
       name: 'This must match the Name of a Volume.',
       readOnly: 'Mounted read-only if true, read-write otherwise (false or unspecified). Defaults to false.',
       recursiveReadOnly:
@@ -1871,6 +1973,9 @@ export const CORE_V1_DOCS: DocTable = {
         'Path within the volume from which the container\'s volume should be mounted. Defaults to "" (volume\'s root).',
       subPathExpr:
         "Expanded path within the volume from which the container's volume should be mounted. Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment. Defaults to \"\" (volume's root). SubPathExpr and SubPath are mutually exclusive.",
+    },
+    enums: {
+      mountPropagation: ['Bidirectional', 'HostToContainer', 'None'],
     },
     required: ['name', 'mountPath'],
   },

@@ -46,7 +46,10 @@ export const DISCOVERY_V1_DOCS: DocTable = {
       name: "name represents the name of this port. All ports in an EndpointSlice must have a unique name. If the EndpointSlice is derived from a Kubernetes service, this corresponds to the Service.ports[].name. Name must either be an empty string or pass DNS_LABEL validation: * must be no more than 63 characters long. * must consist of lower case alphanumeric characters or '-'. * must start and end with an alphanumeric character. Default is empty string.",
       port: 'port represents the port number of the endpoint. If this is not specified, ports are not restricted and must be interpreted in the context of the specific consumer.',
       protocol:
-        'protocol represents the IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.',
+        'protocol represents the IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.\n\nPossible enum values:\n - `"SCTP"` ProtocolSCTP is the SCTP protocol.\n - `"TCP"` ProtocolTCP is the TCP protocol.\n - `"UDP"` ProtocolUDP is the UDP protocol.',
+    },
+    enums: {
+      protocol: ['SCTP', 'TCP', 'UDP'],
     },
   },
   'discovery.v1.EndpointSlice': {
