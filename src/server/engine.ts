@@ -35,6 +35,7 @@ import {
 } from './bootstrap.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { internalIP, nodeName } from './node.js';
+import { claimNode } from './node-claim.js';
 import { loadOrCreatePki } from './pki.js';
 import { ServiceAccountTokens } from './serviceaccount-tokens.js';
 
@@ -44,6 +45,8 @@ export interface EngineOptions {
   port: number;
   log: (msg: string) => void;
   clock?: { now(): Date };
+  /** With runPods: where the engine claims the machine (node-claim.ts; default /run/podbay/engine.json). */
+  nodeClaimPath?: string;
   /** Watch events kept for resume (upstream's --default-watch-cache-size); older resumes get 410. */
   watchHistory?: number;
   /** Run pods on this machine: scheduler + kubelet + runtime (node-agent.ts); off = API only. */
@@ -88,6 +91,21 @@ export class Engine {
   static async start(o: EngineOptions): Promise<Engine> {
     const clock = o.clock ?? { now: () => new Date() };
     mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+    // Before anything touches the machine: a second engine running pods would break the first one's.
+    const releaseNode = o.runPods ? claimNode(o.dataDir, o.nodeClaimPath) : undefined;
+    try {
+      return await Engine.#start(o, clock, releaseNode);
+    } catch (err) {
+      releaseNode?.();
+      throw err;
+    }
+  }
+
+  static async #start(
+    o: EngineOptions,
+    clock: { now(): Date },
+    releaseNode: (() => void) | undefined,
+  ): Promise<Engine> {
     const plan = persistedAddressPlan(
       o.dataDir,
       addressPlan({
@@ -209,6 +227,7 @@ export class Engine {
     engine.#stops.push(() => timers.forEach(clearInterval));
     engine.#stops.push(() => api.close());
     engine.#stops.push(() => store.close());
+    if (releaseNode) engine.#stops.push(releaseNode);
     if (agent) {
       // Every stop is registered first: a failed start (no root, a taken DNS port) undoes it all.
       try {
