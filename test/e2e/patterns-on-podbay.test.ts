@@ -268,9 +268,10 @@ describe('the four patterns on podbay', { timeout: 420_000 }, () => {
     await until('the runtime to forget every sandbox', async () =>
       !existsSync(sandboxes) || readdirSync(sandboxes).length === 0 ? true : undefined,
     );
-    // The node itself (bridge, nft tables) stays while the server runs; nothing of a pod does.
+    // The node itself (bridge, nft tables, route_localnet) stays while the server runs; nothing of a
+    // pod does.
     const podLeftovers = machineLeftovers(c.dataDir).filter(
-      (l) => !/podbay0|nft table|cgroup .*\/podbay$/.test(l),
+      (l) => !/podbay0|nft table|cgroup .*\/podbay$|^sysctl net\.ipv4\.conf\.all\.route_localnet=/.test(l),
     );
     assert.deepEqual(podLeftovers, []);
     const r = await c.up();
