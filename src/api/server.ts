@@ -18,7 +18,7 @@ import {
   wantsAggregated,
 } from './discovery.js';
 import { ApiError, unauthorized } from './errors.js';
-import { parseRequestPath } from './http/request-info.js';
+import { parseRequestPath, requestURL } from './http/request-info.js';
 import {
   handleResource,
   type ResourceHandlerDeps,
@@ -130,7 +130,7 @@ export class ApiServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const url = new URL(req.url ?? '/', 'https://localhost');
+      const url = requestURL(req.url);
       // Route on the raw path: the WHATWG parser would resolve `%2E%2E` and `..` segments away,
       // turning a request for a bad name into a request for something else.
       const raw = (req.url ?? '/').split('?')[0]!;

@@ -6,7 +6,11 @@
  *    through /scale, which is how `finalizers: [null]` (a 500) and `replicas: 1e308` through /scale
  *    (a ReplicaSet creating pods until the engine ran out of memory) were found;
  *  - malformed requests: random bytes, truncated or deeply nested JSON, YAML aliases, protobuf
- *    garbage, odd content types and query parameters, on collections, objects and subresources.
+ *    garbage, odd content types and query parameters, on collections, objects and subresources
+ *    (`GET //` was a 500);
+ *  - status writes with odd values (times that are not RFC 3339, numbers, objects), after which
+ *    every kind must still list as a server-side Table (a CronJob lastScheduleTime of "x" stored
+ *    through /status made every `kubectl get cronjobs` a 500).
  * The seeds are fixed, so a failure replays; each failure names the request that caused it.
  */
 import assert from 'node:assert/strict';
@@ -86,6 +90,9 @@ const PATHS = [
   '/apis/coordination.k8s.io/v1/namespaces/default/leases',
   '/api/v1/namespaces/%zz/pods',
   '/api/v1/namespaces/default/pods/%00',
+  '//',
+  '//api//v1//namespaces/default/configmaps',
+  '/apis/batch/v1/namespaces/default/cronjobs/cj1/status',
   `/api/v1/namespaces/default/pods/${'a'.repeat(300)}`,
 ];
 
@@ -118,6 +125,11 @@ const QUERIES = [
   '?command=ls&stdout=1',
   '?force=maybe',
   '?sinceSeconds=abc',
+  '?watch=true&timeoutSeconds=1e12',
+  '?limit=&resourceVersionMatch=Bogus',
+  '?watch=yes&sendInitialEvents=true&timeoutSeconds=1',
+  '?dryRun=all&force=true',
+  '?gracePeriodSeconds=99999999999999&orphanDependents=1&propagationPolicy=Orphan',
 ];
 
 function malformedBody(g: ReturnType<typeof generator>): Buffer {
@@ -196,7 +208,13 @@ describe('API fuzzing (seeded): 4xx with a Status or 2xx, never 5xx; the server 
     await srv.destroy();
   });
 
-  function send(method: string, path: string, contentType: string, body?: Buffer | string): Promise<Reply> {
+  function send(
+    method: string,
+    path: string,
+    contentType: string,
+    body?: Buffer | string,
+    accept?: string,
+  ): Promise<Reply> {
     const u = new URL(srv.url);
     return new Promise((resolve) => {
       const req = request(
@@ -211,6 +229,7 @@ describe('API fuzzing (seeded): 4xx with a Status or 2xx, never 5xx; the server 
           headers: {
             Authorization: `Bearer ${srv.token}`,
             ...(contentType ? { 'Content-Type': contentType } : {}),
+            ...(accept ? { Accept: accept } : {}),
             'Content-Length': String(body ? Buffer.byteLength(body) : 0),
           },
         },
@@ -307,6 +326,64 @@ describe('API fuzzing (seeded): 4xx with a Status or 2xx, never 5xx; the server 
     };
     for (const item of rs.items)
       assert.ok((item.spec.replicas ?? 0) < 2 ** 31, `replicas ${item.spec.replicas}`);
+  });
+
+  test('status written with odd values: every kind still lists as a Table', { timeout: 60_000 }, async () => {
+    await seedObjects();
+    const g = generator(5);
+    const odd: readonly unknown[] = [
+      'x',
+      'Running',
+      '2024-02-30T00:00:00Z',
+      '',
+      5,
+      true,
+      {},
+      [],
+      null,
+      '2024-01-01T00:00:00Z',
+    ];
+    const v = () => structuredClone(g.pick(odd));
+    const writes: [string, () => unknown][] = [
+      [
+        '/apis/batch/v1/namespaces/default/cronjobs/cj1/status',
+        () => ({ status: { lastScheduleTime: v(), lastSuccessfulTime: v(), active: v() } }),
+      ],
+      [
+        '/apis/batch/v1/namespaces/default/jobs/j1/status',
+        () => ({ status: { startTime: v(), completionTime: v(), succeeded: v() } }),
+      ],
+      [
+        '/api/v1/namespaces/default/pods/p1/status',
+        () => ({
+          status: { startTime: v(), conditions: [{ type: 'Ready', status: v(), lastTransitionTime: v() }] },
+        }),
+      ],
+      [
+        '/apis/apps/v1/namespaces/default/deployments/d1/status',
+        () => ({ status: { conditions: [{ type: 'Available', status: 'True', lastUpdateTime: v() }] } }),
+      ],
+    ];
+    const lists = [
+      '/apis/batch/v1/namespaces/default/cronjobs',
+      '/apis/batch/v1/namespaces/default/jobs',
+      '/api/v1/namespaces/default/pods',
+      '/apis/apps/v1/namespaces/default/deployments',
+    ];
+    const found: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const [path, body] = g.pick(writes);
+      const sent = JSON.stringify(body());
+      const w = await send('PATCH', path, 'application/merge-patch+json', sent);
+      const p = problem(w, `#${i} PATCH ${path} ${sent.slice(0, 100)}`);
+      if (p) found.push(p);
+    }
+    for (const list of lists) {
+      const t = await send('GET', list, '', undefined, 'application/json;as=Table;v=v1;g=meta.k8s.io');
+      const p = problem(t, `Table of ${list}`);
+      if (p) found.push(p);
+    }
+    assert.deepEqual(found, []);
   });
 
   test('malformed requests on collections, objects and subresources', { timeout: 180_000 }, async () => {

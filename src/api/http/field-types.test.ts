@@ -133,3 +133,39 @@ test("null leaves Go's zero value: a field is dropped, a list item or map value 
   checkFieldTypes(POD, p);
   assert.deepEqual(p.spec, { containers: [{}, { name: 'c', image: 'i', ports: [{}] }] });
 });
+
+test('metav1.Time fields take an RFC 3339 string (stored otherwise, they broke every Table: a 500)', () => {
+  const CRONJOB = { group: 'batch', version: 'v1', kind: 'CronJob' } as ResourceInfo;
+  const cj = (status: unknown) =>
+    ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, status }) as KubeObject;
+  assert.throws(
+    () => checkFieldTypes(CRONJOB, cj({ lastScheduleTime: 'Running' })),
+    (e: Error) =>
+      e.message ===
+      'CronJob in version "batch/v1" cannot be handled as a CronJob: parsing time "Running" as "2006-01-02T15:04:05Z07:00" (Go struct field CronJobStatus.status.lastScheduleTime of type Time): not an RFC 3339 time',
+  );
+  assert.throws(
+    () => checkFieldTypes(CRONJOB, cj({ lastScheduleTime: 5 })),
+    /json: cannot unmarshal number 5 into Go struct field CronJobStatus.status.lastScheduleTime of type Time$/,
+  );
+  assert.throws(() => checkFieldTypes(CRONJOB, cj({ lastScheduleTime: {} })), /unmarshal object into/);
+  assert.throws(
+    () => checkFieldTypes(CRONJOB, cj({ lastScheduleTime: '2024-02-30T00:00:00Z' })),
+    /parsing time/,
+  );
+  assert.throws(
+    () =>
+      checkFieldTypes(POD, {
+        ...pod({ containers: [] }),
+        status: { conditions: [{ lastTransitionTime: 'x' }] },
+      }),
+    /PodCondition.status.conditions.lastTransitionTime of type Time/,
+  );
+  // RFC 3339 (any fraction, any offset), "" and null pass.
+  for (const t of ['2024-01-01T00:00:00Z', '2024-01-01T00:00:00.123456+02:00', '', null])
+    checkFieldTypes(CRONJOB, cj({ lastScheduleTime: t, lastSuccessfulTime: t }));
+  checkFieldTypes(POD, {
+    ...pod({ containers: [] }),
+    metadata: { name: 'p', creationTimestamp: null },
+  } as unknown as KubeObject);
+});

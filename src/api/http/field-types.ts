@@ -12,13 +12,15 @@
  * `null` is accepted anywhere and, as Go's decoder does, leaves the zero value: a struct field set
  * to null is dropped (absent, as Go re-encodes a zero value), a null list item or map value becomes
  * its type's zero value ("" / 0 / false / {}), so `finalizers: [null]` reaches validation as `[""]`
- * and is refused there by name instead of failing a validator that expects a string. Special types
- * (Time, Quantity, IntOrString, RawExtension, ...) take several JSON forms and are not checked here
- * (a null one is dropped like any field).
+ * and is refused there by name instead of failing a validator that expects a string. metav1.Time
+ * and MicroTime must be RFC 3339 strings (or "", taken as unset); other special types (Quantity,
+ * IntOrString, RawExtension, ...) take several JSON forms and are not checked here (a null one is
+ * dropped like any field).
  */
 import { badRequest } from '../errors.js';
 import { kindSchema } from '../protobuf/kinds.js';
 import type { FieldSchema } from '../protobuf/schema/index.js';
+import { isRFC3339 } from '../registry/printers/timestamps.js';
 import type { KubeObject, ResourceInfo } from '../types.js';
 import { fieldsOf, LEAF_MESSAGES } from './field-validation.js';
 
@@ -31,7 +33,11 @@ interface Mismatch {
   goStruct: string;
   path: string;
   goType: string;
+  /** A string a metav1.Time field cannot parse. */
+  badTime?: string;
 }
+
+const TIME_MESSAGES: ReadonlySet<string> = new Set(['meta.v1.Time', 'meta.v1.MicroTime']);
 
 const GO_TYPES: Record<string, string> = {
   string: 'string',
@@ -155,6 +161,13 @@ function check(
         }
         continue;
       }
+      if (f.message && TIME_MESSAGES.has(f.message)) {
+        // metav1.Time / MicroTime decode an RFC 3339 string (or null); anything else is a decoding
+        // error upstream, and stored it broke every Table of the kind (a 500 on `kubectl get`).
+        if (typeof item !== 'string') return mismatch(jsonTypeOf(item), 'Time');
+        if (item !== '' && !isRFC3339(item)) return { ...mismatch('string', 'Time'), badTime: item };
+        continue;
+      }
       if (!f.message || LEAF_MESSAGES.has(f.message)) continue;
       if (typeof item !== 'object' || Array.isArray(item)) {
         return mismatch(jsonTypeOf(item), structName(f.message));
@@ -176,8 +189,14 @@ export function checkFieldTypes(info: ResourceInfo, obj: KubeObject): void {
   if (!schema) return;
   const m = check(obj, schema.message, '', 0, TYPE_META);
   if (!m) return;
+  const prefix = `${info.kind} in version "${apiVersion}" cannot be handled as a ${info.kind}`;
+  if (m.badTime !== undefined) {
+    throw badRequest(
+      `${prefix}: parsing time ${JSON.stringify(m.badTime)} as "2006-01-02T15:04:05Z07:00" ` +
+        `(Go struct field ${m.goStruct}.${m.path} of type Time): not an RFC 3339 time`,
+    );
+  }
   throw badRequest(
-    `${info.kind} in version "${apiVersion}" cannot be handled as a ${info.kind}: json: cannot unmarshal ` +
-      `${m.jsonType} into Go struct field ${m.goStruct}.${m.path} of type ${m.goType}`,
+    `${prefix}: json: cannot unmarshal ${m.jsonType} into Go struct field ${m.goStruct}.${m.path} of type ${m.goType}`,
   );
 }

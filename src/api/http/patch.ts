@@ -1,9 +1,9 @@
 /**
  * PATCH: the four patch types kubectl sends, applied to the stored object, then written through
  * the registry's update path (so defaulting, validation and conflicts are the same as a PUT).
- * A patch carrying metadata.resourceVersion is a precondition, as upstream; one without it
- * applies to the current object (the store is in-process and synchronous, so no retry loop is
- * needed between read and write).
+ * A patch or an apply configuration carrying metadata.resourceVersion is a precondition, as
+ * upstream; one without it applies to the current object (the store is in-process and
+ * synchronous, so no retry loop is needed between read and write).
  */
 import type { ServerResponse } from 'node:http';
 import { ApiError, badRequest, notFound } from '../errors.js';
@@ -43,14 +43,8 @@ function asObject(v: unknown, s: Strategy): KubeObject {
   return v as KubeObject;
 }
 
-export function applyPatchRequest(
-  registry: Registry,
-  s: Strategy,
-  r: ResourceRequest,
-  contentType: string | undefined,
-  body: Buffer,
-  o: PatchOptions,
-): { object: KubeObject; created: boolean } {
+/** The patch's media type; anything but the four patch types is a 415. */
+export function patchMediaType(contentType: string | undefined): string {
   const type = mediaType(contentType);
   if (!(PATCH_TYPES as readonly string[]).includes(type)) {
     throw new ApiError(
@@ -59,14 +53,24 @@ export function applyPatchRequest(
       `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
     );
   }
+  return type;
+}
+
+export function applyPatchRequest(
+  registry: Registry,
+  s: Strategy,
+  r: ResourceRequest,
+  contentType: string | undefined,
+  body: Buffer,
+  o: PatchOptions,
+): { object: KubeObject; created: boolean } {
+  const type = patchMediaType(contentType);
   if (body.length === 0) throw badRequest('the patch body is empty');
   const stored = registry.getStored(r.resource, r.namespace, r.name);
   const gk = { group: s.info.group, kind: s.info.kind };
   const write = { dryRun: o.dryRun, fieldManager: o.fieldManager };
 
   if (type === 'application/apply-patch+yaml') {
-    if (!o.fieldManager)
-      throw badRequest('PATCH, application/apply-patch+yaml requests must have a fieldManager set');
     const applied = asObject(parseYAML(body), s);
     checkFieldTypes(s.info, applied);
     checkUnknownFields(s.info, applied, o.fieldValidation, o.res);
@@ -90,7 +94,11 @@ export function applyPatchRequest(
         created: true,
       };
     }
-    result.metadata.resourceVersion = stored.object.metadata.resourceVersion!;
+    // As upstream, a resourceVersion in the configuration stays in the merged object and so is a
+    // precondition of the update (409 Conflict when stale); without one the apply is unconditional.
+    const appliedRv = applied.metadata?.resourceVersion;
+    result.metadata.resourceVersion =
+      typeof appliedRv === 'string' && appliedRv !== '' ? appliedRv : stored.object.metadata.resourceVersion!;
     return {
       object: registry.updateIn(r.resource, r.namespace, r.name, result, o.statusOnly, {
         ...write,

@@ -1,8 +1,9 @@
 /**
  * pods/log, exec, attach and portforward as the API server answers them before a node runs the
  * pod (pkg/registry/core/pod/strategy.go LogLocation / streamLocation): the container name is
- * validated first, then a pod without a node gets an empty log stream and a 400 for the
- * streaming subresources. Once the pod runtime serves a pod, its handlers take these over.
+ * validated first (after the PodLogOptions, for pods/log), then a pod without a node gets an
+ * empty log stream and a 400 for the streaming subresources. Once the pod runtime serves a pod,
+ * its handlers take these over.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -10,6 +11,7 @@ import { badRequest, methodNotAllowed } from '../errors.js';
 import type { Registry } from '../registry/registry.js';
 import type { ResourceRequest } from './request-info.js';
 import type { SubresourceHandler } from './resource-handler.js';
+import { parseLogOptions } from './streaming/log-options.js';
 
 /** Upstream's validateContainer: an explicit name must exist; none is allowed only with one container. */
 export function validateContainerName(pod: Pod, requested: string | null): string {
@@ -36,6 +38,8 @@ export function unscheduledPodSubresources(registry: Registry): Map<string, Subr
     if (req.method !== 'GET')
       throw methodNotAllowed('the server does not allow this method on the requested resource');
     const p = pod(r);
+    // The PodLogOptions are checked as when the pod runs (log-handler.ts), bad values refused.
+    parseLogOptions(url.searchParams, r.name, new Date());
     validateContainerName(p, url.searchParams.get('container'));
     // No node yet: nothing has run, so the log is empty (upstream returns no location).
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 0 });

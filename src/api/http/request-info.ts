@@ -28,6 +28,16 @@ export type RequestTarget =
   | { type: 'discovery-version'; group: string; version: string }
   | { type: 'other' };
 
+/**
+ * The request's URL, for its query string: the raw request-target under a fixed origin. Never
+ * `new URL(target, base)`: a target such as `//` or `//host/x` would be read as a host (and `//`
+ * throws), and an absolute-form or `*` target is still only a path here.
+ */
+export function requestURL(target: string | undefined): URL {
+  const t = target ?? '/';
+  return new URL(`https://localhost${t.startsWith('/') ? '' : '/'}${t}`);
+}
+
 function decodeSegment(seg: string): string {
   let s: string;
   try {

@@ -5,7 +5,7 @@
  * finalize, log, exec, ...) are dispatched to their handlers from here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DeleteOptions, PropagationPolicy } from '../../controllers/client.js';
+import type { DeleteOptions } from '../../controllers/client.js';
 import { ApiError, badRequest, methodNotAllowed, notFound } from '../errors.js';
 import {
   EPHEMERAL_CONTAINERS_SUBRESOURCE,
@@ -14,15 +14,19 @@ import {
 import type { Registry } from '../registry/registry.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { KubeObject } from '../types.js';
-import { decodeObjectBody, mediaType, parseJSON, readBody } from './body.js';
+import { invalid, invalidValue } from '../validation/field.js';
+import { decodeObjectBody, mediaType, readBody } from './body.js';
+import { parseDeleteOptions } from './delete-options.js';
 import { checkFieldTypes } from './field-types.js';
 import { checkUnknownFields, type FieldValidation } from './field-validation.js';
-import { applyPatchRequest } from './patch.js';
+import { parseListOptions } from './list-options.js';
+import { applyPatchRequest, patchMediaType } from './patch.js';
 import type { ResourceRequest } from './request-info.js';
 import { contentTypeFor, negotiate, sendJSON, sendRaw } from './respond.js';
 import { scaleSubresource } from './scale.js';
 import { buildTable, type IncludeObject, partialObjectMetadata } from './table-response.js';
 import { serveWatch } from './watch.js';
+import { parseWriteOptions } from './write-options.js';
 
 /** Handles GET/POST/... on pods/{name}/{log|exec|portforward|attach}; the pod runtime provides it. */
 export type SubresourceHandler = (
@@ -38,24 +42,6 @@ export interface ResourceHandlerDeps {
   /** Subresources served outside the registry, keyed `resource/subresource` (e.g. `pods/log`). */
   subresources: Map<string, SubresourceHandler>;
   log: (msg: string) => void;
-}
-
-const bool = (v: string | null): boolean => v === 'true' || v === '1';
-
-function writeOptions(url: URL) {
-  const dryRun = url.searchParams.getAll('dryRun');
-  for (const d of dryRun)
-    if (d !== 'All')
-      throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(d)}: supported values: "All"`);
-  const fv = url.searchParams.get('fieldValidation') ?? 'Strict';
-  if (!['Strict', 'Warn', 'Ignore'].includes(fv)) {
-    throw badRequest(
-      `fieldValidation: Unsupported value: ${JSON.stringify(fv)}: supported values: "Ignore", "Strict", "Warn"`,
-    );
-  }
-  const fieldManager = url.searchParams.get('fieldManager') ?? '';
-  if (fieldManager.length > 128) throw badRequest('fieldManager: Too long: must have at most 128 bytes');
-  return { dryRun: dryRun.length > 0, fieldManager, fieldValidation: fv as FieldValidation };
 }
 
 /** The object the client sent, with Strict/Warn field validation applied (warnings go to the response header). */
@@ -88,50 +74,19 @@ async function readObject(
   return o;
 }
 
+/** TableOptions.includeObject, read (and validated, as upstream's ValidateTableOptions) only for a Table. */
 function includeObjectParam(url: URL): IncludeObject {
-  const v = url.searchParams.get('includeObject') ?? 'Metadata';
-  if (v !== 'None' && v !== 'Metadata' && v !== 'Object')
-    throw badRequest(`includeObject: Unsupported value: ${JSON.stringify(v)}`);
+  const v = url.searchParams.get('includeObject') || 'Metadata';
+  if (v !== 'None' && v !== 'Metadata' && v !== 'Object') {
+    throw invalid('meta.k8s.io', 'TableOptions', '', [
+      invalidValue('includeObject', v, "must be 'Metadata', 'Object', 'None', or empty"),
+    ]);
+  }
   return v;
 }
 
 async function deleteOptions(req: IncomingMessage, url: URL): Promise<DeleteOptions & { dryRun?: boolean }> {
-  const body = await readBody(req);
-  const opts: DeleteOptions & { dryRun?: boolean } = {};
-  let fromBody: Record<string, unknown> = {};
-  if (body.length) {
-    const parsed = parseJSON(body, 'DeleteOptions');
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw badRequest('DeleteOptions must be an object');
-    fromBody = parsed as Record<string, unknown>;
-  }
-  const q = url.searchParams;
-  const policy = (q.get('propagationPolicy') ?? fromBody.propagationPolicy) as string | undefined;
-  const orphan = q.get('orphanDependents') ?? fromBody.orphanDependents;
-  if (policy !== undefined && policy !== null) {
-    if (!['Background', 'Foreground', 'Orphan'].includes(policy)) {
-      throw new ApiError(
-        422,
-        'Invalid',
-        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Background", "Foreground", "Orphan"`,
-      );
-    }
-    opts.propagationPolicy = policy as PropagationPolicy;
-  } else if (orphan !== undefined && orphan !== null) {
-    opts.propagationPolicy = orphan === true || orphan === 'true' ? 'Orphan' : 'Background';
-  }
-  const grace = q.get('gracePeriodSeconds') ?? fromBody.gracePeriodSeconds;
-  if (grace !== undefined && grace !== null) {
-    const g = Number(grace);
-    if (!Number.isInteger(g))
-      throw badRequest(`gracePeriodSeconds: Invalid value: ${JSON.stringify(grace)}: must be an integer`);
-    opts.gracePeriodSeconds = g;
-  }
-  const pre = fromBody.preconditions as { uid?: string; resourceVersion?: string } | undefined;
-  if (pre && typeof pre === 'object') opts.preconditions = pre;
-  const dryRun = q.getAll('dryRun').concat((fromBody.dryRun as string[] | undefined) ?? []);
-  if (dryRun.length) opts.dryRun = true;
-  return opts;
+  return parseDeleteOptions(await readBody(req), url.searchParams);
 }
 
 function sendObject(
@@ -199,10 +154,13 @@ export async function handleResource(
   if (!r.name) {
     // Collection verbs.
     if (method === 'GET') {
-      const labelSelector = q.get('labelSelector') ?? undefined;
-      const fieldSelector = q.get('fieldSelector') ?? undefined;
-      if (bool(q.get('watch'))) {
-        const timeout = q.get('timeoutSeconds');
+      const lo = parseListOptions(q);
+      const selectors = {
+        ...(lo.labelSelector ? { labelSelector: lo.labelSelector } : {}),
+        ...(lo.fieldSelector ? { fieldSelector: lo.fieldSelector } : {}),
+      };
+      if (lo.watch) {
+        const shape = negotiate(req.headers.accept);
         return serveWatch(
           registry,
           req,
@@ -210,23 +168,18 @@ export async function handleResource(
           {
             resource: r.resource,
             namespace: r.namespace,
-            resourceVersion: q.get('resourceVersion'),
-            ...(labelSelector ? { labelSelector } : {}),
-            ...(fieldSelector ? { fieldSelector } : {}),
-            ...(timeout ? { timeoutSeconds: Number(timeout) } : {}),
-            allowBookmarks: bool(q.get('allowWatchBookmarks')),
-            shape: negotiate(req.headers.accept),
-            includeObject: includeObjectParam(url),
+            resourceVersion: lo.resourceVersion,
+            ...selectors,
+            ...(lo.timeoutSeconds !== undefined ? { timeoutSeconds: lo.timeoutSeconds } : {}),
+            allowBookmarks: lo.allowWatchBookmarks,
+            shape,
+            includeObject: shape === 'Table' ? includeObjectParam(url) : 'Metadata',
           },
           clock,
         );
       }
       const rv = String(registry.store.revision);
-      const items = registry.listStored(r.resource, {
-        namespace: r.namespace,
-        ...(labelSelector ? { labelSelector } : {}),
-        ...(fieldSelector ? { fieldSelector } : {}),
-      });
+      const items = registry.listStored(r.resource, { namespace: r.namespace, ...selectors });
       const shape = negotiate(req.headers.accept);
       if (shape === 'Table') {
         return sendJSON(
@@ -261,19 +214,19 @@ export async function handleResource(
       return sendRaw(res, 200, `${head}${items.map((i) => i.json).join(',')}]}`);
     }
     if (method === 'POST') {
-      const w = writeOptions(url);
+      const w = parseWriteOptions(q, 'Create');
       const obj = await readObject(req, res, s, w.fieldValidation);
       const created = registry.createIn(r.resource, r.namespace, obj, w);
       return sendObject(res, url, req, s, 201, created, clock);
     }
     if (method === 'DELETE') {
+      // deletecollection takes ListOptions (the selectors) from the query, as a list does.
+      const lo = parseListOptions(q);
       const opts = await deleteOptions(req, url);
-      const labelSelector = q.get('labelSelector') ?? undefined;
-      const fieldSelector = q.get('fieldSelector') ?? undefined;
       const victims = registry.listStored(r.resource, {
         namespace: r.namespace,
-        ...(labelSelector ? { labelSelector } : {}),
-        ...(fieldSelector ? { fieldSelector } : {}),
+        ...(lo.labelSelector ? { labelSelector: lo.labelSelector } : {}),
+        ...(lo.fieldSelector ? { fieldSelector: lo.fieldSelector } : {}),
       });
       const deleted = victims.map((v) =>
         registry.deleteIn(r.resource, v.object.metadata.namespace ?? '', v.object.metadata.name!, opts),
@@ -296,7 +249,7 @@ export async function handleResource(
       return sendObject(res, url, req, s, 200, o.object, clock);
     }
     case 'PUT': {
-      const w = writeOptions(url);
+      const w = parseWriteOptions(q, 'Update');
       const obj = await readObject(req, res, s, w.fieldValidation);
       if (r.subresource === 'finalize') {
         // Only spec.finalizers may change through finalize; everything else stays as stored.
@@ -322,11 +275,11 @@ export async function handleResource(
       return sendObject(res, url, req, s, existed ? 200 : 201, updated, clock);
     }
     case 'PATCH': {
-      const w = writeOptions(url);
+      // As upstream: an unsupported patch type (415) before the options, the options before the body.
+      const w = parseWriteOptions(q, 'Patch', patchMediaType(req.headers['content-type']));
       const body = await readBody(req);
       const { object, created } = applyPatchRequest(registry, s, r, req.headers['content-type'], body, {
         ...w,
-        force: bool(q.get('force')),
         statusOnly,
         now: clock.now(),
         res,

@@ -13,9 +13,11 @@ import type { KubeObject, LabelSelector, ResourceInfo } from '../types.js';
 import { invalid, invalidValue } from '../validation/field.js';
 import { mediaType, parseJSON, readBody } from './body.js';
 import { checkFieldTypes } from './field-types.js';
+import { patchMediaType } from './patch.js';
 import type { ResourceRequest } from './request-info.js';
 import type { ResourceHandlerDeps } from './resource-handler.js';
 import { sendJSON } from './respond.js';
+import { parseWriteOptions } from './write-options.js';
 
 interface Scale extends KubeObject {
   spec?: { replicas?: number };
@@ -61,6 +63,10 @@ export async function scaleSubresource(
   if (method === 'GET') return sendJSON(res, 200, toScale(current));
   if (method !== 'PUT' && method !== 'PATCH')
     throw methodNotAllowed('the server does not allow this method on the requested resource');
+  const w =
+    method === 'PUT'
+      ? parseWriteOptions(url.searchParams, 'Update')
+      : parseWriteOptions(url.searchParams, 'Patch', patchMediaType(req.headers['content-type']));
   const body = await readBody(req);
   const scale = toScale(current);
   let next: Scale;
@@ -81,8 +87,8 @@ export async function scaleSubresource(
   // Decoded as a Scale, as upstream does: replicas beyond int32 (or of the wrong JSON type) is a 400.
   checkFieldTypes(SCALE_INFO, next as unknown as KubeObject);
   const rv = next.metadata?.resourceVersion;
-  if (method === 'PUT' && rv && rv !== current.metadata.resourceVersion)
-    throw conflict(s.info, r.name, OPTIMISTIC_LOCK_MSG);
+  // A resourceVersion sent (in the Scale, or set by the patch) is a precondition, as for the object itself.
+  if (rv && rv !== current.metadata.resourceVersion) throw conflict(s.info, r.name, OPTIMISTIC_LOCK_MSG);
   const replicas = next.spec?.replicas;
   if (replicas === undefined || !Number.isInteger(replicas) || replicas < 0) {
     throw invalid('autoscaling', 'Scale', r.name, [
@@ -91,10 +97,9 @@ export async function scaleSubresource(
   }
   const updated = structuredClone(current);
   (updated.spec as { replicas?: number }).replicas = replicas;
-  const dryRun = url.searchParams.getAll('dryRun').length > 0;
   const out = registry.updateIn(r.resource, r.namespace, r.name, updated, false, {
-    dryRun,
-    fieldManager: url.searchParams.get('fieldManager') ?? '',
+    dryRun: w.dryRun,
+    fieldManager: w.fieldManager,
   });
   sendJSON(res, 200, toScale(out));
 }

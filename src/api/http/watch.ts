@@ -15,10 +15,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isStoreError } from '../../store/errors.js';
 import type { StoreEvent } from '../../store/types.js';
-import { badRequest } from '../errors.js';
 import { compileFilter } from '../registry/filters.js';
 import type { Registry } from '../registry/registry.js';
 import type { KubeObject, WatchEventType } from '../types.js';
+import { parseResourceVersion } from './list-options.js';
 import { contentTypeFor, type OutputShape } from './respond.js';
 import { buildTable, type IncludeObject, partialObjectMetadata } from './table-response.js';
 
@@ -37,6 +37,7 @@ export interface WatchParams {
 /** A watcher that cannot keep up (this much unsent) is closed; it re-lists and re-watches. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 const BOOKMARK_INTERVAL_MS = 30_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function serveWatch(
   registry: Registry,
@@ -54,15 +55,7 @@ export function serveWatch(
   const inScope = (o: KubeObject | undefined): boolean =>
     !!o && (!p.namespace || o.metadata.namespace === p.namespace) && (!filter || filter(o));
 
-  let since: number | null = null;
-  if (p.resourceVersion && p.resourceVersion !== '0') {
-    since = Number(p.resourceVersion);
-    if (!Number.isSafeInteger(since) || since < 0) {
-      throw badRequest(
-        `invalid resourceVersion ${JSON.stringify(p.resourceVersion)}: must be a non-negative integer`,
-      );
-    }
-  }
+  const since = parseResourceVersion(p.resourceVersion);
 
   res.writeHead(200, {
     'Content-Type': contentTypeFor(p.shape, false),
@@ -153,7 +146,9 @@ export function serveWatch(
     for (const e of backlog) deliver(e);
   }
 
-  if (p.timeoutSeconds && p.timeoutSeconds > 0) timers.push(setTimeout(close, p.timeoutSeconds * 1000));
+  // setTimeout takes at most 2^31-1 ms (a longer delay fires at once): a longer timeout waits that long.
+  if (p.timeoutSeconds && p.timeoutSeconds > 0)
+    timers.push(setTimeout(close, Math.min(p.timeoutSeconds * 1000, MAX_TIMER_MS)));
   if (p.allowBookmarks) {
     const bookmark = (): void => {
       const { apiVersion, kind } = {

@@ -43,6 +43,16 @@ describe('planDeletion', () => {
     assert.ok(longer.kind === 'mark' && longer.next.metadata.deletionTimestamp === '2026-11-25T08:00:30Z');
   });
 
+  test('a huge grace period (any int64) marks with the last RFC 3339 second, never a 500', () => {
+    for (const grace of [99_999_999_999_999, 2 ** 53 + 2, 2 ** 62]) {
+      const p = planDeletion(cm(), undefined, grace, NOW);
+      assert.ok(p.kind === 'mark');
+      if (p.kind !== 'mark') return;
+      assert.equal(p.next.metadata.deletionTimestamp, '9999-12-31T23:59:59Z');
+      assert.equal(p.next.metadata.deletionGracePeriodSeconds, grace);
+    }
+  });
+
   test('a namespace goes Terminating and is held by its spec finalizer', () => {
     const ns: KubeObject = {
       apiVersion: 'v1',

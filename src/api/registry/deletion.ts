@@ -12,6 +12,9 @@ import { nowRFC3339 } from './util.js';
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';
 
+/** 9999-12-31T23:59:59Z, the last time metav1.Time can encode. */
+const LAST_RFC3339_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 export type Deletion = { kind: 'mark'; next: KubeObject } | { kind: 'remove' };
 
 /** True while metadata.finalizers (or, for namespaces, spec.finalizers) still hold the object. */
@@ -46,7 +49,9 @@ export function planDeletion(
   if (old.kind === 'Namespace') next.status = { ...(next.status as object), phase: 'Terminating' };
 
   if (!hasFinalizers(next) && grace <= 0) return { kind: 'remove' };
-  const deadline = nowRFC3339(new Date(now.getTime() + grace * 1000));
+  // A grace period of any int64 size is accepted, as upstream; the deadline stops at the last
+  // RFC 3339 second (past it the date cannot be written: that was a 500 for a huge grace period).
+  const deadline = nowRFC3339(new Date(Math.min(now.getTime() + grace * 1000, LAST_RFC3339_MS)));
   if (!m.deletionTimestamp) {
     m.deletionTimestamp = deadline;
     m.deletionGracePeriodSeconds = grace;

@@ -32,6 +32,11 @@ export function parseTimestamp(value: unknown, field: string): number | undefine
   return ms === ZERO_MS ? undefined : ms;
 }
 
+/** True for a string Go's time.Parse(time.RFC3339, …) accepts: what metav1.Time and MicroTime decode. */
+export function isRFC3339(value: string): boolean {
+  return toEpochMs(RFC3339.exec(value)) !== undefined;
+}
+
 /** Epoch ms of a matched timestamp, or undefined when a field is out of range (Go's time.Parse rejects "02-30"). */
 function toEpochMs(m: RegExpExecArray | null): number | undefined {
   if (!m) return undefined;

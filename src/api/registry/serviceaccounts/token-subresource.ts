@@ -11,6 +11,7 @@ import { methodNotAllowed } from '../../errors.js';
 import { decodeObjectBody, mediaType, readBody } from '../../http/body.js';
 import type { SubresourceHandler } from '../../http/resource-handler.js';
 import { sendJSON } from '../../http/respond.js';
+import { parseWriteOptions } from '../../http/write-options.js';
 import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE } from '../../protobuf/decode.js';
 import { unsupportedProtobufKind } from '../../protobuf/decode-error.js';
 import {
@@ -34,9 +35,11 @@ export function decodeTokenRequestProtobuf(body: Buffer): TokenRequest {
 }
 
 export function serviceAccountTokenHandler(deps: TokenRequestDeps): SubresourceHandler {
-  return async (req, res, r) => {
+  return async (req, res, r, url) => {
     if (req.method !== 'POST')
       throw methodNotAllowed('the server does not allow this method on the requested resource');
+    // A create: its CreateOptions are validated as for any other (dryRun=bogus was taken as a real request).
+    parseWriteOptions(url.searchParams, 'Create');
     const body = await readBody(req);
     const contentType = req.headers['content-type'];
     const request =
