@@ -22,6 +22,7 @@
 //   node src/api/openapi/generate-docs.mjs $D v0.32.9 && npx biome format --write src/api/openapi/docs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PACKAGES } from '../protobuf/schema/packages.mjs';
 
 const [srcDir, upstreamTag = 'unknown'] = process.argv.slice(2);
 if (!srcDir) {
@@ -32,33 +33,6 @@ if (!srcDir) {
 }
 const here = new URL('.', import.meta.url).pathname;
 const schemaDir = join(here, '..', 'protobuf', 'schema');
-
-/** Same packages as the protobuf generator; `out` names its table file there and ours here. */
-const PACKAGES = [
-  { short: 'core.v1', stem: 'core_v1', out: 'core-v1', from: 'k8s.io/api core/v1' },
-  { short: 'apps.v1', stem: 'apps_v1', out: 'apps-v1', from: 'k8s.io/api apps/v1' },
-  {
-    short: 'autoscaling.v1',
-    stem: 'autoscaling_v1',
-    out: 'autoscaling-v1',
-    from: 'k8s.io/api autoscaling/v1',
-  },
-  {
-    short: 'authentication.v1',
-    stem: 'authentication_v1',
-    out: 'authentication-v1',
-    from: 'k8s.io/api authentication/v1',
-  },
-  { short: 'batch.v1', stem: 'batch_v1', out: 'batch-v1', from: 'k8s.io/api batch/v1' },
-  { short: 'discovery.v1', stem: 'discovery_v1', out: 'discovery-v1', from: 'k8s.io/api discovery/v1' },
-  {
-    short: 'coordination.v1',
-    stem: 'coordination_v1',
-    out: 'coordination-v1',
-    from: 'k8s.io/api coordination/v1',
-  },
-  { short: 'meta.v1', stem: 'meta_v1', out: 'meta-v1', from: 'k8s.io/apimachinery pkg/apis/meta/v1' },
-];
 
 /** The special types: short name → (file, Go type whose doc comment describes it). */
 const SPECIAL = {

@@ -15,6 +15,7 @@
 //   node src/api/protobuf/schema/generate-schema.mjs $D v0.32.9 && npx biome format --write src/api/protobuf/schema
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PACKAGES } from './packages.mjs';
 
 const [srcDir, upstreamTag = 'unknown'] = process.argv.slice(2);
 if (!srcDir) {
@@ -23,32 +24,6 @@ if (!srcDir) {
 }
 const outDir = new URL('.', import.meta.url).pathname;
 
-/** Input files: proto package → short prefix used in the tables, and the file stem in srcDir. */
-const PACKAGES = [
-  { pkg: 'k8s.io.api.core.v1', short: 'core.v1', stem: 'core_v1', out: 'core-v1' },
-  { pkg: 'k8s.io.api.apps.v1', short: 'apps.v1', stem: 'apps_v1', out: 'apps-v1' },
-  {
-    pkg: 'k8s.io.api.autoscaling.v1',
-    short: 'autoscaling.v1',
-    stem: 'autoscaling_v1',
-    out: 'autoscaling-v1',
-  },
-  {
-    pkg: 'k8s.io.api.authentication.v1',
-    short: 'authentication.v1',
-    stem: 'authentication_v1',
-    out: 'authentication-v1',
-  },
-  { pkg: 'k8s.io.api.batch.v1', short: 'batch.v1', stem: 'batch_v1', out: 'batch-v1' },
-  { pkg: 'k8s.io.api.discovery.v1', short: 'discovery.v1', stem: 'discovery_v1', out: 'discovery-v1' },
-  {
-    pkg: 'k8s.io.api.coordination.v1',
-    short: 'coordination.v1',
-    stem: 'coordination_v1',
-    out: 'coordination-v1',
-  },
-  { pkg: 'k8s.io.apimachinery.pkg.apis.meta.v1', short: 'meta.v1', stem: 'meta_v1', out: 'meta-v1' },
-];
 /** Packages whose messages the decoder handles by hand (see ../special-types.ts); no tables emitted. */
 const OTHER_PACKAGES = {
   'k8s.io.apimachinery.pkg.util.intstr': 'intstr',
