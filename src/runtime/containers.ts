@@ -366,12 +366,9 @@ export class ContainerManager {
       };
     }
     if (running) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
+    // The process is gone but its shim still drains the output before writing the exit file.
+    if (this.shimAlive(r)) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
     // Neither running nor an exit file: the monitor died with it (e.g. the machine rebooted).
-    const shimAlive = await readFile(`/proc/${r.shimPid}/stat`, 'utf8').then(
-      () => true,
-      () => false,
-    );
-    if (shimAlive) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
     return {
       ...base,
       state: 'CONTAINER_EXITED',
