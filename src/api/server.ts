@@ -47,7 +47,14 @@ export interface ApiServerOptions {
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
   /** Health checks behind /readyz; each returns true when ready. */
   readiness?: () => boolean;
+  /**
+   * Time a client has to send a whole request, headers and body (default 60 s, kube-apiserver's
+   * --request-timeout): a client that never finishes its body no longer holds a connection forever.
+   */
+  requestTimeoutMs?: number;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
@@ -67,22 +74,38 @@ export class ApiServer {
       subresources: o.subresources ?? new Map(),
       log: o.log,
     };
+    // Node's requestTimeout counts only until the request is received, so watches, log follows and
+    // upgraded streams (exec, port-forward) stay open as long as they need; the check runs at a quarter
+    // of the timeout so a stalled request is cut within 1.25x of it.
+    const requestTimeout = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#server = https.createServer(
-      { key: o.tls.key, cert: o.tls.cert, minVersion: 'TLSv1.2' },
+      {
+        key: o.tls.key,
+        cert: o.tls.cert,
+        minVersion: 'TLSv1.2',
+        requestTimeout,
+        headersTimeout: requestTimeout,
+        connectionsCheckingInterval: Math.max(100, Math.min(30_000, requestTimeout / 4)),
+      },
       (req, res) => {
         void this.#handle(req, res);
       },
     );
-    // Watches and log follows are long-lived: no response timeout; idle keep-alive sockets do time out.
-    this.#server.requestTimeout = 0;
+    // Idle keep-alive sockets time out.
     this.#server.keepAliveTimeout = 65_000;
-    this.#server.on('clientError', (err, socket) => {
+    this.#server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (socket.writable) {
-        const body = JSON.stringify(
-          new ApiError(400, 'BadRequest', `malformed HTTP request: ${err.message}`).toStatus(),
-        );
+        const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+        const status = timedOut
+          ? new ApiError(
+              408,
+              'Timeout',
+              `the request was not received within ${requestTimeout / 1000}s (the request timeout)`,
+            )
+          : new ApiError(400, 'BadRequest', `malformed HTTP request: ${err.message}`);
+        const body = JSON.stringify(status.toStatus());
         socket.end(
-          `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );
       } else {
         socket.destroy();
