@@ -10,6 +10,7 @@ import type { DeleteOptions, PropagationPolicy } from '../../controllers/client.
 import { badRequest } from '../errors.js';
 import { type FieldError, invalid, invalidValue, notSupported } from '../validation/field.js';
 import { parseJSON } from './body.js';
+import { jsonTypeOf } from './field-types.js';
 import { queryBool, queryInt64 } from './list-options.js';
 
 const POLICIES: readonly string[] = ['Foreground', 'Background', 'Orphan'];
@@ -27,18 +28,9 @@ const BODY_FIELDS: Record<string, [goType: string, ok: (v: unknown) => boolean]>
 };
 const PRECONDITION_FIELDS = ['uid', 'resourceVersion'];
 
-const jsonType = (v: unknown): string =>
-  Array.isArray(v)
-    ? 'array'
-    : typeof v === 'number'
-      ? `number ${v}`
-      : typeof v === 'boolean'
-        ? 'bool'
-        : typeof v;
-
 const typeError = (v: unknown, field: string, goType: string) =>
   badRequest(
-    `couldn't decode DeleteOptions: json: cannot unmarshal ${jsonType(v)} into Go struct field DeleteOptions.${field} of type ${goType}`,
+    `couldn't decode DeleteOptions: json: cannot unmarshal ${jsonTypeOf(v)} into Go struct field DeleteOptions.${field} of type ${goType}`,
   );
 
 export function parseDeleteOptions(body: Buffer, q: URLSearchParams): DeleteOptions & { dryRun?: boolean } {

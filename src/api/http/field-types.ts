@@ -48,7 +48,7 @@ const GO_TYPES: Record<string, string> = {
 };
 
 /** How Go's decoder names a JSON value in its error: numbers by their literal ("number 80.5"). */
-function jsonTypeOf(v: unknown): string {
+export function jsonTypeOf(v: unknown): string {
   if (typeof v === 'number') return `number ${v}`;
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'boolean') return 'bool';

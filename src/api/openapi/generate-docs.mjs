@@ -110,14 +110,17 @@ function parseStructs(text, short) {
   const typeMeta = new Set();
   /** struct → JSON name → Go type without pointer, slice or package (to find enum fields). */
   const goTypes = new Map();
+  /** The struct being read (table key) and its required names; null between structs. */
+  let struct = '';
   let current = null;
   let comment = [];
   for (const line of text.split('\n')) {
     const open = /^type (\w+) struct \{/.exec(line);
     if (open) {
+      struct = `${short}.${open[1]}`;
       current = [];
-      required.set(`${short}.${open[1]}`, current);
-      goTypes.set(`${short}.${open[1]}`, new Map());
+      required.set(struct, current);
+      goTypes.set(struct, new Map());
       comment = [];
       continue;
     }
@@ -127,7 +130,7 @@ function parseStructs(text, short) {
     }
     if (!current) continue;
     const trimmed = line.trim();
-    if (/^(?:metav1\.)?TypeMeta\s+`json:",inline"/.test(trimmed)) typeMeta.add([...required.keys()].at(-1));
+    if (/^(?:metav1\.)?TypeMeta\s+`json:",inline"/.test(trimmed)) typeMeta.add(struct);
     if (trimmed.startsWith('//')) {
       comment.push(trimmed);
       continue;
@@ -138,7 +141,7 @@ function parseStructs(text, short) {
       if (json) {
         const [name, ...opts] = json[1].split(',');
         const bare = field[2].replace(/^[*[\]]+/, '').replace(/^\w+\./, '');
-        goTypes.get([...required.keys()].at(-1)).set(name, { type: bare, list: field[2].startsWith('[]') });
+        goTypes.get(struct).set(name, { type: bare, list: field[2].startsWith('[]') });
         const optional = opts.includes('omitempty') || comment.some((c) => /^\/\/\s*\+optional\b/.test(c));
         if (!optional && !opts.includes('inline') && name !== '-' && name !== '') current.push(name);
       }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Job } from 'kubernetes-types/batch/v1';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { JOB_COMPLETION_INDEX_ANNOTATION, JOB_TRACKING_FINALIZER } from '../../api/registry/jobs/labels.js';
@@ -74,14 +74,12 @@ function strayPod(of: PodObj, name: string, index: string | undefined): PodObj {
 
 describe('JobController, Indexed completion mode (real registry)', () => {
   let h: JobControllerHarness;
+  beforeEach(() => {
+    h = startJobController();
+  });
   afterEach(() => h.close());
 
-  function start(): void {
-    h = startJobController();
-  }
-
   test('each pod gets its index: annotation, label, name, hostname, subdomain, env', async () => {
-    start();
     h.registry.create('jobs', indexedJob('idx', 3, 2));
     await h.settle();
     const pods = running(h, 'idx');
@@ -112,7 +110,6 @@ describe('JobController, Indexed completion mode (real registry)', () => {
   });
 
   test('parallelism < completions: pending indexes follow successes, completedIndexes compressed', async () => {
-    start();
     h.registry.create('jobs', indexedJob('par', 5, 2));
     await h.settle();
     assert.deepEqual(runningIndexes(h, 'par'), ['0', '1']);
@@ -148,7 +145,6 @@ describe('JobController, Indexed completion mode (real registry)', () => {
   });
 
   test('a failed index is retried after the backoff and counts against backoffLimit', async () => {
-    start();
     h.registry.create('jobs', indexedJob('retry', 3, 3, 1));
     await h.settle();
     assert.deepEqual(runningIndexes(h, 'retry'), ['0', '1', '2']);
@@ -186,7 +182,6 @@ describe('JobController, Indexed completion mode (real registry)', () => {
   });
 
   test('a second success of a completed index does not count twice', async () => {
-    start();
     h.registry.create('jobs', indexedJob('dup', 2, 2));
     await h.settle();
     const zero = podAt(h, 'dup', '0');
@@ -215,7 +210,6 @@ describe('JobController, Indexed completion mode (real registry)', () => {
   });
 
   test('pods with a missing, invalid, out-of-range or repeated index are deleted, not counted', async () => {
-    start();
     h.registry.create('jobs', indexedJob('odd', 2, 2));
     await h.settle();
     const zero = podAt(h, 'odd', '0');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Job } from 'kubernetes-types/batch/v1';
 import { JOB_TRACKING_FINALIZER } from '../../api/registry/jobs/labels.js';
 import type { KubeObject } from '../../api/types.js';
@@ -33,14 +33,12 @@ const live = (h: RegistryHarness, name: string) =>
 
 describe('JobController (real registry)', () => {
   let h: JobControllerHarness;
+  beforeEach(() => {
+    h = startJobController();
+  });
   afterEach(() => h.close());
 
-  function start(): void {
-    h = startJobController();
-  }
-
   test('a Job runs one pod to completion: tracking finalizer, counts, conditions, events', async () => {
-    start();
     const created = h.registry.create('jobs', job('pi'));
     await h.settle();
     const [pod] = podsOfJob(h, 'pi');
@@ -80,7 +78,6 @@ describe('JobController (real registry)', () => {
   });
 
   test('failures are replaced after the backoff until backoffLimit, then FailureTarget and Failed', async () => {
-    start();
     h.registry.create('jobs', job('bad', { backoffLimit: 1 }));
     await h.settle();
     setPodPhase(h, live(h, 'bad')[0]!, 'Failed');
@@ -111,7 +108,6 @@ describe('JobController (real registry)', () => {
   });
 
   test('parallelism 2, completions 3: two at a time, a third after a success, then Complete', async () => {
-    start();
     h.registry.create('jobs', job('par', { parallelism: 2, completions: 3 }));
     await h.settle();
     assert.equal(live(h, 'par').length, 2);
@@ -128,7 +124,6 @@ describe('JobController (real registry)', () => {
   });
 
   test('activeDeadlineSeconds fails the Job with DeadlineExceeded and deletes its pods', async () => {
-    start();
     h.registry.create('jobs', job('slow', { activeDeadlineSeconds: 30 }));
     await h.settle();
     h.registry.bind('default', live(h, 'slow')[0]!.metadata.name!, 'node-1');
@@ -163,7 +158,6 @@ describe('JobController (real registry)', () => {
   });
 
   test('restartPolicy OnFailure: container restarts count against backoffLimit', async () => {
-    start();
     h.registry.create('jobs', job('flaky', { backoffLimit: 2 }, 'OnFailure'));
     await h.settle();
     setPodPhase(h, live(h, 'flaky')[0]!, 'Running', { restartCount: 2 });
@@ -174,7 +168,6 @@ describe('JobController (real registry)', () => {
   });
 
   test('suspend deletes active pods and records Suspended; resume creates them again', async () => {
-    start();
     h.registry.create('jobs', job('sus', { suspend: true }));
     await h.settle();
     assert.equal(podsOfJob(h, 'sus').length, 0);
@@ -189,7 +182,6 @@ describe('JobController (real registry)', () => {
   });
 
   test('pods removed by lowering parallelism or by suspending are released first, never counted as failed', async () => {
-    start();
     h.registry.create('jobs', job('calm', { parallelism: 3, completions: 6 }));
     await h.settle();
     assert.equal(live(h, 'calm').length, 3);
@@ -211,7 +203,6 @@ describe('JobController (real registry)', () => {
   });
 
   test('a deleted Job releases the tracking finalizer of its pods', async () => {
-    start();
     h.registry.create('jobs', job('gone'));
     await h.settle();
     const [pod] = podsOfJob(h, 'gone');
