@@ -326,7 +326,7 @@ export class ContainerManager {
     }
     // Containers found running (e.g. re-adopted after a restart) are watched for their exit too.
     if (running) this.exits.watch(r.id, this.deps.records.paths.containerDir(r.id));
-    const exit = r.shimPid > 0 && !running ? await this.deps.records.loadExit(r.id) : undefined;
+    let exit = r.shimPid > 0 && !running ? await this.deps.records.loadExit(r.id) : undefined;
     const base: ContainerStatus = {
       id: r.id,
       sandboxId: r.sandboxId,
@@ -354,6 +354,13 @@ export class ContainerManager {
       };
     }
     if (r.shimPid === 0) return base;
+    if (running) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
+    if (!exit) {
+      // The process is gone but its shim still drains the output before writing the exit file.
+      if (this.shimAlive(r)) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
+      // The shim writes the exit file before it exits: it may have done both since the read above.
+      exit = await this.deps.records.loadExit(r.id);
+    }
     if (exit) {
       const oom = (await containerCgroup(this.deps.cgroupVersion, r).oomKills()) > 0;
       return {
@@ -365,9 +372,6 @@ export class ContainerManager {
         ...(exit.message !== undefined && { message: exit.message }),
       };
     }
-    if (running) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
-    // The process is gone but its shim still drains the output before writing the exit file.
-    if (this.shimAlive(r)) return { ...base, state: 'CONTAINER_RUNNING', pid: r.pid };
     // Neither running nor an exit file: the monitor died with it (e.g. the machine rebooted).
     return {
       ...base,
