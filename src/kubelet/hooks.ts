@@ -7,6 +7,7 @@
  */
 import type { Container, LifecycleHandler } from 'kubernetes-types/core/v1';
 import type { StreamingRuntime } from '../runtime/types.js';
+import { sleep } from '../util/long-timeout.js';
 import { runHttpProbe } from './prober/http-probe.js';
 
 export interface HookTarget {
@@ -49,9 +50,7 @@ export async function runHook(handler: LifecycleHandler, t: HookTarget): Promise
     return `HTTP lifecycle hook (${g.path ?? ''}) for Container "${t.container.name}" failed - error: ${result.output}`;
   }
   if (handler.sleep) {
-    await new Promise((r) =>
-      setTimeout(r, Math.min(handler.sleep?.seconds ?? 0, t.timeoutSeconds) * secondMs),
-    );
+    await sleep(Math.min(handler.sleep?.seconds ?? 0, t.timeoutSeconds) * secondMs);
     return undefined;
   }
   return undefined;

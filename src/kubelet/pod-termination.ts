@@ -12,6 +12,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1';
+import { type LongTimeout, setLongTimeout } from '../util/long-timeout.js';
 import { asContainer, ephemeralContainerOf } from './ephemeral-containers.js';
 import { runHook } from './hooks.js';
 import { containerEvent, type KubeletDeps } from './kubelet-deps.js';
@@ -68,10 +69,10 @@ export async function killContainer(
         containerEvent(deps, pod, instance.name, 'Warning', 'FailedPreStopHook', failure);
     });
     const limitMs = grace * deps.secondMs;
-    const finished = await Promise.race([hook.then(() => true), delay(limitMs).then(() => false)]);
+    const finished = await settlesWithin(hook, limitMs);
     const usedSeconds = (Date.now() - started) / deps.secondMs;
     grace = finished ? Math.max(grace - usedSeconds, 0) : 0;
-    if (!finished) await Promise.race([hook, delay(PRESTOP_EXTENSION_SECONDS * deps.secondMs)]);
+    if (!finished) await settlesWithin(hook, PRESTOP_EXTENSION_SECONDS * deps.secondMs);
   }
   // Stopping an already stopped container is fine; one that vanished is already stopped.
   await deps.runtime
@@ -151,6 +152,18 @@ export async function removeOldInstances(deps: KubeletDeps, observed: ObservedPo
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/**
+ * True when `p` settles within `ms`, false when the time runs out first. The grace period comes from the
+ * object and may exceed setTimeout's limit; the timer does not outlive the race.
+ */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: LongTimeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setLongTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true), expired]);
+  } finally {
+    timer?.clear();
+  }
 }

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Duplex, type Writable } from 'node:stream';
+import { setLongTimeout } from '../util/long-timeout.js';
 import { RuntimeError } from './errors.js';
 import type { ExecOptions, ExecSession, ExecSyncResult } from './types.js';
 
@@ -51,7 +52,7 @@ export function execSync(
     let timedOut = false;
     const timer =
       timeoutSeconds > 0
-        ? setTimeout(() => {
+        ? setLongTimeout(() => {
             timedOut = true;
             endExec(child);
             // Reported now: a process that escaped the helper's process group could keep the pipes
@@ -65,7 +66,7 @@ export function execSync(
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       if (timedOut) return;
       resolve({
         stdout: Buffer.concat(out),

@@ -15,6 +15,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isStoreError } from '../../store/errors.js';
 import type { StoreEvent } from '../../store/types.js';
+import { type LongTimeout, setLongTimeout } from '../../util/long-timeout.js';
 import { compileFilter } from '../registry/filters.js';
 import type { Registry } from '../registry/registry.js';
 import type { KubeObject, WatchEventType } from '../types.js';
@@ -37,7 +38,6 @@ export interface WatchParams {
 /** A watcher that cannot keep up (this much unsent) is closed; it re-lists and re-watches. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 const BOOKMARK_INTERVAL_MS = 30_000;
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function serveWatch(
   registry: Registry,
@@ -85,12 +85,14 @@ export function serveWatch(
 
   let closed = false;
   const timers: NodeJS.Timeout[] = [];
+  let timeout: LongTimeout | undefined;
   let unsubscribe = (): void => {};
   const close = (): void => {
     if (closed) return;
     closed = true;
     unsubscribe();
     for (const t of timers) clearTimeout(t);
+    timeout?.clear();
     res.end();
   };
   const write = (line: string): void => {
@@ -146,9 +148,7 @@ export function serveWatch(
     for (const e of backlog) deliver(e);
   }
 
-  // setTimeout takes at most 2^31-1 ms (a longer delay fires at once): a longer timeout waits that long.
-  if (p.timeoutSeconds && p.timeoutSeconds > 0)
-    timers.push(setTimeout(close, Math.min(p.timeoutSeconds * 1000, MAX_TIMER_MS)));
+  if (p.timeoutSeconds && p.timeoutSeconds > 0) timeout = setLongTimeout(close, p.timeoutSeconds * 1000);
   if (p.allowBookmarks) {
     const bookmark = (): void => {
       const { apiVersion, kind } = {

@@ -72,6 +72,19 @@ describe('WorkQueue', () => {
     q.shutDown();
   });
 
+  test("addAfter beyond setTimeout's 2^31-1 ms waits instead of firing at once (a yearly CronJob)", async () => {
+    const runs: string[] = [];
+    const q = new WorkQueue({ name: 't', sync: (k) => void runs.push(k), log: () => {} });
+    q.addAfter('yearly', 365 * 86_400_000);
+    q.addAfter('soon', 5);
+    await until(() => runs.includes('soon'));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(runs, ['soon'], 'the far key did not run');
+    q.addAfter('yearly', 1); // a sooner time replaces the far one
+    await until(() => runs.includes('yearly'));
+    q.shutDown();
+  });
+
   test('keys', () => {
     assert.equal(objectKey('ns', 'a'), 'ns/a');
     assert.equal(objectKey('', 'node-1'), 'node-1');

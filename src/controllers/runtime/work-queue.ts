@@ -8,6 +8,7 @@
  *  - `addAfter` schedules a key for later (minReadySeconds, progress deadlines).
  * Keys are processed one per macrotask so I/O and other controllers interleave.
  */
+import { type LongTimeout, setLongTimeout } from '../../util/long-timeout.js';
 
 export interface WorkQueueOptions {
   name: string;
@@ -25,7 +26,7 @@ export class WorkQueue {
   readonly #processing = new Set<string>();
   readonly #dirtyWhileProcessing = new Set<string>();
   readonly #failures = new Map<string, number>();
-  readonly #timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+  readonly #timers = new Map<string, { timer: LongTimeout; due: number }>();
   #scheduled = false;
   #stopped = false;
 
@@ -55,12 +56,12 @@ export class WorkQueue {
     const due = Date.now() + ms;
     const existing = this.#timers.get(key);
     if (existing && existing.due <= due) return;
-    if (existing) clearTimeout(existing.timer);
-    const timer = setTimeout(() => {
+    existing?.timer.clear();
+    // Delays come from objects (a CronJob's next run, a Job's deadline) and may exceed setTimeout's limit.
+    const timer = setLongTimeout(() => {
       this.#timers.delete(key);
       this.add(key);
-    }, ms);
-    timer.unref();
+    }, ms).unref();
     this.#timers.set(key, { timer, due });
   }
 
@@ -72,7 +73,7 @@ export class WorkQueue {
   /** Safe to call twice; pending and delayed keys are dropped. */
   shutDown(): void {
     this.#stopped = true;
-    for (const t of this.#timers.values()) clearTimeout(t.timer);
+    for (const t of this.#timers.values()) t.timer.clear();
     this.#timers.clear();
     this.#queue.length = 0;
     this.#queued.clear();

@@ -5,11 +5,13 @@
  * library would add weight without adding correctness. Messages match upstream's.
  */
 import http2 from 'node:http2';
+import { setLongTimeout } from '../../util/long-timeout.js';
 import { PROBE_USER_AGENT, type ProbeRunResult } from './probe-spec.js';
 
 const SERVING_STATUS = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'] as const;
 const GRPC_UNIMPLEMENTED = 12;
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_MAX_BACKOFF_MS = 120_000;
 
 export async function runGrpcProbe(
   host: string,
@@ -68,8 +70,8 @@ export async function runGrpcProbe(
 
 /**
  * grpc.WithBlock: transient dial failures (refused, unreachable) are retried with gRPC's
- * connection back-off (1 s, ×1.6) until the deadline, so a closed port ends in the timeout
- * message after the full timeoutSeconds, as upstream's probe does.
+ * connection back-off (1 s, ×1.6, at most 120 s: backoff.DefaultConfig) until the deadline, so a
+ * closed port ends in the timeout message after the full timeoutSeconds, as upstream's probe does.
  */
 async function connectBlocking(address: string, deadline: number): Promise<http2.ClientHttp2Session> {
   let backoffMs = 1000;
@@ -81,7 +83,7 @@ async function connectBlocking(address: string, deadline: number): Promise<http2
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error('deadline');
       await new Promise((resolve) => setTimeout(resolve, Math.min(backoffMs, remaining)));
-      backoffMs *= 1.6;
+      backoffMs = Math.min(backoffMs * 1.6, GRPC_MAX_BACKOFF_MS);
     }
   }
 }
@@ -89,7 +91,7 @@ async function connectBlocking(address: string, deadline: number): Promise<http2
 function connect(address: string, deadline: number): Promise<http2.ClientHttp2Session> {
   return new Promise((resolve, reject) => {
     const session = http2.connect(`http://${address}`);
-    const timer = setTimeout(
+    const timer = setLongTimeout(
       () => {
         session.destroy();
         reject(new Error('deadline'));
@@ -97,15 +99,36 @@ function connect(address: string, deadline: number): Promise<http2.ClientHttp2Se
       Math.max(0, deadline - Date.now()),
     );
     session.once('connect', () => {
-      clearTimeout(timer);
+      timer.clear();
       resolve(session);
     });
     session.once('error', (err) => {
-      clearTimeout(timer);
+      timer.clear();
       session.destroy();
       reject(err);
     });
   });
+}
+
+/**
+ * The grpc-timeout header: at most 8 digits and a unit, the finest unit that fits, rounded up (grpc-go's
+ * encodeTimeout). A plain millisecond count would exceed 8 digits past ~27 hours of timeoutSeconds.
+ */
+export function encodeGrpcTimeout(ms: number): string {
+  const MAX = 99_999_999;
+  if (!(ms > 0)) return '0n';
+  const units: [number, string][] = [
+    [1e-6, 'n'],
+    [1e-3, 'u'],
+    [1, 'm'],
+    [1e3, 'S'],
+    [60e3, 'M'],
+  ];
+  for (const [unitMs, name] of units) {
+    const n = Math.ceil(ms / unitMs);
+    if (n <= MAX) return `${n}${name}`;
+  }
+  return `${Math.ceil(ms / 3_600_000)}H`;
 }
 
 interface CheckReply {
@@ -123,9 +146,9 @@ function check(session: http2.ClientHttp2Session, service: string, deadline: num
       'content-type': 'application/grpc',
       te: 'trailers',
       'user-agent': PROBE_USER_AGENT,
-      'grpc-timeout': `${remaining}m`,
+      'grpc-timeout': encodeGrpcTimeout(remaining),
     });
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       stream.close(http2.constants.NGHTTP2_CANCEL);
       reject(new Error('deadline'));
     }, remaining);
@@ -140,11 +163,11 @@ function check(session: http2.ClientHttp2Session, service: string, deadline: num
       trailers = t;
     });
     stream.on('error', (err) => {
-      clearTimeout(timer);
+      timer.clear();
       reject(err);
     });
     stream.on('end', () => {
-      clearTimeout(timer);
+      timer.clear();
       // Trailers-only responses carry grpc-status in the headers.
       const status = trailers['grpc-status'] ?? headers['grpc-status'];
       const message = trailers['grpc-message'] ?? headers['grpc-message'];

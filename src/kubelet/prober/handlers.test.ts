@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type ExecRunner, ExecTimeoutError, runExecProbe } from './exec-probe.js';
-import { decodeServingStatus, encodeCheckRequest, runGrpcProbe } from './grpc-probe.js';
+import { decodeServingStatus, encodeCheckRequest, encodeGrpcTimeout, runGrpcProbe } from './grpc-probe.js';
 import { runHttpProbe } from './http-probe.js';
 import { runProbe } from './run-probe.js';
 import { runTcpProbe } from './tcp-probe.js';
@@ -21,6 +21,7 @@ let grpcServer: http2.Http2Server;
 let grpcPort = 0;
 let closedPort = 0;
 const seen: http.IncomingHttpHeaders[] = [];
+const grpcTimeouts: string[] = [];
 
 before(async () => {
   httpServer = http.createServer((req, res) => {
@@ -38,6 +39,7 @@ before(async () => {
       res.writeHead(302, { Location: `/loop${path.length}` }).end();
     } else if (path === '/big') res.end('x'.repeat(20_000));
     else if (path === '/slow') setTimeout(() => res.end('late'), 1500);
+    else if (path === '/moment') setTimeout(() => res.end('a moment'), 30);
     else if (path === '/304') res.writeHead(304).end();
     else res.writeHead(404).end();
   });
@@ -47,6 +49,7 @@ before(async () => {
   // A real grpc.health.v1 server speaking HTTP/2 with gRPC framing.
   grpcServer = http2.createServer();
   grpcServer.on('stream', (stream, headers) => {
+    grpcTimeouts.push(String(headers['grpc-timeout']));
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('end', () => {
@@ -145,6 +148,12 @@ describe('httpGet', () => {
     assert.equal(big.outcome, 'Success');
     assert.equal(big.output.length, 10 * 1024);
   });
+  test("a timeoutSeconds past setTimeout's 2^31-1 ms waits for the reply (it used to fail after 1 ms)", async () => {
+    assert.deepEqual(await runHttpProbe(target('/moment', { timeoutMs: 30 * 86_400_000 })), {
+      outcome: 'Success',
+      output: 'a moment',
+    });
+  });
   test('timeout and refused connections fail with Go-shaped errors', async () => {
     const slow = await runHttpProbe(target('/slow', { timeoutMs: 200 }));
     assert.equal(slow.outcome, 'Failure');
@@ -241,6 +250,20 @@ describe('grpc', () => {
     // The HTTP/1 server does not speak h2c: the connection fails.
     const r = await runGrpcProbe(HOST, httpPort, '', 500);
     assert.equal(r.outcome, 'Failure');
+  });
+  test('a 30-day timeout: the call waits, grpc-timeout keeps to 8 digits in a coarser unit', async () => {
+    grpcTimeouts.length = 0;
+    assert.equal((await runGrpcProbe(HOST, grpcPort, '', 30 * 86_400_000)).outcome, 'Success');
+    assert.deepEqual(grpcTimeouts, ['2592000S']);
+  });
+  test('grpc-timeout encoding, as grpc-go encodeTimeout', () => {
+    assert.equal(encodeGrpcTimeout(1), '1000000n');
+    assert.equal(encodeGrpcTimeout(99), '99000000n');
+    assert.equal(encodeGrpcTimeout(100), '100000u');
+    assert.equal(encodeGrpcTimeout(100_000), '100000m');
+    assert.equal(encodeGrpcTimeout(100_000_000), '100000S');
+    assert.equal(encodeGrpcTimeout(1e14), '27777778H');
+    assert.equal(encodeGrpcTimeout(0), '0n');
   });
   test('wire encoding round-trips', () => {
     assert.deepEqual([...encodeCheckRequest('')], [0, 0, 0, 0, 0]);

@@ -7,6 +7,7 @@
  */
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { setLongTimeout } from '../../util/long-timeout.js';
 import { MAX_PROBE_OUTPUT_BYTES, PROBE_USER_AGENT, type ProbeRunResult } from './probe-spec.js';
 
 export interface HttpProbeTarget {
@@ -98,7 +99,7 @@ function request(
       req.destroy();
       reject(err);
     };
-    const timer = setTimeout(
+    const timer = setLongTimeout(
       () => fail(new Error('context deadline exceeded (Client.Timeout exceeded while awaiting headers)')),
       remaining,
     );
@@ -118,7 +119,7 @@ function request(
         const finish = () => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          timer.clear();
           res.destroy();
           resolve({
             status: res.statusCode ?? 0,
@@ -131,7 +132,7 @@ function request(
       },
     );
     req.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      timer.clear();
       fail(new Error(goDialError(err, url)));
     });
     req.end();

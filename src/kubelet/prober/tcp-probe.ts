@@ -3,6 +3,7 @@
  * connection is closed at once. Failure texts follow Go's dialer.
  */
 import net from 'node:net';
+import { setLongTimeout } from '../../util/long-timeout.js';
 import type { ProbeRunResult } from './probe-spec.js';
 
 export function runTcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeRunResult> {
@@ -10,11 +11,11 @@ export function runTcpProbe(host: string, port: number, timeoutMs: number): Prom
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (result: ProbeRunResult) => {
-      clearTimeout(timer);
+      timer.clear();
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(
+    const timer = setLongTimeout(
       () => done({ outcome: 'Failure', output: `dial tcp ${address}: i/o timeout` }),
       timeoutMs,
     );

@@ -74,6 +74,18 @@ const probe = (extra = {}) => ({
 });
 
 describe('ProbeWorker', () => {
+  test("a periodSeconds past setTimeout's 2^31-1 ms probes once, not every millisecond", async () => {
+    healthy = true;
+    const before = hits;
+    const { worker } = setup(
+      { name: 'app', readinessProbe: probe({ periodSeconds: 3_000_000 }) },
+      'readiness',
+    );
+    worker.start();
+    await new Promise((r) => setTimeout(r, 100));
+    await worker.stop();
+    assert.equal(hits - before, 1);
+  });
   test('readiness: starts Failure, needs successThreshold, emits only changes', async () => {
     healthy = true;
     const { worker, updates } = setup({ name: 'app', readinessProbe: probe() }, 'readiness');

@@ -14,6 +14,7 @@
  * "<Type> probe errored and resulted in unknown state: ..." and thrown away.
  */
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1';
+import { type LongTimeout, setLongTimeout } from '../../util/long-timeout.js';
 import type { ExecRunner } from './exec-probe.js';
 import {
   PROBE_EVENT_NAME,
@@ -47,7 +48,7 @@ export class ProbeWorker {
   #onHold = false;
   #lastResult: ProbeResult | undefined;
   #resultRun = 0;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: LongTimeout | undefined;
   #stopped = false;
   #running: Promise<void> = Promise.resolve();
 
@@ -78,7 +79,7 @@ export class ProbeWorker {
       if (this.#stopped) return;
       this.#running = this.doProbe().then((keepGoing) => {
         if (!keepGoing) this.stop();
-        else if (!this.#stopped) this.#timer = setTimeout(tick, this.spec.periodSeconds * this.#secondMs);
+        else if (!this.#stopped) this.#timer = setLongTimeout(tick, this.spec.periodSeconds * this.#secondMs);
       });
     };
     tick();
@@ -87,7 +88,7 @@ export class ProbeWorker {
   /** Stops probing and forgets this container's result. Safe to call twice; resolves when idle. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#timer?.clear();
     await this.#running;
     if (this.#containerId) this.deps.results.remove(this.#containerId);
   }
