@@ -8,6 +8,7 @@ import { withFieldPath } from '../api/events/recorder.js';
 import type { KubeObject } from '../api/types.js';
 import type { EventRecorder, ObjectClient } from '../controllers/client.js';
 import type { ImageService, RuntimeService } from '../runtime/types.js';
+import type { ActiveDeadlineTimers } from './active-deadline-timers.js';
 import type { ContainerBackoff } from './backoff.js';
 import type { NodeAllocatable } from './env-fields.js';
 import type { ProbeManager } from './prober/manager.js';
@@ -34,6 +35,8 @@ export interface KubeletDeps {
   readonly probes: ProbeManager;
   readonly containerBackoff: ContainerBackoff;
   readonly imageBackoff: ContainerBackoff;
+  /** Wakes a pod's worker at its spec.activeDeadlineSeconds (armed by syncPod). */
+  readonly activeDeadlines: ActiveDeadlineTimers;
   readonly log: (msg: string, fields?: Record<string, unknown>) => void;
   readonly now: () => Date;
   /**

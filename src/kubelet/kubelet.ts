@@ -21,6 +21,7 @@ import { parseQuantity, quantityValue } from '../api/quantity.js';
 import type { KubeObject, WatchEvent } from '../api/types.js';
 import type { Controller, ControllerDeps } from '../controllers/client.js';
 import type { ImageService, RuntimeService } from '../runtime/types.js';
+import { ActiveDeadlineTimers } from './active-deadline-timers.js';
 import { ContainerBackoff } from './backoff.js';
 import { EvictionManager } from './eviction/eviction-manager.js';
 import { containerFieldPath, type KubeletDeps } from './kubelet-deps.js';
@@ -121,6 +122,10 @@ export class Kubelet implements Controller {
       probes,
       containerBackoff: new ContainerBackoff(o.backoffBaseMs ? { baseMs: o.backoffBaseMs } : {}),
       imageBackoff: new ContainerBackoff(o.backoffBaseMs ? { baseMs: o.backoffBaseMs } : {}),
+      activeDeadlines: new ActiveDeadlineTimers({
+        wake: (uid) => this.workers.syncNow(uid),
+        now: () => controller.clock.now().getTime(),
+      }),
       log: controller.log,
       now: () => controller.clock.now(),
       secondMs: 1000,
@@ -228,6 +233,7 @@ export class Kubelet implements Controller {
     if (this.#relist) clearInterval(this.#relist);
     if (this.#resync) clearInterval(this.#resync);
     this.#eviction.stop();
+    this.deps.activeDeadlines.stop();
     this.workers.stop();
     void this.deps.probes.stop();
     this.deps.statusManager.stop();

@@ -2,10 +2,12 @@
  * The three sync functions of kubelet's podSyncer (kubelet.go SyncPod, SyncTerminatingPod,
  * SyncTerminatedPod), composed from the decision modules. Compute first, then act:
  *
- *   syncPod:  1. observe the runtime  2. computePodActions  3. kill what it says (pod or
- *             containers)  4. create the sandbox  5. set up / re-project volumes (FailedMount on
- *             error)  6. start new ephemeral containers, then init containers, then regular
- *             containers (container-start.ts)
+ *   syncPod:  1. observe the runtime and write its status; a terminal one (e.g. past the active
+ *             deadline) ends the sync, otherwise the wake-up at the active deadline is armed
+ *             2. computePodActions  3. kill what it says (pod or containers)  4. create the
+ *             sandbox  5. set up / re-project volumes (FailedMount on error)  6. start new
+ *             ephemeral containers, then init containers, then regular containers
+ *             (container-start.ts)
  *             7. observe again, generatePodStatus, hand it to the status manager.
  *             Returns whether the pod reached a terminal phase, and when to sync again.
  *   syncTerminatingPod: kill every container in termination order, stop the sandbox, final status.
@@ -32,6 +34,11 @@ import {
 } from './pod-termination.js';
 import { getRuntimePod, type RuntimePod, toObservedPod } from './runtime-view.js';
 import { podSandboxConfig } from './sandbox-config.js';
+import {
+  activeDeadlineAt,
+  DEADLINE_EXCEEDED_MESSAGE,
+  DEADLINE_EXCEEDED_REASON,
+} from './status/active-deadline.js';
 import { generatePodStatus } from './status/pod-status.js';
 import { type PreparedVolume, setUpVolume, tearDownPodVolumes } from './volumes/setup.js';
 
@@ -54,11 +61,23 @@ export async function syncPod(deps: KubeletDeps, pod: Pod, memory: PodMemory): P
   const uid = pod.metadata?.uid ?? '';
   let runtimePod = await runtimePodOf(deps, uid);
   let observed = toObservedPod(runtimePod);
-  if (TERMINAL.has(pod.status?.phase ?? '')) return { terminal: true };
+  if (TERMINAL.has(pod.status?.phase ?? '')) {
+    deps.activeDeadlines.clear(uid);
+    return { terminal: true };
+  }
   // As kubelet's SyncPod: the status of what was observed is written before acting on it, so
   // every state the pod passes through (e.g. PodInitializing) reaches the API.
-  writeStatus(deps, pod, memory, runtimePod, false);
+  const observedResult = writeStatus(deps, pod, memory, runtimePod, false);
   deps.statusManager.flush();
+  // SyncPod: "If the pod is terminal, we don't need to continue to setup the pod" (a pod past its
+  // active deadline): the pod worker's terminating step kills what still runs.
+  if (observedResult.terminal) {
+    deps.activeDeadlines.clear(uid);
+    return observedResult;
+  }
+  // Wake at the active deadline, from the current spec and startTime (a lowered one re-arms), even
+  // if this sync fails further on.
+  deps.activeDeadlines.arm(uid, activeDeadlineAt(pod, deps.statusManager.getPodStatus(uid)));
   const actions = computePodActions(pod, observed, deps.probes.resultsView());
   const retries: number[] = [];
 
@@ -193,7 +212,11 @@ async function setUpVolumes(
   return prepared;
 }
 
-/** Generates the status from what the runtime reports now and hands it to the status manager. */
+/**
+ * Generates the status from what the runtime reports now and hands it to the status manager.
+ * The status that first says DeadlineExceeded records the event active_deadline.go's ShouldEvict
+ * records (Normal; upstream records it again at each status generation until the pod is gone).
+ */
 export function writeStatus(
   deps: KubeletDeps,
   pod: Pod,
@@ -202,7 +225,11 @@ export function writeStatus(
   podIsTerminal: boolean,
 ): SyncResult {
   const observed = toObservedPod(runtimePod);
-  const status = podStatus(deps, pod, memory, observed, podIsTerminal);
+  const previous = deps.statusManager.getPodStatus(pod.metadata?.uid ?? '') ?? pod.status;
+  const status = podStatus(deps, pod, memory, observed, previous, podIsTerminal);
+  if (status.reason === DEADLINE_EXCEEDED_REASON && previous?.reason !== DEADLINE_EXCEEDED_REASON) {
+    podEvent(deps, pod, 'Normal', DEADLINE_EXCEEDED_REASON, DEADLINE_EXCEEDED_MESSAGE);
+  }
   deps.statusManager.setPodStatus(pod, status);
   return { terminal: TERMINAL.has(status.phase ?? '') };
 }
@@ -212,9 +239,9 @@ function podStatus(
   pod: Pod,
   memory: PodMemory,
   observed: ObservedPod,
+  previous: PodStatus | undefined,
   terminal: boolean,
 ): PodStatus {
-  const previous = deps.statusManager.getPodStatus(pod.metadata?.uid ?? '') ?? pod.status;
   const status = generatePodStatus({
     pod: { ...pod, ...(previous && { status: previous }) },
     observed,
@@ -270,6 +297,7 @@ export async function syncTerminatingPod(
 /** SyncTerminatedPod: the pod's resources are released; a deleted pod's API object goes away. */
 export async function syncTerminatedPod(deps: KubeletDeps, pod: Pod, podExistsInApi: boolean): Promise<void> {
   const uid = pod.metadata?.uid ?? '';
+  deps.activeDeadlines.clear(uid);
   const deleting = pod.metadata?.deletionTimestamp !== undefined || !podExistsInApi;
   if (deleting) {
     await removePod(deps, uid, await runtimePodOf(deps, uid));

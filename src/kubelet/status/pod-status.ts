@@ -1,12 +1,18 @@
 /**
  * THE pod status rules: the one function that turns a pod spec, its previous status and what the
  * runtime observed into the next `pod.status` (kubelet generateAPIPodStatus plus the status
- * manager's bookkeeping of startTime and lastTransitionTime). Pure: the pod workers call it and the
- * status manager writes the result; nothing else composes pod status.
+ * manager's bookkeeping of startTime and lastTransitionTime), the active deadline included
+ * (active-deadline.ts). Pure: the pod workers call it and the status manager writes the result;
+ * nothing else composes pod status.
  */
 import type { Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1';
 import { podQOSClass } from '../../api/registry/pods/qos.js';
 import type { ObservedPod } from '../observed.js';
+import {
+  DEADLINE_EXCEEDED_MESSAGE,
+  DEADLINE_EXCEEDED_REASON,
+  pastActiveDeadline,
+} from './active-deadline.js';
 import {
   containersReadyCondition,
   initializedCondition,
@@ -48,9 +54,17 @@ export function generatePodStatus(inputs: PodStatusInputs): PodStatus {
   let phase: string = getPhase(pod, all, inputs.podIsTerminal);
   // A terminal phase is never left: the API server rejects the transition anyway.
   if (!TERMINAL.has(phase) && old.phase && TERMINAL.has(old.phase)) phase = old.phase;
+  // generateAPIPodStatus: an internal module's ShouldEvict (active_deadline.go) overrides the phase
+  // and the reason carried over. A pod already terminal keeps both (upstream would still overwrite
+  // the reason of a pod that finished just before its deadline but was not yet cleaned up).
+  const deadlineExceeded = !TERMINAL.has(old.phase ?? '') && pastActiveDeadline(pod, old, now);
+  if (deadlineExceeded) phase = 'Failed';
 
   const status: PodStatus = { phase };
-  if (phase === old.phase) {
+  if (deadlineExceeded) {
+    status.reason = DEADLINE_EXCEEDED_REASON;
+    status.message = DEADLINE_EXCEEDED_MESSAGE;
+  } else if (phase === old.phase) {
     if (old.reason) status.reason = old.reason;
     if (old.message) status.message = old.message;
   }
