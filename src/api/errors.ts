@@ -104,11 +104,12 @@ export const badRequest = (message: string, causes?: StatusCause[]): ApiError =>
 
 export const methodNotAllowed = (message: string): ApiError => new ApiError(405, 'MethodNotAllowed', message);
 
-export const unsupportedMediaType = (contentType: string): ApiError =>
+/** A body in a media type no input serializer reads (upstream's NewUnsupportedMediaTypeError). */
+export const unsupportedMediaType = (): ApiError =>
   new ApiError(
     415,
     'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${JSON.stringify(contentType)})`,
+    'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
   );
 
 export const tooLarge = (limitBytes: number): ApiError =>

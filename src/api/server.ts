@@ -56,6 +56,21 @@ export interface ApiServerOptions {
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
+/**
+ * How many bytes of request line and headers a request may carry: kube-apiserver's http.Server sets
+ * MaxHeaderBytes 1 MiB (apiserver pkg/server/secure_serving.go) and Go reads 4096 bytes past it
+ * (initialReadLimitSize) before answering 431. Node's default is 16 KiB.
+ */
+export const MAX_HEADER_BYTES = (1 << 20) + 4096;
+
+/**
+ * Go's answer to headers past the limit (net/http conn.serve, errTooLarge), byte for byte: plain
+ * text, the connection closed. Sent whatever the method, HEAD included: the request was never
+ * parsed, so Go does not know it.
+ */
+const HEADERS_TOO_LARGE =
+  'HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large';
+
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
 export class ApiServer {
@@ -83,6 +98,7 @@ export class ApiServer {
         key: o.tls.key,
         cert: o.tls.cert,
         minVersion: 'TLSv1.2',
+        maxHeaderSize: MAX_HEADER_BYTES,
         requestTimeout,
         headersTimeout: requestTimeout,
         connectionsCheckingInterval: Math.max(100, Math.min(30_000, requestTimeout / 4)),
@@ -93,8 +109,12 @@ export class ApiServer {
     );
     // Idle keep-alive sockets time out.
     this.#server.keepAliveTimeout = 65_000;
+    // Go counts header bytes only, never headers: Node's default of 2000 would drop the rest unseen.
+    this.#server.maxHeadersCount = 0;
     this.#server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      if (socket.writable) {
+      if (socket.writable && err.code === 'HPE_HEADER_OVERFLOW') {
+        socket.end(HEADERS_TOO_LARGE);
+      } else if (socket.writable) {
         const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
         const status = timedOut
           ? new ApiError(

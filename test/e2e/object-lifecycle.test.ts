@@ -93,6 +93,20 @@ describe('object lifecycle', () => {
     assert.notEqual((await srv.kubectl(['get', 'pod', 'dry'])).code, 0);
   });
 
+  test("kubectl delete's DeleteOptions bodies: --dry-run=server keeps the object, --grace-period=0 --force removes it", async () => {
+    await srv.k(['create', 'configmap', 'forced', '--from-literal=a=1']);
+    await srv.k(['run', 'forced', '--image=busybox:1.36']);
+    for (const kind of ['cm', 'pod']) {
+      const dry = await srv.k(['delete', kind, 'forced', '--dry-run=server']);
+      assert.match(dry, /"forced" deleted \(server dry run\)/);
+      assert.equal((await srv.kubectl(['get', kind, 'forced'])).code, 0, `${kind} kept by the dry run`);
+      const forced = await srv.kubectl(['delete', kind, 'forced', '--grace-period=0', '--force']);
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.match(forced.stdout, /"forced" force deleted/);
+      assert.notEqual((await srv.kubectl(['get', kind, 'forced'])).code, 0, `${kind} gone`);
+    }
+  });
+
   test('legacy discovery answers older clients', async () => {
     const api = JSON.parse((await srv.request('GET', '/api')).body);
     assert.deepEqual(api.versions, ['v1']);

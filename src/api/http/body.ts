@@ -78,21 +78,35 @@ export function parseYAML(body: Buffer): unknown {
   return nonEmpty[0]?.toJS({ maxAliasCount: 100 }) ?? null;
 }
 
-/** Decodes an object body (POST, PUT) by Content-Type: JSON, YAML or Kubernetes protobuf. */
-export function decodeObjectBody(body: Buffer, contentType: string | undefined): unknown {
-  const type = mediaType(contentType);
-  if (body.length === 0) throw badRequest('the request body is empty: an object is required');
-  switch (type) {
+/** The input serializers a body may be written in. */
+export type BodyFormat = 'json' | 'yaml' | 'protobuf';
+
+/**
+ * The serializer for a body's Content-Type, as upstream's NegotiateInputSerializer picks it: none
+ * means JSON (the first supported type); an unsupported type is a 415 listing the accepted ones.
+ * Also takes application/x-yaml and text/yaml as YAML, which upstream refuses.
+ */
+export function inputFormat(contentType: string | undefined): BodyFormat {
+  switch (mediaType(contentType)) {
     case '':
     case 'application/json':
-      return parseJSON(body);
+      return 'json';
     case 'application/yaml':
     case 'application/x-yaml':
     case 'text/yaml':
-      return parseYAML(body);
+      return 'yaml';
     case 'application/vnd.kubernetes.protobuf':
-      return decodeKubernetesProtobuf(body);
+      return 'protobuf';
     default:
-      throw unsupportedMediaType(contentType ?? '');
+      throw unsupportedMediaType();
   }
+}
+
+/** Decodes an object body (POST, PUT) by Content-Type: JSON, YAML or Kubernetes protobuf. */
+export function decodeObjectBody(body: Buffer, contentType: string | undefined): unknown {
+  const format = inputFormat(contentType);
+  if (body.length === 0) throw badRequest('the request body is empty: an object is required');
+  if (format === 'json') return parseJSON(body);
+  if (format === 'yaml') return parseYAML(body);
+  return decodeKubernetesProtobuf(body);
 }

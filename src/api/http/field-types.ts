@@ -47,9 +47,12 @@ const GO_TYPES: Record<string, string> = {
   bytes: '[]uint8',
 };
 
-/** How Go's decoder names a JSON value in its error: numbers by their literal ("number 80.5"). */
-export function jsonTypeOf(v: unknown): string {
-  if (typeof v === 'number') return `number ${v}`;
+/**
+ * How Go's decoder names a JSON value in its error. A number shows its literal ("number 80.5") when
+ * the target is numeric; into any other type Go says just "number" (pass `numberLiteral` false).
+ */
+export function jsonTypeOf(v: unknown, numberLiteral = true): string {
+  if (typeof v === 'number') return numberLiteral ? `number ${v}` : 'number';
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'boolean') return 'bool';
   return typeof v === 'object' ? 'object' : typeof v;

@@ -1,8 +1,8 @@
 /**
  * ListOptions from the query string of a list or watch, decoded and validated as kube-apiserver
  * does (metainternalversion ParameterCodec, then ValidateListOptions):
- *  - integers (limit, timeoutSeconds) are Go int64s: anything else is a 400 with strconv's text,
- *    prefixed by the parameter's name;
+ *  - integers (limit, timeoutSeconds) are Go int64s: anything else is a 400 with strconv's text
+ *    alone, as runtime.Convert_Slice_string_To_int64 returns it (it does not name the parameter);
  *  - booleans are false only for "0" and "false" (any case), true otherwise, as upstream's
  *    Convert_Slice_string_To_bool (`?watch=yes` is a watch);
  *  - resourceVersionMatch and sendInitialEvents follow ValidateListOptions (422 Invalid on
@@ -27,15 +27,19 @@ export interface ListOptions {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** A query parameter as Go's strconv.ParseInt(s, 10, 64) reads it; undefined when absent. */
+/**
+ * A query parameter as Go's strconv.ParseInt(s, 10, 64) reads it (the first value); undefined when
+ * absent. The 400 carries strconv's error as upstream's parameter codec returns it, without the
+ * parameter's name.
+ */
 export function queryInt64(q: URLSearchParams, name: string): number | undefined {
   const raw = q.get(name);
   if (raw === null) return undefined;
   if (!/^[+-]?\d+$/.test(raw))
-    throw badRequest(`${name}: strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
+    throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
   const n = BigInt(raw);
   if (n < INT64_MIN || n > INT64_MAX)
-    throw badRequest(`${name}: strconv.ParseInt: parsing ${JSON.stringify(raw)}: value out of range`);
+    throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: value out of range`);
   return Number(n);
 }
 

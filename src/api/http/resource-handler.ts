@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from '../../controllers/client.js';
 import { ApiError, badRequest, methodNotAllowed, notFound } from '../errors.js';
+import { compileFilter } from '../registry/filters.js';
 import {
   EPHEMERAL_CONTAINERS_SUBRESOURCE,
   ephemeralContainersRegistry,
@@ -86,7 +87,7 @@ function includeObjectParam(url: URL): IncludeObject {
 }
 
 async function deleteOptions(req: IncomingMessage, url: URL): Promise<DeleteOptions & { dryRun?: boolean }> {
-  return parseDeleteOptions(await readBody(req), url.searchParams);
+  return parseDeleteOptions(await readBody(req), req.headers['content-type'], url.searchParams);
 }
 
 function sendObject(
@@ -220,14 +221,17 @@ export async function handleResource(
       return sendObject(res, url, req, s, 201, created, clock);
     }
     if (method === 'DELETE') {
-      // deletecollection takes ListOptions (the selectors) from the query, as a list does.
+      // As upstream's DeleteCollection: ListOptions (the selectors) from the query, as a list reads
+      // them, parsed and checked before the body is read; then DeleteOptions from the body, or from
+      // the query when there is no body.
       const lo = parseListOptions(q);
-      const opts = await deleteOptions(req, url);
-      const victims = registry.listStored(r.resource, {
-        namespace: r.namespace,
+      const selectors = {
         ...(lo.labelSelector ? { labelSelector: lo.labelSelector } : {}),
         ...(lo.fieldSelector ? { fieldSelector: lo.fieldSelector } : {}),
-      });
+      };
+      compileFilter(r.resource, selectors);
+      const opts = await deleteOptions(req, url);
+      const victims = registry.listStored(r.resource, { namespace: r.namespace, ...selectors });
       const deleted = victims.map((v) =>
         registry.deleteIn(r.resource, v.object.metadata.namespace ?? '', v.object.metadata.name!, opts),
       );
