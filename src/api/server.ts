@@ -2,12 +2,17 @@
  * The HTTPS front of the API: authentication, routing (version, health, discovery, OpenAPI,
  * resources) and the one place errors become `Status` bodies. Nothing a client sends may crash
  * the process: every handler runs inside one try/catch, and parser-level garbage is answered
- * with a 400 before the socket is closed.
+ * with a 400 before the socket is closed (headers past Go's 1 MiB limit with Go's own 431).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { type Authorizer, alwaysAllow, mustAuthorize } from './auth/authorizer.js';
+import { impersonatedUser } from './auth/impersonation.js';
+import { requestAttributes } from './auth/request-attributes.js';
+import { handleReview, REVIEW_RESOURCES, reviewResource } from './auth/reviews.js';
+import { ADMIN_USER, type UserInfo } from './auth/user.js';
 import {
   AGGREGATED_DISCOVERY_CONTENT_TYPE,
   aggregatedDiscovery,
@@ -37,8 +42,10 @@ export interface ApiServerOptions {
   tls: { key: string; cert: string };
   /** The admin bearer token; requests without it are 401 (health and version are public, as upstream). */
   token: string;
-  /** Other bearer tokens the server accepts (ServiceAccount JWTs); true when the token is valid. */
-  authenticateToken?: (token: string) => boolean;
+  /** Other bearer tokens the server accepts (ServiceAccount JWTs): the user a valid one proves. */
+  authenticateToken?: (token: string) => UserInfo | undefined;
+  /** Decides what users may do: every request, impersonation and the reviews (default AlwaysAllow). */
+  authorizer?: Authorizer;
   clock: { now(): Date };
   log: (msg: string) => void;
   subresources?: Map<string, SubresourceHandler>;
@@ -78,11 +85,13 @@ export class ApiServer {
   readonly #server: https.Server;
   readonly #token: Buffer;
   readonly #deps: ResourceHandlerDeps;
+  readonly #authorizer: Authorizer;
   #openapi: OpenAPIDocs | undefined;
 
   constructor(o: ApiServerOptions) {
     this.#o = o;
     this.#token = Buffer.from(o.token);
+    this.#authorizer = o.authorizer ?? alwaysAllow;
     this.#deps = {
       registry: o.registry,
       clock: o.clock,
@@ -141,7 +150,11 @@ export class ApiServer {
   }
 
   resources(): ResourceInfo[] {
-    return [...this.#o.registry.strategies().map((s) => s.info), ...(this.#o.extraResources ?? [])];
+    return [
+      ...this.#o.registry.strategies().map((s) => s.info),
+      ...REVIEW_RESOURCES,
+      ...(this.#o.extraResources ?? []),
+    ];
   }
 
   listen(): Promise<AddressInfo> {
@@ -162,13 +175,14 @@ export class ApiServer {
     });
   }
 
-  #authenticated(req: IncomingMessage): boolean {
+  /** The user a request's bearer token proves, or undefined (then it is 401 outside the public paths). */
+  #authenticate(req: IncomingMessage): UserInfo | undefined {
     const h = req.headers.authorization;
-    if (!h?.startsWith('Bearer ')) return false;
+    if (!h?.startsWith('Bearer ')) return undefined;
     const text = h.slice(7).trim();
     const given = Buffer.from(text);
-    if (given.length === this.#token.length && timingSafeEqual(given, this.#token)) return true;
-    return this.#o.authenticateToken?.(text) === true;
+    if (given.length === this.#token.length && timingSafeEqual(given, this.#token)) return ADMIN_USER;
+    return this.#o.authenticateToken?.(text);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -178,7 +192,16 @@ export class ApiServer {
       // turning a request for a bad name into a request for something else.
       const raw = (req.url ?? '/').split('?')[0]!;
       const path = raw.length > 1 ? raw.replace(/\/+$/, '') : raw;
-      if (!PUBLIC_PATHS.has(path) && !this.#authenticated(req)) throw unauthorized();
+      const authenticated = this.#authenticate(req);
+      if (!PUBLIC_PATHS.has(path) && !authenticated) throw unauthorized();
+      // Impersonate-* headers make the request act as another user (kubectl --as).
+      const user =
+        authenticated && impersonatedUser(authenticated, req.headers, req.rawHeaders, this.#authorizer);
+      // Every request but the public ones is authorized, upgrades (exec, attach, port-forward) included:
+      // they reach this handler through the upgrade bridge.
+      if (user && !PUBLIC_PATHS.has(path)) {
+        mustAuthorize(this.#authorizer, requestAttributes(user, req.method ?? 'GET', path, url.searchParams));
+      }
       switch (path) {
         case '/version':
           return sendJSON(res, 200, VERSION_INFO);
@@ -239,8 +262,14 @@ export class ApiServer {
           if (!l) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
           return sendJSON(res, 200, l);
         }
-        case 'resource':
+        case 'resource': {
+          const review = reviewResource(target.req);
+          if (review) {
+            const deps = { authorizer: this.#authorizer, now: () => this.#o.clock.now() };
+            return await handleReview(deps, review, target.req, req, res, url, user as UserInfo);
+          }
           return await handleResource(this.#deps, req, res, target.req, url);
+        }
         default:
           throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
       }

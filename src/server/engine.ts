@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { ApiEventRecorder } from '../api/events/recorder.js';
 import { unscheduledPodSubresources } from '../api/http/pod-subresources.js';
 import { createStrategies } from '../api/registry/catalog.js';
+import { serviceAccountUser } from '../api/auth/user.js';
 import { recordManagedFields } from '../api/registry/managed-fields.js';
 import { Registry } from '../api/registry/registry.js';
 import {
@@ -172,7 +173,10 @@ export class Engine {
       port: o.port,
       tls: { key: pki.key, cert: pki.cert },
       token: pki.token,
-      authenticateToken: (t) => saTokens.verify(t, clock.now(), storedObject) !== undefined,
+      authenticateToken: (t) => {
+        const sa = saTokens.verify(t, clock.now(), storedObject);
+        return sa && serviceAccountUser(sa);
+      },
       clock,
       log: o.log,
       readiness: () => ready,

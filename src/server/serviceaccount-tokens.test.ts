@@ -26,9 +26,11 @@ test('issues an ES256 JWT with upstream claims that verifies as the ServiceAccou
   assert.equal(claims.exp - claims.iat, 3607);
   assert.deepEqual(claims['kubernetes.io'].pod, { name: 'p', uid: 'u1' });
   assert.deepEqual(tokens.verify(jwt, now), {
-    username: 'system:serviceaccount:dev:default',
     namespace: 'dev',
-    serviceAccountName: 'default',
+    name: 'default',
+    podName: 'p',
+    podUID: 'u1',
+    tokenID: claims.jti,
   });
   // The same key after a restart.
   assert.ok(ServiceAccountTokens.load(dir).verify(jwt, now));

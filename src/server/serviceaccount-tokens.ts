@@ -6,8 +6,8 @@
  * aud, iat, nbf, exp, jti, and `kubernetes.io` naming the namespace, the service account and the
  * bound pod, secret or node), so a program in a pod authenticates to the API with the token its
  * kubelet mounted, exactly as on a cluster, and a token dies with the object it is bound to.
- * podbay has no authorizer: an authenticated ServiceAccount may do what the admin may
- * (kube-apiserver's AlwaysAllow mode); RBAC objects are not enforced.
+ * What a token proves becomes the request's user (api/auth/user.ts serviceAccountUser); podbay's
+ * authorizer is AlwaysAllow (api/auth/authorizer.ts): a ServiceAccount may do what the admin may.
  */
 import {
   createPrivateKey,
@@ -20,6 +20,7 @@ import {
 } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServiceAccountInfo } from '../api/auth/user.js';
 import { CLUSTER_DOMAIN } from '../network/defaults.js';
 
 export const SERVICE_ACCOUNT_ISSUER = `https://kubernetes.default.svc.${CLUSTER_DOMAIN}`;
@@ -66,6 +67,7 @@ export type BoundObjectLookup = (
 const LEEWAY_SECONDS = 60;
 
 interface Claims {
+  jti?: string;
   iss?: string;
   aud?: string[];
   exp?: number;
@@ -78,12 +80,6 @@ interface Claims {
     secret?: Partial<ClaimRef>;
     node?: Partial<ClaimRef>;
   };
-}
-
-export interface ServiceAccountIdentity {
-  username: string;
-  namespace: string;
-  serviceAccountName: string;
 }
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
@@ -150,7 +146,7 @@ export class ServiceAccountTokens {
    * the bound Pod, Secret or Node still exist with the uid in the claims, and were not deleted
    * more than a minute ago.
    */
-  verify(token: string, now = new Date(), objects?: BoundObjectLookup): ServiceAccountIdentity | undefined {
+  verify(token: string, now = new Date(), objects?: BoundObjectLookup): ServiceAccountInfo | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [h, c, s] = parts as [string, string, string];
@@ -173,7 +169,17 @@ export class ServiceAccountTokens {
       const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(claims.sub ?? '');
       if (!m) return undefined;
       if (objects && !bindingsHold(claims, m[1]!, m[2]!, t, objects)) return undefined;
-      return { username: claims.sub!, namespace: m[1]!, serviceAccountName: m[2]! };
+      const k = claims['kubernetes.io'] ?? {};
+      return {
+        namespace: m[1]!,
+        name: m[2]!,
+        ...(k.serviceaccount?.uid && { uid: k.serviceaccount.uid }),
+        ...(k.pod?.name && { podName: k.pod.name }),
+        ...(k.pod?.uid && { podUID: k.pod.uid }),
+        ...(k.node?.name && { nodeName: k.node.name }),
+        ...(k.node?.uid && { nodeUID: k.node.uid }),
+        ...(claims.jti && { tokenID: claims.jti }),
+      };
     } catch {
       return undefined;
     }

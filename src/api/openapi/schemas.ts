@@ -18,6 +18,7 @@ const PACKAGE_PATHS: Readonly<Record<string, string>> = {
   apps: 'io.k8s.api.apps',
   autoscaling: 'io.k8s.api.autoscaling',
   authentication: 'io.k8s.api.authentication',
+  authorization: 'io.k8s.api.authorization',
   batch: 'io.k8s.api.batch',
   discovery: 'io.k8s.api.discovery',
   coordination: 'io.k8s.api.coordination',
@@ -45,7 +46,11 @@ const SPECIAL: Readonly<Record<string, Schema>> = {
   'runtime.RawExtension': { type: 'object' },
   'resource.Quantity': { oneOf: [{ type: 'string' }, { type: 'number' }] },
   'intstr.IntOrString': { format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }] },
+  'authentication.v1.ExtraValue': { type: 'array', items: { type: 'string', default: '' } },
+  'authorization.v1.ExtraValue': { type: 'array', items: { type: 'string', default: '' } },
 };
+/** Named Go slices: kube-openapi writes their schema where they are used, not as a component. */
+const INLINE = new Set(['authentication.v1.ExtraValue', 'authorization.v1.ExtraValue']);
 
 function scalar(f: FieldSchema): Schema {
   switch (f.type) {
@@ -74,6 +79,9 @@ function property(f: FieldSchema, description: string | undefined, values?: read
     return { ...described, ...item };
   }
   const target = f.message!;
+  const inline = INLINE.has(target) ? SPECIAL[target] : undefined;
+  if (inline && f.map) return { ...described, type: 'object', additionalProperties: inline };
+  if (inline) return { ...described, ...inline };
   if (f.repeated) return { ...described, type: 'array', items: ref(target) };
   if (f.map) return { ...described, type: 'object', additionalProperties: ref(target) };
   return { allOf: [ref(target)], ...described };
@@ -99,7 +107,7 @@ function collect(
       collect(f.message, properties, required, refs);
       continue;
     }
-    if (f.message) refs.add(f.message);
+    if (f.message && !INLINE.has(f.message)) refs.add(f.message);
     properties[f.json] = property(f, docs?.fields[f.json], docs?.enums?.[f.json]);
   }
   for (const name of docs?.required ?? [])

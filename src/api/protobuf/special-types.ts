@@ -59,6 +59,12 @@ function rfc3339(
   return `${whole}.${String(micros).padStart(6, '0')}Z`;
 }
 
+/** `type ExtraValue []string`: proto wraps the list in a message, JSON writes the list. */
+const EXTRA_VALUE: SpecialType = {
+  fields: { 1: { json: 'items', type: 'string', repeated: true } },
+  toJson: (decoded) => (decoded.items as string[] | undefined) ?? [],
+};
+
 /** resource.ParseQuantity's grammar: signed decimal, then a binary/decimal SI suffix or an exponent. */
 const QUANTITY = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
 
@@ -101,6 +107,9 @@ export const SPECIAL_TYPES: Readonly<Record<string, SpecialType>> = {
       return text;
     },
   },
+  /** authentication/v1 ExtraValue (a user's extra values): a plain list of strings in JSON. */
+  'authentication.v1.ExtraValue': EXTRA_VALUE,
+  'authorization.v1.ExtraValue': EXTRA_VALUE,
   /** meta/v1 FieldsV1: `Raw` holds JSON, embedded as-is in the JSON form. */
   'meta.v1.FieldsV1': {
     fields: { 1: { json: 'Raw', type: 'bytes' } },

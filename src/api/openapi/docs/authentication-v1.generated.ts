@@ -11,6 +11,21 @@ export const AUTHENTICATION_V1_DOCS: DocTable = {
       uid: 'UID of the referent.',
     },
   },
+  'authentication.v1.SelfSubjectReview': {
+    doc: 'SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request. When using impersonation, users will receive the user info of the user being impersonated.  If impersonation or request header authentication is used, any extra keys will have their case ignored and returned as lowercase.',
+    fields: {
+      metadata:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      status: 'Status is filled in by the server with the user attributes.',
+    },
+    typeMeta: true,
+  },
+  'authentication.v1.SelfSubjectReviewStatus': {
+    doc: 'SelfSubjectReviewStatus is filled by the kube-apiserver and sent back to a user.',
+    fields: {
+      userInfo: 'User attributes of the user making this request.',
+    },
+  },
   'authentication.v1.TokenRequest': {
     doc: 'TokenRequest requests a token for a given service account.',
     fields: {
@@ -41,5 +56,14 @@ export const AUTHENTICATION_V1_DOCS: DocTable = {
       token: 'Token is the opaque bearer token.',
     },
     required: ['token', 'expirationTimestamp'],
+  },
+  'authentication.v1.UserInfo': {
+    doc: 'UserInfo holds the information about the user needed to implement the user.Info interface.',
+    fields: {
+      extra: 'Any additional information provided by the authenticator.',
+      groups: 'The names of groups this user is a part of.',
+      uid: 'A unique value that identifies this user across time. If this user is deleted and another user by the same name is added, they will have different UIDs.',
+      username: 'The name that uniquely identifies this user among all active users.',
+    },
   },
 };

@@ -2,6 +2,7 @@
 import type { DocTable } from '../types.js';
 import { APPS_V1_DOCS } from './apps-v1.generated.js';
 import { AUTHENTICATION_V1_DOCS } from './authentication-v1.generated.js';
+import { AUTHORIZATION_V1_DOCS } from './authorization-v1.generated.js';
 import { AUTOSCALING_V1_DOCS } from './autoscaling-v1.generated.js';
 import { BATCH_V1_DOCS } from './batch-v1.generated.js';
 import { COORDINATION_V1_DOCS } from './coordination-v1.generated.js';
@@ -14,6 +15,7 @@ export const DOCS: DocTable = {
   ...APPS_V1_DOCS,
   ...AUTOSCALING_V1_DOCS,
   ...AUTHENTICATION_V1_DOCS,
+  ...AUTHORIZATION_V1_DOCS,
   ...BATCH_V1_DOCS,
   ...DISCOVERY_V1_DOCS,
   ...COORDINATION_V1_DOCS,

@@ -5,6 +5,7 @@
  */
 import { APPS_V1_MESSAGES } from './apps-v1.generated.js';
 import { AUTHENTICATION_V1_MESSAGES } from './authentication-v1.generated.js';
+import { AUTHORIZATION_V1_MESSAGES } from './authorization-v1.generated.js';
 import { AUTOSCALING_V1_MESSAGES } from './autoscaling-v1.generated.js';
 import { BATCH_V1_MESSAGES } from './batch-v1.generated.js';
 import { COORDINATION_V1_MESSAGES } from './coordination-v1.generated.js';
@@ -20,6 +21,7 @@ export const MESSAGES: MessageTable = {
   ...APPS_V1_MESSAGES,
   ...AUTOSCALING_V1_MESSAGES,
   ...AUTHENTICATION_V1_MESSAGES,
+  ...AUTHORIZATION_V1_MESSAGES,
   ...BATCH_V1_MESSAGES,
   ...DISCOVERY_V1_MESSAGES,
   ...COORDINATION_V1_MESSAGES,

@@ -32,6 +32,13 @@ export const PACKAGES = [
     from: 'k8s.io/api authentication/v1',
   },
   {
+    pkg: 'k8s.io.api.authorization.v1',
+    short: 'authorization.v1',
+    stem: 'authorization_v1',
+    out: 'authorization-v1',
+    from: 'k8s.io/api authorization/v1',
+  },
+  {
     pkg: 'k8s.io.api.batch.v1',
     short: 'batch.v1',
     stem: 'batch_v1',

@@ -44,6 +44,7 @@ describe('generated schema tables', () => {
     assert.deepStrictEqual(generated.sort(), [
       'apps-v1.generated.ts',
       'authentication-v1.generated.ts',
+      'authorization-v1.generated.ts',
       'autoscaling-v1.generated.ts',
       'batch-v1.generated.ts',
       'coordination-v1.generated.ts',
