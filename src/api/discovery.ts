@@ -30,6 +30,7 @@ export const SUBRESOURCES: Readonly<
     { name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] },
   ],
   nodes: [{ name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'] }],
+  resourcequotas: [{ name: 'status', kind: 'ResourceQuota', verbs: ['get', 'patch', 'update'] }],
   deployments: [
     { name: 'status', kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },

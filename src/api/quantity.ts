@@ -198,6 +198,9 @@ export function roundUpQuantity(q: Quantity, scale: number): Quantity {
   return { nanos: divideRoundingUp(q.nanos, step) * step, format: q.format };
 }
 
+/** resource.MaxMilliValue: the largest value whose milli-units fit an int64. */
+export const MAX_MILLI_VALUE = (2n ** 63n - 1n) / 1000n;
+
 /** The value in milli-units, rounded up, as Quantity.MilliValue (CPU: millicores). */
 export function quantityMillis(q: Quantity): bigint {
   return divideRoundingUp(q.nanos, 1_000_000n);

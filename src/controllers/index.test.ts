@@ -19,6 +19,7 @@ test('startControllers runs every controller together: a deployment comes up and
     'job',
     'namespace',
     'replicaset',
+    'resourcequota',
     'root-ca-cert-publisher',
     'serviceaccount',
     'ttl-after-finished',

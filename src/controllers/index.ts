@@ -1,7 +1,7 @@
 /**
  * Starts every controller podbay runs, as kube-controller-manager does: deployment,
  * replicaset, garbage collector, namespace, service account, root CA publisher, endpoints,
- * endpointslice and endpointslicemirroring.
+ * endpointslice, endpointslicemirroring and resourcequota.
  * `stop()` stops them all and is safe to call twice.
  */
 import type { Controller, ControllerDeps } from './client.js';
@@ -14,6 +14,7 @@ import { GarbageCollector } from './garbage-collector/controller.js';
 import { JobController } from './job/controller.js';
 import { NamespaceController } from './namespace/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
+import { ResourceQuotaController } from './resourcequota/controller.js';
 import { ServiceAccountsController } from './serviceaccount/controller.js';
 import { RootCACertPublisher } from './serviceaccount/root-ca-publisher.js';
 import { TTLAfterFinishedController } from './ttl-after-finished/controller.js';
@@ -39,6 +40,7 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
     new EndpointsController(deps, o),
     new EndpointSliceController(deps, o),
     new EndpointSliceMirroringController(deps, o),
+    new ResourceQuotaController(deps, o),
   ];
   if (opts.rootCAPem !== undefined)
     controllers.push(new RootCACertPublisher(deps, { ...o, rootCAPem: opts.rootCAPem }));

@@ -11,6 +11,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { admissionPlugins } from '../api/admission/plugins.js';
 import { ApiEventRecorder } from '../api/events/recorder.js';
 import { unscheduledPodSubresources } from '../api/http/pod-subresources.js';
 import { createStrategies } from '../api/registry/catalog.js';
@@ -132,6 +133,7 @@ export class Engine {
       }),
       clock,
       onWrite: (old, obj, manager, sub) => recordManagedFields(old, obj, manager, clock.now(), sub),
+      admission: admissionPlugins(),
     });
     const events = new ApiEventRecorder(registry, clock, o.log);
     const saTokens = ServiceAccountTokens.load(o.dataDir);

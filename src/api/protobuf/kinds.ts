@@ -14,6 +14,8 @@ const KINDS: Readonly<Record<string, string>> = {
   'v1/Endpoints': 'core.v1.Endpoints',
   'v1/Event': 'core.v1.Event',
   'v1/Node': 'core.v1.Node',
+  'v1/LimitRange': 'core.v1.LimitRange',
+  'v1/ResourceQuota': 'core.v1.ResourceQuota',
   'apps/v1/Deployment': 'apps.v1.Deployment',
   'apps/v1/ReplicaSet': 'apps.v1.ReplicaSet',
   'autoscaling/v1/Scale': 'autoscaling.v1.Scale',

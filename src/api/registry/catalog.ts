@@ -15,10 +15,12 @@ import { endpointSliceStrategy } from './endpointslices/strategy.js';
 import { eventStrategy } from './events/strategy.js';
 import { jobStrategy } from './jobs/strategy.js';
 import { leaseStrategy } from './leases/strategy.js';
+import { limitRangeStrategy } from './limitranges/strategy.js';
 import { namespaceStrategy } from './namespaces/strategy.js';
 import { nodeStrategy } from './nodes/strategy.js';
 import { podStrategy } from './pods/strategy.js';
 import { replicaSetStrategy } from './replicasets/strategy.js';
+import { resourceQuotaStrategy } from './resourcequotas/strategy.js';
 import { secretStrategy } from './secrets/strategy.js';
 import { serviceAccountStrategy } from './serviceaccounts/strategy.js';
 import { newServiceAllocator } from './services/allocator.js';
@@ -49,6 +51,8 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     eventStrategy,
     serviceAccountStrategy,
     nodeStrategy,
+    limitRangeStrategy,
+    resourceQuotaStrategy,
     // apps/v1
     deploymentStrategy,
     replicaSetStrategy,

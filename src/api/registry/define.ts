@@ -57,6 +57,7 @@ export interface StrategyParts<T> {
   prepareForUpdate?(obj: Writable<T>, old: T): void;
   defaults?(obj: T): void;
   allocate?(obj: T, old: T | undefined): void;
+  afterAdmission?(obj: Writable<T>): void;
   validate?(obj: T): FieldError[];
   validateCreate?(obj: T): FieldError[];
   validateUpdate?(obj: T, old: T): FieldError[];

@@ -7,15 +7,27 @@
  *
  * Write paths (as rest.BeforeCreate / BeforeUpdate / BeforeDelete):
  *   create: namespace check → name/generateName → system metadata → prepareForCreate →
- *           defaults → validate → namespace lifecycle → store.create
+ *           defaults → mutating admission → afterAdmission → validate → namespace lifecycle →
+ *           validating admission → store.create
  *   update: precondition (resourceVersion) → keep system metadata → prepareForUpdate →
- *           defaults → generation → validate → no-op check → finalizers → store.update
+ *           defaults → generation → mutating admission → validate → validating admission →
+ *           no-op check → finalizers → store.update
+ * Admission (../admission) runs on dry-run requests too; only the store write is skipped.
  *   delete: preconditions → propagation finalizers → graceful or immediate
  */
 import { randomUUID } from 'node:crypto';
 import type { DeleteOptions, ListOptions, ObjectClient, ServedResource } from '../../controllers/client.js';
 import type { Store } from '../../store/sqlite-store.js';
 import type { StoredObject, StoreEvent } from '../../store/types.js';
+import {
+  type AdmissionAttributes,
+  type AdmissionContext,
+  type AdmissionOperation,
+  type AdmissionPlugin,
+  runAdmit,
+  runValidate,
+} from '../admission/types.js';
+import type { UserInfo } from '../auth/user.js';
 import { ApiError, badRequest, conflict, forbidden, notFound, OPTIMISTIC_LOCK_MSG } from '../errors.js';
 import type { KubeObject, WatchEvent } from '../types.js';
 import { invalid } from '../validation/field.js';
@@ -38,6 +50,8 @@ export interface WriteOptions {
   fieldManager?: string;
   /** The caller maintained managedFields itself (server-side apply records Apply entries). */
   managedFieldsDone?: boolean;
+  /** The requesting user (HTTP writes), for admission checks that depend on who asks. */
+  user?: UserInfo;
 }
 
 export interface RegistryDeps {
@@ -46,6 +60,8 @@ export interface RegistryDeps {
   clock: { now(): Date };
   /** Called on every write so managedFields can be maintained (set by the HTTP layer's wiring). */
   onWrite?: (old: KubeObject | undefined, obj: KubeObject, manager: string, subresource?: 'status') => void;
+  /** Admission plugins, in the order they run (none by default; the engine passes admissionPlugins()). */
+  admission?: readonly AdmissionPlugin[];
 }
 
 export { hasFinalizers };
@@ -55,11 +71,19 @@ export class Registry implements ObjectClient {
   readonly #byResource = new Map<string, Strategy>();
   readonly #clock: { now(): Date };
   readonly #onWrite: RegistryDeps['onWrite'];
+  readonly #admission: readonly AdmissionPlugin[];
+  readonly #admissionContext: AdmissionContext;
 
   constructor(deps: RegistryDeps) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#onWrite = deps.onWrite;
+    this.#admission = deps.admission ?? [];
+    this.#admissionContext = {
+      list: (resource, namespace) => this.#store.list(resource, namespace).map((o) => o.object),
+      updateStatus: (resource, obj) => this.updateStatus(resource, obj),
+      now: () => this.#clock.now(),
+    };
     for (const s of deps.strategies) this.#byResource.set(s.info.resource, s);
   }
 
@@ -84,6 +108,28 @@ export class Registry implements ObjectClient {
       group: info.group,
       kind: info.kind,
     }));
+  }
+
+  #attributes(
+    operation: AdmissionOperation,
+    s: Strategy,
+    object: KubeObject,
+    oldObject: KubeObject | undefined,
+    subresource: string,
+    opts: WriteOptions,
+  ): AdmissionAttributes {
+    return {
+      operation,
+      resource: s.info,
+      subresource,
+      namespace: object.metadata.namespace ?? '',
+      name: object.metadata.name ?? '',
+      object,
+      oldObject,
+      dryRun: opts.dryRun === true,
+      ...(opts.user && { user: opts.user }),
+      context: this.#admissionContext,
+    };
   }
 
   #key(s: Strategy, namespace: string, name: string) {
@@ -164,9 +210,13 @@ export class Registry implements ObjectClient {
     s.prepareForCreate(obj);
     s.defaults(obj);
     s.allocate?.(obj, undefined);
+    const attrs = this.#attributes('CREATE', s, obj, undefined, '', opts);
+    runAdmit(this.#admission, attrs);
+    s.afterAdmission?.(obj);
     const errs = [...validateObjectMetaFor(s, obj), ...s.validate(obj), ...s.validateCreate(obj)];
     if (errs.length) throw invalid(s.info.group, s.info.kind, meta.name ?? '', errs);
     if (s.info.namespaced) this.#checkNamespaceAcceptsContent(meta.namespace!);
+    runValidate(this.#admission, attrs);
     if (!opts.managedFieldsDone) this.#onWrite?.(undefined, obj, opts.fieldManager ?? '');
     if (opts.dryRun) return obj;
     for (let attempt = 1; ; attempt++) {
@@ -325,6 +375,8 @@ export class Registry implements ObjectClient {
       }
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion!;
+    const attrs = this.#attributes('UPDATE', s, next, old, statusOnly ? 'status' : '', opts);
+    runAdmit(this.#admission, attrs);
     const errs = [
       ...validateObjectMetaFor(s, next),
       ...validateObjectMetaUpdateFor(next, old),
@@ -332,6 +384,7 @@ export class Registry implements ObjectClient {
       ...s.validateUpdate(next, old),
     ];
     if (errs.length) throw invalid(s.info.group, s.info.kind, name, errs);
+    runValidate(this.#admission, attrs);
     if (!opts.managedFieldsDone)
       this.#onWrite?.(old, next, opts.fieldManager ?? '', statusOnly ? 'status' : undefined);
     // A write that changes nothing is not a write: no new resourceVersion, no watch event.

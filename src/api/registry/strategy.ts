@@ -1,9 +1,10 @@
 /**
  * A strategy is one kind's behaviour inside the generic registry, as in kube-apiserver's
  * registry: the registry does CRUD, conflicts, generateName, finalizers and watch once; each
- * kind supplies these hooks. Call order on create: prepareForCreate → defaults → validate +
- * validateCreate. On update: prepareForUpdate → defaults → validate + validateUpdate. Hooks mutate the object
- * they are given (a private copy); validate hooks must not mutate.
+ * kind supplies these hooks. Call order on create: prepareForCreate → defaults → allocate → mutating
+ * admission → afterAdmission → validate + validateCreate → validating admission. On update:
+ * prepareForUpdate → defaults → allocate → mutating admission → validate + validateUpdate → validating
+ * admission. Hooks mutate the object they are given (a private copy); validate hooks must not mutate.
  */
 
 import type { KubeObject, ResourceInfo } from '../types.js';
@@ -31,6 +32,12 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    * create (`old` undefined) and update. Throws a 422 ApiError when a requested value is taken.
    */
   allocate?(obj: T, old: T | undefined): void;
+  /**
+   * On create, after the mutating admission plugins: sets what derives from the admitted object (a
+   * pod's status.qosClass from the resources LimitRanger may have defaulted), as upstream's
+   * PrepareForCreate sees the object only after mutating admission.
+   */
+  afterAdmission?(obj: T): void;
   validate(obj: T): FieldError[];
   /** Rules only a create must meet (upstream's create-only checks, e.g. ValidatePodCreate). */
   validateCreate(obj: T): FieldError[];

@@ -16,14 +16,15 @@ import { isQualifiedName } from './strings.js';
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 
-const isHugePages = (name: string): boolean => name.startsWith('hugepages-');
+export const isHugePages = (name: string): boolean => name.startsWith('hugepages-');
 /** Names in the kubernetes.io domain (or without a domain) are native; others are extended. */
-const isNative = (name: string): boolean => !name.includes('/') || name.includes('kubernetes.io/');
-const isExtended = (name: string): boolean => !isNative(name) && !name.startsWith('requests.');
+export const isNative = (name: string): boolean => !name.includes('/') || name.includes('kubernetes.io/');
+export const isExtended = (name: string): boolean => !isNative(name) && !name.startsWith('requests.');
 /** Upstream's IsOvercommitAllowed: only native, non-hugepage resources may request less than the limit. */
-const isOvercommitAllowed = (name: string): boolean => isNative(name) && !isHugePages(name);
+export const isOvercommitAllowed = (name: string): boolean => isNative(name) && !isHugePages(name);
 
-function validateContainerResourceName(name: string, path: string): FieldError[] {
+/** validateContainerResourceName (pkg/apis/core/validation). */
+export function validateContainerResourceName(name: string, path: string): FieldError[] {
   const errs = isQualifiedName(name).map((msg) => invalidValue(path, name, msg));
   if (errs.length > 0) return errs;
   if (!name.includes('/')) {

@@ -787,6 +787,36 @@ export const CORE_V1_DOCS: DocTable = {
         'Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept for backward compatibility. There is no validation of this field and lifecycle hooks will fail at runtime when it is specified.',
     },
   },
+  'core.v1.LimitRange': {
+    doc: 'LimitRange sets resource usage limits for each kind of resource in a Namespace.',
+    fields: {
+      metadata:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      spec: 'Spec defines the limits enforced. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+    },
+    typeMeta: true,
+  },
+  'core.v1.LimitRangeItem': {
+    doc: 'LimitRangeItem defines a min/max usage limit for any resource that matches on kind.',
+    fields: {
+      default: 'Default resource requirement limit value by resource name if resource limit is omitted.',
+      defaultRequest:
+        'DefaultRequest is the default resource requirement request value by resource name if resource request is omitted.',
+      max: 'Max usage constraints on this kind by resource name.',
+      maxLimitRequestRatio:
+        'MaxLimitRequestRatio if specified, the named resource must have a request and limit that are both non-zero where limit divided by request is less than or equal to the enumerated value; this represents the max burst for the named resource.',
+      min: 'Min usage constraints on this kind by resource name.',
+      type: 'Type of resource that this limit applies to.',
+    },
+    required: ['type'],
+  },
+  'core.v1.LimitRangeSpec': {
+    doc: 'LimitRangeSpec defines a min/max usage limit for resources that match on kind.',
+    fields: {
+      limits: 'Limits is the list of LimitRangeItem objects that are enforced.',
+    },
+    required: ['limits'],
+  },
   'core.v1.LinuxContainerUser': {
     doc: 'LinuxContainerUser represents user identity information in Linux containers',
     fields: {
@@ -1562,6 +1592,44 @@ export const CORE_V1_DOCS: DocTable = {
     },
     required: ['resourceID'],
   },
+  'core.v1.ResourceQuota': {
+    doc: 'ResourceQuota sets aggregate quota restrictions enforced per namespace',
+    fields: {
+      metadata:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      spec: 'Spec defines the desired quota. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+      status:
+        'Status defines the actual enforced quota and its current usage. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+    },
+    typeMeta: true,
+  },
+  'core.v1.ResourceQuotaSpec': {
+    doc: 'ResourceQuotaSpec defines the desired hard limits to enforce for Quota.',
+    fields: {
+      hard: 'hard is the set of desired hard limits for each named resource. More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/',
+      scopeSelector:
+        'scopeSelector is also a collection of filters like scopes that must match each object tracked by a quota but expressed using ScopeSelectorOperator in combination with possible values. For a resource to match, both scopes AND scopeSelector (if specified in spec), must be matched.',
+      scopes:
+        'A collection of filters that must match each object tracked by a quota. If not specified, the quota matches all objects.\n\nPossible enum values:\n - `"BestEffort"` Match all pod objects that have best effort quality of service\n - `"CrossNamespacePodAffinity"` Match all pod objects that have cross-namespace pod (anti)affinity mentioned.\n - `"NotBestEffort"` Match all pod objects that do not have best effort quality of service\n - `"NotTerminating"` Match all pod objects where spec.activeDeadlineSeconds is nil\n - `"PriorityClass"` Match all pod objects that have priority class mentioned\n - `"Terminating"` Match all pod objects where spec.activeDeadlineSeconds >=0',
+    },
+    enums: {
+      scopes: [
+        'BestEffort',
+        'CrossNamespacePodAffinity',
+        'NotBestEffort',
+        'NotTerminating',
+        'PriorityClass',
+        'Terminating',
+      ],
+    },
+  },
+  'core.v1.ResourceQuotaStatus': {
+    doc: 'ResourceQuotaStatus defines the enforced hard limits and observed use.',
+    fields: {
+      hard: 'Hard is the set of enforced hard limits for each named resource. More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/',
+      used: 'Used is the current observed total usage of the resource in the namespace.',
+    },
+  },
   'core.v1.ResourceRequirements': {
     doc: 'ResourceRequirements describes the compute resource requirements.',
     fields: {
@@ -1612,6 +1680,35 @@ export const CORE_V1_DOCS: DocTable = {
         'volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.',
     },
     required: ['gateway', 'system', 'secretRef'],
+  },
+  'core.v1.ScopeSelector': {
+    doc: 'A scope selector represents the AND of the selectors represented by the scoped-resource selector requirements.',
+    fields: {
+      matchExpressions: 'A list of scope selector requirements by scope of the resources.',
+    },
+  },
+  'core.v1.ScopedResourceSelectorRequirement': {
+    doc: 'A scoped-resource selector requirement is a selector that contains values, a scope name, and an operator that relates the scope name and values.',
+    fields: {
+      operator:
+        'Represents a scope\'s relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist.\n\nPossible enum values:\n - `"DoesNotExist"`\n - `"Exists"`\n - `"In"`\n - `"NotIn"`',
+      scopeName:
+        'The name of the scope that the selector applies to.\n\nPossible enum values:\n - `"BestEffort"` Match all pod objects that have best effort quality of service\n - `"CrossNamespacePodAffinity"` Match all pod objects that have cross-namespace pod (anti)affinity mentioned.\n - `"NotBestEffort"` Match all pod objects that do not have best effort quality of service\n - `"NotTerminating"` Match all pod objects where spec.activeDeadlineSeconds is nil\n - `"PriorityClass"` Match all pod objects that have priority class mentioned\n - `"Terminating"` Match all pod objects where spec.activeDeadlineSeconds >=0',
+      values:
+        'An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.',
+    },
+    enums: {
+      operator: ['DoesNotExist', 'Exists', 'In', 'NotIn'],
+      scopeName: [
+        'BestEffort',
+        'CrossNamespacePodAffinity',
+        'NotBestEffort',
+        'NotTerminating',
+        'PriorityClass',
+        'Terminating',
+      ],
+    },
+    required: ['scopeName', 'operator'],
   },
   'core.v1.SeccompProfile': {
     doc: "SeccompProfile defines a pod/container's seccomp profile settings. Only one profile source may be set.",

@@ -52,6 +52,8 @@ const ROOTS = [
   'core.v1.Endpoints',
   'core.v1.Event',
   'core.v1.Node',
+  'core.v1.LimitRange',
+  'core.v1.ResourceQuota',
   'apps.v1.Deployment',
   'apps.v1.ReplicaSet',
   'autoscaling.v1.Scale',

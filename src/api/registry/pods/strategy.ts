@@ -27,7 +27,11 @@ export const podStrategy = (serviceAccounts: ServiceAccountLookup) =>
     table: podTable,
     prepareForCreate: (pod) => {
       addServiceAccountTokenVolume(pod, serviceAccounts);
-      pod.status = { phase: 'Pending', qosClass: podQOSClass(pod) };
+      pod.status = { phase: 'Pending' };
+    },
+    // The QoS class is read from the admitted pod: LimitRanger may have defaulted its resources.
+    afterAdmission: (pod) => {
+      pod.status = { ...pod.status, qosClass: podQOSClass(pod) };
     },
     defaults: (pod) => defaultPod(pod),
     validate: (pod) => validatePod(pod),
