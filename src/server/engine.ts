@@ -12,10 +12,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { admissionPlugins } from '../api/admission/plugins.js';
+import { serviceAccountUser } from '../api/auth/user.js';
 import { ApiEventRecorder } from '../api/events/recorder.js';
 import { unscheduledPodSubresources } from '../api/http/pod-subresources.js';
 import { createStrategies } from '../api/registry/catalog.js';
-import { serviceAccountUser } from '../api/auth/user.js';
 import { recordManagedFields } from '../api/registry/managed-fields.js';
 import { Registry } from '../api/registry/registry.js';
 import {
