@@ -41,8 +41,17 @@ export interface FieldError {
   detail?: string;
 }
 
+/**
+ * A bad value already spelled as Go's %#v prints it, for the Go structs upstream reports whole
+ * (`rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"x"}`).
+ */
+export class GoValue {
+  constructor(readonly text: string) {}
+}
+
 /** Go's %#v for the composite values validation reports (string slices mostly). */
 function goSyntax(v: unknown): string {
+  if (v instanceof GoValue) return v.text;
   if (Array.isArray(v)) {
     if (v.every((x) => typeof x === 'string'))
       return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;

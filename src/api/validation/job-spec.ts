@@ -5,7 +5,8 @@
  * Always by then, which is why "Always" is reported as a missing value, as upstream does).
  */
 import type { JobSpec } from 'kubernetes-types/batch/v1';
-import { type FieldError, forbidden, invalidValue, notSupported, required } from './field.js';
+import { type FieldError, forbidden, GoValue, invalidValue, notSupported, required } from './field.js';
+import { validatePodFailurePolicy, validateSuccessPolicy } from './job-policies.js';
 import { selectorMatches, validateLabelSelector } from './labels.js';
 import { validateImmutableField, validateNonnegativeField } from './objectmeta.js';
 import { child } from './path.js';
@@ -16,21 +17,24 @@ export const COMPLETION_MODES = ['NonIndexed', 'Indexed'] as const;
 export const POD_REPLACEMENT_POLICIES = ['TerminatingOrFailed', 'Failed'] as const;
 const JOB_RESTART_POLICIES = ['OnFailure', 'Never'] as const;
 /**
- * JobSpec fields upstream serves that podbay's Job controller does not act on. They are
- * refused by name rather than stored and silently ignored: a Job that claims a policy it does
- * not get would mislead its user.
+ * managedBy hands a Job to an external controller; podbay runs no other Job controller, so
+ * the field is refused by name rather than stored and silently ignored.
  */
-const UNIMPLEMENTED_FIELDS = [
-  'podFailurePolicy',
-  'successPolicy',
-  'backoffLimitPerIndex',
-  'maxFailedIndexes',
-  'managedBy',
-] as const;
+const UNIMPLEMENTED_FIELDS = ['managedBy'] as const;
 const UNIMPLEMENTED = "podbay's Job controller does not implement this field";
-/** Upstream's maxParallelismForIndexedJob and maxCompletionsForIndexedJob. */
+/** Upstream's maxParallelismForIndexedJob and maxFailedIndexesForIndexedJob. */
 const MAX_PARALLELISM_INDEXED = 100_000;
-const MAX_COMPLETIONS_INDEXED = 100_000;
+const MAX_FAILED_INDEXES_INDEXED = 100_000;
+/**
+ * Upstream's completionsSoftLimit, parallelismLimitForHighCompletions and
+ * maxFailedIndexesLimitForHighCompletions: the caps of an Indexed Job with backoffLimitPerIndex
+ * and more than 100000 completions.
+ */
+const COMPLETIONS_SOFT_LIMIT = 100_000;
+const PARALLELISM_LIMIT_HIGH_COMPLETIONS = 10_000;
+const MAX_FAILED_INDEXES_HIGH_COMPLETIONS = 10_000;
+
+const isSet = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
 
 /** validateJobSpec: every rule but the selector's (job templates have no selector yet). */
 export function validateJobSpecBody(spec: JobSpec | undefined, path: string): FieldError[] {
@@ -44,41 +48,112 @@ export function validateJobSpecBody(spec: JobSpec | undefined, path: string): Fi
   errs.push(...validateNonnegativeField(s.activeDeadlineSeconds, child(path, 'activeDeadlineSeconds')));
   errs.push(...validateNonnegativeField(s.backoffLimit, child(path, 'backoffLimit')));
   errs.push(...validateNonnegativeField(s.ttlSecondsAfterFinished, child(path, 'ttlSecondsAfterFinished')));
+  errs.push(
+    ...validateNonnegativeField(s.backoffLimitPerIndex ?? undefined, child(path, 'backoffLimitPerIndex')),
+  );
+  if (isSet(s.maxFailedIndexes)) {
+    errs.push(...validateNonnegativeField(s.maxFailedIndexes, child(path, 'maxFailedIndexes')));
+    if (!isSet(s.backoffLimitPerIndex))
+      errs.push(required(child(path, 'backoffLimitPerIndex'), 'when maxFailedIndexes is specified'));
+  }
   if (s.completionMode !== undefined) {
     const modePath = child(path, 'completionMode');
-    if (!(COMPLETION_MODES as readonly string[]).includes(s.completionMode)) {
+    if (!(COMPLETION_MODES as readonly string[]).includes(s.completionMode))
       errs.push(notSupported(modePath, s.completionMode, COMPLETION_MODES));
-    } else if (s.completionMode === 'Indexed') {
-      if (s.completions === undefined)
-        errs.push(required(child(path, 'completions'), 'when completion mode is Indexed'));
-      else if (s.completions > MAX_COMPLETIONS_INDEXED)
-        errs.push(
-          invalidValue(
-            child(path, 'completions'),
-            s.completions,
-            `must be less than or equal to ${MAX_COMPLETIONS_INDEXED} when completion mode is Indexed`,
-          ),
-        );
-      if (s.parallelism !== undefined && s.parallelism > MAX_PARALLELISM_INDEXED)
-        errs.push(
-          invalidValue(
-            child(path, 'parallelism'),
-            s.parallelism,
-            `must be less than or equal to ${MAX_PARALLELISM_INDEXED} when completion mode is Indexed`,
-          ),
-        );
-    }
+    if (s.completionMode === 'Indexed') errs.push(...validateIndexedLimits(s, path));
+  }
+  if (s.completionMode === undefined || s.completionMode === 'NonIndexed') {
+    if (isSet(s.backoffLimitPerIndex))
+      errs.push(
+        invalidValue(
+          child(path, 'backoffLimitPerIndex'),
+          s.backoffLimitPerIndex,
+          'requires indexed completion mode',
+        ),
+      );
+    if (isSet(s.maxFailedIndexes))
+      errs.push(
+        invalidValue(child(path, 'maxFailedIndexes'), s.maxFailedIndexes, 'requires indexed completion mode'),
+      );
+  }
+  if (s.podFailurePolicy) errs.push(...validatePodFailurePolicy(s, child(path, 'podFailurePolicy')));
+  if (s.successPolicy) {
+    const p = child(path, 'successPolicy');
+    if (s.completionMode !== 'Indexed')
+      errs.push(invalidValue(p, successPolicyGoValue(s.successPolicy), 'requires indexed completion mode'));
+    else errs.push(...validateSuccessPolicy(s, p));
   }
   if (s.podReplacementPolicy !== undefined) {
     const p = child(path, 'podReplacementPolicy');
-    if (s.podFailurePolicy && s.podReplacementPolicy !== 'Failed')
-      errs.push(notSupported(p, s.podReplacementPolicy, ['Failed']));
-    else if (!(POD_REPLACEMENT_POLICIES as readonly string[]).includes(s.podReplacementPolicy))
+    if (s.podFailurePolicy) {
+      if (s.podReplacementPolicy !== 'Failed') errs.push(notSupported(p, s.podReplacementPolicy, ['Failed']));
+    } else if (!(POD_REPLACEMENT_POLICIES as readonly string[]).includes(s.podReplacementPolicy))
       errs.push(notSupported(p, s.podReplacementPolicy, POD_REPLACEMENT_POLICIES));
   }
   errs.push(...validatePodTemplateSpec(s.template, child(path, 'template')));
   errs.push(...validateJobRestartPolicy(s, path));
   return errs;
+}
+
+/** validateJobSpec's Indexed branch: parallelism, maxFailedIndexes and the high-completions caps. */
+function validateIndexedLimits(s: Partial<JobSpec>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!isSet(s.completions))
+    errs.push(required(child(path, 'completions'), 'when completion mode is Indexed'));
+  if (isSet(s.parallelism) && s.parallelism > MAX_PARALLELISM_INDEXED)
+    errs.push(
+      invalidValue(
+        child(path, 'parallelism'),
+        s.parallelism,
+        `must be less than or equal to ${MAX_PARALLELISM_INDEXED} when completion mode is Indexed`,
+      ),
+    );
+  const maxFailed = s.maxFailedIndexes;
+  const maxFailedPath = child(path, 'maxFailedIndexes');
+  if (isSet(s.completions) && isSet(maxFailed) && maxFailed > s.completions)
+    errs.push(invalidValue(maxFailedPath, maxFailed, 'must be less than or equal to completions'));
+  if (isSet(maxFailed) && maxFailed > MAX_FAILED_INDEXES_INDEXED)
+    errs.push(
+      invalidValue(maxFailedPath, maxFailed, `must be less than or equal to ${MAX_FAILED_INDEXES_INDEXED}`),
+    );
+  if (isSet(s.completions) && s.completions > COMPLETIONS_SOFT_LIMIT && isSet(s.backoffLimitPerIndex)) {
+    const high = `when completions are above ${COMPLETIONS_SOFT_LIMIT} and used with backoff limit per index`;
+    if (!isSet(maxFailed))
+      errs.push(
+        required(maxFailedPath, `must be specified when completions is above ${COMPLETIONS_SOFT_LIMIT}`),
+      );
+    if (isSet(s.parallelism) && s.parallelism > PARALLELISM_LIMIT_HIGH_COMPLETIONS)
+      errs.push(
+        invalidValue(
+          child(path, 'parallelism'),
+          s.parallelism,
+          `must be less than or equal to ${PARALLELISM_LIMIT_HIGH_COMPLETIONS} ${high}`,
+        ),
+      );
+    if (isSet(maxFailed) && maxFailed > MAX_FAILED_INDEXES_HIGH_COMPLETIONS)
+      errs.push(
+        invalidValue(
+          maxFailedPath,
+          maxFailed,
+          `must be less than or equal to ${MAX_FAILED_INDEXES_HIGH_COMPLETIONS} ${high}`,
+        ),
+      );
+  }
+  return errs;
+}
+
+/**
+ * Go's %#v of a batch.SuccessPolicy, as upstream reports it whole; its pointer fields print as
+ * addresses there, written here as a fixed placeholder so the text stays deterministic.
+ */
+function successPolicyGoValue(policy: NonNullable<JobSpec['successPolicy']>): GoValue {
+  const ptr = (type: string, v: unknown): string =>
+    isSet(v) ? `(*${type})(0xc000000000)` : `(*${type})(nil)`;
+  const rules = (policy.rules ?? []).map(
+    (r) =>
+      `batch.SuccessPolicyRule{SucceededIndexes:${ptr('string', r.succeededIndexes)}, SucceededCount:${ptr('int32', r.succeededCount)}}`,
+  );
+  return new GoValue(`batch.SuccessPolicy{Rules:[]batch.SuccessPolicyRule{${rules.join(', ')}}}`);
 }
 
 /**
@@ -120,7 +195,8 @@ export function validateJobSpec(spec: JobSpec | undefined, path: string): FieldE
 }
 
 /**
- * ValidateJobSpecUpdate: selector, completionMode and the failure policy never change;
+ * ValidateJobSpecUpdate: selector, completionMode, podFailurePolicy, backoffLimitPerIndex,
+ * managedBy and successPolicy never change;
  * completions only for an Indexed Job scaled elastically (parallelism follows); the pod
  * template only while the Job is suspended (upstream's mutable scheduling directives, which
  * it allows on a Job that never started).
@@ -138,6 +214,15 @@ export function validateJobSpecUpdate(
   errs.push(
     ...validateImmutableField(spec?.podFailurePolicy, old?.podFailurePolicy, child(path, 'podFailurePolicy')),
   );
+  errs.push(
+    ...validateImmutableField(
+      spec?.backoffLimitPerIndex,
+      old?.backoffLimitPerIndex,
+      child(path, 'backoffLimitPerIndex'),
+    ),
+  );
+  errs.push(...validateImmutableField(spec?.managedBy, old?.managedBy, child(path, 'managedBy')));
+  errs.push(...validateImmutableField(spec?.successPolicy, old?.successPolicy, child(path, 'successPolicy')));
   const elastic =
     spec?.completionMode === 'Indexed' &&
     spec.completions === spec.parallelism &&

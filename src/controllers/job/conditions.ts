@@ -21,6 +21,13 @@ export const DEADLINE_EXCEEDED = {
   reason: 'DeadlineExceeded',
   message: 'Job was active longer than specified deadline',
 } as const;
+/** A FailJob rule of the podFailurePolicy matched; the message names the pod and rule. */
+export const POD_FAILURE_POLICY_REASON = 'PodFailurePolicy';
+export const MAX_FAILED_INDEXES_EXCEEDED = {
+  reason: 'MaxFailedIndexesExceeded',
+  message: 'Job has exceeded the specified maximal number of failed indexes',
+} as const;
+export const FAILED_INDEXES = { reason: 'FailedIndexes', message: 'Job has failed indexes' } as const;
 export const JOB_SUSPENDED = { reason: 'JobSuspended', message: 'Job suspended' } as const;
 export const JOB_RESUMED = { reason: 'JobResumed', message: 'Job resumed' } as const;
 

@@ -3,19 +3,26 @@
  * completion modes, pods tracked with finalizers). Sync of one Job:
  *  1. claim the pods its selector matches; a finished Job only releases tracking finalizers;
  *  2. record newly finished pods in status.uncountedTerminatedPods (tracking.ts);
- *  3. decide: failure (backoffLimit, restarts under OnFailure, activeDeadlineSeconds) →
- *     FailureTarget; enough successes → SuccessCriteriaMet; both then delete the active pods;
- *     suspend deletes them too; otherwise create or delete pods toward wantActive, after the
- *     failure backoff (backoff.ts) and only when expectations are met (manage.ts);
+ *  3. decide, in upstream's order: failure (a podFailurePolicy FailJob rule, backoffLimit,
+ *     restarts under OnFailure, activeDeadlineSeconds, failed indexes) → FailureTarget; a
+ *     successPolicy rule or enough successes → SuccessCriteriaMet; both then delete the active
+ *     pods; suspend deletes them too; otherwise create or delete pods toward wantActive, after
+ *     the failure backoff (backoff.ts, or per index: index-failures.ts) and only when
+ *     expectations are met (manage.ts);
  *  4. write status, remove the finalizers of recorded pods, move them into the counts;
  *  5. once no pod is active, terminating or uncounted, the terminal Complete / Failed
  *     condition (conditions.ts) follows, with completionTime for Complete.
  * Indexed Jobs (indexed.ts): each pod owns one completion index; succeeded indexes are kept in
  * status.completedIndexes and status.succeeded counts them; pods are created for the lowest
  * pending indexes, and active pods without a valid index, or repeating one, are deleted.
+ * With backoffLimitPerIndex each index has its own failure budget; spent ones are kept in
+ * status.failedIndexes and never retried (index-failures.ts). A podFailurePolicy
+ * (pod-failure-policy.ts) decides per failed pod: FailJob, FailIndex, Ignore or Count; a
+ * successPolicy (success-policy.ts) may declare an Indexed Job successful early.
  * A pod whose Job is gone gets its tracking finalizer removed, so deleting a Job never leaves
  * pods stuck. Events (component `job-controller`): SuccessfulCreate, SuccessfulDelete,
- * FailedCreate, Completed, BackoffLimitExceeded, DeadlineExceeded, Suspended, Resumed.
+ * FailedCreate, Completed, BackoffLimitExceeded, DeadlineExceeded, PodFailurePolicy,
+ * FailedIndexes, MaxFailedIndexesExceeded, Suspended, Resumed.
  */
 import type { JobStatus } from 'kubernetes-types/batch/v1';
 import type { WatchEvent } from '../../api/types.js';
@@ -36,10 +43,26 @@ import {
   isJobFinished,
   JOB_RESUMED,
   JOB_SUSPENDED,
+  POD_FAILURE_POLICY_REASON,
   setCondition,
 } from './conditions.js';
-import { firstPendingIndexes, indexedPodsForRemoval, isIndexedJob, parseIndexes } from './indexed.js';
+import {
+  failedIndexesVerdict,
+  indexesReadyToCreate,
+  indexFailureAnnotations,
+  type PerIndexState,
+  perIndexState,
+} from './index-failures.js';
+import {
+  firstPendingIndexes,
+  formatIntervals,
+  indexedPodsForRemoval,
+  isIndexedJob,
+  mergeIntervals,
+  parseIndexes,
+} from './indexed.js';
 import { createPods, deletePods, JOB_COMPONENT, wantActive } from './manage.js';
+import { failJobMessage } from './pod-failure-policy.js';
 import {
   hasTrackingFinalizer,
   isPodFinished,
@@ -50,6 +73,7 @@ import {
   pastBackoffLimitOnFailure,
   rankForDeletion,
 } from './pods.js';
+import { matchSuccessPolicy, SUCCESS_POLICY_REASON } from './success-policy.js';
 import { countRecorded, recordFinishedPods, removeTrackingFinalizers, uncountedOf } from './tracking.js';
 
 const iso = (d: Date): string => d.toISOString().replace(/\.\d+Z$/, 'Z');
@@ -107,12 +131,16 @@ export class JobController extends QueueController {
     const nowIso = iso(now);
     const status: JobStatus = structuredClone(job.status ?? {});
     status.conditions ??= [];
-    const newly = recordFinishedPods(job, pods, status, now.getTime());
+    const active = pods.filter((p) => !isPodFinished(p, job) && !p.metadata.deletionTimestamp);
+    const perIndex = perIndexState(job, pods, active);
+    const delayedUids = new Set([...(perIndex?.delayed.values() ?? [])].map((p) => p.metadata.uid!));
+    const newly = recordFinishedPods(job, pods, status, now.getTime(), delayedUids);
+    // upstream writes failedIndexes ("" when none) whenever backoffLimitPerIndex is set.
+    if (perIndex) status.failedIndexes = formatIntervals(perIndex.failed);
     this.#backoff.observe(key, newly.succeeded, newly.failureTimesMs);
     const uncounted = uncountedOf(status);
     const succeeded = (status.succeeded ?? 0) + uncounted.succeeded.length;
     const failed = (status.failed ?? 0) + uncounted.failed.length;
-    const active = pods.filter((p) => !isPodFinished(p, job) && !p.metadata.deletionTimestamp);
     const suspended = job.spec?.suspend === true;
 
     // Suspension, as upstream: the Suspended condition flips and startTime restarts on resume.
@@ -129,24 +157,33 @@ export class JobController extends QueueController {
       status.startTime ??= nowIso;
     }
 
+    // A Job that met its success criteria is not failed any more (upstream's syncJob checks
+    // SuccessCriteriaMet first).
+    const successMet = hasCondition(job, 'SuccessCriteriaMet');
     const failureTarget =
-      hasCondition(job, 'FailureTarget') || this.#failIfDue(job, status, failed, active, now);
+      !successMet &&
+      (hasCondition(job, 'FailureTarget') ||
+        this.#failIfDue(job, status, failed, active, pods, perIndex, now));
     const successTarget =
-      !failureTarget &&
-      (hasCondition(job, 'SuccessCriteriaMet') || this.#succeedIfDue(job, status, succeeded, active));
+      !failureTarget && (successMet || this.#succeedIfDue(job, status, succeeded, active));
     let manageError: unknown;
     const deleting = !!job.metadata.deletionTimestamp;
     try {
-      if (failureTarget || successTarget) {
+      if (failureTarget) {
         // upstream's deleteActivePods: finalizers kept, so the pods are counted when they end.
         if (active.length > 0) deletePods(this.deps, this.#expectations, key, job, active);
+      } else if (successTarget) {
+        // A Job that met its success criteria counts its remaining pods neither way: upstream's
+        // canRemoveFinalizer releases them in the same sync (a successPolicy stops running pods).
+        if (active.length > 0)
+          deletePods(this.deps, this.#expectations, key, job, active, undefined, { releaseFinalizer: true });
       } else if (suspended) {
         // upstream's manageJob → deleteJobPods: a suspended Job's pods are released first, so
         // suspending never adds to status.failed.
         if (active.length > 0)
           deletePods(this.deps, this.#expectations, key, job, active, undefined, { releaseFinalizer: true });
       } else if (!deleting && this.#expectations.satisfied(key)) {
-        this.#manage(key, job, active, succeeded, pods, status);
+        this.#manage(key, job, active, succeeded, pods, status, perIndex);
       }
     } catch (e) {
       manageError = e;
@@ -173,20 +210,46 @@ export class JobController extends QueueController {
     if (manageError) throw manageError;
   }
 
-  /** Checks the failure rules; on a hit sets FailureTarget and emits the warning event. */
-  #failIfDue(job: JobObj, status: JobStatus, failed: number, active: PodObj[], now: Date): boolean {
+  /**
+   * Checks the failure rules in upstream syncJob's order: a pod matching a FailJob rule,
+   * backoffLimit (or restarts under OnFailure), activeDeadlineSeconds, then, with
+   * backoffLimitPerIndex, too many failed indexes or every index done with some failed. On a hit
+   * sets FailureTarget and emits the warning event.
+   */
+  #failIfDue(
+    job: JobObj,
+    status: JobStatus,
+    failed: number,
+    active: PodObj[],
+    pods: PodObj[],
+    perIndex: PerIndexState | undefined,
+    now: Date,
+  ): boolean {
     const limit = job.spec?.backoffLimit ?? 6;
     let why: { reason: string; message: string } | undefined;
-    if (failed > limit || pastBackoffLimitOnFailure(job, active)) why = BACKOFF_LIMIT_EXCEEDED;
+    const policyMessage = failJobMessage(job, pods);
+    if (policyMessage !== undefined) why = { reason: POD_FAILURE_POLICY_REASON, message: policyMessage };
+    else if (failed > limit || pastBackoffLimitOnFailure(job, active)) why = BACKOFF_LIMIT_EXCEEDED;
     else if (this.#pastActiveDeadline(job, status, now)) why = DEADLINE_EXCEEDED;
+    else if (perIndex) why = failedIndexesVerdict(job, status, perIndex);
     if (!why) return false;
     setCondition(status.conditions!, 'FailureTarget', 'True', why, iso(now));
     this.deps.events.event(job, 'Warning', why.reason, why.message, JOB_COMPONENT);
     return true;
   }
 
+  /** A successPolicy rule (Indexed Jobs), else enough completions: SuccessCriteriaMet. */
   #succeedIfDue(job: JobObj, status: JobStatus, succeeded: number, active: PodObj[]): boolean {
     const completions = job.spec?.completions;
+    if (isIndexedJob(job) && job.spec?.successPolicy) {
+      const n = completions ?? 0;
+      const message = matchSuccessPolicy(job.spec.successPolicy, n, parseIndexes(status.completedIndexes, n));
+      if (message !== undefined) {
+        const why = { reason: SUCCESS_POLICY_REASON, message };
+        setCondition(status.conditions!, 'SuccessCriteriaMet', 'True', why, iso(this.deps.clock.now()));
+        return true;
+      }
+    }
     const done =
       completions === undefined || completions === null
         ? succeeded > 0 && active.length === 0
@@ -209,13 +272,17 @@ export class JobController extends QueueController {
   }
 
   #finish(job: JobObj, status: JobStatus, failure: boolean, nowIso: string): void {
+    // The terminal condition repeats the reason and message of the interim one, as upstream's
+    // newFailedConditionForFailureTarget and trackJobStatusAndRemoveFinalizers do.
+    const interim = status.conditions!.find(
+      (c) => c.type === (failure ? 'FailureTarget' : 'SuccessCriteriaMet'),
+    );
+    const why = { reason: interim?.reason ?? '', message: interim?.message ?? '' };
     if (failure) {
-      const target = status.conditions!.find((c) => c.type === 'FailureTarget');
-      const why = { reason: target?.reason ?? '', message: target?.message ?? '' };
       setCondition(status.conditions!, 'Failed', 'True', why, nowIso);
       return;
     }
-    setCondition(status.conditions!, 'Complete', 'True', COMPLETIONS_REACHED, nowIso);
+    setCondition(status.conditions!, 'Complete', 'True', interim ? why : COMPLETIONS_REACHED, nowIso);
     status.completionTime = nowIso;
     this.deps.events.event(job, 'Normal', 'Completed', 'Job completed', JOB_COMPONENT);
   }
@@ -227,6 +294,7 @@ export class JobController extends QueueController {
     succeeded: number,
     pods: PodObj[],
     status: JobStatus,
+    perIndex: PerIndexState | undefined,
   ): void {
     // With podReplacementPolicy Failed a terminating pod still holds its slot.
     const replaceOnlyFailed = job.spec?.podReplacementPolicy === 'Failed';
@@ -252,21 +320,28 @@ export class JobController extends QueueController {
       return;
     }
     if (holding >= want) return;
-    const wait = this.#backoff.remainingMs(key, this.deps.clock.now().getTime());
+    const nowMs = this.deps.clock.now().getTime();
+    // With backoffLimitPerIndex each index waits out its own backoff instead of the Job's.
+    const wait = perIndex ? 0 : this.#backoff.remainingMs(key, nowMs);
     if (wait > 0) {
       this.queue.addAfter(key, wait);
       return;
     }
     if (isIndexedJob(job)) {
       const completions = job.spec?.completions ?? 0;
-      const completed = parseIndexes(status.completedIndexes, completions);
-      const indexes = firstPendingIndexes(
-        [...active, ...terminating],
-        completed,
-        want - holding,
-        completions,
-      );
-      if (indexes.length > 0) createPods(this.deps, this.#expectations, key, job, indexes.length, indexes);
+      // Failed indexes are never retried (upstream's firstPendingIndexes merges them in).
+      const done = mergeIntervals(parseIndexes(status.completedIndexes, completions), perIndex?.failed ?? []);
+      let indexes = firstPendingIndexes([...active, ...terminating], done, want - holding, completions);
+      if (perIndex) {
+        const { ready, waitMs } = indexesReadyToCreate(indexes, perIndex.delayed, nowMs);
+        if (waitMs > 0) this.queue.addAfter(key, waitMs);
+        indexes = ready;
+      }
+      const annotate = perIndex
+        ? (ix: number) => indexFailureAnnotations(job, perIndex.delayed.get(ix))
+        : undefined;
+      if (indexes.length > 0)
+        createPods(this.deps, this.#expectations, key, job, indexes.length, indexes, annotate);
       return;
     }
     createPods(this.deps, this.#expectations, key, job, want - holding);

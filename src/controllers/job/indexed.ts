@@ -1,6 +1,6 @@
 /**
- * Indexed completion mode, as upstream's pkg/controller/job/indexed_job_utils.go (1.32, without
- * backoffLimitPerIndex, which podbay refuses): every pod of an Indexed Job owns one completion
+ * Indexed completion mode, as upstream's pkg/controller/job/indexed_job_utils.go (1.32;
+ * backoffLimitPerIndex is index-failures.ts): every pod of an Indexed Job owns one completion
  * index in [0, completions), carried by the batch.kubernetes.io/job-completion-index
  * annotation and label; the succeeded indexes are kept in status.completedIndexes as sorted,
  * merged intervals ("0-2,4,6,7": a run of two is written with a comma, as upstream does).

@@ -32,7 +32,8 @@ const isNamespaceTerminating = (e: unknown): boolean =>
 
 /**
  * Creates `count` pods, or, for an Indexed Job, one pod for each of `indexes` (lowest first;
- * `count` is then ignored).
+ * `count` is then ignored), each with the extra annotations `annotate` gives its index
+ * (backoffLimitPerIndex's failure counts).
  */
 export function createPods(
   deps: ControllerDeps,
@@ -41,6 +42,7 @@ export function createPods(
   job: JobObj,
   count: number,
   indexes?: readonly number[],
+  annotate?: (index: number) => Record<string, string>,
 ): void {
   const { client, events } = deps;
   const n = Math.min(indexes ? indexes.length : count, MAX_POD_CREATE_DELETE_PER_SYNC);
@@ -55,7 +57,10 @@ export function createPods(
       try {
         const fresh = podFromJobTemplate(job);
         const index = indexes?.[next++];
-        if (index !== undefined) setCompletionIndex(fresh, job.metadata.name!, index);
+        if (index !== undefined) {
+          setCompletionIndex(fresh, job.metadata.name!, index);
+          if (annotate) fresh.metadata.annotations = { ...fresh.metadata.annotations, ...annotate(index) };
+        }
         const pod = client.create('pods', fresh);
         events.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, JOB_COMPONENT);
       } catch (e) {

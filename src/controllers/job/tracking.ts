@@ -12,6 +12,11 @@
  * is the number of completed indexes, so a second success of an index counts once. Its uid never
  * enters uncountedTerminatedPods. A finished pod without a valid index (missing, malformed or
  * not below completions) is not counted at all; its finalizer is released all the same.
+ *
+ * With a podFailurePolicy, a failed pod matching an Ignore rule is released without being
+ * counted (upstream's matchPodFailurePolicy countFailed = false); with backoffLimitPerIndex,
+ * the failed pods whose deletion is delayed (index-failures.ts) are left alone until their
+ * replacement exists.
  */
 import type { JobStatus, UncountedTerminatedPods } from 'kubernetes-types/batch/v1';
 import { JOB_TRACKING_FINALIZER } from '../../api/registry/jobs/labels.js';
@@ -24,6 +29,7 @@ import {
   validIndexOf,
   withIndexes,
 } from './indexed.js';
+import { matchPodFailurePolicy } from './pod-failure-policy.js';
 import {
   hasTrackingFinalizer,
   isPodFailed,
@@ -46,21 +52,29 @@ export interface NewlyFinished {
   failureTimesMs: number[];
   /**
    * Finished, tracked pods recorded outside uncountedTerminatedPods (Indexed Jobs: succeeded
-   * pods, whose index is in completedIndexes, and pods without a valid index), whose finalizer
-   * is removed once the status is written.
+   * pods, whose index is in completedIndexes, and pods without a valid index; failed pods a
+   * podFailurePolicy Ignore rule matched), whose finalizer is removed once the status is written.
    */
   release: string[];
 }
 
-/** Step 1, in memory: adds the uids of finished, still-tracked pods to `status` (mutated). */
+/** Whether a failed pod counts toward status.failed (not when an Ignore rule matches it). */
+const countsAsFailed = (job: JobObj, pod: PodObj): boolean =>
+  matchPodFailurePolicy(job.spec?.podFailurePolicy, pod).countFailed;
+
+/**
+ * Step 1, in memory: adds the uids of finished, still-tracked pods to `status` (mutated).
+ * Pods in `delayed` (uids) are skipped: upstream's canRemoveFinalizer says not yet.
+ */
 export function recordFinishedPods(
   job: JobObj,
   pods: readonly PodObj[],
   status: JobStatus,
   nowMs: number,
+  delayed: ReadonlySet<string> = new Set(),
 ): NewlyFinished {
   const u = uncountedOf(status);
-  const known = new Set([...u.succeeded, ...u.failed]);
+  const known = new Set([...u.succeeded, ...u.failed, ...delayed]);
   const found: NewlyFinished = { succeeded: 0, failureTimesMs: [], release: [] };
   if (isIndexedJob(job)) {
     recordIndexed(job, pods, status, u, known, found, nowMs);
@@ -73,7 +87,8 @@ export function recordFinishedPods(
       u.succeeded.push(uid);
       found.succeeded++;
     } else if (isPodFailed(pod, job)) {
-      u.failed.push(uid);
+      if (countsAsFailed(job, pod)) u.failed.push(uid);
+      else found.release.push(uid);
       found.failureTimesMs.push(podFinishedAt(pod) ?? nowMs);
     }
   }
@@ -102,11 +117,10 @@ function recordIndexed(
       succeededIndexes.push(ix);
       found.succeeded++;
     } else if (isPodFailed(pod, job)) {
-      if (ix === undefined) {
+      if (ix === undefined || !countsAsFailed(job, pod)) {
         found.release.push(uid);
-        continue;
-      }
-      u.failed.push(uid);
+        if (ix === undefined) continue;
+      } else u.failed.push(uid);
       found.failureTimesMs.push(podFinishedAt(pod) ?? nowMs);
     }
   }

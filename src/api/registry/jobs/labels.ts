@@ -16,3 +16,11 @@ export const CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronj
  * the pod's JOB_COMPLETION_INDEX env var reads it through the downward API.
  */
 export const JOB_COMPLETION_INDEX_ANNOTATION = 'batch.kubernetes.io/job-completion-index';
+/**
+ * backoffLimitPerIndex bookkeeping on an Indexed Job's pods (upstream's
+ * JobIndexFailureCountAnnotation / JobIndexIgnoredFailureCountAnnotation): the failures of the
+ * pod's index before it, counted and ignored by the podFailurePolicy.
+ */
+export const JOB_INDEX_FAILURE_COUNT_ANNOTATION = 'batch.kubernetes.io/job-index-failure-count';
+export const JOB_INDEX_IGNORED_FAILURE_COUNT_ANNOTATION =
+  'batch.kubernetes.io/job-index-ignored-failure-count';

@@ -120,7 +120,7 @@ describe('jobs strategy (registry)', () => {
     assert.match(msg, /spec\.activeDeadlineSeconds: Invalid value: -3: must be greater than or equal to 0/);
   });
 
-  test('completionMode: only NonIndexed / Indexed; the policies podbay lacks are refused by name', () => {
+  test('completionMode: only NonIndexed / Indexed; managedBy is refused by name', () => {
     assert.match(
       invalid(job('mode', { completionMode: 'Sometimes' })),
       /spec\.completionMode: Unsupported value: "Sometimes": supported values: "NonIndexed", "Indexed"/,
@@ -133,22 +133,176 @@ describe('jobs strategy (registry)', () => {
       invalid(job('idx-nocomp', { completionMode: 'Indexed', parallelism: 2 })),
       /spec\.completions: Required value: when completion mode is Indexed/,
     );
-    assert.match(
+    // 1.32 has no cap on an Indexed Job's completions (only with backoffLimitPerIndex, above 100000).
+    assert.equal(
       invalid(job('idx-big', { completionMode: 'Indexed', completions: 100_001, parallelism: 1 })),
-      /spec\.completions: Invalid value: 100001: must be less than or equal to 100000 when completion mode is Indexed/,
+      'created',
     );
     assert.match(
-      invalid(job('bpi', { completionMode: 'Indexed', completions: 2, backoffLimitPerIndex: 1 })),
-      /spec\.backoffLimitPerIndex: Forbidden: podbay's Job controller does not implement this field/,
+      invalid(job('idx-par', { completionMode: 'Indexed', completions: 2, parallelism: 100_001 })),
+      /spec\.parallelism: Invalid value: 100001: must be less than or equal to 100000 when completion mode is Indexed/,
     );
     assert.match(
-      invalid(job('sp', { completionMode: 'Indexed', completions: 2, successPolicy: { rules: [] } })),
-      /spec\.successPolicy: Forbidden: podbay's Job controller does not implement this field/,
+      invalid(job('mb', { managedBy: 'example.com/x' })),
+      /spec\.managedBy: Forbidden: podbay's Job controller does not implement this field/,
+    );
+  });
+
+  test('podFailurePolicy: upstream validatePodFailurePolicy messages; defaults', () => {
+    const ok = registry.create<JobObj>(
+      'jobs',
+      job('pfp-ok', {
+        podFailurePolicy: {
+          rules: [
+            { action: 'FailJob', onExitCodes: { containerName: 'c', operator: 'In', values: [42] } },
+            { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' } as never] },
+          ],
+        },
+      }),
+    );
+    assert.equal(ok.spec?.podReplacementPolicy, 'Failed');
+    assert.equal(ok.spec?.podFailurePolicy?.rules[1]?.onPodConditions?.[0]?.status, 'True');
+    const msg = invalid(
+      job('pfp-bad', {
+        podFailurePolicy: {
+          rules: [
+            { action: 'FailIndex', onExitCodes: { operator: 'In', values: [0, 3, 3, 1] } },
+            { action: 'Bogus', onExitCodes: { containerName: 'nope', operator: 'Within', values: [] } },
+            { action: '', onPodConditions: [{ type: 'bad type!', status: 'Maybe' }] },
+            { action: 'Count' } as never,
+            {
+              action: 'Ignore',
+              onExitCodes: { operator: 'NotIn', values: [1] },
+              onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }],
+            },
+          ],
+        },
+      }),
+    );
+    const p = 'spec.podFailurePolicy.rules';
+    for (const want of [
+      `${p}[0].action: Invalid value: "FailIndex": requires the backoffLimitPerIndex to be set`,
+      `${p}[0].onExitCodes.values[0]: Invalid value: 0: must not be 0 for the In operator`,
+      `${p}[0].onExitCodes.values[2]: Duplicate value: 3`,
+      `${p}[0].onExitCodes.values: Invalid value: []int32{0, 3, 3, 1}: must be ordered`,
+      `${p}[1].action: Unsupported value: "Bogus": supported values: "Count", "FailIndex", "FailJob", "Ignore"`,
+      `${p}[1].onExitCodes.operator: Unsupported value: "Within": supported values: "In", "NotIn"`,
+      `${p}[1].onExitCodes.containerName: Invalid value: "nope": must be one of the container or initContainer names in the pod template`,
+      `${p}[1].onExitCodes.values: Invalid value: []int32{}: at least one value is required`,
+      `${p}[2].action: Required value: valid values: ["Count" "FailIndex" "FailJob" "Ignore"]`,
+      `${p}[2].onPodConditions[0].type: Invalid value: "bad type!"`,
+      `${p}[2].onPodConditions[0].status: Unsupported value: "Maybe": supported values: "False", "True", "Unknown"`,
+      `${p}[3]: Invalid value: specifying one of OnExitCodes and OnPodConditions is required`,
+      `${p}[4]: Invalid value: specifying both OnExitCodes and OnPodConditions is not supported`,
+    ])
+      assert.ok(msg.includes(want), `${want}\n in ${msg}`);
+    assert.match(
+      invalid(
+        job(
+          'pfp-onfailure',
+          {
+            podFailurePolicy: { rules: [{ action: 'Count', onExitCodes: { operator: 'In', values: [1] } }] },
+          },
+          'OnFailure',
+        ),
+      ),
+      /spec\.template\.spec\.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified/,
     );
     assert.match(
-      invalid(job('pfp', { podFailurePolicy: { rules: [] } })),
-      /spec\.podFailurePolicy: Forbidden: podbay's Job controller does not implement this field/,
+      invalid(
+        job('pfp-many', {
+          podFailurePolicy: {
+            rules: Array.from({ length: 21 }, () => ({
+              action: 'Count',
+              onExitCodes: { operator: 'In', values: [1] },
+            })),
+          },
+        }),
+      ),
+      /spec\.podFailurePolicy\.rules: Too many: 21: must have at most 20 items/,
     );
+  });
+
+  test('backoffLimitPerIndex / maxFailedIndexes: Indexed only, defaults backoffLimit to MaxInt32', () => {
+    const j = registry.create<JobObj>(
+      'jobs',
+      job('bpi', { completionMode: 'Indexed', completions: 4, backoffLimitPerIndex: 1, maxFailedIndexes: 2 }),
+    );
+    assert.equal(j.spec?.backoffLimit, 2_147_483_647);
+    assert.match(
+      invalid(job('bpi-ni', { backoffLimitPerIndex: 1, maxFailedIndexes: 1 })),
+      /\[spec\.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode, spec\.maxFailedIndexes: Invalid value: 1: requires indexed completion mode\]/,
+    );
+    assert.match(
+      invalid(job('mfi', { completionMode: 'Indexed', completions: 2, maxFailedIndexes: 3 })),
+      /\[spec\.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified, spec\.maxFailedIndexes: Invalid value: 3: must be less than or equal to completions\]/,
+    );
+    assert.match(
+      invalid(job('bpi-neg', { completionMode: 'Indexed', completions: 2, backoffLimitPerIndex: -1 })),
+      /spec\.backoffLimitPerIndex: Invalid value: -1: must be greater than or equal to 0/,
+    );
+    assert.match(
+      invalid(
+        job('bpi-high', {
+          completionMode: 'Indexed',
+          completions: 100_001,
+          parallelism: 10_001,
+          backoffLimitPerIndex: 1,
+        }),
+      ),
+      /\[spec\.maxFailedIndexes: Required value: must be specified when completions is above 100000, spec\.parallelism: Invalid value: 10001: must be less than or equal to 10000 when completions are above 100000 and used with backoff limit per index\]/,
+    );
+    const changed = structuredClone(j);
+    changed.spec!.backoffLimitPerIndex = 2;
+    assert.throws(
+      () => registry.update('jobs', changed),
+      /spec\.backoffLimitPerIndex: Invalid value: 2: field is immutable/,
+    );
+  });
+
+  test('successPolicy: Indexed only, rules as upstream validateSuccessPolicy', () => {
+    assert.equal(
+      invalid(
+        job('sp-ok', {
+          completionMode: 'Indexed',
+          completions: 5,
+          successPolicy: { rules: [{ succeededIndexes: '0,2-3', succeededCount: 2 }, { succeededCount: 5 }] },
+        }),
+      ),
+      'created',
+    );
+    assert.match(
+      invalid(job('sp-ni', { successPolicy: { rules: [{ succeededCount: 1 }] } })),
+      /spec\.successPolicy: Invalid value: batch\.SuccessPolicy\{Rules:\[\]batch\.SuccessPolicyRule\{batch\.SuccessPolicyRule\{SucceededIndexes:\(\*string\)\(nil\), SucceededCount:\(\*int32\)\(0xc[0-9a-f]+\)\}\}\}: requires indexed completion mode/,
+    );
+    assert.match(
+      invalid(job('sp-empty', { completionMode: 'Indexed', completions: 2, successPolicy: { rules: [] } })),
+      /spec\.successPolicy\.rules: Required value: at least one rules must be specified when the successPolicy is specified/,
+    );
+    const msg = invalid(
+      job('sp-bad', {
+        completionMode: 'Indexed',
+        completions: 5,
+        successPolicy: {
+          rules: [
+            {},
+            { succeededIndexes: '1-3,2' },
+            { succeededIndexes: '0-9' },
+            { succeededIndexes: '1,3', succeededCount: 3 },
+            { succeededCount: 6 },
+          ],
+        },
+      }),
+    );
+    const p = 'spec.successPolicy.rules';
+    for (const want of [
+      `${p}[0]: Required value: at least one of succeededCount or succeededIndexes must be specified`,
+      `${p}[1].succeededIndexes: Invalid value: "1-3,2": error parsing succeededIndexes: non-increasing order, previous: 3, current: 2`,
+      `${p}[2].succeededIndexes: Invalid value: "0-9": error parsing succeededIndexes: too large index: "9"`,
+      `${p}[3].succeededCount: Invalid value: 3: must be less than or equal to 2 (the number of indexes in the specified succeededIndexes field)`,
+      `${p}[4].succeededCount: Invalid value: 6: must be less than or equal to 5 (the number of specified completions)`,
+    ])
+      assert.ok(msg.includes(want), `${want}\n in ${msg}`);
   });
 
   test('update: selector, completions and (unless suspended) template are immutable', () => {
