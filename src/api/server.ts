@@ -268,7 +268,7 @@ export class ApiServer {
             const deps = { authorizer: this.#authorizer, now: () => this.#o.clock.now() };
             return await handleReview(deps, review, target.req, req, res, url, user as UserInfo);
           }
-          return await handleResource(this.#deps, req, res, target.req, url);
+          return await handleResource(this.#deps, req, res, target.req, url, user || undefined);
         }
         default:
           throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');

@@ -10,6 +10,7 @@ test('startControllers runs every controller together: a deployment comes up and
   createNamespace(h, 'default');
   const all = createControllers(h.deps, { rootCAPem: 'PEM', resyncPeriodMs: 0 });
   assert.deepEqual(all.map((c) => c.name).sort(), [
+    'clusterrole-aggregation',
     'cronjob',
     'deployment',
     'endpoints',

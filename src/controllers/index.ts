@@ -1,10 +1,11 @@
 /**
  * Starts every controller podbay runs, as kube-controller-manager does: deployment,
  * replicaset, garbage collector, namespace, service account, root CA publisher, endpoints,
- * endpointslice, endpointslicemirroring and resourcequota.
+ * endpointslice, endpointslicemirroring, resourcequota and clusterrole-aggregation.
  * `stop()` stops them all and is safe to call twice.
  */
 import type { Controller, ControllerDeps } from './client.js';
+import { ClusterRoleAggregationController } from './clusterrole-aggregation/controller.js';
 import { CronJobController } from './cronjob/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
@@ -41,6 +42,7 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
     new EndpointSliceController(deps, o),
     new EndpointSliceMirroringController(deps, o),
     new ResourceQuotaController(deps, o),
+    new ClusterRoleAggregationController(deps, o),
   ];
   if (opts.rootCAPem !== undefined)
     controllers.push(new RootCACertPublisher(deps, { ...o, rootCAPem: opts.rootCAPem }));

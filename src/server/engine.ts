@@ -1,8 +1,9 @@
 /**
  * Assembles the engine: store → registry → controllers → HTTPS API, on one data dir.
  *
- *   start:  data dir + PKI → open store → registry (strategies from the catalog) → bootstrap
- *           objects (namespaces, this Node) → listen → controllers → when pods run, the node
+ *   start:  data dir + PKI → open store → RBAC rule index → registry (strategies from the catalog)
+ *           → bootstrap objects (namespaces, this Node, the RBAC bootstrap policy) → listen →
+ *           controllers → when pods run, the node
  *           agent (service proxy, cluster DNS, the API on the bridge gateway, scheduler,
  *           kubelet) → write kubeconfig (ready)
  *   stop:   node agent → stop controllers → close the API (ends watches) → close the store
@@ -12,6 +13,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { admissionPlugins } from '../api/admission/plugins.js';
+import { rbacAuthorizer } from '../api/auth/rbac/authorizer.js';
+import { rbacEscalationCheck } from '../api/auth/rbac/escalation.js';
+import { reconcileBootstrapPolicy } from '../api/auth/rbac/reconcile.js';
+import { RuleResolver } from '../api/auth/rbac/resolver.js';
 import { serviceAccountUser } from '../api/auth/user.js';
 import { ApiEventRecorder } from '../api/events/recorder.js';
 import { unscheduledPodSubresources } from '../api/http/pod-subresources.js';
@@ -124,6 +129,9 @@ export class Engine {
       path: join(o.dataDir, 'state.db'),
       ...(o.watchHistory ? { historySize: o.watchHistory } : {}),
     });
+    // RBAC (kube-apiserver's --authorization-mode=RBAC): rules read from the store through one index.
+    const rbacRules = new RuleResolver(store);
+    const authorizer = rbacAuthorizer(rbacRules);
     const registry = new Registry({
       store,
       strategies: createStrategies({
@@ -133,11 +141,12 @@ export class Engine {
       }),
       clock,
       onWrite: (old, obj, manager, sub) => recordManagedFields(old, obj, manager, clock.now(), sub),
-      admission: admissionPlugins(),
+      admission: [rbacEscalationCheck({ authorizer, resolver: rbacRules }), ...admissionPlugins()],
     });
     const events = new ApiEventRecorder(registry, clock, o.log);
     const saTokens = ServiceAccountTokens.load(o.dataDir);
     ensureBootstrapObjects(registry, o.dataDir, clock.now());
+    reconcileBootstrapPolicy(registry);
     const resolvConf = o.resolvConf ?? process.env.PODBAY_RESOLV_CONF;
     const wildcard = o.host === '0.0.0.0' || o.host === '::';
     // The node agent (runtime, kubelet, streaming, metrics) is loaded only when pods run: an
@@ -179,6 +188,7 @@ export class Engine {
         const sa = saTokens.verify(t, clock.now(), storedObject);
         return sa && serviceAccountUser(sa);
       },
+      authorizer,
       clock,
       log: o.log,
       readiness: () => ready,
@@ -232,6 +242,7 @@ export class Engine {
     for (const t of timers) t.unref();
     engine.#stops.push(() => timers.forEach(clearInterval));
     engine.#stops.push(() => api.close());
+    engine.#stops.push(() => rbacRules.close());
     engine.#stops.push(() => store.close());
     if (releaseNode) engine.#stops.push(releaseNode);
     if (agent) {

@@ -1,6 +1,7 @@
 /**
  * `kubectl create token` end to end against a real `podbay server` (API only: no pod has to run)
- * and the stock kubectl: the token authenticates `kubectl --token`, --duration/--audience and
+ * and the stock kubectl: the token authenticates `kubectl --token` (and is authorized once a Role is
+ * bound to its ServiceAccount), --duration/--audience and
  * --bound-object-* behave as on a cluster, a token bound to a pod dies with the pod, and expired
  * or foreign tokens are 401. Also the ServiceAccount admission's automount rule: a ServiceAccount
  * with `automountServiceAccountToken: false` gives its pods no kube-api-access volume unless the
@@ -39,6 +40,21 @@ describe('kubectl create token (TokenRequest) and ServiceAccount automount', { t
     assert.deepEqual(claims.aud, ['https://kubernetes.default.svc.cluster.local']);
     const sa = JSON.parse(await server.k(['get', 'sa', 'builder', '-o', 'json']));
     assert.equal(claims['kubernetes.io'].serviceaccount.uid, sa.metadata.uid);
+    // Authenticated, but RBAC grants a ServiceAccount nothing until a Role is bound to it.
+    const denied = await getPodsWith(token);
+    assert.notEqual(denied.code, 0);
+    assert.equal(
+      denied.stderr,
+      'Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:default:builder" cannot list resource "pods" in API group "" in the namespace "default"\n',
+    );
+    await server.k(['create', 'role', 'pod-reader', '--verb=get,list', '--resource=pods']);
+    await server.k([
+      'create',
+      'rolebinding',
+      'builder-reads',
+      '--role=pod-reader',
+      '--serviceaccount=default:builder',
+    ]);
     const ok = await getPodsWith(token);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /No resources found in default namespace/);

@@ -1,8 +1,8 @@
 /**
  * ServiceAccount tokens end to end (root, stock kubectl): a pod gets the kube-api-access volume
  * as on a cluster (describe shows it), and a program in the pod reaches the API through the
- * `kubernetes` Service with the mounted token and CA, as in-cluster clients do; a forged token
- * is refused. curl is the host's (a container sees the host root below its own layer).
+ * `kubernetes` Service with the mounted token and CA, as in-cluster clients do, once RBAC grants
+ * its ServiceAccount the right (403 before); a forged token is refused. curl is the host's (a container sees the host root below its own layer).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -46,6 +46,29 @@ describe('ServiceAccount tokens from inside a pod (kubectl, root)', { timeout: 1
   });
 
   test('the mounted token and CA reach the API through kubernetes.default.svc; a forged token is 401', async () => {
+    const listPods = [
+      'exec',
+      'client',
+      '--',
+      'sh',
+      '-c',
+      curl(`$(cat ${SA}/token)`, '/api/v1/namespaces/default/pods'),
+    ];
+    // RBAC: the pod's ServiceAccount may list nothing until a Role is bound to it.
+    const denied = await ps.server.k(listPods);
+    assert.match(denied, /\n403$/);
+    assert.equal(
+      JSON.parse(denied.slice(0, denied.lastIndexOf('\n'))).message,
+      'pods is forbidden: User "system:serviceaccount:default:default" cannot list resource "pods" in API group "" in the namespace "default"',
+    );
+    await ps.server.k(['create', 'role', 'pod-lister', '--verb=list', '--resource=pods']);
+    await ps.server.k([
+      'create',
+      'rolebinding',
+      'default-lists',
+      '--role=pod-lister',
+      '--serviceaccount=default:default',
+    ]);
     const ok = await ps.server.k([
       'exec',
       'client',

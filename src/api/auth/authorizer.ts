@@ -1,10 +1,8 @@
 /**
  * The authorizer seam (k8s.io/apiserver/pkg/authorization/authorizer): a decision for a user acting on a
- * resource or a non-resource path, and the rules a user has in a namespace. podbay serves one authorizer,
- * AlwaysAllow (kube-apiserver's `--authorization-mode=AlwaysAllow`): every authenticated request may do
- * anything, so `kubectl auth can-i` answers yes and `--list` shows `*`. RBAC objects are not served yet;
- * when they are, an RBAC authorizer implements this interface and the reviews and impersonation that ask
- * it change with it.
+ * resource or a non-resource path, and the rules a user has in a namespace. The engine's authorizer is
+ * RBAC (./rbac/authorizer.ts, kube-apiserver's `--authorization-mode=RBAC`); AlwaysAllow here is the
+ * ApiServer's default for tests that do not exercise authorization.
  */
 import { forbidden } from '../errors.js';
 import type { UserInfo } from './user.js';
@@ -41,6 +39,8 @@ export interface RuleSet {
   resourceRules: ResourceRule[];
   nonResourceRules: NonResourceRule[];
   incomplete: boolean;
+  /** Why the rules may be incomplete (SubjectRulesReviewStatus.evaluationError). */
+  evaluationError?: string;
 }
 
 export interface Authorizer {

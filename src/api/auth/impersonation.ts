@@ -1,9 +1,9 @@
 /**
  * Impersonation headers (k8s.io/apiserver/pkg/endpoints/filters/impersonation.go): `kubectl --as`,
  * `--as-group`, `--as-uid` and `--as-user-extra` make the request act as another user. Upstream asks the
- * authorizer for the `impersonate` verb on each requested user, group, extra value and uid; podbay's
- * authorizer allows everything (as kube-apiserver's AlwaysAllow mode), so every request is granted and
- * what is left is building the impersonated user exactly as upstream does:
+ * authorizer for the `impersonate` verb on each requested user, group, extra value and uid (under RBAC
+ * the admin, in system:masters, may; others need a rule), then builds the impersonated user exactly as
+ * upstream does:
  *  - a ServiceAccount user name (`system:serviceaccount:<ns>:<name>`) brings its two groups unless groups
  *    are given;
  *  - system:authenticated is added unless system:authenticated or system:unauthenticated was asked for

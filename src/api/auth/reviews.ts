@@ -165,6 +165,7 @@ export function answerReview(
         resourceRules: rules.resourceRules,
         nonResourceRules: rules.nonResourceRules,
         incomplete: rules.incomplete,
+        ...(rules.evaluationError && { evaluationError: rules.evaluationError }),
       });
     }
     case 'SelfSubjectAccessReview': {

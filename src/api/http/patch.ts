@@ -6,6 +6,7 @@
  * synchronous, so no retry loop is needed between read and write).
  */
 import type { ServerResponse } from 'node:http';
+import type { UserInfo } from '../auth/user.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { applyJsonMergePatch } from '../patch/json-merge-patch.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
@@ -34,6 +35,8 @@ export interface PatchOptions {
   statusOnly: boolean;
   now: Date;
   res: ServerResponse;
+  /** The requesting user, passed on to the registry's write checks. */
+  user?: UserInfo;
 }
 
 function asObject(v: unknown, s: Strategy): KubeObject {
@@ -68,7 +71,7 @@ export function applyPatchRequest(
   if (body.length === 0) throw badRequest('the patch body is empty');
   const stored = registry.getStored(r.resource, r.namespace, r.name);
   const gk = { group: s.info.group, kind: s.info.kind };
-  const write = { dryRun: o.dryRun, fieldManager: o.fieldManager };
+  const write = { dryRun: o.dryRun, fieldManager: o.fieldManager, ...(o.user && { user: o.user }) };
 
   if (type === 'application/apply-patch+yaml') {
     const applied = asObject(parseYAML(body), s);

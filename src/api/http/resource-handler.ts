@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from '../../controllers/client.js';
+import type { UserInfo } from '../auth/user.js';
 import { ApiError, badRequest, methodNotAllowed, notFound } from '../errors.js';
 import { compileFilter } from '../registry/filters.js';
 import {
@@ -120,8 +121,11 @@ export async function handleResource(
   res: ServerResponse,
   r: ResourceRequest,
   url: URL,
+  user?: UserInfo,
 ): Promise<void> {
   const { registry, clock } = deps;
+  // Writes carry the requester, for the checks that depend on who asks (RBAC escalation).
+  const who = user ? { user } : {};
   const s = registry
     .strategies()
     .find((x) => x.info.resource === r.resource && x.info.group === r.group && x.info.version === r.version);
@@ -143,7 +147,7 @@ export async function handleResource(
       if (method !== 'GET' && method !== 'PUT' && method !== 'PATCH')
         throw methodNotAllowed('the server does not allow this method on the requested resource');
       const sub = { ...deps, registry: ephemeralContainersRegistry(registry, clock) };
-      return handleResource(sub, req, res, { ...r, subresource: '' }, url);
+      return handleResource(sub, req, res, { ...r, subresource: '' }, url, user);
     }
     const statusLike =
       (r.subresource === 'status' && s.hasStatus) ||
@@ -217,7 +221,7 @@ export async function handleResource(
     if (method === 'POST') {
       const w = parseWriteOptions(q, 'Create');
       const obj = await readObject(req, res, s, w.fieldValidation);
-      const created = registry.createIn(r.resource, r.namespace, obj, w);
+      const created = registry.createIn(r.resource, r.namespace, obj, { ...w, ...who });
       return sendObject(res, url, req, s, 201, created, clock);
     }
     if (method === 'DELETE') {
@@ -270,12 +274,12 @@ export async function handleResource(
           req,
           s,
           200,
-          registry.updateIn(r.resource, r.namespace, r.name, next, false, w),
+          registry.updateIn(r.resource, r.namespace, r.name, next, false, { ...w, ...who }),
           clock,
         );
       }
       const existed = !!registry.getStored(r.resource, r.namespace, r.name);
-      const updated = registry.updateIn(r.resource, r.namespace, r.name, obj, statusOnly, w);
+      const updated = registry.updateIn(r.resource, r.namespace, r.name, obj, statusOnly, { ...w, ...who });
       return sendObject(res, url, req, s, existed ? 200 : 201, updated, clock);
     }
     case 'PATCH': {
@@ -284,6 +288,7 @@ export async function handleResource(
       const body = await readBody(req);
       const { object, created } = applyPatchRequest(registry, s, r, req.headers['content-type'], body, {
         ...w,
+        ...who,
         statusOnly,
         now: clock.now(),
         res,

@@ -22,6 +22,7 @@ const PACKAGE_PATHS: Readonly<Record<string, string>> = {
   batch: 'io.k8s.api.batch',
   discovery: 'io.k8s.api.discovery',
   coordination: 'io.k8s.api.coordination',
+  rbac: 'io.k8s.api.rbac',
   meta: 'io.k8s.apimachinery.pkg.apis.meta',
   resource: 'io.k8s.apimachinery.pkg.api.resource',
   intstr: 'io.k8s.apimachinery.pkg.util.intstr',

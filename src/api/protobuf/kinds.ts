@@ -29,6 +29,10 @@ const KINDS: Readonly<Record<string, string>> = {
   'batch/v1/CronJob': 'batch.v1.CronJob',
   'discovery.k8s.io/v1/EndpointSlice': 'discovery.v1.EndpointSlice',
   'coordination.k8s.io/v1/Lease': 'coordination.v1.Lease',
+  'rbac.authorization.k8s.io/v1/Role': 'rbac.v1.Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding': 'rbac.v1.RoleBinding',
+  'rbac.authorization.k8s.io/v1/ClusterRole': 'rbac.v1.ClusterRole',
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'rbac.v1.ClusterRoleBinding',
 };
 
 /**
@@ -42,6 +46,7 @@ const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
   'batch/v1',
   'discovery.k8s.io/v1',
   'coordination.k8s.io/v1',
+  'rbac.authorization.k8s.io/v1',
   'meta.k8s.io/v1',
 ]);
 

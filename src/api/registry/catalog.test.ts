@@ -20,6 +20,8 @@ describe('tableConvertors', () => {
 
   test('covers the kinds kubectl users list', () => {
     assert.deepEqual(Object.keys(tableConvertors).sort(), [
+      'clusterrolebindings.rbac.authorization.k8s.io',
+      'clusterroles.rbac.authorization.k8s.io',
       'configmaps',
       'cronjobs.batch',
       'deployments.apps',
@@ -34,6 +36,8 @@ describe('tableConvertors', () => {
       'pods',
       'replicasets.apps',
       'resourcequotas',
+      'rolebindings.rbac.authorization.k8s.io',
+      'roles.rbac.authorization.k8s.io',
       'secrets',
       'serviceaccounts',
       'services',

@@ -19,6 +19,12 @@ import { limitRangeStrategy } from './limitranges/strategy.js';
 import { namespaceStrategy } from './namespaces/strategy.js';
 import { nodeStrategy } from './nodes/strategy.js';
 import { podStrategy } from './pods/strategy.js';
+import {
+  clusterRoleBindingStrategy,
+  clusterRoleStrategy,
+  roleBindingStrategy,
+  roleStrategy,
+} from './rbac/strategy.js';
 import { replicaSetStrategy } from './replicasets/strategy.js';
 import { resourceQuotaStrategy } from './resourcequotas/strategy.js';
 import { secretStrategy } from './secrets/strategy.js';
@@ -59,6 +65,11 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     // batch/v1
     cronJobStrategy,
     jobStrategy,
+    // rbac.authorization.k8s.io/v1
+    clusterRoleBindingStrategy,
+    clusterRoleStrategy,
+    roleBindingStrategy,
+    roleStrategy,
     // coordination.k8s.io/v1
     leaseStrategy,
     // discovery.k8s.io/v1

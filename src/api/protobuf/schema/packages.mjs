@@ -60,6 +60,13 @@ export const PACKAGES = [
     from: 'k8s.io/api coordination/v1',
   },
   {
+    pkg: 'k8s.io.api.rbac.v1',
+    short: 'rbac.v1',
+    stem: 'rbac_v1',
+    out: 'rbac-v1',
+    from: 'k8s.io/api rbac/v1',
+  },
+  {
     pkg: 'k8s.io.apimachinery.pkg.apis.meta.v1',
     short: 'meta.v1',
     stem: 'meta_v1',
