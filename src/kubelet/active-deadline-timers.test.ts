@@ -285,14 +285,15 @@ describe('pod workers: the deadline alone fails a running pod', () => {
   }
 
   test('at the deadline: Failed/DeadlineExceeded, one Normal event, container stopped with the pod grace', async () => {
-    const pod = runningPod(1);
+    // 3 s: startTime has second precision, so the deadline is 2-3 s away, room for a slow first sync.
+    const pod = runningPod(3);
     workers.updatePod(structuredClone(pod));
     await until('the first sync', () => deps.activeDeadlines.armedAt('u-sleeper') !== undefined);
     assert.equal(statusManager.getPodStatus('u-sleeper')?.phase, 'Running');
     assert.deepEqual(runtime.stops, []);
 
     // Nothing else happens to the pod: only the deadline can wake its worker.
-    await until('the pod to be terminated', () => workers.stateOf('u-sleeper') === 'terminated', 4000);
+    await until('the pod to be terminated', () => workers.stateOf('u-sleeper') === 'terminated', 8000);
     await workers.idle();
     const status = statusManager.getPodStatus('u-sleeper');
     assert.deepEqual(
@@ -356,7 +357,7 @@ describe('pod workers: the deadline alone fails a running pod', () => {
 
     workers.updatePod({ ...structuredClone(pod), spec: { ...pod.spec!, activeDeadlineSeconds: 1 } });
     await until('the re-armed deadline', () => deps.activeDeadlines.armedAt('u-sleeper') === startMs + 1000);
-    await until('the pod to be terminated', () => workers.stateOf('u-sleeper') === 'terminated', 4000);
+    await until('the pod to be terminated', () => workers.stateOf('u-sleeper') === 'terminated', 8000);
     await workers.idle();
     assert.equal(statusManager.getPodStatus('u-sleeper')?.reason, 'DeadlineExceeded');
     assert.deepEqual(runtime.stops, [{ id: 'app-1', grace: 7 }]);

@@ -42,6 +42,9 @@ function run(
       clearTimeout(timer);
       resolve({ code: code ?? (sig ? 128 : 1), stdout, stderr });
     });
+    // kubectl may exit without reading its stdin (a quick error, or a command that takes none):
+    // EPIPE then is not the test's failure, the exit code and output are.
+    p.stdin.on('error', () => {});
     p.stdin.end(input ?? '');
   });
 }
