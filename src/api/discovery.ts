@@ -31,6 +31,7 @@ export const SUBRESOURCES: Readonly<
   ],
   nodes: [{ name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'] }],
   resourcequotas: [{ name: 'status', kind: 'ResourceQuota', verbs: ['get', 'patch', 'update'] }],
+  daemonsets: [{ name: 'status', kind: 'DaemonSet', verbs: ['get', 'patch', 'update'] }],
   deployments: [
     { name: 'status', kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
@@ -39,6 +40,10 @@ export const SUBRESOURCES: Readonly<
   cronjobs: [{ name: 'status', kind: 'CronJob', verbs: ['get', 'patch', 'update'] }],
   replicasets: [
     { name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
+    { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
+  ],
+  statefulsets: [
+    { name: 'status', kind: 'StatefulSet', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
   ],
 };

@@ -12,6 +12,7 @@ test('startControllers runs every controller together: a deployment comes up and
   assert.deepEqual(all.map((c) => c.name).sort(), [
     'clusterrole-aggregation',
     'cronjob',
+    'daemonset',
     'deployment',
     'endpoints',
     'endpointslice',
@@ -23,6 +24,7 @@ test('startControllers runs every controller together: a deployment comes up and
     'resourcequota',
     'root-ca-cert-publisher',
     'serviceaccount',
+    'statefulset',
     'ttl-after-finished',
   ]);
   const running = startControllers(h.deps, { rootCAPem: 'PEM', resyncPeriodMs: 0 });

@@ -1,12 +1,13 @@
 /**
  * Starts every controller podbay runs, as kube-controller-manager does: deployment,
- * replicaset, garbage collector, namespace, service account, root CA publisher, endpoints,
+ * replicaset, daemonset, statefulset, garbage collector, namespace, service account, root CA publisher, endpoints,
  * endpointslice, endpointslicemirroring, resourcequota and clusterrole-aggregation.
  * `stop()` stops them all and is safe to call twice.
  */
 import type { Controller, ControllerDeps } from './client.js';
 import { ClusterRoleAggregationController } from './clusterrole-aggregation/controller.js';
 import { CronJobController } from './cronjob/controller.js';
+import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
@@ -18,6 +19,7 @@ import { ReplicaSetController } from './replicaset/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
 import { ServiceAccountsController } from './serviceaccount/controller.js';
 import { RootCACertPublisher } from './serviceaccount/root-ca-publisher.js';
+import { StatefulSetController } from './statefulset/controller.js';
 import { TTLAfterFinishedController } from './ttl-after-finished/controller.js';
 
 export interface ControllerOptions {
@@ -32,6 +34,8 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
   const controllers: Controller[] = [
     new DeploymentController(deps, o),
     new ReplicaSetController(deps, o),
+    new DaemonSetController(deps, o),
+    new StatefulSetController(deps, o),
     new JobController(deps, o),
     new CronJobController(deps, o),
     new TTLAfterFinishedController(deps, o),

@@ -44,7 +44,8 @@ export function fitReasons(pod: Pod, node: Node, podsOnNode: readonly Pod[]): st
   return reasons;
 }
 
-function tolerates(
+/** v1helper's TolerationsTolerateTaint: some toleration matches the taint's key, value and effect. */
+export function tolerates(
   tolerations: readonly Toleration[] | undefined,
   taint: Pick<Taint, 'key' | 'effect'> & { value?: string },
 ): boolean {
@@ -80,7 +81,8 @@ function requirementHolds(r: NodeSelectorRequirement, labels: Record<string, str
   }
 }
 
-function matchesNodeSelector(pod: Pod, node: Node): boolean {
+/** nodeaffinity.GetRequiredNodeAffinity(pod).Match(node): nodeSelector and required node affinity. */
+export function matchesNodeSelector(pod: Pod, node: Node): boolean {
   const labels = (node.metadata?.labels ?? {}) as Record<string, string>;
   for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
   const terms =

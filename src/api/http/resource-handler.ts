@@ -4,9 +4,11 @@
  * PartialObjectMetadata, watch). Subresources with their own semantics (scale, status,
  * finalize, log, exec, ...) are dispatched to their handlers from here.
  */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from '../../controllers/client.js';
 import type { UserInfo } from '../auth/user.js';
+import { SUBRESOURCES } from '../discovery.js';
 import { ApiError, badRequest, methodNotAllowed, notFound } from '../errors.js';
 import { compileFilter } from '../registry/filters.js';
 import {
@@ -138,7 +140,8 @@ export async function handleResource(
   if (r.subresource) {
     const external = deps.subresources.get(`${r.resource}/${r.subresource}`);
     if (external) return external(req, res, r, url);
-    if (r.subresource === 'scale' && (r.resource === 'deployments' || r.resource === 'replicasets')) {
+    // The resources discovery lists with a scale subresource (autoscaling/v1 Scale).
+    if (r.subresource === 'scale' && SUBRESOURCES[r.resource]?.some((x) => x.name === 'scale')) {
       return scaleSubresource(deps, req, res, r, url, s);
     }
     if (r.subresource === EPHEMERAL_CONTAINERS_SUBRESOURCE && r.resource === 'pods' && r.name) {

@@ -14,13 +14,21 @@ describe('merge schema table', () => {
       '/Secret',
       '/Service',
       '/ServiceAccount',
+      'apps/ControllerRevision',
+      'apps/DaemonSet',
       'apps/Deployment',
       'apps/ReplicaSet',
+      'apps/StatefulSet',
       'autoscaling/Scale',
     ]);
   });
 
   test('upstream tags of the fields kubectl patches', () => {
+    // `kubectl set image ds/x` sends $setElementOrder for the template's containers.
+    assert.equal(
+      schemaFor({ group: 'apps', kind: 'DaemonSet' }).rule('spec.template.spec.containers')?.mergeKey,
+      'name',
+    );
     const pod = schemaFor({ group: '', kind: 'Pod' });
     assert.equal(pod.rule('spec.containers')?.mergeKey, 'name');
     assert.equal(pod.rule('spec.containers[].env')?.mergeKey, 'name');

@@ -100,7 +100,7 @@ const POD_STATUS: SchemaTable = {
   resourceClaimStatuses: { ...mergeList('name'), retainKeys: true },
 };
 
-/** PodTemplateSpec: what Deployment and ReplicaSet embed as spec.template. */
+/** PodTemplateSpec: what Deployment, ReplicaSet and DaemonSet embed as spec.template. */
 const POD_TEMPLATE_SPEC: SchemaTable = { ...under('metadata', OBJECT_META), ...under('spec', POD_SPEC) };
 
 const WORKLOAD_COMMON: SchemaTable = {
@@ -114,6 +114,10 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   '/Pod': { ...under('spec', POD_SPEC), ...under('status', POD_STATUS) },
   'apps/Deployment': { ...WORKLOAD_COMMON, 'spec.strategy': { retainKeys: true } },
   'apps/ReplicaSet': WORKLOAD_COMMON,
+  // DaemonSetSpec.updateStrategy has no patchStrategy (unlike Deployment's strategy).
+  'apps/DaemonSet': WORKLOAD_COMMON,
+  'apps/StatefulSet': WORKLOAD_COMMON,
+  'apps/ControllerRevision': {},
   '/Service': {
     'spec.ports': portList('port'),
     'spec.selector': ATOMIC,
@@ -167,6 +171,8 @@ const ZERO_VALUE_STRUCTS: Readonly<Record<string, readonly string[]>> = {
   '/Pod': ['spec', 'status'],
   'apps/Deployment': ['spec', ...TEMPLATE_STRUCTS, 'spec.strategy', 'status'],
   'apps/ReplicaSet': ['spec', ...TEMPLATE_STRUCTS, 'status'],
+  'apps/DaemonSet': ['spec', ...TEMPLATE_STRUCTS, 'spec.updateStrategy', 'status'],
+  'apps/StatefulSet': ['spec', ...TEMPLATE_STRUCTS, 'spec.updateStrategy', 'status'],
   '/Service': ['spec', 'status', 'status.loadBalancer'],
   '/Namespace': ['spec', 'status'],
   '/Node': [

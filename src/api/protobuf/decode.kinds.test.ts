@@ -1,6 +1,6 @@
 /**
  * Synthetic bodies for kinds kubectl's generators never send (Event, Node, Endpoints, ReplicaSet, Scale,
- * DeleteOptions; Pod has its own file). Field numbers are written from the upstream generated.proto
+ * DeleteOptions, ControllerRevision; Pod has its own file). Field numbers are written from the upstream generated.proto
  * files and the expected JSON from the Go structs' json tags (omitempty, pointers, inline), independently
  * of the generated tables the decoder reads.
  */
@@ -213,6 +213,22 @@ describe('other kinds', () => {
           fieldsV1: { 'f:data': { 'f:a': {} } },
         },
       ],
+    });
+  });
+
+  test('apps/v1 ControllerRevision: RawExtension data is its JSON, embedded', () => {
+    const data = '{"spec":{"template":{"$patch":"replace"}}}';
+    const body = envelope('apps/v1', 'ControllerRevision', (e) => {
+      e.message(1, (m) => m.string(1, 'agent-7d9f8').string(3, 'default'));
+      e.message(2, (r) => r.string(1, data));
+      e.varint(3, 2);
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(body), {
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
+      metadata: { name: 'agent-7d9f8', namespace: 'default' },
+      data: { spec: { template: { $patch: 'replace' } } },
+      revision: 2,
     });
   });
 });

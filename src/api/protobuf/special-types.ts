@@ -59,6 +59,17 @@ function rfc3339(
   return `${whole}.${String(micros).padStart(6, '0')}Z`;
 }
 
+/** Bytes (base64 once decoded) holding JSON, embedded as the value itself; no bytes → null. */
+function rawJson(bytes: unknown, what: string, fail: (reason: string) => never): unknown {
+  const raw = Buffer.from((bytes as string | undefined) ?? '', 'base64');
+  if (raw.length === 0) return null;
+  try {
+    return JSON.parse(strictUtf8.decode(raw));
+  } catch {
+    return fail(`${what} does not hold valid UTF-8 JSON`);
+  }
+}
+
 /** `type ExtraValue []string`: proto wraps the list in a message, JSON writes the list. */
 const EXTRA_VALUE: SpecialType = {
   fields: { 1: { json: 'items', type: 'string', repeated: true } },
@@ -110,17 +121,17 @@ export const SPECIAL_TYPES: Readonly<Record<string, SpecialType>> = {
   /** authentication/v1 ExtraValue (a user's extra values): a plain list of strings in JSON. */
   'authentication.v1.ExtraValue': EXTRA_VALUE,
   'authorization.v1.ExtraValue': EXTRA_VALUE,
+  /**
+   * runtime.RawExtension (ControllerRevision.data): `raw` holds the object's JSON, embedded as-is, as
+   * RawExtension.MarshalJSON writes it (no bytes → null).
+   */
+  'runtime.RawExtension': {
+    fields: { 1: { json: 'raw', type: 'bytes' } },
+    toJson: (decoded, _empty, fail) => rawJson(decoded.raw, 'raw extension', fail),
+  },
   /** meta/v1 FieldsV1: `Raw` holds JSON, embedded as-is in the JSON form. */
   'meta.v1.FieldsV1': {
     fields: { 1: { json: 'Raw', type: 'bytes' } },
-    toJson: (decoded, _empty, fail) => {
-      const raw = Buffer.from((decoded.Raw as string | undefined) ?? '', 'base64');
-      if (raw.length === 0) return null;
-      try {
-        return JSON.parse(strictUtf8.decode(raw));
-      } catch {
-        return fail('fieldsV1 does not hold valid UTF-8 JSON');
-      }
-    },
+    toJson: (decoded, _empty, fail) => rawJson(decoded.Raw, 'fieldsV1', fail),
   },
 };

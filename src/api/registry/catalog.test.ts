@@ -23,7 +23,9 @@ describe('tableConvertors', () => {
       'clusterrolebindings.rbac.authorization.k8s.io',
       'clusterroles.rbac.authorization.k8s.io',
       'configmaps',
+      'controllerrevisions.apps',
       'cronjobs.batch',
+      'daemonsets.apps',
       'deployments.apps',
       'endpoints',
       'endpointslices.discovery.k8s.io',
@@ -41,6 +43,7 @@ describe('tableConvertors', () => {
       'secrets',
       'serviceaccounts',
       'services',
+      'statefulsets.apps',
     ]);
   });
 

@@ -8,7 +8,9 @@ import { parseCidr } from '../../network/cidr.js';
 import { DEFAULT_SERVICE_CIDR } from '../../network/defaults.js';
 import type { Store } from '../../store/sqlite-store.js';
 import { configMapStrategy } from './configmaps/strategy.js';
+import { controllerRevisionStrategy } from './controllerrevisions/strategy.js';
 import { cronJobStrategy } from './cronjobs/strategy.js';
+import { daemonSetStrategy } from './daemonsets/strategy.js';
 import { deploymentStrategy } from './deployments/strategy.js';
 import { endpointsStrategy } from './endpoints/strategy.js';
 import { endpointSliceStrategy } from './endpointslices/strategy.js';
@@ -31,6 +33,7 @@ import { secretStrategy } from './secrets/strategy.js';
 import { serviceAccountStrategy } from './serviceaccounts/strategy.js';
 import { newServiceAllocator } from './services/allocator.js';
 import { serviceStrategy } from './services/strategy.js';
+import { statefulSetStrategy } from './statefulsets/strategy.js';
 import type { Strategy } from './strategy.js';
 
 export interface CatalogOptions {
@@ -60,8 +63,11 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     limitRangeStrategy,
     resourceQuotaStrategy,
     // apps/v1
+    controllerRevisionStrategy,
+    daemonSetStrategy,
     deploymentStrategy,
     replicaSetStrategy,
+    statefulSetStrategy,
     // batch/v1
     cronJobStrategy,
     jobStrategy,

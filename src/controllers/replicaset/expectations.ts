@@ -30,7 +30,12 @@ export class Expectations {
   }
 
   expectDeletions(key: string, uids: readonly string[]): void {
-    this.#records.set(key, { adds: 0, deletes: new Set(uids), setAt: this.now() });
+    this.expect(key, 0, uids);
+  }
+
+  /** Both at once, as the DaemonSet controller's SetExpectations(key, adds, dels) does. */
+  expect(key: string, adds: number, deleteUids: readonly string[]): void {
+    this.#records.set(key, { adds, deletes: new Set(deleteUids), setAt: this.now() });
   }
 
   creationObserved(key: string): void {

@@ -1,10 +1,12 @@
 /** The pod a ReplicaSet creates from its template, as upstream's controller.GetPodFromTemplate. */
-import type { Pod } from 'kubernetes-types/core/v1';
+import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../api/types.js';
 import { newControllerRef } from '../util/owners.js';
-import type { RS } from './status.js';
 
-export function podFromTemplate(rs: RS): Pod & KubeObject {
+/** An owner with a pod template (ReplicaSet, DaemonSet). */
+type TemplateOwner = KubeObject & { spec?: { template?: PodTemplateSpec } };
+
+export function podFromTemplate(rs: TemplateOwner): Pod & KubeObject {
   const tpl = rs.spec?.template ?? {};
   const meta = tpl.metadata ?? {};
   const pod: Pod & KubeObject = {

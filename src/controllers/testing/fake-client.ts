@@ -34,12 +34,22 @@ export const DEFAULT_RESOURCES: readonly FakeResource[] = [
   { resource: 'events', namespaced: true, group: '', kind: 'Event' },
   { resource: 'deployments', namespaced: true, group: 'apps', kind: 'Deployment' },
   { resource: 'replicasets', namespaced: true, group: 'apps', kind: 'ReplicaSet' },
+  { resource: 'daemonsets', namespaced: true, group: 'apps', kind: 'DaemonSet' },
+  { resource: 'statefulsets', namespaced: true, group: 'apps', kind: 'StatefulSet' },
+  { resource: 'controllerrevisions', namespaced: true, group: 'apps', kind: 'ControllerRevision' },
   { resource: 'jobs', namespaced: true, group: 'batch', kind: 'Job' },
   { resource: 'cronjobs', namespaced: true, group: 'batch', kind: 'CronJob' },
 ];
 
 /** Resources whose status is a subresource: update keeps it, updateStatus writes only it. */
-const NO_STATUS_SUBRESOURCE = new Set(['configmaps', 'secrets', 'serviceaccounts', 'events', 'endpoints']);
+const NO_STATUS_SUBRESOURCE = new Set([
+  'configmaps',
+  'secrets',
+  'serviceaccounts',
+  'events',
+  'endpoints',
+  'controllerrevisions',
+]);
 
 const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const META_KEYS_NOT_SPEC = new Set(['metadata', 'status', 'apiVersion', 'kind']);

@@ -3,6 +3,10 @@
  * (the real registry applies upstream's full defaulting). Kept minimal on purpose: tests that
  * need a field state it.
  */
+import type { DaemonSet, StatefulSet } from 'kubernetes-types/apps/v1';
+import { defaultDaemonSet } from '../../api/registry/daemonsets/defaults.js';
+import { TEMPLATE_GENERATION_ANNOTATION } from '../../api/registry/daemonsets/template-generation.js';
+import { defaultStatefulSet } from '../../api/registry/statefulsets/defaults.js';
 import type { KubeObject } from '../../api/types.js';
 
 type Obj = Record<string, unknown>;
@@ -39,5 +43,15 @@ export function applyTestDefaults(resource: string, o: KubeObject): void {
     case 'replicasets':
       obj(o, 'spec').replicas ??= 1;
       break;
+    case 'statefulsets':
+      defaultStatefulSet(o as StatefulSet);
+      break;
+    case 'daemonsets': {
+      // The real strategy's defaults and template-generation annotation (1 on create).
+      const ds = o as DaemonSet;
+      defaultDaemonSet(ds);
+      ds.metadata!.annotations = { [TEMPLATE_GENERATION_ANNOTATION]: '1', ...ds.metadata!.annotations };
+      break;
+    }
   }
 }

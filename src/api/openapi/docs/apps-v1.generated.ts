@@ -2,6 +2,87 @@
 import type { DocTable } from '../types.js';
 
 export const APPS_V1_DOCS: DocTable = {
+  'apps.v1.ControllerRevision': {
+    doc: 'ControllerRevision implements an immutable snapshot of state data. Clients are responsible for serializing and deserializing the objects that contain their internal state. Once a ControllerRevision has been successfully created, it can not be updated. The API Server will fail validation of all requests that attempt to mutate the Data field. ControllerRevisions may, however, be deleted. Note that, due to its use by both the DaemonSet and StatefulSet controllers for update and rollback, this object is beta. However, it may be subject to name and representation changes in future releases, and clients should not depend on its stability. It is primarily for internal use by controllers.',
+    fields: {
+      data: 'Data is the serialized representation of the state.',
+      metadata:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      revision: 'Revision indicates the revision of the state represented by Data.',
+    },
+    required: ['revision'],
+    typeMeta: true,
+  },
+  'apps.v1.DaemonSet': {
+    doc: 'DaemonSet represents the configuration of a daemon set.',
+    fields: {
+      metadata:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      spec: 'The desired behavior of this daemon set. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+      status:
+        'The current status of this daemon set. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+    },
+    typeMeta: true,
+  },
+  'apps.v1.DaemonSetCondition': {
+    doc: 'DaemonSetCondition describes the state of a DaemonSet at a certain point.',
+    fields: {
+      lastTransitionTime: 'Last time the condition transitioned from one status to another.',
+      message: 'A human readable message indicating details about the transition.',
+      reason: "The reason for the condition's last transition.",
+      status: 'Status of the condition, one of True, False, Unknown.',
+      type: 'Type of DaemonSet condition.',
+    },
+    required: ['type', 'status'],
+  },
+  'apps.v1.DaemonSetSpec': {
+    doc: 'DaemonSetSpec is the specification of a daemon set.',
+    fields: {
+      minReadySeconds:
+        'The minimum number of seconds for which a newly created DaemonSet pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready).',
+      revisionHistoryLimit:
+        'The number of old history to retain to allow rollback. This is a pointer to distinguish between explicit zero and not specified. Defaults to 10.',
+      selector:
+        "A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
+      template:
+        'An object that describes the pod that will be created. The DaemonSet will create exactly one copy of this pod on every node that matches the template\'s node selector (or on every node if no node selector is specified). The only allowed template.spec.restartPolicy value is "Always". More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template',
+      updateStrategy: 'An update strategy to replace existing DaemonSet pods with new pods.',
+    },
+    required: ['selector', 'template'],
+  },
+  'apps.v1.DaemonSetStatus': {
+    doc: 'DaemonSetStatus represents the current status of a daemon set.',
+    fields: {
+      collisionCount:
+        'Count of hash collisions for the DaemonSet. The DaemonSet controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ControllerRevision.',
+      conditions: "Represents the latest available observations of a DaemonSet's current state.",
+      currentNumberScheduled:
+        'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/',
+      desiredNumberScheduled:
+        'The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod). More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/',
+      numberAvailable:
+        'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)',
+      numberMisscheduled:
+        'The number of nodes that are running the daemon pod, but are not supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/',
+      numberReady:
+        'numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.',
+      numberUnavailable:
+        'The number of nodes that should be running the daemon pod and have none of the daemon pod running and available (ready for at least spec.minReadySeconds)',
+      observedGeneration: 'The most recent generation observed by the daemon set controller.',
+      updatedNumberScheduled: 'The total number of nodes that are running updated daemon pod',
+    },
+    required: ['currentNumberScheduled', 'numberMisscheduled', 'desiredNumberScheduled', 'numberReady'],
+  },
+  'apps.v1.DaemonSetUpdateStrategy': {
+    doc: 'DaemonSetUpdateStrategy is a struct used to control the update strategy for a DaemonSet.',
+    fields: {
+      rollingUpdate: 'Rolling update config params. Present only if type = "RollingUpdate".',
+      type: 'Type of daemon set update. Can be "RollingUpdate" or "OnDelete". Default is RollingUpdate.\n\nPossible enum values:\n - `"OnDelete"` Replace the old daemons only when it\'s killed\n - `"RollingUpdate"` Replace the old daemons by new ones using rolling update i.e replace them on each node one after the other.',
+    },
+    enums: {
+      type: ['OnDelete', 'RollingUpdate'],
+    },
+  },
   'apps.v1.Deployment': {
     doc: 'Deployment enables declarative updates for Pods and ReplicaSets.',
     fields: {
@@ -126,6 +207,15 @@ export const APPS_V1_DOCS: DocTable = {
     },
     required: ['replicas'],
   },
+  'apps.v1.RollingUpdateDaemonSet': {
+    doc: 'Spec to control the desired behavior of daemon set rolling update.',
+    fields: {
+      maxSurge:
+        'The maximum number of nodes with an existing available DaemonSet pod that can have an updated DaemonSet pod during during an update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up to a minimum of 1. Default value is 0. Example: when this is set to 30%, at most 30% of the total number of nodes that should be running the daemon pod (i.e. status.desiredNumberScheduled) can have their a new pod created before the old pod is marked as deleted. The update starts by launching new pods on 30% of nodes. Once an updated pod is available (Ready for at least minReadySeconds) the old DaemonSet pod on that node is marked deleted. If the old pod becomes unavailable for any reason (Ready transitions to false, is evicted, or is drained) an updated pod is immediatedly created on that node without considering surge limits. Allowing surge implies the possibility that the resources consumed by the daemonset on any given node can double if the readiness check fails, and so resource intensive daemonsets should take into account that they may cause evictions during disruption.',
+      maxUnavailable:
+        'The maximum number of DaemonSet pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of total number of DaemonSet pods at the start of the update (ex: 10%). Absolute number is calculated from percentage by rounding up. This cannot be 0 if MaxSurge is 0 Default value is 1. Example: when this is set to 30%, at most 30% of the total number of nodes that should be running the daemon pod (i.e. status.desiredNumberScheduled) can have their pods stopped for an update at any given time. The update starts by stopping at most 30% of those DaemonSet pods and then brings up new DaemonSet pods in their place. Once the new pods are available, it then proceeds onto other DaemonSet pods, thus ensuring that at least 70% of original number of DaemonSet pods are available at all times during the update.',
+    },
+  },
   'apps.v1.RollingUpdateDeployment': {
     doc: 'Spec to control the desired behavior of rolling update.',
     fields: {
@@ -133,6 +223,119 @@ export const APPS_V1_DOCS: DocTable = {
         'The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up. Defaults to 25%. Example: when this is set to 30%, the new ReplicaSet can be scaled up immediately when the rolling update starts, such that the total number of old and new pods do not exceed 130% of desired pods. Once old pods have been killed, new ReplicaSet can be scaled up further, ensuring that total number of pods running at any time during the update is at most 130% of desired pods.',
       maxUnavailable:
         'The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Absolute number is calculated from percentage by rounding down. This can not be 0 if MaxSurge is 0. Defaults to 25%. Example: when this is set to 30%, the old ReplicaSet can be scaled down to 70% of desired pods immediately when the rolling update starts. Once new pods are ready, old ReplicaSet can be scaled down further, followed by scaling up the new ReplicaSet, ensuring that the total number of pods available at all times during the update is at least 70% of desired pods.',
+    },
+  },
+  'apps.v1.RollingUpdateStatefulSetStrategy': {
+    doc: 'RollingUpdateStatefulSetStrategy is used to communicate parameter for RollingUpdateStatefulSetStrategyType.',
+    fields: {
+      maxUnavailable:
+        'The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Absolute number is calculated from percentage by rounding up. This can not be 0. Defaults to 1. This field is alpha-level and is only honored by servers that enable the MaxUnavailableStatefulSet feature. The field applies to all pods in the range 0 to Replicas-1. That means if there is any unavailable pod in the range 0 to Replicas-1, it will be counted towards MaxUnavailable.',
+      partition:
+        'Partition indicates the ordinal at which the StatefulSet should be partitioned for updates. During a rolling update, all pods from ordinal Replicas-1 to Partition are updated. All pods from ordinal Partition-1 to 0 remain untouched. This is helpful in being able to do a canary based deployment. The default value is 0.',
+    },
+  },
+  'apps.v1.StatefulSet': {
+    doc: 'StatefulSet represents a set of pods with consistent identities. Identities are defined as:\n  - Network: A single stable DNS and hostname.\n  - Storage: As many VolumeClaims as requested.\n\nThe StatefulSet guarantees that a given network identity will always map to the same storage identity.',
+    fields: {
+      metadata:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      spec: 'Spec defines the desired identities of pods in this set.',
+      status:
+        'Status is the current status of Pods in this StatefulSet. This data may be out of date by some window of time.',
+    },
+    typeMeta: true,
+  },
+  'apps.v1.StatefulSetCondition': {
+    doc: 'StatefulSetCondition describes the state of a statefulset at a certain point.',
+    fields: {
+      lastTransitionTime: 'Last time the condition transitioned from one status to another.',
+      message: 'A human readable message indicating details about the transition.',
+      reason: "The reason for the condition's last transition.",
+      status: 'Status of the condition, one of True, False, Unknown.',
+      type: 'Type of statefulset condition.',
+    },
+    required: ['type', 'status'],
+  },
+  'apps.v1.StatefulSetOrdinals': {
+    doc: 'StatefulSetOrdinals describes the policy used for replica ordinal assignment in this StatefulSet.',
+    fields: {
+      start:
+        "start is the number representing the first replica's index. It may be used to number replicas from an alternate index (eg: 1-indexed) over the default 0-indexed names, or to orchestrate progressive movement of replicas from one StatefulSet to another. If set, replica indices will be in the range:\n  [.spec.ordinals.start, .spec.ordinals.start + .spec.replicas).\nIf unset, defaults to 0. Replica indices will be in the range:\n  [0, .spec.replicas).",
+    },
+  },
+  'apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy': {
+    doc: 'StatefulSetPersistentVolumeClaimRetentionPolicy describes the policy used for PVCs created from the StatefulSet VolumeClaimTemplates.',
+    fields: {
+      whenDeleted:
+        'WhenDeleted specifies what happens to PVCs created from StatefulSet VolumeClaimTemplates when the StatefulSet is deleted. The default policy of `Retain` causes PVCs to not be affected by StatefulSet deletion. The `Delete` policy causes those PVCs to be deleted.',
+      whenScaled:
+        'WhenScaled specifies what happens to PVCs created from StatefulSet VolumeClaimTemplates when the StatefulSet is scaled down. The default policy of `Retain` causes PVCs to not be affected by a scaledown. The `Delete` policy causes the associated PVCs for any excess pods above the replica count to be deleted.',
+    },
+  },
+  'apps.v1.StatefulSetSpec': {
+    doc: 'A StatefulSetSpec is the specification of a StatefulSet.',
+    fields: {
+      minReadySeconds:
+        'Minimum number of seconds for which a newly created pod should be ready without any of its container crashing for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)',
+      ordinals:
+        'ordinals controls the numbering of replica indices in a StatefulSet. The default ordinals behavior assigns a "0" index to the first replica and increments the index by one for each additional replica requested.',
+      persistentVolumeClaimRetentionPolicy:
+        'persistentVolumeClaimRetentionPolicy describes the lifecycle of persistent volume claims created from volumeClaimTemplates. By default, all persistent volume claims are created as needed and retained until manually deleted. This policy allows the lifecycle to be altered, for example by deleting persistent volume claims when their stateful set is deleted, or when their pod is scaled down.',
+      podManagementPolicy:
+        'podManagementPolicy controls how pods are created during initial scale up, when replacing pods on nodes, or when scaling down. The default policy is `OrderedReady`, where pods are created in increasing order (pod-0, then pod-1, etc) and the controller will wait until each pod is ready before continuing. When scaling down, the pods are removed in the opposite order. The alternative policy is `Parallel` which will create pods in parallel to match the desired scale without waiting, and on scale down will delete all pods at once.\n\nPossible enum values:\n - `"OrderedReady"` OrderedReadyPodManagement will create pods in strictly increasing order on scale up and strictly decreasing order on scale down, progressing only when the previous pod is ready or terminated. At most one pod will be changed at any time.\n - `"Parallel"` ParallelPodManagement will create and delete pods as soon as the stateful set replica count is changed, and will not wait for pods to be ready or complete termination.',
+      replicas:
+        'replicas is the desired number of replicas of the given Template. These are replicas in the sense that they are instantiations of the same Template, but individual replicas also have a consistent identity. If unspecified, defaults to 1.',
+      revisionHistoryLimit:
+        "revisionHistoryLimit is the maximum number of revisions that will be maintained in the StatefulSet's revision history. The revision history consists of all revisions not represented by a currently applied StatefulSetSpec version. The default value is 10.",
+      selector:
+        "selector is a label query over pods that should match the replica count. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
+      serviceName:
+        'serviceName is the name of the service that governs this StatefulSet. This service must exist before the StatefulSet, and is responsible for the network identity of the set. Pods get DNS/hostnames that follow the pattern: pod-specific-string.serviceName.default.svc.cluster.local where "pod-specific-string" is managed by the StatefulSet controller.',
+      template:
+        'template is the object that describes the pod that will be created if insufficient replicas are detected. Each pod stamped out by the StatefulSet will fulfill this Template, but have a unique identity from the rest of the StatefulSet. Each pod will be named with the format <statefulsetname>-<podindex>. For example, a pod in a StatefulSet named "web" with index number "3" would be named "web-3". The only allowed template.spec.restartPolicy value is "Always".',
+      updateStrategy:
+        'updateStrategy indicates the StatefulSetUpdateStrategy that will be employed to update Pods in the StatefulSet when a revision is made to Template.',
+      volumeClaimTemplates:
+        'volumeClaimTemplates is a list of claims that pods are allowed to reference. The StatefulSet controller is responsible for mapping network identities to claims in a way that maintains the identity of a pod. Every claim in this list must have at least one matching (by name) volumeMount in one container in the template. A claim in this list takes precedence over any volumes in the template, with the same name.',
+    },
+    enums: {
+      podManagementPolicy: ['OrderedReady', 'Parallel'],
+    },
+    required: ['selector', 'template', 'serviceName'],
+  },
+  'apps.v1.StatefulSetStatus': {
+    doc: 'StatefulSetStatus represents the current state of a StatefulSet.',
+    fields: {
+      availableReplicas:
+        'Total number of available pods (ready for at least minReadySeconds) targeted by this statefulset.',
+      collisionCount:
+        'collisionCount is the count of hash collisions for the StatefulSet. The StatefulSet controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ControllerRevision.',
+      conditions: "Represents the latest available observations of a statefulset's current state.",
+      currentReplicas:
+        'currentReplicas is the number of Pods created by the StatefulSet controller from the StatefulSet version indicated by currentRevision.',
+      currentRevision:
+        'currentRevision, if not empty, indicates the version of the StatefulSet used to generate Pods in the sequence [0,currentReplicas).',
+      observedGeneration:
+        "observedGeneration is the most recent generation observed for this StatefulSet. It corresponds to the StatefulSet's generation, which is updated on mutation by the API Server.",
+      readyReplicas:
+        'readyReplicas is the number of pods created for this StatefulSet with a Ready Condition.',
+      replicas: 'replicas is the number of Pods created by the StatefulSet controller.',
+      updateRevision:
+        'updateRevision, if not empty, indicates the version of the StatefulSet used to generate Pods in the sequence [replicas-updatedReplicas,replicas)',
+      updatedReplicas:
+        'updatedReplicas is the number of Pods created by the StatefulSet controller from the StatefulSet version indicated by updateRevision.',
+    },
+    required: ['replicas'],
+  },
+  'apps.v1.StatefulSetUpdateStrategy': {
+    doc: 'StatefulSetUpdateStrategy indicates the strategy that the StatefulSet controller will use to perform updates. It includes any additional parameters necessary to perform the update for the indicated strategy.',
+    fields: {
+      rollingUpdate:
+        'RollingUpdate is used to communicate parameters when Type is RollingUpdateStatefulSetStrategyType.',
+      type: 'Type indicates the type of the StatefulSetUpdateStrategy. Default is RollingUpdate.\n\nPossible enum values:\n - `"OnDelete"` OnDeleteStatefulSetStrategyType triggers the legacy behavior. Version tracking and ordered rolling restarts are disabled. Pods are recreated from the StatefulSetSpec when they are manually deleted. When a scale operation is performed with this strategy,specification version indicated by the StatefulSet\'s currentRevision.\n - `"RollingUpdate"` RollingUpdateStatefulSetStrategyType indicates that update will be applied to all Pods in the StatefulSet with respect to the StatefulSet ordering constraints. When a scale operation is performed with this strategy, new Pods will be created from the specification version indicated by the StatefulSet\'s updateRevision.',
+    },
+    enums: {
+      type: ['OnDelete', 'RollingUpdate'],
     },
   },
 };

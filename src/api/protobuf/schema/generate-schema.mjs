@@ -40,6 +40,7 @@ const SPECIAL = new Set([
   'resource.Quantity',
   'authentication.v1.ExtraValue',
   'authorization.v1.ExtraValue',
+  'runtime.RawExtension',
 ]);
 /** The kinds podbay decodes; everything reachable from them is emitted. */
 const ROOTS = [
@@ -54,8 +55,11 @@ const ROOTS = [
   'core.v1.Node',
   'core.v1.LimitRange',
   'core.v1.ResourceQuota',
+  'apps.v1.ControllerRevision',
+  'apps.v1.DaemonSet',
   'apps.v1.Deployment',
   'apps.v1.ReplicaSet',
+  'apps.v1.StatefulSet',
   'autoscaling.v1.Scale',
   'authentication.v1.TokenRequest',
   'authentication.v1.SelfSubjectReview',
