@@ -8,9 +8,11 @@ describe('merge schema table', () => {
       '/ConfigMap',
       '/Endpoints',
       '/Event',
+      '/LimitRange',
       '/Namespace',
       '/Node',
       '/Pod',
+      '/ResourceQuota',
       '/Secret',
       '/Service',
       '/ServiceAccount',
@@ -20,6 +22,14 @@ describe('merge schema table', () => {
       'apps/ReplicaSet',
       'apps/StatefulSet',
       'autoscaling/Scale',
+      'batch/CronJob',
+      'batch/Job',
+      'coordination.k8s.io/Lease',
+      'discovery.k8s.io/EndpointSlice',
+      'rbac.authorization.k8s.io/ClusterRole',
+      'rbac.authorization.k8s.io/ClusterRoleBinding',
+      'rbac.authorization.k8s.io/Role',
+      'rbac.authorization.k8s.io/RoleBinding',
     ]);
   });
 
@@ -29,6 +39,19 @@ describe('merge schema table', () => {
       schemaFor({ group: 'apps', kind: 'DaemonSet' }).rule('spec.template.spec.containers')?.mergeKey,
       'name',
     );
+    // ... and so does `kubectl set image|env|resources` for Jobs and CronJobs.
+    assert.equal(
+      schemaFor({ group: 'batch', kind: 'Job' }).rule('spec.template.spec.containers')?.mergeKey,
+      'name',
+    );
+    const cronJob = schemaFor({ group: 'batch', kind: 'CronJob' });
+    assert.equal(cronJob.rule('spec.jobTemplate.spec.template.spec.containers')?.mergeKey, 'name');
+    assert.equal(cronJob.rule('spec.jobTemplate.spec.template.spec.containers[].env')?.mergeKey, 'name');
+    assert.deepEqual(schemaFor({ group: 'batch', kind: 'Job' }).rule('status.conditions'), {
+      strategy: 'merge',
+      mergeKey: 'type',
+      listType: 'atomic',
+    });
     const pod = schemaFor({ group: '', kind: 'Pod' });
     assert.equal(pod.rule('spec.containers')?.mergeKey, 'name');
     assert.equal(pod.rule('spec.containers[].env')?.mergeKey, 'name');

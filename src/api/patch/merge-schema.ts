@@ -2,7 +2,7 @@
  * Merge schema: how each field of each kind podbay serves is merged, as DATA. It is the single
  * source for both strategic merge patch (Go struct tags `patchStrategy` / `patchMergeKey`) and
  * server-side apply (`+listType`, `+listMapKey`, `+mapType=atomic`, `+structType=atomic`).
- * Taken from k8s.io/api v0.32 (core/v1, apps/v1, autoscaling/v1) and apimachinery meta/v1.
+ * Taken from k8s.io/api v0.32 (core/v1, apps/v1, autoscaling/v1, batch/v1) and apimachinery meta/v1.
  *
  * Paths are dotted field names from the object root; `[]` steps into a list's items:
  * `spec.template.spec.containers[].ports`. A field with no row is: for SMP, a map merged
@@ -109,6 +109,9 @@ const WORKLOAD_COMMON: SchemaTable = {
   'status.conditions': CONDITIONS,
 };
 
+/** JobSpec (batch/v1 types.go): podFailurePolicy and successPolicy rules are +listType=atomic (no row). */
+const JOB_SPEC: SchemaTable = { selector: ATOMIC, ...under('template', POD_TEMPLATE_SPEC) };
+
 /** Per kind, without ObjectMeta (added to every kind below). Keyed `group/Kind`, core group ''. */
 const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   '/Pod': { ...under('spec', POD_SPEC), ...under('status', POD_STATUS) },
@@ -118,6 +121,26 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   'apps/DaemonSet': WORKLOAD_COMMON,
   'apps/StatefulSet': WORKLOAD_COMMON,
   'apps/ControllerRevision': {},
+  'batch/Job': {
+    ...under('spec', JOB_SPEC),
+    // patchStrategy merge by type for SMP, but +listType=atomic for SSA.
+    'status.conditions': { strategy: 'merge', mergeKey: 'type', listType: 'atomic' },
+    'status.uncountedTerminatedPods.succeeded': { listType: 'set' },
+    'status.uncountedTerminatedPods.failed': { listType: 'set' },
+  },
+  'batch/CronJob': {
+    ...under('spec.jobTemplate.metadata', OBJECT_META),
+    ...under('spec.jobTemplate.spec', JOB_SPEC),
+  },
+  // Kinds whose lists are all atomic (no patchStrategy, +listType=atomic): ObjectMeta rules only.
+  'coordination.k8s.io/Lease': {},
+  'discovery.k8s.io/EndpointSlice': {},
+  '/LimitRange': {},
+  '/ResourceQuota': {},
+  'rbac.authorization.k8s.io/Role': {},
+  'rbac.authorization.k8s.io/ClusterRole': {},
+  'rbac.authorization.k8s.io/RoleBinding': {},
+  'rbac.authorization.k8s.io/ClusterRoleBinding': {},
   '/Service': {
     'spec.ports': portList('port'),
     'spec.selector': ATOMIC,
@@ -173,6 +196,15 @@ const ZERO_VALUE_STRUCTS: Readonly<Record<string, readonly string[]>> = {
   'apps/ReplicaSet': ['spec', ...TEMPLATE_STRUCTS, 'status'],
   'apps/DaemonSet': ['spec', ...TEMPLATE_STRUCTS, 'spec.updateStrategy', 'status'],
   'apps/StatefulSet': ['spec', ...TEMPLATE_STRUCTS, 'spec.updateStrategy', 'status'],
+  'batch/Job': ['spec', ...TEMPLATE_STRUCTS, 'status'],
+  'batch/CronJob': [
+    'spec',
+    'spec.jobTemplate',
+    'spec.jobTemplate.metadata',
+    'spec.jobTemplate.spec',
+    ...TEMPLATE_STRUCTS.map((p) => p.replace('spec.', 'spec.jobTemplate.spec.')),
+    'status',
+  ],
   '/Service': ['spec', 'status', 'status.loadBalancer'],
   '/Namespace': ['spec', 'status'],
   '/Node': [
