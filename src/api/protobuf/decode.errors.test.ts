@@ -86,9 +86,9 @@ describe('envelope errors', () => {
     );
     assert.equal(e.reason, 'UnsupportedMediaType');
     rejects(
-      envelope('apps/v1', 'StatefulSet', () => undefined),
+      envelope('networking.k8s.io/v1', 'Ingress', () => undefined),
       415,
-      /kind "StatefulSet"/,
+      /kind "Ingress"/,
     );
     rejects(
       envelope('apps/v1beta1', 'Deployment', () => undefined),
