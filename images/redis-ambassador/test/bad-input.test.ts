@@ -6,22 +6,24 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { RedisGroup } from '@podbay/test-support';
+import { RedisGroup, type RedisServer, waitFor } from '@podbay/test-support';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
 import { scanReply } from '../src/resp/reply-scanner.js';
 import { encodeCommand } from '../src/resp/request-parser.js';
 import { startAmbassador } from './support/ambassador.js';
-import { exchange } from './support/raw-client.js';
+import { command, exchange } from './support/raw-client.js';
 
 describe('bad input from clients', () => {
   const group = new RedisGroup();
   let ambassador: Ambassador;
+  let master: RedisServer;
   let port: number;
   let healthy: Redis;
 
   before(async () => {
-    const { master, replicas } = await group.startReplicated(1);
+    let replicas: RedisServer[];
+    ({ master, replicas } = await group.startReplicated(1));
     ambassador = await startAmbassador(
       master.port,
       [replicas[0]!.port],
@@ -55,6 +57,19 @@ describe('bad input from clients', () => {
       Buffer.from('*1\r\n$4\r\nPINGxx'),
       /^-ERR Protocol error: bulk string not terminated/,
     ],
+    // Redis refuses these lengths too: forwarded, they made Redis close the shared master connection
+    // under every other client's in-flight commands.
+    [
+      'a bulk length with a leading zero',
+      Buffer.from('*1\r\n$04\r\nPING\r\n'),
+      /^-ERR Protocol error: invalid bulk length \(at byte/,
+    ],
+    ['a multibulk count of -0', Buffer.from('*-0\r\n'), /^-ERR Protocol error: invalid multibulk length/],
+    [
+      'a NUL byte in an inline command',
+      Buffer.from('SET k a\0b\r\n'),
+      /^-ERR Protocol error: NUL byte in inline request/,
+    ],
   ];
   for (const [what, bytes, expected] of cases) {
     test(`${what}: protocol error, connection closed, other clients unaffected`, async () => {
@@ -67,6 +82,69 @@ describe('bad input from clients', () => {
       assert.equal(await healthy.get('healthy'), 'yes');
     });
   }
+
+  test('a bad argument header sent after a pause, mid-command, is answered at once', async () => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    let received = '';
+    socket.on('data', (b: Buffer) => {
+      received += b.toString();
+    });
+    await new Promise((r) => socket.once('connect', r));
+    socket.write('*3\r\n$3\r\nSET\r\n');
+    await new Promise((r) => setTimeout(r, 50));
+    socket.write(':oops\r\n');
+    await waitFor(
+      'protocol error',
+      () => /^-ERR Protocol error: expected '\$', got ':'/.test(received),
+      2000,
+    );
+    socket.destroy();
+  });
+
+  test('a client that leaves while QUIT waits behind BLPOP k 0 is closed, with its master connection', async () => {
+    const blpopClients = async (): Promise<number> =>
+      (String(await command(master.port, ['CLIENT', 'LIST'])).match(/cmd=blpop/g) ?? []).length;
+    const before = ambassador.metrics.clients;
+    for (const tail of [encodeCommand(['QUIT']), Buffer.from('*x\r\n')]) {
+      const socket = net.connect({ port, host: '127.0.0.1' });
+      socket.on('error', () => {});
+      await new Promise((r) => socket.once('connect', r));
+      socket.write(Buffer.concat([encodeCommand(['BLPOP', 'never:pushed', '0']), tail]));
+      await waitFor('BLPOP blocked on the master', async () => (await blpopClients()) === 1);
+      socket.end();
+      // The ambassador gives owed replies a command timeout (1.5 s here) after the client's end.
+      await waitFor('session closed', () => ambassador.metrics.clients === before, 5000);
+      await waitFor('BLPOP connection closed', async () => (await blpopClients()) === 0);
+      socket.destroy();
+    }
+  });
+
+  test('a client that half-closes after its last command still gets every reply, as from Redis', async () => {
+    // A script that takes 200 ms: its reply comes well after the client's end of input.
+    const slow =
+      "local s = redis.call('TIME') local t repeat t = redis.call('TIME') " +
+      "until (t[1] - s[1]) * 1000000 + t[2] - s[2] > 200000 return 'slept'";
+    const bytes = Buffer.concat([
+      encodeCommand(['ECHO', 'first']),
+      encodeCommand(['EVAL', slow, '0']),
+      encodeCommand(['PING']),
+    ]);
+    const halfClose = async (to: number): Promise<string> => {
+      const socket = net.connect({ port: to, host: '127.0.0.1', allowHalfOpen: true });
+      let received = '';
+      socket.on('data', (b: Buffer) => {
+        received += b.toString();
+      });
+      const closed = new Promise((r) => socket.once('close', r));
+      await new Promise((r) => socket.once('connect', r));
+      socket.end(bytes);
+      await closed;
+      return received;
+    };
+    const want = '$5\r\nfirst\r\n$5\r\nslept\r\n+PONG\r\n';
+    assert.equal(await halfClose(master.port), want, 'what Redis answers');
+    assert.equal(await halfClose(port), want);
+  });
 
   test('a client pipelining 20000 commands without reading is throttled, then answered in full and in order', async () => {
     const socket = net.connect({ port, host: '127.0.0.1' });

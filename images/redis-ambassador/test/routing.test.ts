@@ -4,11 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import net from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { RedisGroup, type RedisServer, waitFor } from '@podbay/test-support';
 import { Redis } from 'ioredis';
 import type { Ambassador } from '../src/proxy/ambassador.js';
+import { encodeCommand } from '../src/resp/request-parser.js';
 import { startAmbassador } from './support/ambassador.js';
 import { calls, command, commandStats, exchange } from './support/raw-client.js';
 
@@ -143,6 +145,39 @@ describe('routing through the ambassador', () => {
     assert.equal(await b.get('watch:k'), '2');
   });
 
+  test('odd transaction sequences are answered as Redis answers them', async () => {
+    const cmds = (...list: string[][]): Buffer => Buffer.concat(list.map((a) => encodeCommand(a)));
+    const sequences: [string, Buffer][] = [
+      [
+        // WATCH without MULTI runs commands at once: SELECT changes the db of what follows.
+        'SELECT after WATCH',
+        cmds(
+          ['WATCH', 'odd:w'],
+          ['SELECT', '5'],
+          ['UNWATCH'],
+          ['SET', 'odd:db5', 'v'],
+          ['SELECT', '0'],
+          ['GET', 'odd:db5'],
+        ),
+      ],
+      [
+        // An arity error inside MULTI leaves the transaction open: the SET is queued, EXEC aborts it.
+        'DISCARD with an argument',
+        cmds(['MULTI'], ['DISCARD', 'x'], ['SET', 'odd:discarded', '1'], ['EXEC'], ['GET', 'odd:discarded']),
+      ],
+      // EXEC with an argument ends the transaction all the same (EXECABORT).
+      ['EXEC with an argument', cmds(['MULTI'], ['EXEC', 'x'], ['PING'], ['DISCARD'])],
+      ['RESET with an argument', cmds(['CLIENT', 'SETNAME', 'odd'], ['RESET', 'x'], ['CLIENT', 'GETNAME'])],
+      ['SUBSCRIBE after WATCH', cmds(['WATCH', 'odd:w'], ['SUBSCRIBE', 'odd:ch'], ['PING'])],
+    ];
+    for (const [what, bytes] of sequences) {
+      // Redis first: the ambassador must not leave behind a write that Redis would not have made.
+      const direct = (await exchange(master.port, bytes, () => false, 300)).received.toString();
+      const { received } = await exchange(port, bytes, (r) => r.length >= direct.length, 2000);
+      assert.equal(received.toString(), direct, what);
+    }
+  });
+
   test('pub/sub: a subscriber receives what another client publishes', async () => {
     const sub = client();
     const pub = client();
@@ -158,6 +193,32 @@ describe('routing through the ambassador', () => {
     await sub.psubscribe('n*');
     await pub.publish('nx', 'pattern');
     assert.equal(await pgot, 'pattern');
+  });
+
+  test('SUBSCRIBE behind a large reply the client has not read yet: the subscriber is still heard', async () => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    let received = Buffer.alloc(0);
+    socket.on('data', (b: Buffer) => {
+      received = Buffer.concat([received, b]);
+    });
+    await new Promise((r) => socket.once('connect', r));
+    // CLIENT ID opens the client's own master connection, so the tunnel can start at once later.
+    socket.write(encodeCommand(['CLIENT', 'ID']));
+    await waitFor('CLIENT ID answered', () => received.length > 0);
+    socket.pause(); // not reading: the ECHO reply fills the socket buffers as SUBSCRIBE becomes due
+    received = Buffer.alloc(0);
+    const big = Buffer.alloc(8 << 20, 97);
+    socket.write(Buffer.concat([encodeCommand(['ECHO', big]), encodeCommand(['SUBSCRIBE', 'late'])]));
+    await new Promise((r) => setTimeout(r, 300));
+    socket.resume();
+    const subscribed = '*3\r\n$9\r\nsubscribe\r\n$4\r\nlate\r\n:1\r\n';
+    await waitFor('ECHO and SUBSCRIBE answered', () => received.toString('latin1').endsWith(subscribed));
+    const before = received.length;
+    socket.write(encodeCommand(['PING', 'still-read']));
+    await waitFor('PING answered in subscribed mode', () =>
+      received.subarray(before).toString().includes('still-read'),
+    );
+    socket.destroy();
   });
 
   test('BLPOP blocks on its own connection; other clients are not held up', async () => {

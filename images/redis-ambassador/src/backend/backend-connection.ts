@@ -70,6 +70,9 @@ export class BackendConnection {
   private leftover: Buffer | null = null;
   /** Buffered length below which the partial reply in `leftover` cannot be complete. */
   private needBytes = 0;
+  /** Reads received after `leftover` while its reply is still short of `needBytes`. */
+  private later: Buffer[] = [];
+  private laterBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private tunnel: { onData: (b: Buffer) => void; onEnd: () => void } | null = null;
   private readyCallbacks: ((error?: string) => void)[] = [];
@@ -158,8 +161,10 @@ export class BackendConnection {
     this.tunnel = { onData, onEnd };
     this.clearTimer();
     if (this.leftover) {
-      const rest = this.leftover;
+      const rest = Buffer.concat([this.leftover, ...this.later]);
       this.leftover = null;
+      this.later = [];
+      this.laterBytes = 0;
       onData(rest);
     }
   }
@@ -266,12 +271,15 @@ export class BackendConnection {
     }
     let buf = chunk;
     if (this.leftover) {
-      buf = Buffer.concat([this.leftover, chunk]);
+      // Reads of a reply still short of `needBytes` are joined once, when it may be complete (joining on
+      // every read copies a large reply once per read: quadratic, and it stalls every other client).
+      this.laterBytes += chunk.length;
+      this.later.push(chunk);
+      if (this.leftover.length + this.laterBytes < this.needBytes) return;
+      buf = Buffer.concat([this.leftover, ...this.later]);
       this.leftover = null;
-      if (buf.length < this.needBytes) {
-        this.leftover = buf;
-        return;
-      }
+      this.later = [];
+      this.laterBytes = 0;
     }
     let pos = 0;
     // Start of the current run's replies within `buf`, and how many of them are errors.

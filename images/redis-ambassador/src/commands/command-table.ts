@@ -20,13 +20,24 @@ const fixed =
   () =>
     kind;
 
+/**
+ * `kind` only with an argument count Redis accepts; otherwise Redis answers an arity error and nothing
+ * happens (inside MULTI the transaction stays open, as for any command), so the client's mode must not
+ * change.
+ */
+const withArity =
+  (kind: RouteKind, ok: (argc: number) => boolean): ArgClassifier =>
+  (args) =>
+    ok(args.length) ? kind : 'master';
+const exactly = (n: number) => (argc: number) => argc === n;
+
 /** Commands whose routing depends on connection semantics rather than on read/write flags. */
 const specialCases: ReadonlyMap<string, ArgClassifier> = new Map<string, ArgClassifier>([
-  ['multi', fixed('tx-start')],
-  ['exec', fixed('tx-end')],
-  ['discard', fixed('tx-end')],
-  ['watch', fixed('watch')],
-  ['unwatch', fixed('unwatch')],
+  ['multi', withArity('tx-start', exactly(1))],
+  ['exec', fixed('tx-end')], // with any arguments: Redis then answers EXECABORT, which ends MULTI too
+  ['discard', withArity('tx-end', exactly(1))],
+  ['watch', withArity('watch', (argc) => argc >= 2)],
+  ['unwatch', withArity('unwatch', exactly(1))],
   ['subscribe', fixed('tunnel')],
   ['psubscribe', fixed('tunnel')],
   ['ssubscribe', fixed('tunnel')],
@@ -34,7 +45,7 @@ const specialCases: ReadonlyMap<string, ArgClassifier> = new Map<string, ArgClas
   ['select', fixed('state')],
   ['auth', fixed('state')],
   ['hello', fixed('state')],
-  ['reset', fixed('reset')],
+  ['reset', withArity('reset', exactly(1))],
   ['quit', fixed('quit')],
   ['blpop', fixed('blocking')],
   ['brpop', fixed('blocking')],

@@ -74,7 +74,7 @@ export class Ambassador {
       );
     }
     const picker = new ReplicaPicker(this.config.readPolicy);
-    this.server = net.createServer({ pauseOnConnect: true }, (accepted) => {
+    this.server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (accepted) => {
       const client = ClientSocket.adopt(accepted);
       const socket = client.socket;
       if (this.sessions.size >= this.config.maxClients || this.stopping) {

@@ -51,17 +51,31 @@ export interface SessionDeps {
 }
 
 const OK = Buffer.from('+OK\r\n');
+/** A client silent this long mid-command has what it sent parsed (see receive). */
+const GATHER_IDLE_MS = 10;
+/** Input read ahead while parsing waits (at a barrier or the pipeline bound) before reading stops. */
+const MAX_UNPARSED_BYTES = 1024 * 1024;
 const RESET = Buffer.from('+RESET\r\n');
 
 export class ClientSession {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
   private needBytes = 0;
+  /** Reads received after `buf` while the command it ends with is still short of `needBytes`. */
+  private later: Buffer[] = [];
+  private laterBytes = 0;
+  private gatherTimer: NodeJS.Timeout | undefined;
   private mode: 'normal' | 'tunnel' | 'closed' = 'normal';
   private barrier = false;
   /** Run once the reply queue is down to the slot that asked (mode switches, RESET, QUIT). */
   private whenIdle: (() => void) | null = null;
   private stopReading = false;
+  /** The client has sent all it will send (it closed or half-closed): answer what was read, then close. */
+  private inputEnded = false;
+  /** Set by a parse pass that stopped because the input ran out (not at a barrier or the pipeline bound). */
+  private inputExhausted = false;
+  /** After the input ended: closes the session if no reply came for a command timeout (see onClientEnd). */
+  private endTimer: NodeJS.Timeout | undefined;
   private parsing = false;
   private inTransaction = false;
   private watching = false;
@@ -94,6 +108,7 @@ export class ClientSession {
     client.setReader((chunk) => this.onData(chunk));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
+    socket.on('end', () => this.onClientEnd());
     socket.on('drain', () => this.resume());
   }
 
@@ -110,6 +125,8 @@ export class ClientSession {
 
   close(): void {
     if (this.mode === 'closed') return;
+    clearTimeout(this.endTimer);
+    clearTimeout(this.gatherTimer);
     this.mode = 'closed';
     this.queue.closed = true;
     this.own.close('client gone');
@@ -131,22 +148,68 @@ export class ClientSession {
   }
 
   private receive(chunk: Buffer): void {
-    if (this.pos >= this.buf.length) this.buf = chunk;
+    if (this.stopReading) return; // after QUIT or a protocol error, input is read only to see the close
+    if (this.needBytes > 0) {
+      // A command still short of `needBytes`: gather its reads and join them once it may be complete
+      // (joining on every read copies a 60 MiB value a thousand times and stalls every other client).
+      // If the client pauses first, what came is parsed anyway, so a bad argument header is still
+      // answered at once rather than when (if ever) the bound is reached.
+      this.later.push(chunk);
+      this.laterBytes += chunk.length;
+      if (this.buf.length - this.pos + this.laterBytes < this.needBytes) {
+        if (this.gatherTimer) this.gatherTimer.refresh();
+        else this.gatherTimer = setTimeout(() => this.parseGathered(), GATHER_IDLE_MS);
+        return;
+      }
+      this.joinGathered();
+    } else if (this.pos >= this.buf.length) this.buf = chunk;
     else this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
     this.pos = 0;
-    if (this.buf.length < this.needBytes) return;
+    this.parseLoop();
+  }
+
+  private joinGathered(): void {
+    clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
+    this.buf = Buffer.concat([this.buf.subarray(this.pos), ...this.later]);
+    this.pos = 0;
+    this.later = [];
+    this.laterBytes = 0;
+  }
+
+  private parseGathered(): void {
+    this.gatherTimer = undefined;
+    if (this.mode !== 'normal' || this.later.length === 0) return;
+    this.joinGathered();
     this.parseLoop();
   }
 
   private parseLoop(): void {
     if (this.parsing) return;
     this.parsing = true;
+    this.inputExhausted = false;
     try {
       this.parsePass();
     } finally {
       this.flushRun();
       this.runs.endPass();
       this.parsing = false;
+    }
+    if (
+      !this.inputExhausted &&
+      this.mode === 'normal' &&
+      !this.stopReading &&
+      this.buf.length - this.pos > MAX_UNPARSED_BYTES
+    ) {
+      // Parsing waits (a barrier, or the pipeline bound): read on only up to a bound, so the input is not
+      // buffered without limit (SUBSCRIBE behind `BLPOP k 0` waits forever) but the client's close is
+      // still seen after a moderate pipeline.
+      this.socket.pause();
+    }
+    if (this.inputEnded && this.inputExhausted && !this.stopReading) {
+      // Everything the client sent is dispatched (a trailing partial command is dropped, as Redis does).
+      this.stopReading = true;
+      this.onIdle(() => this.socket.end(() => this.close()), 0);
     }
   }
 
@@ -156,8 +219,8 @@ export class ClientSession {
     let lastKind: RouteKind | undefined;
     while (this.mode === 'normal' && !this.barrier && !this.stopReading) {
       if (this.queue.pendingCommands + this.runs.pendingCount >= this.deps.config.maxPipeline) {
-        // Unbounded pipelines are bounded here: stop reading until replies drain (TCP pushes back).
-        this.socket.pause();
+        // Unbounded pipelines are bounded here: parse no more until replies drain. Reading stops once
+        // MAX_UNPARSED_BYTES wait (see parseLoop), and TCP pushes back.
         return;
       }
       let cmd: ParsedCommand;
@@ -188,6 +251,7 @@ export class ClientSession {
         const r = parseRequest(this.buf, start, this.limits);
         if (r === null || !('args' in r)) {
           this.needBytes = r === null ? 0 : r.minimumBytesNeeded;
+          this.inputExhausted = true;
           return;
         }
         cmd = r;
@@ -214,10 +278,41 @@ export class ClientSession {
       { event: 'protocol-error', client: this.socket.remoteAddress, error: e.message },
       'closing client',
     );
-    this.stopReading = true;
-    this.socket.pause();
+    this.stopClientInput();
     this.queue.add().fillError(`ERR ${e.message}`);
     this.onIdle(() => this.socket.end(() => this.close()), 0);
+  }
+
+  /**
+   * The client's side of the connection ended. As Redis does with the commands it already read, the ones
+   * received are answered before the connection closes (a client may half-close after its last command).
+   * A reply that never comes (QUIT behind `BLPOP k 0`, whose client is gone) is not waited for: with no
+   * reply for a command timeout, the session closes.
+   */
+  private onClientEnd(): void {
+    if (this.mode !== 'normal') {
+      this.close();
+      return;
+    }
+    this.inputEnded = true;
+    this.endTimer = setTimeout(() => this.close(), this.deps.config.commandTimeoutMs);
+    this.endTimer.unref();
+    if (!this.barrier) this.parseLoop();
+  }
+
+  /**
+   * After QUIT or a protocol error: parse nothing more, but keep reading (and dropping) the client's bytes.
+   * A paused socket would never see the client close, so a session whose owed reply never comes (QUIT
+   * behind `BLPOP k 0`) would stay open, with its backend connection, after the client has gone.
+   */
+  private stopClientInput(): void {
+    this.stopReading = true;
+    clearTimeout(this.gatherTimer);
+    this.buf = Buffer.alloc(0);
+    this.pos = 0;
+    this.later = [];
+    this.laterBytes = 0;
+    this.socket.resume();
   }
 
   // ---- everything else -----------------------------------------------------------------------------
@@ -231,7 +326,15 @@ export class ClientSession {
         this.watching = false;
       } else if (kind === 'unwatch' && !this.inTransaction) this.watching = false;
       else if (kind === 'tx-start') this.inTransaction = true;
-      if (kind !== 'quit' && kind !== 'reset') kind = 'private';
+      // In MULTI, Redis queues everything but EXEC/DISCARD/MULTI/WATCH/QUIT/RESET, so it all goes to the
+      // private connection as it is. With only WATCH, Redis runs commands at once: only those bound for a
+      // shared connection move to the private one; SELECT, SUBSCRIBE, BLPOP… keep their own handling.
+      if (
+        this.inTransaction
+          ? kind !== 'quit' && kind !== 'reset'
+          : kind === 'read' || kind === 'write' || kind === 'master' || kind === 'script-load'
+      )
+        kind = 'private';
     }
     const slot = this.queue.add();
     switch (kind) {
@@ -309,8 +412,7 @@ export class ClientSession {
         }, 1);
         return;
       case 'quit':
-        this.stopReading = true;
-        this.socket.pause();
+        this.stopClientInput();
         slot.fill(OK);
         this.onIdle(() => this.socket.end(() => this.close()), 0);
         return;
@@ -415,6 +517,10 @@ export class ClientSession {
         fail(error);
         return;
       }
+      if (this.inputEnded) {
+        this.close(); // the client will never read a message
+        return;
+      }
       // The slot stays unfilled: from here on every byte is passed through untouched.
       this.mode = 'tunnel';
       this.queue.closed = true;
@@ -436,10 +542,14 @@ export class ClientSession {
   }
 
   private afterFlush(outputFull: boolean): void {
+    this.endTimer?.refresh();
     if (this.whenIdle && this.queue.length <= (this.barrier ? 1 : 0)) {
       const fn = this.whenIdle;
       this.whenIdle = null;
       fn();
+      // A tunnel (or a close) may have begun: the tunnel does its own flow control, and pausing here
+      // would stop it reading the client for good (nothing resumes a tunnel's client socket).
+      if (this.mode !== 'normal') return;
     }
     if (outputFull) {
       // The client is not reading its replies: stop reading its commands until the socket drains.

@@ -57,6 +57,7 @@ export class ClientSocket {
       handle,
       readable: true,
       writable: true,
+      allowHalfOpen: true, // replies owed are still sent after the client half-closes (see ClientSession)
       onread: { buffer: shared, callback: onClientRead },
     } as net.SocketConstructorOpts);
     const client = new ClientSocket(socket);

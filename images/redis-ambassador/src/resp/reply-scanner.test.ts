@@ -35,6 +35,11 @@ describe('scanReply', () => {
     assert.equal(scanReply(Buffer.from('$10\r\nabc'), 0), -(5 + 12));
   });
 
+  test('an incomplete array reports a bound covering the elements still to come', () => {
+    assert.equal(scanReply(Buffer.from('*1000\r\n$1\r\na\r\n'), 0), -(14 + 999 * 3));
+    assert.equal(scanReply(Buffer.from('*3\r\n$10\r\nabc'), 0), -(4 + 5 + 12 + 2 * 3));
+  });
+
   test('an unknown type byte throws', () => {
     assert.throws(() => scanReply(Buffer.from('?\r\n'), 0), ReplySyntaxError);
   });

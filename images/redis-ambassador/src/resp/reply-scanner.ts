@@ -20,6 +20,8 @@ export class ReplySyntaxError extends Error {
 }
 
 const CR = 13;
+/** The shortest element, e.g. `_\r\n` or `+\r\n`. */
+const MIN_ELEMENT_BYTES = 3;
 
 /** Parses the integer on the line at `start` (just after the type byte) up to `cr`. */
 function lineInteger(buf: Buffer, start: number, cr: number): number {
@@ -45,10 +47,13 @@ export function scanReply(buf: Buffer, offset: number): number {
   // Elements still to read; attributes (`|`) add pairs without consuming the element they decorate.
   let pending = 1;
   while (pending > 0) {
-    if (pos >= buf.length) return -(pos + 1);
+    // When incomplete, every element still to come takes at least MIN_ELEMENT_BYTES: a long array
+    // arriving in many reads is then scanned again only as that bound is reached, not on every read.
+    if (pos >= buf.length) return -(pos + pending * MIN_ELEMENT_BYTES);
     const type = buf[pos]!;
     const cr = buf.indexOf(CR, pos + 1);
-    if (cr === -1 || cr + 1 >= buf.length) return -(buf.length + 1);
+    if (cr === -1 || cr + 1 >= buf.length)
+      return -(Math.max(buf.length + 1, pos + MIN_ELEMENT_BYTES) + (pending - 1) * MIN_ELEMENT_BYTES);
     const next = cr + 2;
     switch (type) {
       case 43: // + simple string
@@ -71,7 +76,7 @@ export function scanReply(buf: Buffer, offset: number): number {
           pos = next;
           break;
         }
-        if (next + len + 2 > buf.length) return -(next + len + 2);
+        if (next + len + 2 > buf.length) return -(next + len + 2 + pending * MIN_ELEMENT_BYTES);
         pos = next + len + 2;
         break;
       }

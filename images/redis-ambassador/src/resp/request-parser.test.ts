@@ -6,7 +6,7 @@ import { encodeCommand, frameRequest, type ParsedCommand, parseRequest } from '.
 const limits = { maxBulkBytes: 1024, maxArgs: 16 };
 const parse = (s: string | Buffer, offset = 0) =>
   parseRequest(Buffer.isBuffer(s) ? s : Buffer.from(s), offset, limits);
-const whole = (s: string): ParsedCommand => {
+const whole = (s: string | Buffer): ParsedCommand => {
   const r = parse(s);
   assert.ok(r !== null && 'args' in r, `expected a command from ${JSON.stringify(s)}`);
   return r;
@@ -48,6 +48,36 @@ describe('parseRequest', () => {
     assert.equal(whole('PING\n').name, 'ping');
   });
 
+  test('inline arguments keep their bytes and are split as sdssplitargs splits them', () => {
+    const bytes = whole(Buffer.from('SET k \xff\xfe\xa0x\r\n', 'latin1'));
+    assert.deepEqual(
+      bytes.args[2],
+      Buffer.from([0xff, 0xfe, 0xa0, 0x78]),
+      'not UTF-8 decoded, NBSP is no space',
+    );
+    assert.deepEqual(whole("SET k \"a\\x41\\n\" 'it\\'s'\r\n").args.map(String), [
+      'SET',
+      'k',
+      'aA\n',
+      "it's",
+    ]);
+    assert.deepEqual(whole('SET k\va x"y z"\r\n').args.map(String), ['SET', 'k\va', 'xy z']);
+  });
+
+  test('a multibulk still arriving reports a bound covering the arguments still to come', () => {
+    const r = parse('*10\r\n$3\r\nSET\r\n');
+    assert.ok(r !== null && 'minimumBytesNeeded' in r);
+    assert.equal(r.minimumBytesNeeded, '*10\r\n$3\r\nSET\r\n'.length + 9 * 6);
+    const frame = encodeCommand(['RPUSH', 'k', ...Array.from({ length: 14 }, (_, i) => `v${i}`)]);
+    for (let i = 0; i < frame.length; i++) {
+      const p = parse(frame.subarray(0, i));
+      assert.ok(
+        p === null || ('minimumBytesNeeded' in p && p.minimumBytesNeeded <= frame.length),
+        `prefix ${i}`,
+      );
+    }
+  });
+
   test('empty frames (*0, blank inline line) parse to no arguments', () => {
     assert.equal(whole('*0\r\n').args.length, 0);
     assert.equal(whole('\r\n').args.length, 0);
@@ -61,6 +91,13 @@ describe('parseRequest', () => {
     ['an oversized bulk', '*1\r\n$1025\r\n', /invalid bulk length/],
     ['a bulk without CRLF', '*1\r\n$3\r\nGETxx', /not terminated by CRLF/],
     ['unbalanced quotes', 'SET "k\r\n', /unbalanced quotes/],
+    ['a closing quote followed by a letter', 'SET "k"v 1\r\n', /unbalanced quotes/],
+    ['a NUL byte in an inline command', 'SET k a\0b\r\n', /NUL byte in inline request/],
+    // Redis refuses these too (string2ll); forwarded, they would close a shared backend connection.
+    ['a bulk length with a leading zero', '*1\r\n$04\r\nPING\r\n', /invalid bulk length/],
+    ['a bulk length of -0', '*1\r\n$-0\r\n\r\n', /invalid bulk length/],
+    ['a multibulk count with a leading zero', '*01\r\n$4\r\nPING\r\n', /invalid multibulk length/],
+    ['a multibulk count of -0', '*-0\r\n', /invalid multibulk length/],
   ];
   for (const [what, input, message] of bad) {
     test(`rejects ${what} with a Redis-style protocol error naming the byte`, () => {
@@ -135,6 +172,8 @@ describe('frameRequest (fast path)', () => {
       '*1\r\n+3\r\nGET\r\n',
       '*1\r\n$3\r\nGETX\r\n',
       '*1\r\n$3\nGET\r\n',
+      '*01\r\n$3\r\nGET\r\n',
+      '*1\r\n$03\r\nGET\r\n',
       '*17\r\n',
       `*1\r\n$1025\r\n${'x'.repeat(1025)}\r\n`,
       Buffer.concat([Buffer.from('*1\r\n$3\r\n'), Buffer.from([0xc9, 0x41, 0x41]), Buffer.from('\r\n')]),

@@ -41,6 +41,8 @@ export interface Incomplete {
 
 const CR = 13;
 const LF = 10;
+/** The shortest bulk argument, `$0\r\n\r\n`. */
+const MIN_BULK_BYTES = 6;
 
 /** Reads a decimal integer line ending in CRLF starting at `start`; returns [value, offsetAfterCRLF] or null. */
 function readLineInteger(buf: Buffer, start: number, what: string): [number, number] | null {
@@ -59,6 +61,9 @@ function readLineInteger(buf: Buffer, start: number, what: string): [number, num
     i++;
   }
   if (i === cr) throw new ProtocolError(`invalid ${what} length`, start);
+  // As Redis's string2ll: no leading zeros and no "-0". Redis refuses such a frame, so one let through
+  // would be refused on a shared backend connection, which Redis then closes under every client on it.
+  if (buf[i] === 48 /* 0 */ && (negative || cr - i > 1)) throw new ProtocolError(`invalid ${what} length`, i);
   for (; i < cr; i++) {
     const d = buf[i]! - 48;
     if (d < 0 || d > 9) throw new ProtocolError(`invalid ${what} length`, i);
@@ -85,16 +90,20 @@ export function parseRequest(
   const args: Buffer[] = new Array(count);
   let pos = afterHeader;
   for (let i = 0; i < count; i++) {
-    if (pos >= buf.length) return null;
+    // Every argument still to come takes at least MIN_BULK_BYTES: a command of many arguments arriving
+    // in many reads is then parsed again only as its bound is reached, not on every read.
+    const after = (count - i - 1) * MIN_BULK_BYTES;
+    if (pos >= buf.length) return { minimumBytesNeeded: pos - offset + after + MIN_BULK_BYTES };
     if (buf[pos] !== 36 /* $ */) {
       throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[pos]!)}'`, pos);
     }
     const bulk = readLineInteger(buf, pos + 1, 'bulk');
-    if (bulk === null) return null;
+    if (bulk === null)
+      return { minimumBytesNeeded: Math.max(buf.length + 1, pos + MIN_BULK_BYTES) - offset + after };
     const [len, dataStart] = bulk;
     if (len < 0 || len > limits.maxBulkBytes) throw new ProtocolError('invalid bulk length', pos + 1);
     const dataEnd = dataStart + len;
-    if (dataEnd + 2 > buf.length) return { minimumBytesNeeded: dataEnd + 2 - offset };
+    if (dataEnd + 2 > buf.length) return { minimumBytesNeeded: dataEnd + 2 - offset + after };
     if (buf[dataEnd] !== CR || buf[dataEnd + 1] !== LF) {
       throw new ProtocolError('bulk string not terminated by CRLF', dataEnd);
     }
@@ -110,7 +119,10 @@ export function parseRequest(
   };
 }
 
-/** Inline commands (telnet style): whitespace-separated words, optional "double quoted" words. */
+/**
+ * Inline commands (telnet style), split as Redis's `sdssplitargs` does. The line is read as latin1 (one
+ * char per byte), so arguments keep their exact bytes: UTF-8 decoding would replace invalid sequences.
+ */
 function parseInline(buf: Buffer, offset: number): ParsedCommand | null {
   const lf = buf.indexOf(LF, offset);
   if (lf === -1) {
@@ -118,41 +130,69 @@ function parseInline(buf: Buffer, offset: number): ParsedCommand | null {
     return null;
   }
   const end = lf > offset && buf[lf - 1] === CR ? lf - 1 : lf;
-  const line = buf.toString('utf8', offset, end);
-  const words = splitInline(line, offset);
-  const args = words.map((w) => Buffer.from(w, 'utf8'));
+  const words = splitInline(buf.toString('latin1', offset, end), offset);
+  const args = words.map((w) => Buffer.from(w, 'latin1'));
   if (args.length === 0) return { args: [], name: '', raw: Buffer.alloc(0), next: lf + 1, inline: true };
   return { args, name: words[0]!.toLowerCase(), raw: encodeCommand(args), next: lf + 1, inline: true };
 }
 
+/** C's isspace() in the C locale, which sdssplitargs skips between words (not JavaScript's Unicode `\s`). */
+const isSpace = (c: string | undefined): boolean =>
+  c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+
+const escapes: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' };
+
+/**
+ * sdssplitargs: words separated by spaces; a quote anywhere in a word opens a quoted part; in "double
+ * quotes" `\xHH` and `\n \r \t \b \a` are escapes; in 'single quotes' only `\'`; a closing quote must be
+ * followed by a space or the end of the line. A NUL byte is refused: Redis reads the line as a C string
+ * (it would wait for a line end it never finds), and cutting the command there would run another one.
+ */
 function splitInline(line: string, offset: number): string[] {
+  const nul = line.indexOf('\0');
+  if (nul !== -1) throw new ProtocolError('NUL byte in inline request', offset + nul);
   const words: string[] = [];
   let i = 0;
-  while (i < line.length) {
-    while (i < line.length && /\s/.test(line[i]!)) i++;
-    if (i >= line.length) break;
-    if (line[i] === '"' || line[i] === "'") {
-      const quote = line[i]!;
-      let word = '';
-      i++;
-      while (i < line.length && line[i] !== quote) {
-        if (line[i] === '\\' && quote === '"' && i + 1 < line.length) {
-          const c = line[++i]!;
-          word += c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c;
-        } else word += line[i];
-        i++;
+  const unbalanced = (): ProtocolError => new ProtocolError('unbalanced quotes in request', offset + i);
+  while (true) {
+    while (isSpace(line[i])) i++;
+    if (i >= line.length) return words;
+    let word = '';
+    let quote: '"' | "'" | null = null;
+    for (; ; i++) {
+      const c = line[i];
+      if (c === undefined) {
+        if (quote !== null) throw unbalanced();
+        break;
       }
-      if (i >= line.length) throw new ProtocolError('unbalanced quotes in request', offset + i);
-      i++;
-      words.push(word);
-    } else {
-      const start = i;
-      while (i < line.length && !/\s/.test(line[i]!)) i++;
-      words.push(line.slice(start, i));
+      if (quote === '"') {
+        if (c === '\\' && line[i + 1] === 'x' && isHex(line[i + 2]) && isHex(line[i + 3])) {
+          word += String.fromCharCode(Number.parseInt(line.slice(i + 2, i + 4), 16));
+          i += 3;
+        } else if (c === '\\' && i + 1 < line.length) {
+          const e = line[++i]!;
+          word += escapes[e] ?? e;
+        } else if (c === '"') {
+          if (i + 1 < line.length && !isSpace(line[i + 1])) throw unbalanced();
+          quote = null;
+        } else word += c;
+      } else if (quote === "'") {
+        if (c === '\\' && line[i + 1] === "'") {
+          word += "'";
+          i++;
+        } else if (c === "'") {
+          if (i + 1 < line.length && !isSpace(line[i + 1])) throw unbalanced();
+          quote = null;
+        } else word += c;
+      } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') break;
+      else if (c === '"' || c === "'") quote = c;
+      else word += c;
     }
+    words.push(word);
   }
-  return words;
 }
+
+const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 
 /** RESP-encodes a command (array of bulk strings). */
 export function encodeCommand(args: readonly (Buffer | string)[]): Buffer {
@@ -186,7 +226,8 @@ export function frameRequest(
   let pos = offset + 1;
   let count = 0;
   let c = buf[pos];
-  // Header: 1–9 digits then CRLF (parseRequest handles anything longer or stranger).
+  // Header: 1–9 digits, no leading zero, then CRLF (parseRequest handles anything longer or stranger).
+  if (c === 48 /* 0 */) return -1;
   let digits = 0;
   while (c !== undefined && c >= 48 && c <= 57 && digits < 10) {
     count = count * 10 + (c - 48);
@@ -201,6 +242,7 @@ export function frameRequest(
     let len = 0;
     digits = 0;
     c = buf[pos];
+    if (c === 48 /* 0 */ && buf[pos + 1] !== CR) return -1; // a leading zero: parseRequest refuses it
     while (c !== undefined && c >= 48 && c <= 57 && digits < 16) {
       len = len * 10 + (c - 48);
       c = buf[++pos];
