@@ -16,7 +16,10 @@ export interface CatalogEntry extends Omit<ResolvedImage, 'reference'> {
   sameAs?: string;
 }
 
-/** This repository's root, found from this file's location (src/runtime or .build/<x>/src/runtime). */
+/**
+ * This repository's root, found from this file's location: dist/src/runtime, .build/<x>/src/runtime, or
+ * dist/src/cli when it runs from the CLI bundle (scripts/bundle-cli.sh).
+ */
 export function findRepoRoot(start = dirname(fileURLToPath(import.meta.url))): string {
   let dir = start;
   for (let i = 0; i < 8; i++) {
