@@ -40,7 +40,8 @@ describe('one engine runs pods per machine', { timeout: 120_000 }, () => {
     try {
       assert.match(await apiOnly.k(['get', 'ns']), /^NAME/);
     } finally {
-      await apiOnly.stop('SIGTERM');
+      // destroy, not stop: the server's kubectl cache dir goes too (its data dir is otherDir, removed after).
+      await apiOnly.destroy();
     }
   });
 });
