@@ -6,16 +6,13 @@
  * without a body, deletecollection's selectors before the body).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import tls from 'node:tls';
-import { loadOrCreatePki } from '../server/pki.js';
-import { ApiServer, MAX_HEADER_BYTES } from './server.js';
-import { openTestRegistry, type TestRegistry } from './testing/registry.js';
+import { MAX_HEADER_BYTES } from './server.js';
+import { startTestApiServer, type TestApiServer } from './testing/api-server.js';
+import type { TestRegistry } from './testing/registry.js';
 
 const TIMEOUT_MS = 600;
 
@@ -24,34 +21,17 @@ const GO_431 =
   'HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large';
 
 describe('ApiServer at the wire: limits, timeouts, DELETE options', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'podbay-api-timeout-'));
+  let srv: TestApiServer;
   let t: TestRegistry;
-  let api: ApiServer;
   let port = 0;
   let token = '';
   let ca = '';
   before(async () => {
-    t = openTestRegistry();
-    const pki = await loadOrCreatePki(dir, ['127.0.0.1']);
-    token = pki.token;
-    ca = pki.caCert;
-    api = new ApiServer({
-      registry: t.registry,
-      host: '127.0.0.1',
-      port: 0,
-      tls: { key: pki.key, cert: pki.cert },
-      token,
-      clock: { now: () => new Date() },
-      log: () => {},
-      requestTimeoutMs: TIMEOUT_MS,
-    });
-    port = (await api.listen()).port;
+    srv = await startTestApiServer({ requestTimeoutMs: TIMEOUT_MS });
+    ({ port, token, ca } = srv);
+    t = srv.registry;
   });
-  after(async () => {
-    await api.close();
-    t.store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => srv.close());
 
   /** Writes `bytes` on a new TLS connection; resolves with all the server wrote once it closes. */
   async function rawExchange(bytes: string): Promise<string> {

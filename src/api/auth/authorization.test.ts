@@ -5,14 +5,9 @@
  * path but discovery.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadOrCreatePki } from '../../server/pki.js';
-import { ApiServer } from '../server.js';
-import { openTestRegistry, type TestRegistry } from '../testing/registry.js';
+import { startTestApiServer, type TestApiServer } from '../testing/api-server.js';
 import { type Attributes, type Authorizer, alwaysAllow } from './authorizer.js';
 
 const asked: Attributes[] = [];
@@ -28,45 +23,22 @@ const authorizer: Authorizer = {
 };
 
 describe('authorization of every request', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'podbay-authz-'));
-  let t: TestRegistry;
-  let api: ApiServer;
-  let port = 0;
-  let token = '';
-  let ca = '';
+  let srv: TestApiServer;
   before(async () => {
-    t = openTestRegistry();
-    const pki = await loadOrCreatePki(dir, ['127.0.0.1']);
-    token = pki.token;
-    ca = pki.caCert;
-    api = new ApiServer({
-      registry: t.registry,
-      host: '127.0.0.1',
-      port: 0,
-      tls: { key: pki.key, cert: pki.cert },
-      token,
-      authorizer,
-      clock: { now: () => new Date() },
-      log: () => {},
-    });
-    port = (await api.listen()).port;
+    srv = await startTestApiServer({ authorizer });
   });
-  after(async () => {
-    await api.close();
-    t.store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => srv.close());
 
   function call(method: string, path: string, headers: Record<string, string> = {}, body?: string) {
     return new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
         {
           host: '127.0.0.1',
-          port,
+          port: srv.port,
           method,
           path,
-          ca,
-          headers: { authorization: `Bearer ${token}`, ...headers },
+          ca: srv.ca,
+          headers: { authorization: `Bearer ${srv.token}`, ...headers },
         },
         (res) => {
           let data = '';
