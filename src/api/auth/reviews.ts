@@ -11,12 +11,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, methodNotAllowed } from '../errors.js';
-import { decodeObjectBody, readBody } from '../http/body.js';
-import { checkFieldTypes } from '../http/field-types.js';
-import { checkUnknownFields } from '../http/field-validation.js';
+import { readObject } from '../http/read-object.js';
 import type { ResourceRequest } from '../http/request-info.js';
 import { sendJSON } from '../http/respond.js';
 import { parseWriteOptions } from '../http/write-options.js';
+import { setTypeMeta } from '../registry/type-meta.js';
 import { nowRFC3339 } from '../registry/util.js';
 import type { KubeObject, ResourceInfo } from '../types.js';
 import { type FieldError, invalid, invalidValue } from '../validation/field.js';
@@ -100,36 +99,12 @@ export async function handleReview(
     throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   }
   const options = parseWriteOptions(url.searchParams, 'Create');
-  const obj = decodeObjectBody(await readBody(req), req.headers['content-type']);
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-    throw badRequest(`the request body must be a ${info.kind} object`);
-  }
-  const o = obj as ReviewObject;
-  checkTypeMeta(info, o);
-  if (req.headers['content-type']?.startsWith('application/vnd.kubernetes.protobuf') !== true) {
-    checkFieldTypes(info, o);
-    checkUnknownFields(info, o, options.fieldValidation, res);
-  }
+  const o = (await readObject(req, res, info, options.fieldValidation)) as ReviewObject;
+  setTypeMeta(info, o);
   o.metadata ??= {};
   o.spec ??= {};
   const answer = answerReview(deps, info, r, o, user);
   sendJSON(res, 201, answer);
-}
-
-function checkTypeMeta(info: ResourceInfo, o: KubeObject): void {
-  const want = `${info.group}/${info.version}`;
-  if (o.kind && o.kind !== info.kind) {
-    throw badRequest(
-      `${o.kind} in version "${o.apiVersion ?? ''}" cannot be handled as a ${info.kind}: kind mismatch, expected ${info.kind}`,
-    );
-  }
-  if (o.apiVersion && o.apiVersion !== want) {
-    throw badRequest(
-      `the API version in the data (${o.apiVersion}) does not match the expected API version (${want})`,
-    );
-  }
-  o.apiVersion = want;
-  o.kind = info.kind;
 }
 
 /** The object with its status: exported for unit tests that need no HTTP. */

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from '../../controllers/client.js';
 import type { UserInfo } from '../auth/user.js';
 import { SUBRESOURCES } from '../discovery.js';
-import { ApiError, badRequest, methodNotAllowed, notFound } from '../errors.js';
+import { ApiError, methodNotAllowed, notFound } from '../errors.js';
 import { compileFilter } from '../registry/filters.js';
 import {
   EPHEMERAL_CONTAINERS_SUBRESOURCE,
@@ -19,12 +19,11 @@ import type { Registry } from '../registry/registry.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { KubeObject } from '../types.js';
 import { invalid, invalidValue } from '../validation/field.js';
-import { decodeObjectBody, mediaType, readBody } from './body.js';
+import { readBody } from './body.js';
 import { parseDeleteOptions } from './delete-options.js';
-import { checkFieldTypes } from './field-types.js';
-import { checkUnknownFields, type FieldValidation } from './field-validation.js';
 import { parseListOptions } from './list-options.js';
 import { applyPatchRequest, patchMediaType } from './patch.js';
+import { readObject } from './read-object.js';
 import type { ResourceRequest } from './request-info.js';
 import { contentTypeFor, negotiate, sendJSON, sendRaw } from './respond.js';
 import { scaleSubresource } from './scale.js';
@@ -46,36 +45,6 @@ export interface ResourceHandlerDeps {
   /** Subresources served outside the registry, keyed `resource/subresource` (e.g. `pods/log`). */
   subresources: Map<string, SubresourceHandler>;
   log: (msg: string) => void;
-}
-
-/** The object the client sent, with Strict/Warn field validation applied (warnings go to the response header). */
-async function readObject(
-  req: IncomingMessage,
-  res: ServerResponse,
-  s: Strategy,
-  fv: FieldValidation,
-): Promise<KubeObject> {
-  const body = await readBody(req);
-  const obj = decodeObjectBody(body, req.headers['content-type']);
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-    throw badRequest(
-      `the request body must be a ${s.info.kind} object, not ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`,
-    );
-  }
-  if (mediaType(req.headers['content-type']) !== 'application/vnd.kubernetes.protobuf') {
-    checkFieldTypes(s.info, obj as KubeObject);
-    checkUnknownFields(s.info, obj as KubeObject, fv, res);
-  }
-  const o = obj as KubeObject;
-  if (
-    o.metadata !== undefined &&
-    (o.metadata === null || typeof o.metadata !== 'object' || Array.isArray(o.metadata))
-  ) {
-    throw badRequest(
-      `${s.info.kind} in version "${s.info.version}" cannot be handled as a ${s.info.kind}: metadata must be an object`,
-    );
-  }
-  return o;
 }
 
 /** TableOptions.includeObject, read (and validated, as upstream's ValidateTableOptions) only for a Table. */
@@ -223,7 +192,7 @@ export async function handleResource(
     }
     if (method === 'POST') {
       const w = parseWriteOptions(q, 'Create');
-      const obj = await readObject(req, res, s, w.fieldValidation);
+      const obj = await readObject(req, res, s.info, w.fieldValidation);
       const created = registry.createIn(r.resource, r.namespace, obj, { ...w, ...who });
       return sendObject(res, url, req, s, 201, created, clock);
     }
@@ -261,7 +230,7 @@ export async function handleResource(
     }
     case 'PUT': {
       const w = parseWriteOptions(q, 'Update');
-      const obj = await readObject(req, res, s, w.fieldValidation);
+      const obj = await readObject(req, res, s.info, w.fieldValidation);
       if (r.subresource === 'finalize') {
         // Only spec.finalizers may change through finalize; everything else stays as stored.
         const current = registry.mustGet(r.resource, r.namespace, r.name).object;

@@ -37,6 +37,7 @@ import { interpretStoreError } from './interpret.js';
 import { validateObjectMetaFor, validateObjectMetaUpdateFor } from './object-meta.js';
 import { assignPod } from './pods/binding.js';
 import type { Strategy } from './strategy.js';
+import { setTypeMeta } from './type-meta.js';
 import { generateNameSuffix, nowRFC3339 } from './util.js';
 
 /** Namespaces that exist from the start and may never be deleted (upstream's immortal namespaces). */
@@ -181,7 +182,7 @@ export class Registry implements ObjectClient {
   createIn(resource: string, urlNamespace: string, input: KubeObject, opts: WriteOptions = {}): KubeObject {
     const s = this.strategy(resource);
     const obj = structuredClone(input);
-    this.#checkTypeMeta(s, obj);
+    setTypeMeta(s.info, obj);
     obj.metadata ??= {};
     const meta = obj.metadata;
     if (s.info.namespaced) {
@@ -236,22 +237,6 @@ export class Registry implements ObjectClient {
         throw interpretStoreError(e, s.info, meta.name!);
       }
     }
-  }
-
-  #checkTypeMeta(s: Strategy, obj: KubeObject): void {
-    const want = s.info.group ? `${s.info.group}/${s.info.version}` : s.info.version;
-    if (obj.kind && obj.kind !== s.info.kind) {
-      throw badRequest(
-        `${obj.kind} in version "${obj.apiVersion ?? ''}" cannot be handled as a ${s.info.kind}: kind mismatch, expected ${s.info.kind}`,
-      );
-    }
-    if (obj.apiVersion && obj.apiVersion !== want) {
-      throw badRequest(
-        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`,
-      );
-    }
-    obj.apiVersion = want;
-    obj.kind = s.info.kind;
   }
 
   #checkNamespaceAcceptsContent(namespace: string): void {
@@ -315,7 +300,7 @@ export class Registry implements ObjectClient {
     const key = this.#key(s, namespace, name);
     const current = this.#store.get(key);
     const obj = structuredClone(input);
-    this.#checkTypeMeta(s, obj);
+    setTypeMeta(s.info, obj);
     obj.metadata ??= {};
     if (obj.metadata.name && obj.metadata.name !== name) {
       throw badRequest(
