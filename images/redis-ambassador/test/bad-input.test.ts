@@ -14,12 +14,23 @@ import { encodeCommand } from '../src/resp/request-parser.js';
 import { startAmbassador } from './support/ambassador.js';
 import { command, exchange } from './support/raw-client.js';
 
+/** The query-buffer limit these tests give the ambassador (its minimum). */
+const QUERY_LIMIT = 4 * 1024 * 1024;
+
+/** `bytes` worth of ECHO commands (each about 130 bytes), for pipelines that outgrow a buffer. */
+function echoes(bytes: number): Buffer {
+  const one = encodeCommand(['ECHO', 'x'.repeat(100)]);
+  return Buffer.concat(Array.from({ length: Math.ceil(bytes / one.length) }, () => one));
+}
+
 describe('bad input from clients', () => {
   const group = new RedisGroup();
   let ambassador: Ambassador;
   let master: RedisServer;
   let port: number;
   let healthy: Redis;
+  const blpopClients = async (): Promise<number> =>
+    (String(await command(master.port, ['CLIENT', 'LIST'])).match(/cmd=blpop/g) ?? []).length;
 
   before(async () => {
     let replicas: RedisServer[];
@@ -27,7 +38,7 @@ describe('bad input from clients', () => {
     ambassador = await startAmbassador(
       master.port,
       [replicas[0]!.port],
-      ['--max-bulk-bytes', '1024', '--max-pipeline', '256'],
+      ['--max-bulk-bytes', '1024', '--max-pipeline', '256', '--max-query-buffer-bytes', String(QUERY_LIMIT)],
     );
     port = ambassador.address.port;
     healthy = new Redis({ port, host: '127.0.0.1' });
@@ -102,8 +113,6 @@ describe('bad input from clients', () => {
   });
 
   test('a client that leaves while QUIT waits behind BLPOP k 0 is closed, with its master connection', async () => {
-    const blpopClients = async (): Promise<number> =>
-      (String(await command(master.port, ['CLIENT', 'LIST'])).match(/cmd=blpop/g) ?? []).length;
     const before = ambassador.metrics.clients;
     for (const tail of [encodeCommand(['QUIT']), Buffer.from('*x\r\n')]) {
       const socket = net.connect({ port, host: '127.0.0.1' });
@@ -117,6 +126,40 @@ describe('bad input from clients', () => {
       await waitFor('BLPOP connection closed', async () => (await blpopClients()) === 0);
       socket.destroy();
     }
+  });
+
+  test('a client blocked in BLPOP k 0 with more than the read-ahead queued behind it is seen leaving', async () => {
+    // Before: reading stopped at 1 MiB of unparsed input, so the client's close was never seen and the
+    // session, its input and its BLPOP connection stayed for good. Redis reads a blocked client on.
+    const before = ambassador.metrics.clients;
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => {});
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(Buffer.concat([encodeCommand(['BLPOP', 'never:pushed', '0']), echoes(2 * 1024 * 1024)]));
+    await waitFor('BLPOP blocked on the master', async () => (await blpopClients()) === 1);
+    await waitFor('the 2 MiB read', () => socket.writableLength === 0, 5000);
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    await waitFor('session closed', () => ambassador.metrics.clients === before, 5000);
+    await waitFor('BLPOP connection closed', async () => (await blpopClients()) === 0);
+  });
+
+  test('a blocked client that sends more than --max-query-buffer-bytes is closed, as Redis closes it', async () => {
+    const before = ambassador.metrics.clients;
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => {});
+    let closed = false;
+    socket.once('close', () => {
+      closed = true;
+    });
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(
+      Buffer.concat([encodeCommand(['BLPOP', 'never:pushed', '0']), echoes(QUERY_LIMIT + 1024 * 1024)]),
+    );
+    await waitFor('closed by the ambassador', () => closed, 10_000);
+    await waitFor('session closed', () => ambassador.metrics.clients === before, 5000);
+    await waitFor('BLPOP connection closed', async () => (await blpopClients()) === 0);
+    assert.equal(await healthy.get('healthy'), 'yes');
   });
 
   test('a client that half-closes after its last command still gets every reply, as from Redis', async () => {

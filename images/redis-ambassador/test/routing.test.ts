@@ -195,6 +195,36 @@ describe('routing through the ambassador', () => {
     assert.equal(await pgot, 'pattern');
   });
 
+  test('SUBSCRIBE queued in MULTI: after EXEC the client is subscribed, as on Redis', async () => {
+    // The same transcript from the master itself and through the ambassador: EXEC's reply, the message
+    // published afterwards, and the subscribed-mode answers to PING and GET.
+    const transcript = async (to: number, channel: string): Promise<string> => {
+      const socket = net.connect({ port: to, host: '127.0.0.1' });
+      let received = '';
+      socket.on('data', (b: Buffer) => {
+        received += b.toString('latin1');
+      });
+      await new Promise((r) => socket.once('connect', r));
+      socket.write(
+        Buffer.concat([
+          encodeCommand(['MULTI']),
+          encodeCommand(['SUBSCRIBE', channel]),
+          encodeCommand(['EXEC']),
+        ]),
+      );
+      await waitFor('EXEC answered', () => received.includes(':1\r\n'), 3000);
+      await command(master.port, ['PUBLISH', channel, 'after-exec']);
+      await waitFor('message', () => received.includes('after-exec'), 3000);
+      socket.write(Buffer.concat([encodeCommand(['PING']), encodeCommand(['GET', 'k'])]));
+      await waitFor('GET refused', () => received.includes("-ERR Can't execute 'get'"), 3000);
+      socket.destroy();
+      return received.replaceAll(channel, 'CH');
+    };
+    const direct = await transcript(master.port, 'tx-sub-d');
+    assert.match(direct, /message\r\n\$8\r\nCH\r\n\$10\r\nafter-exec/);
+    assert.equal(await transcript(port, 'tx-sub-a'), direct);
+  });
+
   test('SUBSCRIBE behind a large reply the client has not read yet: the subscriber is still heard', async () => {
     const socket = net.connect({ port, host: '127.0.0.1' });
     let received = Buffer.alloc(0);

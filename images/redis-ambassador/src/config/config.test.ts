@@ -73,6 +73,14 @@ describe('loadConfig', () => {
     failsNaming(/REDIS_TLS/, ['--master', 'm', '--tls-ca-file', '/etc/hostname']);
     failsNaming(/command line.*--bogus/, ['--master', 'm', '--bogus', '1']);
     failsNaming(/listen/, ['--master', 'm', '--listen', 'nohostport']);
+    failsNaming(/--max-query-buffer-bytes.*at least --max-bulk-bytes/, [
+      '--master',
+      'm',
+      '--max-bulk-bytes',
+      String(64 * 1024 * 1024),
+      '--max-query-buffer-bytes',
+      String(8 * 1024 * 1024),
+    ]);
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'master: m\nmaxLagByte: 1\n');
     failsNaming(/bad\.yaml: maxLagByte: unknown setting/, ['--config', file]);

@@ -45,6 +45,7 @@ export interface Config {
   readonly maxClients: number;
   readonly maxPipeline: number;
   readonly maxBulkBytes: number;
+  readonly maxQueryBufferBytes: number;
   readonly maxArgs: number;
   readonly metricsListen?: HostPort;
   readonly logLevel: string;
@@ -229,6 +230,13 @@ function validate(r: RawSettings): Config {
   if (r.healthTimeoutMs > r.healthIntervalMs * 10) {
     throw new ConfigError('--health-timeout-ms', 'must be at most 10 x --health-interval-ms');
   }
+  if (r.maxQueryBufferBytes < r.maxBulkBytes) {
+    // A blocked client's next command may carry a bulk string of the largest size accepted.
+    throw new ConfigError(
+      '--max-query-buffer-bytes',
+      `must be at least --max-bulk-bytes (${r.maxBulkBytes}), got ${r.maxQueryBufferBytes}`,
+    );
+  }
   const metricsListen =
     r.metricsListen === 'off' ? undefined : parseHostPort(r.metricsListen, undefined, '--metrics-listen');
   if (
@@ -261,6 +269,7 @@ function validate(r: RawSettings): Config {
     maxClients: r.maxClients,
     maxPipeline: r.maxPipeline,
     maxBulkBytes: r.maxBulkBytes,
+    maxQueryBufferBytes: r.maxQueryBufferBytes,
     maxArgs: r.maxArgs,
     ...(metricsListen ? { metricsListen } : {}),
     logLevel: r.logLevel,

@@ -277,6 +277,14 @@ export const settings = {
     fallback: 64 * 1024 * 1024,
     parse: int(1, 512 * 1024 * 1024),
   }),
+  maxQueryBufferBytes: setting({
+    key: 'maxQueryBufferBytes',
+    flag: 'max-query-buffer-bytes',
+    env: ['AMBASSADOR_MAX_QUERY_BUFFER_BYTES'],
+    help: 'input held for a client blocked in BLPOP & co before it is closed (Redis client-query-buffer-limit)',
+    fallback: 128 * 1024 * 1024,
+    parse: int(4 * 1024 * 1024, 1024 * 1024 * 1024),
+  }),
   maxArgs: setting({
     key: 'maxArgs',
     flag: 'max-args',

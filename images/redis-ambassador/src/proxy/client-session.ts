@@ -28,6 +28,7 @@ import {
   type RequestLimits,
 } from '../resp/request-parser.js';
 import type { TopologyMonitor } from '../topology/monitor.js';
+import { ClientInput } from './client-input.js';
 import type { ClientSocket } from './client-socket.js';
 import { PrivateConnection } from './private-connection.js';
 import { ReadYourWrites } from './read-your-writes.js';
@@ -51,20 +52,17 @@ export interface SessionDeps {
 }
 
 const OK = Buffer.from('+OK\r\n');
-/** A client silent this long mid-command has what it sent parsed (see receive). */
-const GATHER_IDLE_MS = 10;
-/** Input read ahead while parsing waits (at a barrier or the pipeline bound) before reading stops. */
-const MAX_UNPARSED_BYTES = 1024 * 1024;
+/**
+ * Input read ahead while parsing waits (at a barrier or the pipeline bound) before reading stops. A client
+ * blocked in BLPOP & co is read on, to `maxQueryBufferBytes` (see holdInput).
+ */
+const READ_AHEAD_BYTES = 1024 * 1024;
 const RESET = Buffer.from('+RESET\r\n');
 
 export class ClientSession {
-  private buf: Buffer = Buffer.alloc(0);
-  private pos = 0;
-  private needBytes = 0;
-  /** Reads received after `buf` while the command it ends with is still short of `needBytes`. */
-  private later: Buffer[] = [];
-  private laterBytes = 0;
-  private gatherTimer: NodeJS.Timeout | undefined;
+  private readonly input = new ClientInput(() => {
+    if (this.mode === 'normal') this.parseLoop();
+  });
   private mode: 'normal' | 'tunnel' | 'closed' = 'normal';
   private barrier = false;
   /** Run once the reply queue is down to the slot that asked (mode switches, RESET, QUIT). */
@@ -78,7 +76,11 @@ export class ClientSession {
   private endTimer: NodeJS.Timeout | undefined;
   private parsing = false;
   private inTransaction = false;
+  /** A SUBSCRIBE & co is queued in this MULTI: after EXEC the connection may be subscribed (tunnel). */
+  private transactionSubscribes = false;
   private watching = false;
+  /** Blocking commands (BLPOP & co) in flight: while one is, the client is read on (see holdInput). */
+  private blockedCommands = 0;
   private state: SessionState;
   private sig: string;
   private readonly own: PrivateConnection;
@@ -126,7 +128,7 @@ export class ClientSession {
   close(): void {
     if (this.mode === 'closed') return;
     clearTimeout(this.endTimer);
-    clearTimeout(this.gatherTimer);
+    this.input.clear();
     this.mode = 'closed';
     this.queue.closed = true;
     this.own.close('client gone');
@@ -149,45 +151,34 @@ export class ClientSession {
 
   private receive(chunk: Buffer): void {
     if (this.stopReading) return; // after QUIT or a protocol error, input is read only to see the close
-    if (this.needBytes > 0) {
-      // A command still short of `needBytes`: gather its reads and join them once it may be complete
-      // (joining on every read copies a 60 MiB value a thousand times and stalls every other client).
-      // If the client pauses first, what came is parsed anyway, so a bad argument header is still
-      // answered at once rather than when (if ever) the bound is reached.
-      this.later.push(chunk);
-      this.laterBytes += chunk.length;
-      if (this.buf.length - this.pos + this.laterBytes < this.needBytes) {
-        if (this.gatherTimer) this.gatherTimer.refresh();
-        else this.gatherTimer = setTimeout(() => this.parseGathered(), GATHER_IDLE_MS);
-        return;
-      }
-      this.joinGathered();
-    } else if (this.pos >= this.buf.length) this.buf = chunk;
-    else this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
-    this.pos = 0;
-    this.parseLoop();
+    if (this.input.push(chunk)) this.parseLoop();
+    else if (this.input.held) this.holdInput();
   }
 
-  private joinGathered(): void {
-    clearTimeout(this.gatherTimer);
-    this.gatherTimer = undefined;
-    this.buf = Buffer.concat([this.buf.subarray(this.pos), ...this.later]);
-    this.pos = 0;
-    this.later = [];
-    this.laterBytes = 0;
-  }
-
-  private parseGathered(): void {
-    this.gatherTimer = undefined;
-    if (this.mode !== 'normal' || this.later.length === 0) return;
-    this.joinGathered();
-    this.parseLoop();
+  /**
+   * Parsing waits (a barrier, or the pipeline bound) while more input comes. Reading stops once
+   * READ_AHEAD_BYTES wait, so a flood is pushed back by TCP, unless a blocking command is in flight: its
+   * reply may never come (`BLPOP k 0`), so, as Redis does with a blocked client, the client is read on
+   * and its close is seen; past `maxQueryBufferBytes` (Redis's client-query-buffer-limit) it is closed.
+   */
+  private holdInput(): void {
+    const unparsed = this.input.unparsedBytes;
+    if (unparsed > this.deps.config.maxQueryBufferBytes) {
+      this.deps.log.warn(
+        { event: 'query-buffer-limit', client: this.socket.remoteAddress, bytes: unparsed },
+        'closing client that reached the query buffer limit',
+      );
+      this.close();
+      return;
+    }
+    if (unparsed > READ_AHEAD_BYTES && this.blockedCommands === 0) this.socket.pause();
   }
 
   private parseLoop(): void {
     if (this.parsing) return;
     this.parsing = true;
     this.inputExhausted = false;
+    this.input.ready();
     try {
       this.parsePass();
     } finally {
@@ -195,16 +186,9 @@ export class ClientSession {
       this.runs.endPass();
       this.parsing = false;
     }
-    if (
-      !this.inputExhausted &&
-      this.mode === 'normal' &&
-      !this.stopReading &&
-      this.buf.length - this.pos > MAX_UNPARSED_BYTES
-    ) {
-      // Parsing waits (a barrier, or the pipeline bound): read on only up to a bound, so the input is not
-      // buffered without limit (SUBSCRIBE behind `BLPOP k 0` waits forever) but the client's close is
-      // still seen after a moderate pipeline.
-      this.socket.pause();
+    if (!this.inputExhausted && this.mode === 'normal' && !this.stopReading) {
+      this.input.held = true;
+      this.holdInput();
     }
     if (this.inputEnded && this.inputExhausted && !this.stopReading) {
       // Everything the client sent is dispatched (a trailing partial command is dropped, as Redis does).
@@ -215,19 +199,20 @@ export class ClientSession {
 
   private parsePass(): void {
     const table = this.deps.table();
+    const input = this.input;
     let lastName = '';
     let lastKind: RouteKind | undefined;
     while (this.mode === 'normal' && !this.barrier && !this.stopReading) {
       if (this.queue.pendingCommands + this.runs.pendingCount >= this.deps.config.maxPipeline) {
         // Unbounded pipelines are bounded here: parse no more until replies drain. Reading stops once
-        // MAX_UNPARSED_BYTES wait (see parseLoop), and TCP pushes back.
+        // READ_AHEAD_BYTES wait (see holdInput), and TCP pushes back.
         return;
       }
       let cmd: ParsedCommand;
-      const start = this.pos;
+      const start = input.pos;
       if (!this.inTransaction && !this.watching) {
         // Fast path (GET/SET/…): frame without an argument array, route by name, extend the run.
-        const next = frameRequest(this.buf, start, this.limits, this.frame);
+        const next = frameRequest(input.buf, start, this.limits, this.frame);
         if (next > 0) {
           // Pipelines repeat one command: names come from a cache, so the same name is the same string.
           const name = this.frame.name;
@@ -239,18 +224,18 @@ export class ClientSession {
           if (
             kind !== undefined &&
             (this.runs.extend(kind, start, next) ||
-              this.runs.add(kind, start, next, this.state, this.sig, this.buf))
+              this.runs.add(kind, start, next, this.state, this.sig, input.buf))
           ) {
-            this.needBytes = 0;
-            this.pos = next;
+            input.needBytes = 0;
+            input.pos = next;
             continue;
           }
         }
       }
       try {
-        const r = parseRequest(this.buf, start, this.limits);
+        const r = parseRequest(input.buf, start, this.limits);
         if (r === null || !('args' in r)) {
-          this.needBytes = r === null ? 0 : r.minimumBytesNeeded;
+          input.needBytes = r === null ? 0 : r.minimumBytesNeeded;
           this.inputExhausted = true;
           return;
         }
@@ -261,12 +246,12 @@ export class ClientSession {
         this.protocolError(e);
         return;
       }
-      this.needBytes = 0;
-      this.pos = cmd.next;
+      input.needBytes = 0;
+      input.pos = cmd.next;
       if (cmd.args.length === 0) continue;
       const kind = table.classify(cmd.name, cmd.args);
       const plain = !cmd.inline && !this.inTransaction && !this.watching;
-      if (!plain || !this.runs.add(kind, start, cmd.next, this.state, this.sig, this.buf)) {
+      if (!plain || !this.runs.add(kind, start, cmd.next, this.state, this.sig, input.buf)) {
         this.flushRun();
         this.dispatch(cmd, kind);
       }
@@ -307,11 +292,7 @@ export class ClientSession {
    */
   private stopClientInput(): void {
     this.stopReading = true;
-    clearTimeout(this.gatherTimer);
-    this.buf = Buffer.alloc(0);
-    this.pos = 0;
-    this.later = [];
-    this.laterBytes = 0;
+    this.input.clear();
     this.socket.resume();
   }
 
@@ -322,13 +303,18 @@ export class ClientSession {
     const endsTransaction = kind === 'tx-end';
     if (this.inTransaction || this.watching) {
       if (kind === 'tx-end') {
+        // EXEC of a MULTI that queued SUBSCRIBE & co leaves the connection subscribed, as in Redis: from
+        // EXEC on, it is a tunnel (if the transaction was aborted, the tunnel is a plain pipe to the master).
+        if (this.inTransaction && this.transactionSubscribes && cmd.name === 'exec') kind = 'tunnel';
         this.inTransaction = false;
+        this.transactionSubscribes = false;
         this.watching = false;
       } else if (kind === 'unwatch' && !this.inTransaction) this.watching = false;
       else if (kind === 'tx-start') this.inTransaction = true;
       // In MULTI, Redis queues everything but EXEC/DISCARD/MULTI/WATCH/QUIT/RESET, so it all goes to the
       // private connection as it is. With only WATCH, Redis runs commands at once: only those bound for a
       // shared connection move to the private one; SELECT, SUBSCRIBE, BLPOP… keep their own handling.
+      if (this.inTransaction && kind === 'tunnel') this.transactionSubscribes = true;
       if (
         this.inTransaction
           ? kind !== 'quit' && kind !== 'reset'
@@ -404,6 +390,7 @@ export class ClientSession {
         this.onIdle(() => {
           this.own.close('RESET');
           this.inTransaction = false;
+          this.transactionSubscribes = false;
           this.watching = false;
           this.setState(this.deps.defaultState);
           this.barrier = false;
@@ -434,7 +421,7 @@ export class ClientSession {
   }
 
   private flushRun(): void {
-    this.runs.flush(this.buf, this.state, this.sig);
+    this.runs.flush(this.input.buf, this.state, this.sig);
   }
 
   private toMaster(raw: Buffer, slot: ReplySlot): void {
@@ -454,17 +441,25 @@ export class ClientSession {
     slot.backend = this.own.nodeId;
     if (!conn) {
       this.inTransaction = false;
+      this.transactionSubscribes = false;
       this.watching = false;
       slot.fillError(replyErrors.noMaster(this.deps.topology.masterProblem));
       return;
     }
-    if (mayWrite && this.ryw.writeStarted()) {
-      conn.send(
-        raw,
-        onCompletion(slot, () => this.ryw.writesDone(1)),
-        blocking,
-      );
-    } else conn.send(raw, slot, blocking);
+    const tracksWrite = mayWrite && this.ryw.writeStarted();
+    if (!tracksWrite && !blocking) {
+      conn.send(raw, slot, false);
+      return;
+    }
+    if (blocking) this.blockedCommands++;
+    conn.send(
+      raw,
+      onCompletion(slot, () => {
+        if (tracksWrite) this.ryw.writesDone(1);
+        if (blocking) this.blockedCommands--;
+      }),
+      blocking,
+    );
   }
 
   private setState(s: SessionState): void {
@@ -524,9 +519,7 @@ export class ClientSession {
       // The slot stays unfilled: from here on every byte is passed through untouched.
       this.mode = 'tunnel';
       this.queue.closed = true;
-      const rest = this.buf.subarray(this.pos);
-      this.buf = Buffer.alloc(0);
-      this.pos = 0;
+      const rest = this.input.take();
       enterTunnel(this.client, conn, rest.length > 0 ? Buffer.concat([cmd.raw, rest]) : cmd.raw, () =>
         this.close(),
       );
@@ -563,7 +556,7 @@ export class ClientSession {
     if (this.mode !== 'normal' || this.stopReading || this.socket.writableNeedDrain) return;
     if (this.queue.pendingCommands < this.deps.config.maxPipeline) {
       if (this.socket.isPaused()) this.socket.resume();
-      if (!this.barrier && this.pos < this.buf.length) this.parseLoop();
+      if (!this.barrier && this.input.hasUnparsed) this.parseLoop();
     }
   }
 }
