@@ -1,0 +1,463 @@
+/**
+ * autoscaling/v1 ↔ autoscaling/v2 HorizontalPodAutoscaler, as upstream's
+ * pkg/apis/autoscaling/v1/conversion.go. v2 is stored; v1 is a view of the same object:
+ *  - spec.targetCPUUtilizationPercentage ↔ the first Resource cpu metric with a Utilization target;
+ *  - every other metric rides in the annotation `autoscaling.alpha.kubernetes.io/metrics` (in v1's own
+ *    MetricSpec shape), the current metrics in `.../current-metrics`, the conditions in
+ *    `.../conditions` and spec.behavior in `.../behavior` (as upstream, the JSON of the internal Go
+ *    type: capitalised field names), so a v1 read-modify-write keeps them;
+ *  - a v1 object with no metric at all gets the implicit CPU 80% target v1 always had.
+ * Converting back to v2 removes those annotations again.
+ */
+
+import type {
+  HorizontalPodAutoscaler as HPAv1,
+  HorizontalPodAutoscalerSpec as SpecV1,
+  HorizontalPodAutoscalerStatus as StatusV1,
+} from 'kubernetes-types/autoscaling/v1';
+import type {
+  HorizontalPodAutoscaler,
+  HorizontalPodAutoscalerBehavior,
+  HorizontalPodAutoscalerCondition,
+  HPAScalingRules,
+  MetricSpec,
+  MetricStatus,
+} from 'kubernetes-types/autoscaling/v2';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1';
+import type { KubeObject } from '../../types.js';
+
+export const METRIC_SPECS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/metrics';
+export const METRIC_STATUSES_ANNOTATION = 'autoscaling.alpha.kubernetes.io/current-metrics';
+export const CONDITIONS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/conditions';
+export const BEHAVIOR_ANNOTATION = 'autoscaling.alpha.kubernetes.io/behavior';
+/** autoscaling.DefaultCPUUtilization: the target a v1 HPA without one always had. */
+export const DEFAULT_CPU_UTILIZATION = 80;
+
+type Selector = MetricSpec extends { pods?: { metric: { selector?: infer S } } } ? S : never;
+interface Ref {
+  kind: string;
+  name: string;
+  apiVersion?: string;
+}
+
+/** autoscaling/v1 MetricSpec (types.go), the shape of the metrics annotation. */
+export interface V1MetricSpec {
+  type: string;
+  object?: {
+    target: Ref;
+    metricName: string;
+    targetValue: string;
+    selector?: Selector;
+    averageValue?: string;
+  };
+  pods?: { metricName: string; targetAverageValue: string; selector?: Selector };
+  resource?: { name: string; targetAverageUtilization?: number; targetAverageValue?: string };
+  containerResource?: {
+    name: string;
+    targetAverageUtilization?: number;
+    targetAverageValue?: string;
+    container: string;
+  };
+  external?: {
+    metricName: string;
+    metricSelector?: Selector;
+    targetValue?: string;
+    targetAverageValue?: string;
+  };
+}
+
+/** autoscaling/v1 MetricStatus, the shape of the current-metrics annotation. */
+export interface V1MetricStatus {
+  type: string;
+  object?: {
+    target: Ref;
+    metricName: string;
+    currentValue: string;
+    selector?: Selector;
+    averageValue?: string;
+  };
+  pods?: { metricName: string; currentAverageValue: string; selector?: Selector };
+  resource?: { name: string; currentAverageUtilization?: number; currentAverageValue: string };
+  containerResource?: {
+    name: string;
+    currentAverageUtilization?: number;
+    currentAverageValue: string;
+    container: string;
+  };
+  external?: {
+    metricName: string;
+    metricSelector?: Selector;
+    currentValue: string;
+    currentAverageValue?: string;
+  };
+}
+
+const def = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+function metricSpecToV1(m: MetricSpec): V1MetricSpec {
+  const out: V1MetricSpec = { type: m.type };
+  if (m.object)
+    out.object = def({
+      target: def({
+        kind: m.object.describedObject.kind,
+        name: m.object.describedObject.name,
+        apiVersion: m.object.describedObject.apiVersion,
+      }),
+      metricName: m.object.metric.name,
+      targetValue: m.object.target.value ?? '0',
+      selector: m.object.metric.selector,
+      averageValue: m.object.target.averageValue,
+    });
+  if (m.pods)
+    out.pods = def({
+      metricName: m.pods.metric.name,
+      targetAverageValue: m.pods.target.averageValue ?? '0',
+      selector: m.pods.metric.selector,
+    });
+  if (m.resource)
+    out.resource = def({
+      name: m.resource.name,
+      targetAverageUtilization: m.resource.target.averageUtilization,
+      targetAverageValue: m.resource.target.averageValue,
+    });
+  if (m.containerResource)
+    out.containerResource = def({
+      name: m.containerResource.name,
+      targetAverageUtilization: m.containerResource.target.averageUtilization,
+      targetAverageValue: m.containerResource.target.averageValue,
+      container: m.containerResource.container,
+    });
+  if (m.external)
+    out.external = def({
+      metricName: m.external.metric.name,
+      metricSelector: m.external.metric.selector,
+      targetValue: m.external.target.value,
+      targetAverageValue: m.external.target.averageValue,
+    });
+  return out;
+}
+
+function metricSpecFromV1(m: V1MetricSpec): MetricSpec {
+  const out: MetricSpec = { type: m.type };
+  if (m.object)
+    out.object = {
+      describedObject: def({
+        kind: m.object.target.kind,
+        name: m.object.target.name,
+        apiVersion: m.object.target.apiVersion,
+      }),
+      metric: def({ name: m.object.metricName, selector: m.object.selector }),
+      target: def({
+        type: m.object.averageValue === undefined ? 'Value' : 'AverageValue',
+        value: m.object.targetValue,
+        averageValue: m.object.averageValue,
+      }),
+    };
+  if (m.pods)
+    out.pods = {
+      metric: def({ name: m.pods.metricName, selector: m.pods.selector }),
+      target: { type: 'AverageValue', averageValue: m.pods.targetAverageValue },
+    };
+  if (m.resource)
+    out.resource = {
+      name: m.resource.name,
+      target: def({
+        type: m.resource.targetAverageUtilization === undefined ? 'AverageValue' : 'Utilization',
+        averageUtilization: m.resource.targetAverageUtilization,
+        averageValue: m.resource.targetAverageValue,
+      }),
+    };
+  if (m.containerResource)
+    out.containerResource = {
+      name: m.containerResource.name,
+      container: m.containerResource.container,
+      target: def({
+        type: m.containerResource.targetAverageUtilization === undefined ? 'AverageValue' : 'Utilization',
+        averageUtilization: m.containerResource.targetAverageUtilization,
+        averageValue: m.containerResource.targetAverageValue,
+      }),
+    };
+  if (m.external)
+    out.external = {
+      metric: def({ name: m.external.metricName, selector: m.external.metricSelector }),
+      target: def({
+        type: m.external.targetValue === undefined ? 'AverageValue' : 'Value',
+        value: m.external.targetValue,
+        averageValue: m.external.targetAverageValue,
+      }),
+    };
+  return out;
+}
+
+function metricStatusToV1(m: MetricStatus): V1MetricStatus {
+  const out: V1MetricStatus = { type: m.type };
+  if (m.object)
+    out.object = def({
+      target: def({
+        kind: m.object.describedObject.kind,
+        name: m.object.describedObject.name,
+        apiVersion: m.object.describedObject.apiVersion,
+      }),
+      metricName: m.object.metric.name,
+      currentValue: m.object.current.value ?? '0',
+      selector: m.object.metric.selector,
+      averageValue: m.object.current.averageValue,
+    });
+  if (m.pods)
+    out.pods = def({
+      metricName: m.pods.metric.name,
+      currentAverageValue: m.pods.current.averageValue ?? '0',
+      selector: m.pods.metric.selector,
+    });
+  if (m.resource)
+    out.resource = def({
+      name: m.resource.name,
+      currentAverageUtilization: m.resource.current.averageUtilization,
+      currentAverageValue: m.resource.current.averageValue ?? '0',
+    });
+  if (m.containerResource)
+    out.containerResource = def({
+      name: m.containerResource.name,
+      currentAverageUtilization: m.containerResource.current.averageUtilization,
+      currentAverageValue: m.containerResource.current.averageValue ?? '0',
+      container: m.containerResource.container,
+    });
+  if (m.external)
+    out.external = def({
+      metricName: m.external.metric.name,
+      metricSelector: m.external.metric.selector,
+      currentValue: m.external.current.value ?? '0',
+      currentAverageValue: m.external.current.averageValue,
+    });
+  return out;
+}
+
+function metricStatusFromV1(m: V1MetricStatus): MetricStatus {
+  const out: MetricStatus = { type: m.type };
+  if (m.object)
+    out.object = {
+      describedObject: def({
+        kind: m.object.target.kind,
+        name: m.object.target.name,
+        apiVersion: m.object.target.apiVersion,
+      }),
+      metric: def({ name: m.object.metricName, selector: m.object.selector }),
+      current: def({ value: m.object.currentValue, averageValue: m.object.averageValue }),
+    };
+  if (m.pods)
+    out.pods = {
+      metric: def({ name: m.pods.metricName, selector: m.pods.selector }),
+      current: { averageValue: m.pods.currentAverageValue },
+    };
+  if (m.resource)
+    out.resource = {
+      name: m.resource.name,
+      current: def({
+        averageValue: m.resource.currentAverageValue,
+        averageUtilization: m.resource.currentAverageUtilization,
+      }),
+    };
+  if (m.containerResource)
+    out.containerResource = {
+      name: m.containerResource.name,
+      container: m.containerResource.container,
+      current: def({
+        averageValue: m.containerResource.currentAverageValue,
+        averageUtilization: m.containerResource.currentAverageUtilization,
+      }),
+    };
+  if (m.external)
+    out.external = {
+      metric: def({ name: m.external.metricName, selector: m.external.metricSelector }),
+      current: def({ value: m.external.currentValue, averageValue: m.external.currentAverageValue }),
+    };
+  return out;
+}
+
+/** Go's encoding of the internal HPAScalingRules (no json tags: field names as declared, nil as null). */
+interface GoScalingRules {
+  StabilizationWindowSeconds: number | null;
+  SelectPolicy: string | null;
+  Policies: { Type: string; Value: number; PeriodSeconds: number }[] | null;
+}
+
+function rulesToGo(r: HPAScalingRules | undefined): GoScalingRules | null {
+  if (!r) return null;
+  return {
+    StabilizationWindowSeconds: r.stabilizationWindowSeconds ?? null,
+    SelectPolicy: r.selectPolicy ?? null,
+    Policies: r.policies
+      ? r.policies.map((p) => ({ Type: p.type, Value: p.value, PeriodSeconds: p.periodSeconds }))
+      : null,
+  };
+}
+
+function rulesFromGo(r: GoScalingRules | null | undefined): HPAScalingRules | undefined {
+  if (!r) return undefined;
+  return def({
+    stabilizationWindowSeconds: r.StabilizationWindowSeconds ?? undefined,
+    selectPolicy: r.SelectPolicy ?? undefined,
+    policies: r.Policies
+      ? r.Policies.map((p) => ({ type: p.Type, value: p.Value, periodSeconds: p.PeriodSeconds }))
+      : undefined,
+  });
+}
+
+const isCpu = (m: MetricSpec | MetricStatus): boolean => m.type === 'Resource' && m.resource?.name === 'cpu';
+
+/** v2 (stored) → v1, as Convert_autoscaling_HorizontalPodAutoscaler_To_v1_HorizontalPodAutoscaler. */
+export function hpaToV1(hpa: HorizontalPodAutoscaler): HPAv1 {
+  const spec = hpa.spec;
+  const metrics = spec?.metrics ?? [];
+  const out: HPAv1 & { metadata: ObjectMeta } = {
+    apiVersion: 'autoscaling/v1',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: structuredClone(hpa.metadata ?? {}),
+  };
+  if (spec) {
+    const s: SpecV1 = def({
+      scaleTargetRef: structuredClone(spec.scaleTargetRef),
+      minReplicas: spec.minReplicas,
+      maxReplicas: spec.maxReplicas,
+    });
+    // The first cpu Resource metric decides, as upstream's loop that breaks on it.
+    const cpu = metrics.find(isCpu);
+    if (cpu?.resource?.target.averageUtilization !== undefined)
+      s.targetCPUUtilizationPercentage = cpu.resource.target.averageUtilization;
+    out.spec = s;
+  }
+  const status = hpa.status;
+  if (status) {
+    const st: StatusV1 = def({
+      observedGeneration: status.observedGeneration,
+      lastScaleTime: status.lastScaleTime,
+      currentReplicas: status.currentReplicas ?? 0,
+      desiredReplicas: status.desiredReplicas ?? 0,
+    });
+    for (const m of status.currentMetrics ?? []) {
+      if (isCpu(m) && m.resource?.current.averageUtilization !== undefined)
+        st.currentCPUUtilizationPercentage = m.resource.current.averageUtilization;
+    }
+    out.status = st;
+  }
+  const others = metrics.filter((m) => !(isCpu(m) && m.resource?.target.averageUtilization !== undefined));
+  const annotations: Record<string, string> = { ...(out.metadata.annotations ?? {}) };
+  if (others.length > 0) annotations[METRIC_SPECS_ANNOTATION] = JSON.stringify(others.map(metricSpecToV1));
+  if ((status?.currentMetrics ?? []).length > 0)
+    annotations[METRIC_STATUSES_ANNOTATION] = JSON.stringify(status!.currentMetrics!.map(metricStatusToV1));
+  if ((status?.conditions ?? []).length > 0)
+    annotations[CONDITIONS_ANNOTATION] = JSON.stringify(status!.conditions);
+  if (spec?.behavior)
+    annotations[BEHAVIOR_ANNOTATION] = JSON.stringify({
+      ScaleUp: rulesToGo(spec.behavior.scaleUp),
+      ScaleDown: rulesToGo(spec.behavior.scaleDown),
+    });
+  if (Object.keys(annotations).length > 0) out.metadata.annotations = annotations;
+  return out;
+}
+
+function parseAnnotation<T>(value: string): T | undefined {
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    // Upstream's conversion fails on a malformed annotation; a value that is not JSON is dropped here.
+    return undefined;
+  }
+}
+
+/** v1 → v2 (stored), as Convert_v1_HorizontalPodAutoscaler_To_autoscaling_HorizontalPodAutoscaler. */
+export function hpaFromV1(v1: HPAv1): HorizontalPodAutoscaler {
+  const meta: ObjectMeta = structuredClone(v1.metadata ?? {});
+  const annotations = { ...(meta.annotations ?? {}) };
+  const out: HorizontalPodAutoscaler = {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: meta,
+  };
+  const spec = v1.spec;
+  let metrics: MetricSpec[] = [];
+  if (spec?.targetCPUUtilizationPercentage !== undefined && spec.targetCPUUtilizationPercentage !== null) {
+    metrics.push({
+      type: 'Resource',
+      resource: {
+        name: 'cpu',
+        target: { type: 'Utilization', averageUtilization: spec.targetCPUUtilizationPercentage },
+      },
+    });
+  }
+  const other = annotations[METRIC_SPECS_ANNOTATION];
+  if (other !== undefined) {
+    const list = parseAnnotation<V1MetricSpec[]>(other);
+    // The annotation's metrics first, then the one from targetCPUUtilizationPercentage.
+    if (Array.isArray(list)) metrics = [...list.map(metricSpecFromV1), ...metrics];
+    delete annotations[METRIC_SPECS_ANNOTATION];
+  }
+  if (metrics.length === 0) {
+    metrics = [
+      {
+        type: 'Resource',
+        resource: {
+          name: 'cpu',
+          target: { type: 'Utilization', averageUtilization: DEFAULT_CPU_UTILIZATION },
+        },
+      },
+    ];
+  }
+  let behavior: HorizontalPodAutoscalerBehavior | undefined;
+  const b = annotations[BEHAVIOR_ANNOTATION];
+  if (b !== undefined) {
+    const go = parseAnnotation<{ ScaleUp?: GoScalingRules | null; ScaleDown?: GoScalingRules | null }>(b);
+    if (go && typeof go === 'object')
+      behavior = def({ scaleUp: rulesFromGo(go.ScaleUp), scaleDown: rulesFromGo(go.ScaleDown) });
+    delete annotations[BEHAVIOR_ANNOTATION];
+  }
+  out.spec = def({
+    scaleTargetRef: structuredClone(spec?.scaleTargetRef ?? { kind: '', name: '' }),
+    minReplicas: spec?.minReplicas,
+    maxReplicas: spec?.maxReplicas ?? 0,
+    metrics,
+    behavior,
+  });
+  const st = v1.status;
+  if (st) {
+    let currentMetrics: MetricStatus[] | undefined;
+    if (st.currentCPUUtilizationPercentage !== undefined && st.currentCPUUtilizationPercentage !== null)
+      currentMetrics = [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', current: { averageUtilization: st.currentCPUUtilizationPercentage } },
+        },
+      ];
+    const cur = annotations[METRIC_STATUSES_ANNOTATION];
+    if (cur !== undefined) {
+      const list = parseAnnotation<V1MetricStatus[]>(cur);
+      if (Array.isArray(list)) currentMetrics = list.map(metricStatusFromV1);
+    }
+    let conditions: HorizontalPodAutoscalerCondition[] | undefined;
+    const c = annotations[CONDITIONS_ANNOTATION];
+    if (c !== undefined) {
+      const list = parseAnnotation<HorizontalPodAutoscalerCondition[]>(c);
+      if (Array.isArray(list)) conditions = list;
+    }
+    out.status = def({
+      observedGeneration: st.observedGeneration,
+      lastScaleTime: st.lastScaleTime,
+      currentReplicas: st.currentReplicas,
+      desiredReplicas: st.desiredReplicas,
+      currentMetrics,
+      conditions,
+    });
+  }
+  delete annotations[METRIC_STATUSES_ANNOTATION];
+  delete annotations[CONDITIONS_ANNOTATION];
+  if (Object.keys(annotations).length > 0) meta.annotations = annotations;
+  else delete meta.annotations;
+  return out;
+}
+
+/** The two directions over the registry's untyped objects. */
+export const hpaV1View = {
+  toStored: (o: KubeObject): KubeObject => hpaFromV1(o as HPAv1) as KubeObject,
+  fromStored: (o: KubeObject): KubeObject => hpaToV1(o as HorizontalPodAutoscaler) as KubeObject,
+};
