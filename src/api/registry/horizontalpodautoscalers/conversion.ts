@@ -30,6 +30,13 @@ export const METRIC_SPECS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/metrics'
 export const METRIC_STATUSES_ANNOTATION = 'autoscaling.alpha.kubernetes.io/current-metrics';
 export const CONDITIONS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/conditions';
 export const BEHAVIOR_ANNOTATION = 'autoscaling.alpha.kubernetes.io/behavior';
+/** DropRoundTripHorizontalPodAutoscalerAnnotations drops these four. */
+const ROUND_TRIP_ANNOTATIONS = [
+  METRIC_SPECS_ANNOTATION,
+  METRIC_STATUSES_ANNOTATION,
+  CONDITIONS_ANNOTATION,
+  BEHAVIOR_ANNOTATION,
+] as const;
 /** autoscaling.DefaultCPUUtilization: the target a v1 HPA without one always had. */
 export const DEFAULT_CPU_UTILIZATION = 80;
 
@@ -321,10 +328,9 @@ export function hpaToV1(hpa: HorizontalPodAutoscaler): HPAv1 {
       minReplicas: spec.minReplicas,
       maxReplicas: spec.maxReplicas,
     });
-    // The first cpu Resource metric decides, as upstream's loop that breaks on it.
-    const cpu = metrics.find(isCpu);
-    if (cpu?.resource?.target.averageUtilization !== undefined)
-      s.targetCPUUtilizationPercentage = cpu.resource.target.averageUtilization;
+    // The first cpu Resource metric with a Utilization target.
+    const cpu = metrics.find((m) => isCpu(m) && m.resource?.target.averageUtilization !== undefined);
+    if (cpu) s.targetCPUUtilizationPercentage = cpu.resource!.target.averageUtilization!;
     out.spec = s;
   }
   const status = hpa.status;
@@ -342,7 +348,9 @@ export function hpaToV1(hpa: HorizontalPodAutoscaler): HPAv1 {
     out.status = st;
   }
   const others = metrics.filter((m) => !(isCpu(m) && m.resource?.target.averageUtilization !== undefined));
+  // Round-trip annotations already on the object are dropped: the only ones are those made here.
   const annotations: Record<string, string> = { ...(out.metadata.annotations ?? {}) };
+  for (const k of ROUND_TRIP_ANNOTATIONS) delete annotations[k];
   if (others.length > 0) annotations[METRIC_SPECS_ANNOTATION] = JSON.stringify(others.map(metricSpecToV1));
   if ((status?.currentMetrics ?? []).length > 0)
     annotations[METRIC_STATUSES_ANNOTATION] = JSON.stringify(status!.currentMetrics!.map(metricStatusToV1));
@@ -354,6 +362,7 @@ export function hpaToV1(hpa: HorizontalPodAutoscaler): HPAv1 {
       ScaleDown: rulesToGo(spec.behavior.scaleDown),
     });
   if (Object.keys(annotations).length > 0) out.metadata.annotations = annotations;
+  else delete out.metadata.annotations;
   return out;
 }
 
@@ -408,7 +417,8 @@ export function hpaFromV1(v1: HPAv1): HorizontalPodAutoscaler {
   const b = annotations[BEHAVIOR_ANNOTATION];
   if (b !== undefined) {
     const go = parseAnnotation<{ ScaleUp?: GoScalingRules | null; ScaleDown?: GoScalingRules | null }>(b);
-    if (go && typeof go === 'object')
+    // An empty behavior ({} or both rules null) is no behavior.
+    if (go && typeof go === 'object' && (go.ScaleUp || go.ScaleDown))
       behavior = def({ scaleUp: rulesFromGo(go.ScaleUp), scaleDown: rulesFromGo(go.ScaleDown) });
     delete annotations[BEHAVIOR_ANNOTATION];
   }

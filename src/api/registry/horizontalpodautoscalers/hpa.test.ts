@@ -47,6 +47,41 @@ describe('autoscaling/v1 ↔ v2 conversion', () => {
     assert.deepEqual(hpaToV1(v2).spec, v1.spec);
   });
 
+  test('round-trip annotations already on the stored object are not served as they are', () => {
+    const v2 = hpa({
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'AverageValue', averageValue: '100m' } },
+        },
+      ],
+    });
+    v2.metadata = {
+      ...v2.metadata,
+      annotations: { [BEHAVIOR_ANNOTATION]: 'stale', [CONDITIONS_ANNOTATION]: 'stale', keep: 'x' },
+    };
+    const v1 = hpaToV1(v2);
+    // A cpu metric without a Utilization target is not targetCPUUtilizationPercentage: it rides along.
+    assert.equal(v1.spec?.targetCPUUtilizationPercentage, undefined);
+    assert.deepEqual(Object.keys(v1.metadata?.annotations ?? {}).sort(), [METRIC_SPECS_ANNOTATION, 'keep']);
+    assert.deepEqual(hpaFromV1(v1).spec?.metrics, v2.spec?.metrics);
+    // The first cpu metric with a Utilization target is the v1 target, wherever it is.
+    const both = hpa({
+      metrics: [
+        v2.spec!.metrics![0]!,
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } },
+        },
+      ],
+    });
+    assert.equal(hpaToV1(both).spec?.targetCPUUtilizationPercentage, 60);
+    // A malformed annotation is ignored (and dropped), as upstream's json.Unmarshal error check.
+    const bad = hpaFromV1({ ...v1, metadata: { annotations: { [BEHAVIOR_ANNOTATION]: '{', keep: 'x' } } });
+    assert.equal(bad.spec?.behavior, undefined);
+    assert.deepEqual(bad.metadata?.annotations, { keep: 'x' });
+  });
+
   test('a v1 HPA without a target gets the implicit 80% cpu target', () => {
     const v2 = hpaFromV1({ metadata: { name: 'x' }, spec: { scaleTargetRef: ref, maxReplicas: 2 } });
     assert.deepEqual(v2.spec?.metrics, [
