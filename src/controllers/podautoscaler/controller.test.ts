@@ -212,6 +212,27 @@ describe('HorizontalPodAutoscalerController', () => {
     assert.equal(replicas(h), 1);
   });
 
+  test('two HPAs over the same pods: AmbiguousSelector, and neither scales', async () => {
+    deployment(h, 1);
+    pod(h, 'web-1');
+    metrics.cpu.set('web-1', 500);
+    hpa(h);
+    const second = structuredClone(stored(h));
+    h.client.create('horizontalpodautoscalers', {
+      ...second,
+      metadata: { name: 'web2', namespace: 'default' },
+    });
+    await c.syncAll();
+    assert.equal(replicas(h), 1);
+    const msg = 'pods by selector app=web are controlled by multiple HPAs: [default/web default/web2]';
+    assert.deepEqual(h.events.lines('AmbiguousSelector'), [
+      `Warning AmbiguousSelector ${msg}`,
+      `Warning AmbiguousSelector ${msg}`,
+    ]);
+    assert.equal(conditions(h)[1], `ScalingActive False AmbiguousSelector: ${msg}`);
+    assert.equal(stored(h).status?.currentMetrics, null);
+  });
+
   test('a missing target: AbleToScale False FailedGetScale', async () => {
     hpa(h);
     await c.syncAll();

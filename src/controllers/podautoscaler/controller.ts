@@ -196,7 +196,7 @@ export class HorizontalPodAutoscalerController implements Controller {
     } else {
       const pods = this.#selectPods(hpa, scale.selector, set);
       if (!pods) {
-        this.#setStatus(hpa, current, hpa.status?.desiredReplicas ?? 0, [], false, now);
+        this.#setStatus(hpa, current, hpa.status?.desiredReplicas ?? 0, null, false, now);
         this.#writeStatus(hpa, original);
         this.#event(hpa, 'Warning', 'FailedComputeMetricsReplicas', this.#selectorError);
         return;
@@ -306,10 +306,44 @@ export class HorizontalPodAutoscalerController implements Controller {
       });
       return undefined;
     }
-    return this.deps.client.list<Pod & KubeObject>('pods', {
-      namespace: hpa.metadata?.namespace ?? '',
+    const namespace = hpa.metadata?.namespace ?? '';
+    const pods = this.deps.client.list<Pod & KubeObject>('pods', {
+      namespace,
       labelSelector: parsed.toString(),
     });
+    const selecting = this.#hpasSelecting(namespace, pods);
+    if (selecting.length > 1) {
+      this.#selectorError = `pods by selector ${parsed.toString()} are controlled by multiple HPAs: [${selecting.join(' ')}]`;
+      this.#event(hpa, 'Warning', 'AmbiguousSelector', this.#selectorError);
+      set({
+        type: 'ScalingActive',
+        status: 'False',
+        reason: 'AmbiguousSelector',
+        message: this.#selectorError,
+      });
+      return undefined;
+    }
+    return pods;
+  }
+
+  /** hpasControllingPodsUnderSelector: the HPAs of the namespace whose target selects any of `pods`. */
+  #hpasSelecting(namespace: string, pods: readonly (Pod & KubeObject)[]): string[] {
+    if (pods.length === 0) return [];
+    const out: string[] = [];
+    for (const other of this.deps.client.list<HorizontalPodAutoscaler & KubeObject>(RESOURCE, {
+      namespace,
+    })) {
+      let selector: ReturnType<typeof parseLabelSelector>;
+      try {
+        const sel = this.#scaleOf(other).selector;
+        if (sel === '') continue;
+        selector = parseLabelSelector(sel);
+      } catch {
+        continue;
+      }
+      if (pods.some((p) => selector.matches(p.metadata.labels ?? {}))) out.push(keyOf(other));
+    }
+    return out.sort();
   }
 
   /** normalizeDesiredReplicas (no spec.behavior). */
