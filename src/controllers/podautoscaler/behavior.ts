@@ -10,12 +10,12 @@
  */
 import type { HorizontalPodAutoscalerBehavior, HPAScalingRules } from 'kubernetes-types/autoscaling/v2';
 
-interface Recommendation {
+export interface Recommendation {
   replicas: number;
   at: number;
 }
 
-interface ScaleEvent {
+export interface ScaleEvent {
   change: number;
   at: number;
   outdated: boolean;
@@ -39,6 +39,19 @@ export class ScalingHistory {
   /** recordInitialRecommendation: the first sync of an HPA remembers the current size. */
   recordInitial(key: string, current: number, now: number): void {
     if (!this.#recommendations.has(key)) this.#recommendations.set(key, [{ replicas: current, at: now }]);
+  }
+
+  /** The recommendations kept for `key`, oldest slot first (tests and diagnostics read them). */
+  recommendations(key: string): readonly Recommendation[] {
+    return this.#recommendations.get(key) ?? [];
+  }
+
+  /** Replaces the recommendations of `key` (tests start from upstream's fixtures with it). */
+  setRecommendations(key: string, recs: readonly Recommendation[]): void {
+    this.#recommendations.set(
+      key,
+      recs.map((r) => ({ ...r })),
+    );
   }
 
   /** The HPA is gone: forget it. */
