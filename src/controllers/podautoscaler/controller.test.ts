@@ -336,3 +336,38 @@ describe('HorizontalPodAutoscalerController', () => {
     assert.equal(replicas(h), 2);
   });
 });
+
+describe('HorizontalPodAutoscalerController: memory AverageValue', () => {
+  test('usage per pod against the target; status in DecimalSI as upstream', async () => {
+    const h = newHarness();
+    createNamespace(h, 'default');
+    const source: PodMetricsSource = {
+      podsUsage: async (pods) =>
+        pods.map(() => ({
+          containers: [{ name: 'app', cpuNanoCores: 0, memoryWorkingSetBytes: 24_000_000 }],
+          timestamp: h.clock.now(),
+          windowSeconds: 15,
+        })),
+    };
+    const c = new HorizontalPodAutoscalerController(h.deps, { podMetrics: source });
+    deployment(h, 2);
+    pod(h, 'a');
+    pod(h, 'b');
+    hpa(h, {
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '12M' } },
+        },
+      ],
+    });
+    await c.syncAll();
+    assert.equal(replicas(h), 4, '24M / 12M × 2 = 4');
+    assert.deepEqual(stored(h).status?.currentMetrics, [
+      { type: 'Resource', resource: { name: 'memory', current: { averageValue: '24M' } } },
+    ]);
+    assert.deepEqual(h.events.lines('SuccessfulRescale'), [
+      'Normal SuccessfulRescale New size: 4; reason: memory resource above target',
+    ]);
+  });
+});

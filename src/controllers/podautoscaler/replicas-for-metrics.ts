@@ -14,7 +14,7 @@ import type {
 } from 'kubernetes-types/autoscaling/v2';
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { PodMetricsSource } from '../../api/metrics/source.js';
-import { quantityMillis, tryParseQuantity } from '../../api/quantity.js';
+import { canonicalizeQuantity, quantityMillis, tryParseQuantity } from '../../api/quantity.js';
 import type { ConditionValue } from './conditions.js';
 import { getResourceMetric, NO_CUSTOM_METRICS_API, noExternalMetric } from './metrics.js';
 import { type CalculatorOptions, getRawResourceReplicas, getResourceReplicas } from './replica-calculator.js';
@@ -57,11 +57,8 @@ function milli(v: string | number | undefined): number {
   return q === undefined || q instanceof Error ? 0 : Number(quantityMillis(q));
 }
 
-/** resource.NewMilliQuantity(v, DecimalSI).String(). */
-export function milliQuantity(v: number): string {
-  if (v % 1000 === 0) return String(v / 1000);
-  return `${v}m`;
-}
+/** resource.NewMilliQuantity(v, DecimalSI).String(): 292m, 1, 12M. */
+export const milliQuantity = (v: number): string => canonicalizeQuantity(`${v}m`);
 
 function unable(ctx: MetricsContext, reason: string, message: string): ConditionValue {
   ctx.warn(reason, message);
