@@ -22,12 +22,9 @@ import { formatLabelSelector, parseLabelSelector } from '../../api/selectors/lab
 import type { KubeObject } from '../../api/types.js';
 import type { Controller, ControllerDeps } from '../client.js';
 import { semanticEqual } from '../util/semantic-equal.js';
-import {
-  convertDesiredReplicasWithBehaviorRate,
-  convertDesiredReplicasWithRules,
-  ScalingHistory,
-} from './behavior.js';
+import { ScalingHistory } from './behavior.js';
 import { type ConditionValue, metaTime, setCondition } from './conditions.js';
+import { normalizeDesiredReplicas, normalizeDesiredReplicasWithBehaviors } from './normalize.js';
 import { type CalculatorOptions, DEFAULT_CALCULATOR_OPTIONS } from './replica-calculator.js';
 import { computeReplicasForMetrics } from './replicas-for-metrics.js';
 
@@ -228,9 +225,20 @@ export class HorizontalPodAutoscalerController implements Controller {
       }
       if (desired > current) reason = `${metric} above target`;
       if (desired < current) reason = 'All metrics below target';
+      const args = {
+        history: this.#history,
+        key,
+        current,
+        proposed: desired,
+        min: minReplicas,
+        max: spec.maxReplicas,
+        downscaleStabilizationMs: this.#downscaleMs,
+        now: now.getTime(),
+        set,
+      };
       desired = spec.behavior
-        ? this.#normalizeWithBehaviors(hpa, key, current, desired, minReplicas, set, now)
-        : this.#normalize(hpa, key, current, desired, minReplicas, set, now);
+        ? normalizeDesiredReplicasWithBehaviors({ ...args, behavior: spec.behavior })
+        : normalizeDesiredReplicas(args);
       rescale = desired !== current;
     }
 
@@ -344,98 +352,6 @@ export class HorizontalPodAutoscalerController implements Controller {
       if (pods.some((p) => selector.matches(p.metadata.labels ?? {}))) out.push(keyOf(other));
     }
     return out.sort();
-  }
-
-  /** normalizeDesiredReplicas (no spec.behavior). */
-  #normalize(
-    hpa: HorizontalPodAutoscaler,
-    key: string,
-    current: number,
-    proposed: number,
-    min: number,
-    set: (c: ConditionValue) => void,
-    now: Date,
-  ): number {
-    const stabilized = this.#history.stabilize(key, proposed, this.#downscaleMs, now.getTime());
-    set(
-      stabilized !== proposed
-        ? {
-            type: 'AbleToScale',
-            status: 'True',
-            reason: 'ScaleDownStabilized',
-            message:
-              'recent recommendations were higher than current one, applying the highest recent recommendation',
-          }
-        : {
-            type: 'AbleToScale',
-            status: 'True',
-            reason: 'ReadyForNewScale',
-            message: 'recommended size matches current size',
-          },
-    );
-    const r = convertDesiredReplicasWithRules(current, stabilized, min, hpa.spec!.maxReplicas);
-    set({
-      type: 'ScalingLimited',
-      status: r.replicas === stabilized ? 'False' : 'True',
-      reason: r.reason,
-      message: r.message,
-    });
-    return r.replicas;
-  }
-
-  /** normalizeDesiredReplicasWithBehaviors. */
-  #normalizeWithBehaviors(
-    hpa: HorizontalPodAutoscaler,
-    key: string,
-    current: number,
-    proposed: number,
-    min: number,
-    set: (c: ConditionValue) => void,
-    now: Date,
-  ): number {
-    const behavior = hpa.spec!.behavior!;
-    const scaleUp = behavior.scaleUp ?? {};
-    const scaleDown = behavior.scaleDown ?? {};
-    // maybeInitScaleDownStabilizationWindow: the controller's window when the HPA sets none.
-    const downWindow = scaleDown.stabilizationWindowSeconds ?? Math.trunc(this.#downscaleMs / 1000);
-    const s = this.#history.stabilizeWithBehaviors(
-      key,
-      current,
-      proposed,
-      scaleUp.stabilizationWindowSeconds ?? 0,
-      downWindow,
-      now.getTime(),
-    );
-    set(
-      s.replicas !== proposed
-        ? { type: 'AbleToScale', status: 'True', reason: s.reason, message: s.message }
-        : {
-            type: 'AbleToScale',
-            status: 'True',
-            reason: 'ReadyForNewScale',
-            message: 'recommended size matches current size',
-          },
-    );
-    const r = convertDesiredReplicasWithBehaviorRate(
-      {
-        current,
-        desired: s.replicas,
-        min,
-        max: hpa.spec!.maxReplicas,
-        scaleUp,
-        scaleDown,
-        upEvents: this.#history.scaleUpEvents(key),
-        downEvents: this.#history.scaleDownEvents(key),
-      },
-      now.getTime(),
-    );
-    set({
-      type: 'ScalingLimited',
-      status: r.replicas === s.replicas ? 'False' : 'True',
-      reason: r.reason,
-      message: r.message,
-    });
-    return r.replicas;
   }
 
   /** setStatus: currentReplicas is omitted at 0 and currentMetrics written even when nil, as Go's JSON. */
