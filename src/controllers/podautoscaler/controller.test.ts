@@ -233,6 +233,37 @@ describe('HorizontalPodAutoscalerController', () => {
     assert.equal(stored(h).status?.currentMetrics, null);
   });
 
+  test('any kind with a scale subresource is a target (StatefulSet); one without is not (DaemonSet)', async () => {
+    h.client.create('statefulsets', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: {
+        replicas: 1,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'app', image: 'busybox' }] },
+        },
+      },
+    });
+    pod(h, 'db-0');
+    metrics.cpu.set('db-0', 100);
+    hpa(h, { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' } });
+    await c.syncAll();
+    assert.equal((h.client.get('statefulsets', 'default', 'db')!.spec as { replicas: number }).replicas, 2);
+    const cur = stored(h);
+    h.client.update('horizontalpodautoscalers', {
+      ...cur,
+      spec: { ...cur.spec!, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent' } },
+    });
+    await c.syncAll();
+    assert.deepEqual(h.events.lines('FailedGetScale'), [
+      'Warning FailedGetScale the server could not find the requested resource',
+    ]);
+  });
+
   test('a missing target: AbleToScale False FailedGetScale', async () => {
     hpa(h);
     await c.syncAll();
