@@ -33,6 +33,8 @@ export interface ControllerOptions {
   podMetrics?: PodMetricsSource;
   /** --horizontal-pod-autoscaler-sync-period in ms (default 15 s). */
   hpaSyncPeriodMs?: number;
+  /** --horizontal-pod-autoscaler-downscale-stabilization in ms (default 5 min). */
+  hpaDownscaleStabilizationMs?: number;
 }
 
 export function createControllers(deps: ControllerDeps, opts: ControllerOptions = {}): Controller[] {
@@ -56,6 +58,9 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
     new HorizontalPodAutoscalerController(deps, {
       ...(opts.podMetrics && { podMetrics: opts.podMetrics }),
       ...(opts.hpaSyncPeriodMs !== undefined && { syncPeriodMs: opts.hpaSyncPeriodMs }),
+      ...(opts.hpaDownscaleStabilizationMs !== undefined && {
+        downscaleStabilizationMs: opts.hpaDownscaleStabilizationMs,
+      }),
     }),
   ];
   if (opts.rootCAPem !== undefined)

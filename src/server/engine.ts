@@ -79,6 +79,8 @@ export interface EngineOptions {
   podPidsLimit?: number;
   /** The HPA controller's period (kube-controller-manager's --horizontal-pod-autoscaler-sync-period; 15 s). */
   hpaSyncPeriodMs?: number;
+  /** --horizontal-pod-autoscaler-downscale-stabilization (5 min), for HPAs without a scaleDown window. */
+  hpaDownscaleStabilizationMs?: number;
 }
 
 const COMPACT_EVERY_MS = 5 * 60 * 1000;
@@ -218,6 +220,9 @@ export class Engine {
       rootCAPem: pki.caCert,
       ...(agent && { podMetrics: agent.podMetrics }),
       ...(o.hpaSyncPeriodMs !== undefined && { hpaSyncPeriodMs: o.hpaSyncPeriodMs }),
+      ...(o.hpaDownscaleStabilizationMs !== undefined && {
+        hpaDownscaleStabilizationMs: o.hpaDownscaleStabilizationMs,
+      }),
     });
     if (agent) engine.#stops.push(() => agent.stop(o.cleanupOnExit === true));
     engine.#stops.push(() => controllers.stop());
