@@ -19,6 +19,7 @@ describe('autoscaling/v1 HorizontalPodAutoscaler, a view of the stored v2 object
     path: string,
     body?: unknown,
     contentType = 'application/json',
+    accept = 'application/json',
   ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = request(
@@ -28,7 +29,7 @@ describe('autoscaling/v1 HorizontalPodAutoscaler, a view of the stored v2 object
           ca: srv.ca,
           method,
           path,
-          headers: { authorization: `Bearer ${srv.token}`, 'content-type': contentType },
+          headers: { authorization: `Bearer ${srv.token}`, 'content-type': contentType, accept },
         },
         (res) => {
           let text = '';
@@ -50,6 +51,7 @@ describe('autoscaling/v1 HorizontalPodAutoscaler, a view of the stored v2 object
   }
 
   const V1 = '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers';
+  const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
   const V2 = '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers';
 
   test('create in v1, read in both versions, patch in v1, list and watch in v1', async () => {
@@ -100,6 +102,14 @@ describe('autoscaling/v1 HorizontalPodAutoscaler, a view of the stored v2 object
     assert.equal(list.kind, 'HorizontalPodAutoscalerList');
     assert.equal(list.apiVersion, 'autoscaling/v1');
     assert.equal(list.items[0].spec.targetCPUUtilizationPercentage, 70);
+
+    const table = JSON.parse(
+      (await call('GET', `${V1}/web?includeObject=Object`, undefined, 'application/json', TABLE)).body,
+    );
+    assert.equal(table.kind, 'Table');
+    assert.equal(table.rows[0].cells[2], 'cpu: <unknown>/70%');
+    assert.equal(table.rows[0].object.apiVersion, 'autoscaling/v1');
+    assert.equal(table.rows[0].object.spec.targetCPUUtilizationPercentage, 70);
 
     const watch = await call('GET', `${V1}?watch=1`);
     const event = JSON.parse(watch.body.split('\n')[0]!);

@@ -71,10 +71,24 @@ export async function handleVersionView(
     setTypeMeta(view.info, o);
     return view.toStored(o);
   };
-  // The object shapes kubectl asked for: Tables and metadata come from the stored object as they are.
+  // The object shapes kubectl asked for: a Table's cells and metadata come from the stored object
+  // as they are (they are the same in every version), an embedded object is converted.
   const send = (code: number, o: KubeObject): void => {
     const shape = negotiate(req.headers.accept);
-    sendObject(res, url, req, s, code, shape === 'object' ? out(o) : o, clock);
+    if (shape === 'Table') {
+      const table = buildTable(
+        s,
+        [o],
+        clock.now(),
+        o.metadata.resourceVersion ?? '',
+        includeObjectParam(url),
+        true,
+        out,
+      );
+      sendJSON(res, code, table, contentTypeFor(shape, false));
+    } else {
+      sendObject(res, url, req, s, code, shape === 'object' ? out(o) : o, clock);
+    }
   };
   const apiVersion = apiVersionOf(view.info);
 
@@ -113,7 +127,7 @@ export async function handleVersionView(
         return sendJSON(
           res,
           200,
-          buildTable(s, items, clock.now(), rv, includeObjectParam(url)),
+          buildTable(s, items, clock.now(), rv, includeObjectParam(url), true, out),
           contentTypeFor(shape, true),
         );
       if (shape === 'PartialObjectMetadata') {

@@ -78,6 +78,7 @@ export function serveWatch(
         obj.metadata.resourceVersion ?? '',
         p.includeObject,
         !columnsSent,
+        p.view?.fromStored,
       );
       columnsSent = true;
     } else if (p.shape === 'PartialObjectMetadata' && type !== 'ERROR') {
