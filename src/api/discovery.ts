@@ -37,6 +37,9 @@ export const SUBRESOURCES: Readonly<
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
   ],
   jobs: [{ name: 'status', kind: 'Job', verbs: ['get', 'patch', 'update'] }],
+  horizontalpodautoscalers: [
+    { name: 'status', kind: 'HorizontalPodAutoscaler', verbs: ['get', 'patch', 'update'] },
+  ],
   cronjobs: [{ name: 'status', kind: 'CronJob', verbs: ['get', 'patch', 'update'] }],
   replicasets: [
     { name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },

@@ -152,6 +152,9 @@ export class ApiServer {
   resources(): ResourceInfo[] {
     return [
       ...this.#o.registry.strategies().map((s) => s.info),
+      // Second versions of stored kinds (autoscaling/v1 HorizontalPodAutoscaler): after every stored
+      // version, so each group's preferred version stays the stored one.
+      ...this.#o.registry.strategies().flatMap((s) => (s.versions ?? []).map((v) => v.info)),
       ...REVIEW_RESOURCES,
       ...(this.#o.extraResources ?? []),
     ];

@@ -3,6 +3,7 @@
  * cleanly (watches ended, store closed) and exits 0.
  */
 import { parseArgs } from 'node:util';
+import { parseGoDuration } from '../api/registry/cronjobs/go-duration.js';
 import { Engine } from '../server/engine.js';
 import { parseListen } from './listen.js';
 import { klog } from './log.js';
@@ -32,6 +33,12 @@ Runs the podbay API server (Kubernetes 1.32 API) in the foreground.
                        -1 = unlimited)
   --image-catalog FILE image catalog entries above DIR/images/catalog.yaml and the repository's
                        images/catalog.yaml (repeatable)
+  --horizontal-pod-autoscaler-sync-period DURATION
+                       how often the HPA controller reconciles each HorizontalPodAutoscaler
+                       (kube-controller-manager's flag; default 15s)
+  --horizontal-pod-autoscaler-downscale-stabilization DURATION
+                       how long an HPA without spec.behavior looks back before scaling down
+                       (kube-controller-manager's flag; default 5m0s)
 
 Once ready it writes DIR/kubeconfig; point kubectl at it:
   export KUBECONFIG=DIR/kubeconfig; kubectl get nodes`;
@@ -54,6 +61,8 @@ export async function serverCommand(argv: string[]): Promise<number> {
       'resolv-conf': { type: 'string' },
       'image-catalog': { type: 'string', multiple: true },
       'pod-max-pids': { type: 'string' },
+      'horizontal-pod-autoscaler-sync-period': { type: 'string' },
+      'horizontal-pod-autoscaler-downscale-stabilization': { type: 'string' },
       // Test-only: CrashLoopBackOff base period in ms (upstream's 10000); not in the usage text.
       'test-backoff-base-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -88,6 +97,12 @@ export async function serverCommand(argv: string[]): Promise<number> {
       `--pod-max-pids: invalid value ${JSON.stringify(pidsText)}: expected a positive integer or -1`,
     );
   }
+  const hpaSyncPeriodMs = durationFlag(values, 'horizontal-pod-autoscaler-sync-period', false);
+  const hpaDownscaleStabilizationMs = durationFlag(
+    values,
+    'horizontal-pod-autoscaler-downscale-stabilization',
+    true,
+  );
   const started = process.hrtime.bigint();
   const engine = await Engine.start({
     dataDir: values['data-dir']!,
@@ -104,6 +119,8 @@ export async function serverCommand(argv: string[]): Promise<number> {
     // kubelet's -1 (unlimited) is the kubelet's 0 here.
     ...(podPidsLimit !== undefined && { podPidsLimit: podPidsLimit === -1 ? 0 : podPidsLimit }),
     ...(backoffBaseMs !== undefined && { backoffBaseMs }),
+    ...(hpaSyncPeriodMs !== undefined && { hpaSyncPeriodMs }),
+    ...(hpaDownscaleStabilizationMs !== undefined && { hpaDownscaleStabilizationMs }),
     log: (m) => klog('I', m),
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -128,4 +145,17 @@ export async function serverCommand(argv: string[]): Promise<number> {
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });
+}
+
+/** A Go duration flag (`15s`, `1m30s`), in ms; positive, or also zero when `zeroOk`. */
+function durationFlag(values: Record<string, unknown>, flag: string, zeroOk: boolean): number | undefined {
+  const text = values[flag];
+  if (typeof text !== 'string') return undefined;
+  const ms = parseGoDuration(text);
+  if (ms === undefined || ms < 0 || (ms === 0 && !zeroOk)) {
+    throw new Error(
+      `--${flag}: invalid value ${JSON.stringify(text)}: expected a ${zeroOk ? 'non-negative' : 'positive'} duration such as 15s`,
+    );
+  }
+  return ms;
 }

@@ -18,6 +18,7 @@ test('startControllers runs every controller together: a deployment comes up and
     'endpointslice',
     'endpointslicemirroring',
     'garbage-collector',
+    'horizontalpodautoscaling',
     'job',
     'namespace',
     'replicaset',

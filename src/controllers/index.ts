@@ -1,9 +1,10 @@
 /**
  * Starts every controller podbay runs, as kube-controller-manager does: deployment,
  * replicaset, daemonset, statefulset, garbage collector, namespace, service account, root CA publisher, endpoints,
- * endpointslice, endpointslicemirroring, resourcequota and clusterrole-aggregation.
+ * endpointslice, endpointslicemirroring, resourcequota, clusterrole-aggregation and horizontal pod autoscaling.
  * `stop()` stops them all and is safe to call twice.
  */
+import type { PodMetricsSource } from '../api/metrics/source.js';
 import type { Controller, ControllerDeps } from './client.js';
 import { ClusterRoleAggregationController } from './clusterrole-aggregation/controller.js';
 import { CronJobController } from './cronjob/controller.js';
@@ -15,6 +16,7 @@ import { EndpointSliceMirroringController } from './endpointslice/mirroring-cont
 import { GarbageCollector } from './garbage-collector/controller.js';
 import { JobController } from './job/controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { HorizontalPodAutoscalerController } from './podautoscaler/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
 import { ServiceAccountsController } from './serviceaccount/controller.js';
@@ -27,6 +29,12 @@ export interface ControllerOptions {
   rootCAPem?: string;
   /** Periodic full resync of every controller; default 30 s, 0 disables. */
   resyncPeriodMs?: number;
+  /** The node's pod usage, which the HPA controller reads (absent: no node, no resource metrics). */
+  podMetrics?: PodMetricsSource;
+  /** --horizontal-pod-autoscaler-sync-period in ms (default 15 s). */
+  hpaSyncPeriodMs?: number;
+  /** --horizontal-pod-autoscaler-downscale-stabilization in ms (default 5 min). */
+  hpaDownscaleStabilizationMs?: number;
 }
 
 export function createControllers(deps: ControllerDeps, opts: ControllerOptions = {}): Controller[] {
@@ -47,6 +55,13 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
     new EndpointSliceMirroringController(deps, o),
     new ResourceQuotaController(deps, o),
     new ClusterRoleAggregationController(deps, o),
+    new HorizontalPodAutoscalerController(deps, {
+      ...(opts.podMetrics && { podMetrics: opts.podMetrics }),
+      ...(opts.hpaSyncPeriodMs !== undefined && { syncPeriodMs: opts.hpaSyncPeriodMs }),
+      ...(opts.hpaDownscaleStabilizationMs !== undefined && {
+        downscaleStabilizationMs: opts.hpaDownscaleStabilizationMs,
+      }),
+    }),
   ];
   if (opts.rootCAPem !== undefined)
     controllers.push(new RootCACertPublisher(deps, { ...o, rootCAPem: opts.rootCAPem }));

@@ -77,6 +77,10 @@ export interface EngineOptions {
   imageCatalogs?: readonly string[];
   /** With runPods: pids.max of every pod cgroup (0 = unlimited; default the kubelet's 4096). */
   podPidsLimit?: number;
+  /** The HPA controller's period (kube-controller-manager's --horizontal-pod-autoscaler-sync-period; 15 s). */
+  hpaSyncPeriodMs?: number;
+  /** --horizontal-pod-autoscaler-downscale-stabilization (5 min), for HPAs without a scaleDown window. */
+  hpaDownscaleStabilizationMs?: number;
 }
 
 const COMPACT_EVERY_MS = 5 * 60 * 1000;
@@ -212,7 +216,14 @@ export class Engine {
       clock,
       log: (m: string, f?: Record<string, unknown>) => o.log(f ? `${m} ${JSON.stringify(f)}` : m),
     };
-    const controllers = startControllers(controllerDeps, { rootCAPem: pki.caCert });
+    const controllers = startControllers(controllerDeps, {
+      rootCAPem: pki.caCert,
+      ...(agent && { podMetrics: agent.podMetrics }),
+      ...(o.hpaSyncPeriodMs !== undefined && { hpaSyncPeriodMs: o.hpaSyncPeriodMs }),
+      ...(o.hpaDownscaleStabilizationMs !== undefined && {
+        hpaDownscaleStabilizationMs: o.hpaDownscaleStabilizationMs,
+      }),
+    });
     if (agent) engine.#stops.push(() => agent.stop(o.cleanupOnExit === true));
     engine.#stops.push(() => controllers.stop());
     // A periodic task that fails is logged and tried again on its next tick, as the kubelet's

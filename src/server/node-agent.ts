@@ -78,6 +78,8 @@ export class NodeAgent {
   readonly subresources: Map<string, SubresourceHandler>;
   readonly extraResources: readonly ResourceInfo[] = METRICS_RESOURCES;
   readonly extraRoutes: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+  /** Pod usage from the runtime's cgroups: what metrics.k8s.io serves and the HPA controller reads. */
+  readonly podMetrics: CgroupPodMetricsSource;
   readonly #streaming: ReturnType<typeof createStreamingSubresources>;
   #unbridge: (() => void) | undefined;
   #kubelet: Kubelet | undefined;
@@ -97,8 +99,12 @@ export class NodeAgent {
       o.registry.mustGet('pods', namespace, name).object as unknown as Pod;
     this.#streaming = createStreamingSubresources({ getPod, backend, clock: o.clock, log: o.log });
     this.subresources = this.#streaming.handlers;
+    this.podMetrics = new CgroupPodMetricsSource({
+      stats: runtime,
+      containersOf: (pod) => backend.containersOf(pod),
+    });
     this.extraRoutes = metricsRoutes({
-      pods: new CgroupPodMetricsSource({ stats: runtime, containersOf: (pod) => backend.containersOf(pod) }),
+      pods: this.podMetrics,
       node: new ProcNodeMetricsSource(),
       listPods: (namespace) => o.registry.list('pods', { namespace }) as unknown as Pod[],
       getPod,

@@ -59,8 +59,11 @@ export function patchMediaType(contentType: string | undefined): string {
   return type;
 }
 
+/** What a patch reads and writes through: the registry, or a view of it in another version. */
+export type PatchTarget = Pick<Registry, 'getStored' | 'createIn' | 'updateIn'>;
+
 export function applyPatchRequest(
-  registry: Registry,
+  registry: PatchTarget,
   s: Strategy,
   r: ResourceRequest,
   contentType: string | undefined,

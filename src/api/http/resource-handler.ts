@@ -28,6 +28,7 @@ import type { ResourceRequest } from './request-info.js';
 import { contentTypeFor, negotiate, sendJSON, sendRaw } from './respond.js';
 import { scaleSubresource } from './scale.js';
 import { buildTable, type IncludeObject, partialObjectMetadata } from './table-response.js';
+import { findVersionView, handleVersionView } from './version-view.js';
 import { serveWatch } from './watch.js';
 import { parseWriteOptions } from './write-options.js';
 
@@ -48,7 +49,7 @@ export interface ResourceHandlerDeps {
 }
 
 /** TableOptions.includeObject, read (and validated, as upstream's ValidateTableOptions) only for a Table. */
-function includeObjectParam(url: URL): IncludeObject {
+export function includeObjectParam(url: URL): IncludeObject {
   const v = url.searchParams.get('includeObject') || 'Metadata';
   if (v !== 'None' && v !== 'Metadata' && v !== 'Object') {
     throw invalid('meta.k8s.io', 'TableOptions', '', [
@@ -62,7 +63,7 @@ async function deleteOptions(req: IncomingMessage, url: URL): Promise<DeleteOpti
   return parseDeleteOptions(await readBody(req), req.headers['content-type'], url.searchParams);
 }
 
-function sendObject(
+export function sendObject(
   res: ServerResponse,
   url: URL,
   req: IncomingMessage,
@@ -100,7 +101,12 @@ export async function handleResource(
   const s = registry
     .strategies()
     .find((x) => x.info.resource === r.resource && x.info.group === r.group && x.info.version === r.version);
-  if (!s) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  if (!s) {
+    // Another served version of a stored kind (autoscaling/v1 HorizontalPodAutoscaler).
+    const viewed = findVersionView(registry.strategies(), r);
+    if (viewed) return handleVersionView(deps, req, res, r, url, viewed, user);
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  }
   if (!s.info.namespaced && r.namespace)
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   const method = req.method ?? 'GET';

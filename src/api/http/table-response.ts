@@ -14,10 +14,17 @@ export function partialObjectMetadata(obj: KubeObject): KubeObject {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata };
 }
 
-export function tableRow(s: Strategy, obj: KubeObject, now: Date, include: IncludeObject) {
+/** `asServed` turns a stored object into the requested version (includeObject=Object embeds it). */
+export function tableRow(
+  s: Strategy,
+  obj: KubeObject,
+  now: Date,
+  include: IncludeObject,
+  asServed?: (o: KubeObject) => KubeObject,
+) {
   const row: { cells: unknown[]; object?: unknown } = { cells: s.table.row(obj, now) };
   if (include === 'Metadata') row.object = partialObjectMetadata(obj);
-  else if (include === 'Object') row.object = obj;
+  else if (include === 'Object') row.object = asServed ? asServed(obj) : obj;
   return row;
 }
 
@@ -28,12 +35,13 @@ export function buildTable(
   resourceVersion: string,
   include: IncludeObject,
   withColumns = true,
+  asServed?: (o: KubeObject) => KubeObject,
 ) {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
     columnDefinitions: withColumns ? s.table.columns : [],
-    rows: objects.map((o) => tableRow(s, o, now, include)),
+    rows: objects.map((o) => tableRow(s, o, now, include, asServed)),
   };
 }

@@ -18,6 +18,7 @@ import type { StoreEvent } from '../../store/types.js';
 import { type LongTimeout, setLongTimeout } from '../../util/long-timeout.js';
 import { compileFilter } from '../registry/filters.js';
 import type { Registry } from '../registry/registry.js';
+import type { VersionView } from '../registry/strategy.js';
 import type { KubeObject, WatchEventType } from '../types.js';
 import { parseResourceVersion } from './list-options.js';
 import { contentTypeFor, type OutputShape } from './respond.js';
@@ -33,6 +34,8 @@ export interface WatchParams {
   allowBookmarks: boolean;
   shape: OutputShape;
   includeObject: IncludeObject;
+  /** Serve the objects in this other version of the kind (converted from the stored one). */
+  view?: VersionView;
 }
 
 /** A watcher that cannot keep up (this much unsent) is closed; it re-lists and re-watches. */
@@ -75,10 +78,13 @@ export function serveWatch(
         obj.metadata.resourceVersion ?? '',
         p.includeObject,
         !columnsSent,
+        p.view?.fromStored,
       );
       columnsSent = true;
     } else if (p.shape === 'PartialObjectMetadata' && type !== 'ERROR') {
       object = partialObjectMetadata(obj);
+    } else if (p.view && type !== 'ERROR' && type !== 'BOOKMARK') {
+      object = p.view.fromStored(obj);
     }
     return `${JSON.stringify({ type, object })}\n`;
   };
@@ -151,9 +157,10 @@ export function serveWatch(
   if (p.timeoutSeconds && p.timeoutSeconds > 0) timeout = setLongTimeout(close, p.timeoutSeconds * 1000);
   if (p.allowBookmarks) {
     const bookmark = (): void => {
+      const info = p.view?.info ?? s.info;
       const { apiVersion, kind } = {
-        apiVersion: s.info.group ? `${s.info.group}/${s.info.version}` : s.info.version,
-        kind: s.info.kind,
+        apiVersion: info.group ? `${info.group}/${info.version}` : info.version,
+        kind: info.kind,
       };
       write(
         `${JSON.stringify({ type: 'BOOKMARK', object: { kind, apiVersion, metadata: { resourceVersion: String(store.revision) } } })}\n`,

@@ -21,6 +21,7 @@ describe('merge schema table', () => {
       'apps/Deployment',
       'apps/ReplicaSet',
       'apps/StatefulSet',
+      'autoscaling/HorizontalPodAutoscaler',
       'autoscaling/Scale',
       'batch/CronJob',
       'batch/Job',

@@ -159,6 +159,8 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   '/Event': { involvedObject: ATOMIC, related: ATOMIC },
   '/ServiceAccount': { secrets: mergeList('name') },
   'autoscaling/Scale': {},
+  // autoscaling/v2 (the stored version): metrics, currentMetrics and policies are +listType=atomic.
+  'autoscaling/HorizontalPodAutoscaler': { 'status.conditions': CONDITIONS },
 };
 
 const kindKey = (k: KindRef): string => `${k.group}/${k.kind}`;
@@ -216,6 +218,7 @@ const ZERO_VALUE_STRUCTS: Readonly<Record<string, readonly string[]>> = {
   ],
   '/Event': ['involvedObject', 'source'],
   'autoscaling/Scale': ['spec', 'status'],
+  'autoscaling/HorizontalPodAutoscaler': ['spec', 'spec.scaleTargetRef', 'status'],
 };
 
 export const zeroValueStructs = (kind: KindRef): readonly string[] => ZERO_VALUE_STRUCTS[kindKey(kind)] ?? [];

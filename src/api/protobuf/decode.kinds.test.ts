@@ -168,6 +168,82 @@ describe('other kinds', () => {
     });
   });
 
+  test('autoscaling/v1 HorizontalPodAutoscaler, as kubectl autoscale sends it', () => {
+    const body = envelope('autoscaling/v1', 'HorizontalPodAutoscaler', (h) => {
+      h.message(1, (m) => m.string(1, 'web').string(3, 'default'));
+      h.message(2, (sp) =>
+        sp
+          .message(1, (r) => r.string(1, 'Deployment').string(2, 'web').string(3, 'apps/v1'))
+          .varint(2, 1)
+          .varint(3, 3)
+          .varint(4, 50),
+      );
+      h.message(3, (st) => st.varint(3, 0).varint(4, 0));
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(body), {
+      apiVersion: 'autoscaling/v1',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' },
+        minReplicas: 1,
+        maxReplicas: 3,
+        targetCPUUtilizationPercentage: 50,
+      },
+      status: { currentReplicas: 0, desiredReplicas: 0 },
+    });
+  });
+
+  test('autoscaling/v2 HorizontalPodAutoscaler: metrics with quantities, behavior rules', () => {
+    const body = envelope('autoscaling/v2', 'HorizontalPodAutoscaler', (h) => {
+      h.message(1, (m) => m.string(1, 'web'));
+      h.message(2, (sp) =>
+        sp
+          .message(1, (r) => r.string(1, 'Deployment').string(2, 'web'))
+          .varint(3, 5)
+          .message(4, (ms) =>
+            ms
+              .string(1, 'Resource')
+              .message(4, (rs) =>
+                rs
+                  .string(1, 'memory')
+                  .message(2, (t) => t.string(1, 'AverageValue').message(3, quantity('100Mi'))),
+              ),
+          )
+          .message(5, (b) =>
+            b.message(2, (r) =>
+              r
+                .varint(3, 0)
+                .string(1, 'Max')
+                .message(2, (p) => p.string(1, 'Percent').varint(2, 100).varint(3, 15)),
+            ),
+          ),
+      );
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(body), {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'web' },
+        maxReplicas: 5,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '100Mi' } },
+          },
+        ],
+        behavior: {
+          scaleDown: {
+            stabilizationWindowSeconds: 0,
+            selectPolicy: 'Max',
+            policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+          },
+        },
+      },
+    });
+  });
+
   for (const apiVersion of ['v1', 'apps/v1', 'meta.k8s.io/v1']) {
     test(`meta/v1 DeleteOptions under ${apiVersion}: no metadata, pointers kept at zero`, () => {
       const body = envelope(apiVersion, 'DeleteOptions', (d) => {

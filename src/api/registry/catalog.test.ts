@@ -30,6 +30,7 @@ describe('tableConvertors', () => {
       'endpoints',
       'endpointslices.discovery.k8s.io',
       'events',
+      'horizontalpodautoscalers.autoscaling',
       'jobs.batch',
       'leases.coordination.k8s.io',
       'limitranges',

@@ -15,6 +15,7 @@ import { deploymentStrategy } from './deployments/strategy.js';
 import { endpointsStrategy } from './endpoints/strategy.js';
 import { endpointSliceStrategy } from './endpointslices/strategy.js';
 import { eventStrategy } from './events/strategy.js';
+import { horizontalPodAutoscalerStrategy } from './horizontalpodautoscalers/strategy.js';
 import { jobStrategy } from './jobs/strategy.js';
 import { leaseStrategy } from './leases/strategy.js';
 import { limitRangeStrategy } from './limitranges/strategy.js';
@@ -68,6 +69,8 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     deploymentStrategy,
     replicaSetStrategy,
     statefulSetStrategy,
+    // autoscaling/v2 (autoscaling/v1 served as a second version of the same objects)
+    horizontalPodAutoscalerStrategy,
     // batch/v1
     cronJobStrategy,
     jobStrategy,

@@ -62,6 +62,7 @@ export interface StrategyParts<T> {
   validateCreate?(obj: T): FieldError[];
   validateUpdate?(obj: T, old: T): FieldError[];
   gracePeriod?(obj: T, requested: number | undefined): number;
+  versions?: Strategy['versions'];
 }
 
 /** Fills the common case: no status subresource, no generation, DNS-subdomain names, no-op hooks. */

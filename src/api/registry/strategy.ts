@@ -48,6 +48,19 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    * Only pods are deleted gracefully: an unscheduled or finished pod goes at once.
    */
   gracePeriod?(obj: T, requested: number | undefined): number;
+  /**
+   * Other versions the same stored objects are served in (autoscaling/v1 next to the stored
+   * autoscaling/v2 HorizontalPodAutoscaler), each converted on the way in and out, as
+   * kube-apiserver's conversion between a resource's versions.
+   */
+  readonly versions?: readonly VersionView[];
+}
+
+/** One more served version of a kind: its discovery facts and the conversions to and from storage. */
+export interface VersionView {
+  readonly info: ResourceInfo;
+  toStored(obj: KubeObject): KubeObject;
+  fromStored(obj: KubeObject): KubeObject;
 }
 
 /** What the status subresource of a kind copies: everything but status comes from the stored object. */

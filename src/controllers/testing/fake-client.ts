@@ -39,6 +39,12 @@ export const DEFAULT_RESOURCES: readonly FakeResource[] = [
   { resource: 'controllerrevisions', namespaced: true, group: 'apps', kind: 'ControllerRevision' },
   { resource: 'jobs', namespaced: true, group: 'batch', kind: 'Job' },
   { resource: 'cronjobs', namespaced: true, group: 'batch', kind: 'CronJob' },
+  {
+    resource: 'horizontalpodautoscalers',
+    namespaced: true,
+    group: 'autoscaling',
+    kind: 'HorizontalPodAutoscaler',
+  },
 ];
 
 /** Resources whose status is a subresource: update keeps it, updateStatus writes only it. */

@@ -2,6 +2,54 @@
 import type { DocTable } from '../types.js';
 
 export const AUTOSCALING_V1_DOCS: DocTable = {
+  'autoscaling.v1.CrossVersionObjectReference': {
+    doc: 'CrossVersionObjectReference contains enough information to let you identify the referred resource.',
+    fields: {
+      apiVersion: 'apiVersion is the API version of the referent',
+      kind: 'kind is the kind of the referent; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+      name: 'name is the name of the referent; More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names',
+    },
+    required: ['kind', 'name'],
+  },
+  'autoscaling.v1.HorizontalPodAutoscaler': {
+    doc: 'configuration of a horizontal pod autoscaler.',
+    fields: {
+      metadata:
+        'Standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+      spec: 'spec defines the behaviour of autoscaler. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status.',
+      status: 'status is the current information about the autoscaler.',
+    },
+    typeMeta: true,
+  },
+  'autoscaling.v1.HorizontalPodAutoscalerSpec': {
+    doc: 'specification of a horizontal pod autoscaler.',
+    fields: {
+      maxReplicas:
+        'maxReplicas is the upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas.',
+      minReplicas:
+        'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the alpha feature gate HPAScaleToZero is enabled and at least one Object or External metric is configured.  Scaling is active as long as at least one metric value is available.',
+      scaleTargetRef:
+        'reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource.',
+      targetCPUUtilizationPercentage:
+        'targetCPUUtilizationPercentage is the target average CPU utilization (represented as a percentage of requested CPU) over all the pods; if not specified the default autoscaling policy will be used.',
+    },
+    required: ['scaleTargetRef', 'maxReplicas'],
+  },
+  'autoscaling.v1.HorizontalPodAutoscalerStatus': {
+    doc: 'current status of a horizontal pod autoscaler',
+    fields: {
+      currentCPUUtilizationPercentage:
+        'currentCPUUtilizationPercentage is the current average CPU utilization over all pods, represented as a percentage of requested CPU, e.g. 70 means that an average pod is using now 70% of its requested CPU.',
+      currentReplicas:
+        'currentReplicas is the current number of replicas of pods managed by this autoscaler.',
+      desiredReplicas:
+        'desiredReplicas is the  desired number of replicas of pods managed by this autoscaler.',
+      lastScaleTime:
+        'lastScaleTime is the last time the HorizontalPodAutoscaler scaled the number of pods; used by the autoscaler to control how often the number of pods is changed.',
+      observedGeneration: 'observedGeneration is the most recent generation observed by this autoscaler.',
+    },
+    required: ['currentReplicas', 'desiredReplicas'],
+  },
   'autoscaling.v1.Scale': {
     doc: 'Scale represents a scaling request for a resource.',
     fields: {

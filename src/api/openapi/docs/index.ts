@@ -4,6 +4,7 @@ import { APPS_V1_DOCS } from './apps-v1.generated.js';
 import { AUTHENTICATION_V1_DOCS } from './authentication-v1.generated.js';
 import { AUTHORIZATION_V1_DOCS } from './authorization-v1.generated.js';
 import { AUTOSCALING_V1_DOCS } from './autoscaling-v1.generated.js';
+import { AUTOSCALING_V2_DOCS } from './autoscaling-v2.generated.js';
 import { BATCH_V1_DOCS } from './batch-v1.generated.js';
 import { COORDINATION_V1_DOCS } from './coordination-v1.generated.js';
 import { CORE_V1_DOCS } from './core-v1.generated.js';
@@ -15,6 +16,7 @@ export const DOCS: DocTable = {
   ...CORE_V1_DOCS,
   ...APPS_V1_DOCS,
   ...AUTOSCALING_V1_DOCS,
+  ...AUTOSCALING_V2_DOCS,
   ...AUTHENTICATION_V1_DOCS,
   ...AUTHORIZATION_V1_DOCS,
   ...BATCH_V1_DOCS,

@@ -7,6 +7,7 @@ import { APPS_V1_MESSAGES } from './apps-v1.generated.js';
 import { AUTHENTICATION_V1_MESSAGES } from './authentication-v1.generated.js';
 import { AUTHORIZATION_V1_MESSAGES } from './authorization-v1.generated.js';
 import { AUTOSCALING_V1_MESSAGES } from './autoscaling-v1.generated.js';
+import { AUTOSCALING_V2_MESSAGES } from './autoscaling-v2.generated.js';
 import { BATCH_V1_MESSAGES } from './batch-v1.generated.js';
 import { COORDINATION_V1_MESSAGES } from './coordination-v1.generated.js';
 import { CORE_V1_MESSAGES } from './core-v1.generated.js';
@@ -21,6 +22,7 @@ export const MESSAGES: MessageTable = {
   ...CORE_V1_MESSAGES,
   ...APPS_V1_MESSAGES,
   ...AUTOSCALING_V1_MESSAGES,
+  ...AUTOSCALING_V2_MESSAGES,
   ...AUTHENTICATION_V1_MESSAGES,
   ...AUTHORIZATION_V1_MESSAGES,
   ...BATCH_V1_MESSAGES,

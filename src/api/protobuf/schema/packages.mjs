@@ -25,6 +25,13 @@ export const PACKAGES = [
     from: 'k8s.io/api autoscaling/v1',
   },
   {
+    pkg: 'k8s.io.api.autoscaling.v2',
+    short: 'autoscaling.v2',
+    stem: 'autoscaling_v2',
+    out: 'autoscaling-v2',
+    from: 'k8s.io/api autoscaling/v2',
+  },
+  {
     pkg: 'k8s.io.api.authentication.v1',
     short: 'authentication.v1',
     stem: 'authentication_v1',

@@ -46,6 +46,7 @@ describe('generated schema tables', () => {
       'authentication-v1.generated.ts',
       'authorization-v1.generated.ts',
       'autoscaling-v1.generated.ts',
+      'autoscaling-v2.generated.ts',
       'batch-v1.generated.ts',
       'coordination-v1.generated.ts',
       'core-v1.generated.ts',
