@@ -159,6 +159,7 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   '/Event': { involvedObject: ATOMIC, related: ATOMIC },
   '/ServiceAccount': { secrets: mergeList('name') },
   'autoscaling/Scale': {},
+  'networking.k8s.io/NetworkPolicy': {},
 };
 
 const kindKey = (k: KindRef): string => `${k.group}/${k.kind}`;
