@@ -270,19 +270,19 @@ describe('renderPolicyRuleset', () => {
     );
     const rules = (chain: string) =>
       new RegExp(`chain ${chain} \\{\\n([\\s\\S]*?)\\n\\t\\}`).exec(text)![1]!.trim().split(/\n\s*/);
-    const T = '@e8853f44-default/db-targets';
+    const T = '@np-e8853f44-default/db-targets';
     assert.match(
       text,
-      /set e8853f44-default\/db-targets \{\n\t\ttype ipv4_addr\n\t\telements = \{ 10\.244\.0\.5 \}/,
+      /set np-e8853f44-default\/db-targets \{\n\t\ttype ipv4_addr\n\t\telements = \{ 10\.244\.0\.5 \}/,
     );
     assert.match(
       text,
-      /set e8853f44-default\/db-in0 \{\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = \{ 10\.244\.0\.7 \}/,
+      /set np-e8853f44-default\/db-in0 \{\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = \{ 10\.244\.0\.7 \}/,
     );
     assert.doesNotMatch(text, /db-in1/);
     assert.deepEqual(rules('ingress'), [
-      `ip daddr ${T} ip saddr @e8853f44-default/db-in0 meta l4proto tcp ip daddr . th dport { 10.244.0.5 . 5432 } accept`,
-      `ip daddr ${T} ip saddr @e8853f44-default/db-in0 meta l4proto tcp th dport 1000-2000 accept`,
+      `ip daddr ${T} ip saddr @np-e8853f44-default/db-in0 meta l4proto tcp ip daddr . th dport { 10.244.0.5 . 5432 } accept`,
+      `ip daddr ${T} ip saddr @np-e8853f44-default/db-in0 meta l4proto tcp th dport 1000-2000 accept`,
       'counter drop',
     ]);
     assert.deepEqual(rules('egress'), [`ip saddr ${T} meta l4proto udp th dport 53 return`, 'counter drop']);
@@ -292,6 +292,11 @@ describe('renderPolicyRuleset', () => {
       'ip saddr @egress-isolated jump egress',
       'ip daddr @ingress-isolated jump ingress',
     ]);
+  });
+
+  test('set names start with a letter even when the hash starts with a digit (nft reads a number)', () => {
+    const text = renderPolicyRuleset(plan(policy('default', 'deny', {})), o);
+    assert.match(text, /\tset np-02d49a56-default\/deny-targets \{/);
   });
 
   test('the DNS pseudo-pod becomes gateway rules; the rule count does not grow with pods', () => {

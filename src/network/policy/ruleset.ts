@@ -16,7 +16,7 @@
  *
  * Traffic the node itself sends to pods (kubelet probes, NodePorts and hostPorts reached from the
  * host) leaves through the output hook, which this table leaves alone, as real CNIs allow it.
- * Set names are `<hash>-<namespace>/<policy>-<targets|inN|egN>` (nft 1.0.6 takes `/`, `.`, `-`
+ * Set names are `np-<hash>-<namespace>/<policy>-<targets|inN|egN>` (nft 1.0.6 takes `/`, `.`, `-`
  * and `_` in bare identifiers). Pure: the tests pin the output.
  */
 import type { EnforcementPlan, PolicyPlan, PortMatch, RulePlan } from './model.js';
@@ -37,7 +37,8 @@ interface Block {
 }
 
 const MAX_ID = 180;
-const base = (p: PolicyPlan): string => `${p.hash}-${p.id.slice(0, MAX_ID)}`;
+// A name must not start with a digit: nft reads one as a number.
+const base = (p: PolicyPlan): string => `np-${p.hash}-${p.id.slice(0, MAX_ID)}`;
 const targetSet = (p: PolicyPlan): string => `${base(p)}-targets`;
 const peerSet = (p: PolicyPlan, dir: 'in' | 'eg', i: number): string => `${base(p)}-${dir}${i}`;
 
