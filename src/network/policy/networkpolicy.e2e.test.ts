@@ -218,7 +218,16 @@ describe('NetworkPolicy enforced with real traffic (kubectl, root)', { timeout: 
     // isolated client, open to a pod whose egress no policy isolates.
     // Plain HTTP to the TLS port: an open path answers (400 or a reset), a blocked one times out.
     const toApi = (pod: string) =>
-      server.k(['exec', '-n', NS, pod, '--', 'sh', '-c', 'wget -O- -T 2 -t 1 http://10.96.0.1:443/ 2>&1; true']);
+      server.k([
+        'exec',
+        '-n',
+        NS,
+        pod,
+        '--',
+        'sh',
+        '-c',
+        'wget -O- -T 2 -t 1 http://10.96.0.1:443/ 2>&1; true',
+      ]);
     assert.match(await toApi('allowed'), /timed out/);
     assert.doesNotMatch(await toApi('denied'), /timed out/);
   });
