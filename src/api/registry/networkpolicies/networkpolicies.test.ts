@@ -158,7 +158,7 @@ describe('validateNetworkPolicy (ValidateNetworkPolicySpec, 1.32 messages)', () 
       'more than two policyTypes',
       { policyTypes: ['Ingress', 'Egress', 'Ingress'] },
       [
-        'spec.policyTypes: Invalid value: []string{"Ingress", "Egress", "Ingress"}: may not specify more than two policyTypes',
+        'spec.policyTypes: Invalid value: []networking.PolicyType{"Ingress", "Egress", "Ingress"}: may not specify more than two policyTypes',
       ],
     ],
   ];

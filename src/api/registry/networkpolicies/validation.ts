@@ -18,7 +18,14 @@ import type {
   NetworkPolicyPeer,
   NetworkPolicyPort,
 } from 'kubernetes-types/networking/v1';
-import { type FieldError, forbidden, invalidValue, notSupported, required } from '../../validation/field.js';
+import {
+  type FieldError,
+  forbidden,
+  GoValue,
+  invalidValue,
+  notSupported,
+  required,
+} from '../../validation/field.js';
 import { type LabelSelectorOptions, validateLabelSelector } from '../../validation/labels.js';
 import { child, index } from '../../validation/path.js';
 import { isValidPortName, isValidPortNum } from '../../validation/strings.js';
@@ -125,8 +132,11 @@ function validateSpec(np: NetworkPolicy, opts: LabelSelectorOptions): FieldError
   }
   const types = spec.policyTypes ?? [];
   if (types.length > POLICY_TYPES.length) {
-    // Go prints the &[]PolicyType pointer with %#v.
-    errs.push(invalidValue('spec.policyTypes', types, 'may not specify more than two policyTypes'));
+    // Upstream reports &spec.PolicyTypes; field.Error dereferences it and prints it with %#v.
+    const goSlice = `[]networking.PolicyType{${types.map((t) => JSON.stringify(t)).join(', ')}}`;
+    errs.push(
+      invalidValue('spec.policyTypes', new GoValue(goSlice), 'may not specify more than two policyTypes'),
+    );
     return errs;
   }
   for (const [i, t] of types.entries()) {
