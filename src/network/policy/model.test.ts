@@ -280,23 +280,50 @@ describe('renderPolicyRuleset', () => {
       /set np-e8853f44-default\/db-in0 \{\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = \{ 10\.244\.0\.7 \}/,
     );
     assert.doesNotMatch(text, /db-in1/);
-    assert.deepEqual(rules('ingress'), [
+    assert.deepEqual(rules('ingress-default'), [
       `ip daddr ${T} ip saddr @np-e8853f44-default/db-in0 meta l4proto tcp ip daddr . th dport { 10.244.0.5 . 5432 } accept`,
       `ip daddr ${T} ip saddr @np-e8853f44-default/db-in0 meta l4proto tcp th dport 1000-2000 accept`,
       'counter drop',
     ]);
-    assert.deepEqual(rules('egress'), [`ip saddr ${T} meta l4proto udp th dport 53 return`, 'counter drop']);
+    assert.deepEqual(rules('egress-default'), [
+      `ip saddr ${T} meta l4proto udp th dport 53 return`,
+      'counter drop',
+    ]);
     assert.deepEqual(rules('forward'), [
       'type filter hook forward priority filter; policy accept;',
       'ct state established,related accept',
-      'ip saddr @egress-isolated jump egress',
-      'ip daddr @ingress-isolated jump ingress',
+      'ip saddr vmap @egress-isolated',
+      'ip daddr vmap @ingress-isolated',
     ]);
+    // Isolated pods dispatch to their namespace's chains.
+    assert.match(
+      text,
+      /map ingress-isolated \{\n\t\ttype ipv4_addr : verdict\n\t\telements = \{ 10\.244\.0\.5 : goto ingress-default \}/,
+    );
+    assert.match(
+      text,
+      /map egress-isolated \{\n\t\ttype ipv4_addr : verdict\n\t\telements = \{ 10\.244\.0\.5 : jump egress-default \}/,
+    );
   });
 
   test('set names start with a letter even when the hash starts with a digit (nft reads a number)', () => {
     const text = renderPolicyRuleset(plan(policy('default', 'deny', {})), o);
     assert.match(text, /\tset np-02d49a56-default\/deny-targets \{/);
+  });
+
+  test("a packet walks only its namespace's rules", () => {
+    const text = renderPolicyRuleset(
+      plan(
+        policy('default', 'a', { ingress: [{ ports: [{ protocol: 'TCP', port: 80 }] }] }),
+        policy('prod', 'b', { ingress: [{ ports: [{ protocol: 'TCP', port: 81 }] }] }),
+      ),
+      o,
+    );
+    const chain = (name: string) => new RegExp(`chain ${name} \\{\\n([\\s\\S]*?)\\n\\t\\}`).exec(text)![1]!;
+    assert.match(chain('ingress-default'), /dport 80 accept/);
+    assert.doesNotMatch(chain('ingress-default'), /dport 81/);
+    assert.match(chain('ingress-prod'), /dport 81 accept/);
+    assert.match(text, /10\.244\.0\.8 : goto ingress-prod/);
   });
 
   test('the DNS pseudo-pod becomes gateway rules; the rule count does not grow with pods', () => {

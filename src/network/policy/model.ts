@@ -30,7 +30,7 @@ import { isIPv4 } from 'node:net';
 import type { Container, Namespace, Pod } from 'kubernetes-types/core/v1';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1';
-import { selectorMatches } from '../../api/validation/labels.js';
+import { selectorFromLabelSelector } from '../../api/selectors/label-selector.js';
 import { type Interval, intervalElement, ipBlockIntervals, ipInterval, union } from './intervals.js';
 
 export type L4Protocol = 'tcp' | 'udp' | 'sctp';
@@ -56,6 +56,7 @@ export interface RulePlan {
 export interface PolicyPlan {
   /** `<namespace>/<name>`. */
   id: string;
+  namespace: string;
   /** First 8 hex digits of sha256(id): set names stay unique after truncation. */
   hash: string;
   /** Selected pod IPs (sorted). */
@@ -161,9 +162,30 @@ function portMatches(ports: readonly NetworkPolicyPort[], destinations: readonly
   });
 }
 
+type Matcher = (labels: Record<string, string>) => boolean;
+
+/**
+ * A label selector compiled once per plan (the plan matches every pod against every peer). One
+ * that cannot be built matches nothing: validation refused such selectors already.
+ */
+function compile(selector: LabelSelector, cache: WeakMap<LabelSelector, Matcher>): Matcher {
+  let m = cache.get(selector);
+  if (!m) {
+    try {
+      const s = selectorFromLabelSelector(selector);
+      m = (labels) => s.matches(labels);
+    } catch {
+      m = () => false;
+    }
+    cache.set(selector, m);
+  }
+  return m;
+}
+
 class Selection {
   readonly #pods: PodInfo[];
   readonly #nsLabels: Map<string, Record<string, string>>;
+  readonly #compiled = new WeakMap<LabelSelector, Matcher>();
 
   constructor(pods: PodInfo[], namespaces: readonly Namespace[]) {
     this.#pods = pods;
@@ -183,13 +205,17 @@ class Selection {
   ): boolean {
     if (peer.ipBlock) return false;
     if (peer.namespaceSelector) {
-      if (!selectorMatches(peer.namespaceSelector, this.#nsLabels.get(namespace) ?? {})) return false;
+      if (!this.#matches(peer.namespaceSelector, this.#nsLabels.get(namespace) ?? {})) return false;
     } else if (namespace !== policyNs) return false;
-    return !peer.podSelector || selectorMatches(peer.podSelector, labels);
+    return !peer.podSelector || this.#matches(peer.podSelector, labels);
+  }
+
+  #matches(selector: LabelSelector, labels: Record<string, string>): boolean {
+    return compile(selector, this.#compiled)(labels);
   }
 
   targets(ns: string, selector: LabelSelector): PodInfo[] {
-    return this.#pods.filter((p) => p.namespace === ns && selectorMatches(selector, p.labels));
+    return this.#pods.filter((p) => p.namespace === ns && this.#matches(selector, p.labels));
   }
 }
 
@@ -275,7 +301,12 @@ export function computeEnforcementPlan(inputs: PolicyInputs): EnforcementPlan {
       : (spec.egress ?? []).length > 0
         ? ['Ingress', 'Egress']
         : ['Ingress'];
-    const plan: PolicyPlan = { id, hash: policyHash(id), targets: uniqueSorted(targets.map((t) => t.ip)) };
+    const plan: PolicyPlan = {
+      id,
+      namespace: ns,
+      hash: policyHash(id),
+      targets: uniqueSorted(targets.map((t) => t.ip)),
+    };
     if (types.includes('Ingress')) {
       for (const t of plan.targets) ingressIsolated.add(t);
       plan.ingress = (spec.ingress ?? []).map((r) =>

@@ -6,13 +6,16 @@
  *   forward (filter hook, priority filter: after the proxy's DNAT, so a Service connection is
  *            judged on its backend pod; with br_netfilter, bridged pod-to-pod packets pass here too)
  *     ct state established,related accept          replies of allowed connections
- *     ip saddr @egress-isolated jump egress          the sender's egress policies
- *     ip daddr @ingress-isolated jump ingress        then the receiver's ingress policies
+ *     ip saddr vmap @egress-isolated                 isolated sender → jump egress-<its namespace>
+ *     ip daddr vmap @ingress-isolated                isolated receiver → goto ingress-<its namespace>
  *   input (pods → the node: cluster DNS and the API behind their Services, after DNAT)
  *     ct state established,related accept
- *     ip saddr @egress-isolated jump egress
- *   egress:  one `return` rule per allowing rule and port entry, then counter drop
- *   ingress: one `accept` rule per allowing rule and port entry, then counter drop
+ *     ip saddr vmap @egress-isolated
+ *   egress-<ns>:  one `return` rule per allowing rule and port entry of <ns>'s policies, then drop
+ *   ingress-<ns>: one `accept` rule per allowing rule and port entry, then counter drop
+ *
+ * Every policy that selects a pod lives in the pod's namespace, so the first packet of a
+ * connection walks only its namespace's rules: a verdict-map lookup, then those rules.
  *
  * Traffic the node itself sends to pods (kubelet probes, NodePorts and hostPorts reached from the
  * host) leaves through the output hook, which this table leaves alone, as real CNIs allow it.
@@ -31,7 +34,7 @@ export interface PolicyRulesetOptions {
 }
 
 interface Block {
-  kind: 'chain' | 'set';
+  kind: 'chain' | 'set' | 'map';
   name: string;
   lines: string[];
 }
@@ -85,41 +88,60 @@ function ruleLines(
   return lines;
 }
 
+/** Isolated pod IP → its namespace's chain (every policy selecting a pod is in its namespace). */
+function dispatch(plan: EnforcementPlan, dir: 'ingress' | 'egress'): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of plan.policies) if (p[dir]) for (const ip of p.targets) out.set(ip, `${dir}-${p.namespace}`);
+  return out;
+}
+
+function verdictMap(name: string, verb: 'goto' | 'jump', to: Map<string, string>, order: string[]): Block {
+  const lines = ['type ipv4_addr : verdict'];
+  const elements = order.filter((ip) => to.has(ip)).map((ip) => `${ip} : ${verb} ${to.get(ip)}`);
+  if (elements.length) lines.push(`elements = { ${elements.join(', ')} }`);
+  return { kind: 'map', name, lines };
+}
+
 export function renderPolicyBlocks(plan: EnforcementPlan, o: PolicyRulesetOptions): Block[] {
-  const sets: Block[] = [
-    set('ingress-isolated', plan.ingressIsolated),
-    set('egress-isolated', plan.egressIsolated),
+  const ingressTo = dispatch(plan, 'ingress');
+  const egressTo = dispatch(plan, 'egress');
+  const maps: Block[] = [
+    // goto: the namespace chain's verdict (accept or drop) is final.
+    verdictMap('ingress-isolated', 'goto', ingressTo, plan.ingressIsolated),
+    // jump: an allowed packet returns here and still meets the receiver's ingress policies.
+    verdictMap('egress-isolated', 'jump', egressTo, plan.egressIsolated),
   ];
-  const ingress: string[] = [];
-  const egress: string[] = [];
+  const sets: Block[] = [];
+  const chains = new Map<string, string[]>();
+  for (const name of [...new Set([...ingressTo.values(), ...egressTo.values()])].sort()) chains.set(name, []);
   for (const p of plan.policies) {
     if (p.targets.length === 0) continue;
     sets.push(set(targetSet(p), p.targets));
     p.ingress?.forEach((rule, i) => {
       if (rule.peers?.length) sets.push(set(peerSet(p, 'in', i), rule.peers, true));
-      ingress.push(...ruleLines(p, rule, i, 'in', o));
+      chains.get(`ingress-${p.namespace}`)?.push(...ruleLines(p, rule, i, 'in', o));
     });
     p.egress?.forEach((rule, i) => {
       if (rule.peers?.length) sets.push(set(peerSet(p, 'eg', i), rule.peers, true));
-      egress.push(...ruleLines(p, rule, i, 'eg', o));
+      chains.get(`egress-${p.namespace}`)?.push(...ruleLines(p, rule, i, 'eg', o));
     });
   }
   const chain = (name: string, lines: string[]): Block => ({ kind: 'chain', name, lines });
   return [
+    ...maps,
     ...sets,
     chain('forward', [
       'type filter hook forward priority filter; policy accept;',
       'ct state established,related accept',
-      'ip saddr @egress-isolated jump egress',
-      'ip daddr @ingress-isolated jump ingress',
+      'ip saddr vmap @egress-isolated',
+      'ip daddr vmap @ingress-isolated',
     ]),
     chain('input', [
       'type filter hook input priority filter; policy accept;',
       'ct state established,related accept',
-      'ip saddr @egress-isolated jump egress',
+      'ip saddr vmap @egress-isolated',
     ]),
-    chain('ingress', [...ingress, 'counter drop']),
-    chain('egress', [...egress, 'counter drop']),
+    ...[...chains].map(([name, lines]) => chain(name, [...lines, 'counter drop'])),
   ];
 }
 
