@@ -121,4 +121,43 @@ describe('NetworkPolicyEnforcer data path (network namespaces)', () => {
     await until(() => assert.doesNotMatch(tables(), /podbay-policy/));
     assert.match(await from(1, 0), /^p1 /);
   });
+
+  test('ipBlock except is by address (pod or not); an egress endPort range', async () => {
+    const put = (name: string, spec: NetworkPolicy['spec']) => {
+      const cur = api.client.get<Obj<NetworkPolicy>>('networkpolicies', 'apps', name);
+      const body = {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name, namespace: 'apps' },
+        spec,
+      };
+      return cur
+        ? api.client.update('networkpolicies', { ...cur, spec })
+        : api.client.create('networkpolicies', body);
+    };
+    put('block', {
+      podSelector: { matchLabels: { app: 'db' } },
+      ingress: [{ from: [{ ipBlock: { cidr: '10.244.0.0/24', except: [`${ip(2)}/32`] } }] }],
+    });
+    await until(async () => assert.equal(await from(2, 0), 'ERR:TIMEOUT'));
+    // p2's address has no pod object any more: the block still admits it.
+    assert.match(await from(1, 0), /^p1 /);
+    const egress = (from: number, to: number): NetworkPolicy['spec'] => ({
+      podSelector: { matchLabels: { role: 'client' } },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ ipBlock: { cidr: '10.244.0.0/24' } }],
+          ports: [{ protocol: 'TCP', port: from, endPort: to }],
+        },
+      ],
+    });
+    put('out', egress(8000, 8100));
+    await until(async () => assert.match(await from(2, 1), /^p2 /));
+    put('out', egress(9000, 9100));
+    await until(async () => assert.equal(await from(2, 1), 'ERR:TIMEOUT'));
+    api.client.delete('networkpolicies', 'apps', 'block');
+    api.client.delete('networkpolicies', 'apps', 'out');
+    await until(() => assert.doesNotMatch(tables(), /podbay-policy/));
+  });
 });

@@ -187,6 +187,7 @@ describe('NetworkPolicy enforced with real traffic (kubectl, root)', { timeout: 
     await expectFetch(NS, 'allowed', podURL, 'ok');
     assert.equal(await fetchFrom(NS, 'allowed', svcURL), 'ok');
     assert.equal(await fetchFrom(NS, 'denied', podURL), 'blocked');
+    assert.equal(await fetchFrom(NS, 'denied', svcURL), 'blocked');
     // role=client in another namespace: a podSelector alone means the policy's namespace.
     assert.equal(await fetchFrom(OTHER, 'remote', podURL), 'blocked');
   });
