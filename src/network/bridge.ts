@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { run } from '../runtime/host-command.js';
 import { parseCidr } from './cidr.js';
+import { POLICY_NFT_TABLE } from './policy/ruleset.js';
 import { PROXY_NFT_TABLE } from './proxy/nft.js';
 
 export const BRIDGE_NAME = 'podbay0';
@@ -80,8 +81,8 @@ export async function droppedEgressPackets(): Promise<number> {
 }
 
 /**
- * Removes the bridge (and with it its routes), every podbay veth and the nft tables: this one and
- * the service proxy's (normally deleted by the proxy's own teardown; a cleanup without a running
+ * Removes the bridge (and with it its routes), every podbay veth and the nft tables: this one,
+ * the NetworkPolicy enforcer's and the service proxy's (normally deleted by the proxy's own teardown; a cleanup without a running
  * engine, such as after kill -9, must not leave its rules pointing at pods that are gone). Safe twice.
  */
 export async function removeBridge(): Promise<void> {
@@ -94,4 +95,5 @@ export async function removeBridge(): Promise<void> {
   }
   await run(['nft', 'delete', 'table', 'ip', NFT_TABLE], { allowFailure: true });
   await run(['nft', 'delete', 'table', 'ip', PROXY_NFT_TABLE], { allowFailure: true });
+  await run(['nft', 'delete', 'table', 'ip', POLICY_NFT_TABLE], { allowFailure: true });
 }

@@ -1,7 +1,7 @@
 /**
- * Service networking on this node, as kube-proxy and CoreDNS provide it on a cluster: the
- * nftables service proxy (ClusterIP, NodePort, hostPort, affinity, hairpin) and the cluster DNS
- * server. The node agent owns one.
+ * Service networking on this node, as kube-proxy, CoreDNS and a CNI's policy agent provide it on
+ * a cluster: the nftables service proxy (ClusterIP, NodePort, hostPort, affinity, hairpin), the
+ * NetworkPolicy enforcer (policy/) and the cluster DNS server. The node agent owns one.
  *
  * Both read one shared mirror of Services, EndpointSlices and Pods (`mirror`, created here and
  * owned here): each resource is watched once per node, as kube-proxy and CoreDNS would each
@@ -10,10 +10,10 @@
  * from hand-written Endpoints by the EndpointSlice mirroring controller) route and resolve.
  *
  *   start:  bridge (so the gateway address exists) → mirror (watch, then full list) → proxy
- *           (its table rebuilt from the store, whatever a previous run left) → DNS server on
- *           <gateway>:53, UDP and TCP
- *   stop:   DNS closed → proxy stopped → mirror stopped; with `teardown` the proxy's table is
- *           deleted and route_localnet restored (the bridge and its table belong to the
+ *           (its table rebuilt from the store, whatever a previous run left) → policy enforcer
+ *           (likewise) → DNS server on <gateway>:53, UDP and TCP
+ *   stop:   DNS closed → enforcer and proxy stopped → mirror stopped; with `teardown` their
+ *           tables are deleted and route_localnet restored (the bridge and its table belong to the
  *           runtime's cleanup)
  *
  * Pods reach DNS through the `kube-system/kube-dns` Service (10.96.0.10), whose Endpoints point
@@ -25,7 +25,8 @@ import type { ObjectClient } from '../controllers/client.js';
 import { type BridgeConfig, ensureBridge, gatewayOf } from './bridge.js';
 import { readResolvConf, type Upstream } from './dns/resolv-conf.js';
 import { ClusterDnsServer } from './dns/server.js';
-import { ObjectMirror, SERVICE_NETWORK_RESOURCES } from './object-mirror.js';
+import { NODE_NETWORK_RESOURCES, ObjectMirror } from './object-mirror.js';
+import { NetworkPolicyEnforcer } from './policy/enforcer.js';
 import { ServiceProxy } from './proxy/proxier.js';
 import { routeLocalnetStateFile } from './proxy/route-localnet.js';
 
@@ -51,13 +52,14 @@ export class NodeNetwork {
   readonly mirror: ObjectMirror;
   readonly proxy: ServiceProxy;
   readonly dns: ClusterDnsServer;
+  readonly policy: NetworkPolicyEnforcer;
   readonly #o: NodeNetworkOptions;
   #started = false;
 
   constructor(o: NodeNetworkOptions) {
     this.#o = o;
     this.gatewayIP = gatewayOf(o.bridge.podCidr);
-    this.mirror = new ObjectMirror(o.client, SERVICE_NETWORK_RESOURCES);
+    this.mirror = new ObjectMirror(o.client, NODE_NETWORK_RESOURCES);
     this.proxy = new ServiceProxy(
       { mirror: this.mirror },
       {
@@ -65,6 +67,10 @@ export class NodeNetwork {
         routeLocalnetStateFile: routeLocalnetStateFile(o.dataDir),
         log: o.log,
       },
+    );
+    this.policy = new NetworkPolicyEnforcer(
+      { mirror: this.mirror },
+      { gatewayIP: this.gatewayIP, log: o.log },
     );
     this.dns = new ClusterDnsServer(
       { mirror: this.mirror },
@@ -84,8 +90,10 @@ export class NodeNetwork {
     this.mirror.start();
     try {
       await this.proxy.start();
+      await this.policy.start();
       await this.dns.start();
     } catch (err) {
+      await this.policy.stop();
       await this.proxy.stop();
       this.mirror.stop();
       throw err;
@@ -101,6 +109,7 @@ export class NodeNetwork {
     if (!this.#started && !teardown) return;
     this.#started = false;
     await this.dns.stop();
+    await this.policy.stop({ teardown });
     await this.proxy.stop({ teardown });
     this.mirror.stop();
   }

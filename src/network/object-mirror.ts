@@ -17,10 +17,17 @@
 import type { KubeObject, WatchEvent } from '../api/types.js';
 import type { ObjectClient } from '../controllers/client.js';
 
-export type MirroredResource = 'services' | 'endpointslices' | 'pods';
+export type MirroredResource = 'services' | 'endpointslices' | 'pods' | 'namespaces' | 'networkpolicies';
 
 /** What the service proxy and cluster DNS read: Services, their EndpointSlices, and Pods. */
 export const SERVICE_NETWORK_RESOURCES: readonly MirroredResource[] = ['services', 'endpointslices', 'pods'];
+
+/** What the node network mirrors: the above, plus what the NetworkPolicy enforcer reads. */
+export const NODE_NETWORK_RESOURCES: readonly MirroredResource[] = [
+  ...SERVICE_NETWORK_RESOURCES,
+  'namespaces',
+  'networkpolicies',
+];
 
 const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 const rvOf = (o: KubeObject): number => Number(o.metadata.resourceVersion ?? 0) || 0;

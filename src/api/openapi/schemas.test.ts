@@ -100,6 +100,7 @@ test('every kind podbay decodes gets a schema (names map to upstream packages)',
     ['batch/v1', 'CronJob'],
     ['discovery.k8s.io/v1', 'EndpointSlice'],
     ['coordination.k8s.io/v1', 'Lease'],
+    ['networking.k8s.io/v1', 'NetworkPolicy'],
   ] as const) {
     const message = kindSchema(apiVersion, kind)!.message;
     const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
@@ -107,4 +108,5 @@ test('every kind podbay decodes gets a schema (names map to upstream packages)',
     assert.ok(doc[openAPIName(message)]?.['x-kubernetes-group-version-kind'], `${apiVersion} ${kind}`);
   }
   assert.equal(openAPIName('coordination.v1.Lease'), 'io.k8s.api.coordination.v1.Lease');
+  assert.equal(openAPIName('networking.v1.IPBlock'), 'io.k8s.api.networking.v1.IPBlock');
 });

@@ -161,6 +161,7 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   'autoscaling/Scale': {},
   // autoscaling/v2 (the stored version): metrics, currentMetrics and policies are +listType=atomic.
   'autoscaling/HorizontalPodAutoscaler': { 'status.conditions': CONDITIONS },
+  'networking.k8s.io/NetworkPolicy': {},
 };
 
 const kindKey = (k: KindRef): string => `${k.group}/${k.kind}`;

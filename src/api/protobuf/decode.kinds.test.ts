@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeKubernetesProtobuf } from './decode.js';
-import { envelope, quantity, timestamp } from './testing/proto-writer.js';
+import { envelope, intOrString, quantity, timestamp } from './testing/proto-writer.js';
 
 /** 2026-11-25T08:00:13Z */
 const T = 1795593613;
@@ -305,6 +305,54 @@ describe('other kinds', () => {
       metadata: { name: 'agent-7d9f8', namespace: 'default' },
       data: { spec: { template: { $patch: 'replace' } } },
       revision: 2,
+    });
+  });
+
+  test('networking/v1 NetworkPolicy: selectors, peers, IntOrString ports, endPort, policyTypes', () => {
+    const body = envelope('networking.k8s.io/v1', 'NetworkPolicy', (n) => {
+      n.message(1, (m) => m.string(1, 'db').string(3, 'default'));
+      n.message(2, (s) =>
+        s
+          .message(1, (sel) => sel.mapEntry(1, 'app', 'db'))
+          .message(2, (r) =>
+            r
+              .message(1, (p) => p.string(1, 'TCP').message(2, intOrString(5432)))
+              .message(1, (p) => p.string(1, 'UDP').message(2, intOrString(1000)).varint(3, 2000))
+              .message(1, (p) => p.message(2, intOrString('metrics')))
+              .message(2, (peer) =>
+                peer.message(1, (sel) => sel.mapEntry(1, 'role', 'client')).message(2, () => undefined),
+              )
+              .message(2, (peer) =>
+                peer.message(3, (b) => b.string(1, '10.0.0.0/8').string(2, '10.1.0.0/16')),
+              ),
+          )
+          .message(3, () => undefined)
+          .string(4, 'Ingress')
+          .string(4, 'Egress'),
+      );
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(body), {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: {
+        podSelector: { matchLabels: { app: 'db' } },
+        ingress: [
+          {
+            ports: [
+              { protocol: 'TCP', port: 5432 },
+              { protocol: 'UDP', port: 1000, endPort: 2000 },
+              { port: 'metrics' },
+            ],
+            from: [
+              { podSelector: { matchLabels: { role: 'client' } }, namespaceSelector: {} },
+              { ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } },
+            ],
+          },
+        ],
+        egress: [{}],
+        policyTypes: ['Ingress', 'Egress'],
+      },
     });
   });
 });

@@ -38,6 +38,7 @@ const KINDS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': 'rbac.v1.RoleBinding',
   'rbac.authorization.k8s.io/v1/ClusterRole': 'rbac.v1.ClusterRole',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'rbac.v1.ClusterRoleBinding',
+  'networking.k8s.io/v1/NetworkPolicy': 'networking.v1.NetworkPolicy',
 };
 
 /**
@@ -53,6 +54,7 @@ const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
   'discovery.k8s.io/v1',
   'coordination.k8s.io/v1',
   'rbac.authorization.k8s.io/v1',
+  'networking.k8s.io/v1',
   'meta.k8s.io/v1',
 ]);
 

@@ -35,6 +35,7 @@ describe('tableConvertors', () => {
       'leases.coordination.k8s.io',
       'limitranges',
       'namespaces',
+      'networkpolicies.networking.k8s.io',
       'nodes',
       'pods',
       'replicasets.apps',

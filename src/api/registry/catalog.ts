@@ -20,6 +20,7 @@ import { jobStrategy } from './jobs/strategy.js';
 import { leaseStrategy } from './leases/strategy.js';
 import { limitRangeStrategy } from './limitranges/strategy.js';
 import { namespaceStrategy } from './namespaces/strategy.js';
+import { networkPolicyStrategy } from './networkpolicies/strategy.js';
 import { nodeStrategy } from './nodes/strategy.js';
 import { podStrategy } from './pods/strategy.js';
 import {
@@ -83,5 +84,7 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     leaseStrategy,
     // discovery.k8s.io/v1
     endpointSliceStrategy,
+    // networking.k8s.io/v1
+    networkPolicyStrategy,
   ];
 }
