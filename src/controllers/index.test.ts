@@ -14,6 +14,7 @@ test('startControllers runs every controller together: a deployment comes up and
     'cronjob',
     'daemonset',
     'deployment',
+    'disruption',
     'endpoints',
     'endpointslice',
     'endpointslicemirroring',

@@ -1,7 +1,7 @@
 /**
  * Starts every controller podbay runs, as kube-controller-manager does: deployment,
  * replicaset, daemonset, statefulset, garbage collector, namespace, service account, root CA publisher, endpoints,
- * endpointslice, endpointslicemirroring, resourcequota and clusterrole-aggregation.
+ * endpointslice, endpointslicemirroring, resourcequota, clusterrole-aggregation and disruption.
  * `stop()` stops them all and is safe to call twice.
  */
 import type { Controller, ControllerDeps } from './client.js';
@@ -9,6 +9,7 @@ import { ClusterRoleAggregationController } from './clusterrole-aggregation/cont
 import { CronJobController } from './cronjob/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
+import { DisruptionController } from './disruption/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
 import { EndpointSliceMirroringController } from './endpointslice/mirroring-controller.js';
@@ -47,6 +48,7 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
     new EndpointSliceMirroringController(deps, o),
     new ResourceQuotaController(deps, o),
     new ClusterRoleAggregationController(deps, o),
+    new DisruptionController(deps, o),
   ];
   if (opts.rootCAPem !== undefined)
     controllers.push(new RootCACertPublisher(deps, { ...o, rootCAPem: opts.rootCAPem }));

@@ -26,10 +26,12 @@ describe('merge schema table', () => {
       'batch/Job',
       'coordination.k8s.io/Lease',
       'discovery.k8s.io/EndpointSlice',
+      'policy/PodDisruptionBudget',
       'rbac.authorization.k8s.io/ClusterRole',
       'rbac.authorization.k8s.io/ClusterRoleBinding',
       'rbac.authorization.k8s.io/Role',
       'rbac.authorization.k8s.io/RoleBinding',
+      'scheduling.k8s.io/PriorityClass',
     ]);
   });
 

@@ -159,6 +159,9 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   '/Event': { involvedObject: ATOMIC, related: ATOMIC },
   '/ServiceAccount': { secrets: mergeList('name') },
   'autoscaling/Scale': {},
+  // policy/v1: the selector is +patchStrategy=replace (LabelSelector is atomic), conditions merge by type.
+  'policy/PodDisruptionBudget': { 'spec.selector': ATOMIC, 'status.conditions': CONDITIONS },
+  'scheduling.k8s.io/PriorityClass': {},
 };
 
 const kindKey = (k: KindRef): string => `${k.group}/${k.kind}`;
@@ -216,6 +219,7 @@ const ZERO_VALUE_STRUCTS: Readonly<Record<string, readonly string[]>> = {
   ],
   '/Event': ['involvedObject', 'source'],
   'autoscaling/Scale': ['spec', 'status'],
+  'policy/PodDisruptionBudget': ['spec', 'status'],
 };
 
 export const zeroValueStructs = (kind: KindRef): readonly string[] => ZERO_VALUE_STRUCTS[kindKey(kind)] ?? [];

@@ -36,6 +36,9 @@ const KINDS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': 'rbac.v1.RoleBinding',
   'rbac.authorization.k8s.io/v1/ClusterRole': 'rbac.v1.ClusterRole',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'rbac.v1.ClusterRoleBinding',
+  'policy/v1/PodDisruptionBudget': 'policy.v1.PodDisruptionBudget',
+  'policy/v1/Eviction': 'policy.v1.Eviction',
+  'scheduling.k8s.io/v1/PriorityClass': 'scheduling.v1.PriorityClass',
 };
 
 /**
@@ -50,6 +53,8 @@ const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
   'discovery.k8s.io/v1',
   'coordination.k8s.io/v1',
   'rbac.authorization.k8s.io/v1',
+  'policy/v1',
+  'scheduling.k8s.io/v1',
   'meta.k8s.io/v1',
 ]);
 

@@ -20,7 +20,9 @@ import { leaseStrategy } from './leases/strategy.js';
 import { limitRangeStrategy } from './limitranges/strategy.js';
 import { namespaceStrategy } from './namespaces/strategy.js';
 import { nodeStrategy } from './nodes/strategy.js';
+import { podDisruptionBudgetStrategy } from './poddisruptionbudgets/strategy.js';
 import { podStrategy } from './pods/strategy.js';
+import { priorityClassStrategy } from './priorityclasses/strategy.js';
 import {
   clusterRoleBindingStrategy,
   clusterRoleStrategy,
@@ -80,5 +82,9 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     leaseStrategy,
     // discovery.k8s.io/v1
     endpointSliceStrategy,
+    // policy/v1
+    podDisruptionBudgetStrategy,
+    // scheduling.k8s.io/v1
+    priorityClassStrategy,
   ];
 }

@@ -51,7 +51,9 @@ describe('generated schema tables', () => {
       'core-v1.generated.ts',
       'discovery-v1.generated.ts',
       'meta-v1.generated.ts',
+      'policy-v1.generated.ts',
       'rbac-v1.generated.ts',
+      'scheduling-v1.generated.ts',
     ]);
     for (const f of generated) {
       const first = readFileSync(join(dir, f), 'utf8').split('\n')[0]!;
