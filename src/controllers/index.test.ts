@@ -21,6 +21,7 @@ test('startControllers runs every controller together: a deployment comes up and
     'garbage-collector',
     'job',
     'namespace',
+    'node-lifecycle',
     'replicaset',
     'resourcequota',
     'root-ca-cert-publisher',

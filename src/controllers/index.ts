@@ -1,7 +1,8 @@
 /**
  * Starts every controller podbay runs, as kube-controller-manager does: deployment,
  * replicaset, daemonset, statefulset, garbage collector, namespace, service account, root CA publisher, endpoints,
- * endpointslice, endpointslicemirroring, resourcequota, clusterrole-aggregation and disruption.
+ * endpointslice, endpointslicemirroring, resourcequota, clusterrole-aggregation, disruption and node-lifecycle (the
+ * unschedulable taint).
  * `stop()` stops them all and is safe to call twice.
  */
 import type { Controller, ControllerDeps } from './client.js';
@@ -16,6 +17,7 @@ import { EndpointSliceMirroringController } from './endpointslice/mirroring-cont
 import { GarbageCollector } from './garbage-collector/controller.js';
 import { JobController } from './job/controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
 import { ServiceAccountsController } from './serviceaccount/controller.js';
@@ -49,6 +51,7 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
     new ResourceQuotaController(deps, o),
     new ClusterRoleAggregationController(deps, o),
     new DisruptionController(deps, o),
+    new NodeLifecycleController(deps, o),
   ];
   if (opts.rootCAPem !== undefined)
     controllers.push(new RootCACertPublisher(deps, { ...o, rootCAPem: opts.rootCAPem }));
