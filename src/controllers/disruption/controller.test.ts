@@ -210,4 +210,46 @@ describe('DisruptionController', () => {
     assert.equal(s2.disruptedPods, undefined);
     assert.equal(h.events.lines('NotDeleted').length, 1);
   });
+
+  test('a DisruptionTarget condition left on a pod that was not deleted goes False after 2 minutes', async () => {
+    const h = harness();
+    const name = pod(h, 'kept', { app: 'kept' }, true).metadata.name!;
+    h.controller.start();
+    const cur = h.client.get<Pod & KubeObject>('pods', 'ns', name)!;
+    const at = h.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
+    h.client.updateStatus('pods', {
+      ...cur,
+      status: {
+        ...cur.status,
+        conditions: [
+          ...(cur.status?.conditions ?? []),
+          {
+            type: 'DisruptionTarget',
+            status: 'True',
+            reason: 'EvictionByEvictionAPI',
+            message: 'Eviction API: evicting',
+            lastTransitionTime: at,
+          },
+        ],
+      },
+    });
+    await h.settle();
+    const cond = () =>
+      h.client
+        .get<Pod & KubeObject>('pods', 'ns', name)!
+        .status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+    assert.equal(cond()?.status, 'True', 'not stale yet');
+    h.clock.advance(121);
+    // The delayed requeue fires on a real timer; a pod event brings the check forward.
+    const again = h.client.get<Pod & KubeObject>('pods', 'ns', name)!;
+    h.client.update('pods', {
+      ...again,
+      metadata: { ...again.metadata, labels: { app: 'kept', touched: 'y' } },
+    });
+    await h.settle();
+    assert.deepEqual([cond()?.status, cond()?.reason], ['False', 'EvictionByEvictionAPI']);
+  });
 });

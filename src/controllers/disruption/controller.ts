@@ -9,6 +9,9 @@
  * A sync that fails (a controller that cannot be found) fails safe: disruptionsAllowed 0 and
  * DisruptionAllowed False with reason SyncFailed. Events as upstream: NoPods, UnmanagedPods,
  * CalculateExpectedPodCountFailed, and NotDeleted on a pod that outlived its eviction.
+ * A pod left with the DisruptionTarget condition (an eviction whose delete did not happen) that is
+ * not terminating gets it set to False after 2 minutes (syncStalePodDisruption); the kubelet's own
+ * condition and terminal pods are left alone.
  * Unlike upstream, a pod's change enqueues every budget that selects it (upstream picks one), and
  * a change of a workload's replicas enqueues the budgets of its namespace.
  */
@@ -30,6 +33,10 @@ type Status = NonNullable<PodDisruptionBudget['status']>;
 
 /** DeletionTimeout: how long an evicted pod is counted as going before the eviction is given up. */
 export const DELETION_TIMEOUT_MS = 2 * 60 * 1000;
+/** stalePodDisruptionTimeout. */
+export const STALE_POD_DISRUPTION_TIMEOUT_MS = 2 * 60 * 1000;
+/** Queue keys of pods (stale-condition cleanup), beside the budgets' `namespace/name` keys. */
+const POD_KEY_PREFIX = 'pod:';
 const COMPONENT = { component: 'controllermanager' };
 const WORKLOADS = ['deployments', 'replicasets', 'statefulsets'];
 
@@ -88,7 +95,16 @@ export class DisruptionController extends QueueController {
     return [
       { resource: 'poddisruptionbudgets', keysFor: (ev) => [keyOf(ev.object)] },
       // A pod's labels may have changed: the budgets that selected it before are synced on resync.
-      { resource: 'pods', keysFor: (ev) => budgetsOfPod(ev.object) },
+      {
+        resource: 'pods',
+        keysFor: (ev) => [
+          ...budgetsOfPod(ev.object),
+          ...(ev.type !== 'DELETED' &&
+          staleDisruptionWait(ev.object as Pod, this.deps.clock.now()) !== undefined
+            ? [`${POD_KEY_PREFIX}${keyOf(ev.object)}`]
+            : []),
+        ],
+      },
       ...WORKLOADS.filter((r) => served.has(r)).map((resource) => ({
         resource,
         keysFor: (ev: { object: KubeObject }) => budgetsOfNamespace(ev.object),
@@ -101,6 +117,10 @@ export class DisruptionController extends QueueController {
   }
 
   protected sync(key: string): void {
+    if (key.startsWith(POD_KEY_PREFIX)) {
+      this.#syncStalePodDisruption(key.slice(POD_KEY_PREFIX.length));
+      return;
+    }
     const [namespace, name] = splitKey(key);
     const pdb = this.deps.client.get<Pdb>('poddisruptionbudgets', namespace, name);
     if (!pdb) return;
@@ -217,6 +237,26 @@ export class DisruptionController extends QueueController {
     this.deps.client.updateStatus('poddisruptionbudgets', next);
   }
 
+  /** syncStalePodDisruption: DisruptionTarget goes False on a pod the eviction did not delete. */
+  #syncStalePodDisruption(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const { client, clock } = this.deps;
+    const pod = client.get<Pod & KubeObject>('pods', namespace, name);
+    if (!pod) return;
+    const wait = staleDisruptionWait(pod, clock.now());
+    if (wait === undefined) return;
+    if (wait > 0) {
+      this.queue.addAfter(`${POD_KEY_PREFIX}${key}`, wait);
+      return;
+    }
+    const conditions = (pod.status?.conditions ?? []).map((c) =>
+      c.type === 'DisruptionTarget'
+        ? { ...c, status: 'False', lastTransitionTime: nowRFC3339(clock.now()) }
+        : c,
+    );
+    client.updateStatus('pods', { ...pod, status: { ...pod.status, conditions } });
+  }
+
   /** failSafe: no disruptions, DisruptionAllowed False with reason SyncFailed and the error. */
   #failSafe(pdb: Pdb, message: string): void {
     const next = structuredClone(pdb) as Pdb & { status?: Status };
@@ -236,6 +276,20 @@ export class DisruptionController extends QueueController {
     if (JSON.stringify(next.status) === JSON.stringify(pdb.status)) return;
     this.deps.client.updateStatus('poddisruptionbudgets', next);
   }
+}
+
+/**
+ * nonTerminatingPodHasStaleDisruptionCondition: ms until a DisruptionTarget=True condition (not the
+ * kubelet's) on a pod that is neither terminating nor terminal goes stale; undefined when none.
+ */
+export function staleDisruptionWait(pod: Pod, now: Date): number | undefined {
+  if (pod.metadata?.deletionTimestamp) return undefined;
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return undefined;
+  const cond = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+  if (cond?.status !== 'True' || cond.reason === 'TerminationByKubelet') return undefined;
+  const since = now.getTime() - Date.parse(cond.lastTransitionTime ?? '');
+  return Math.max(0, STALE_POD_DISRUPTION_TIMEOUT_MS - (Number.isNaN(since) ? 0 : since));
 }
 
 /** The selector as Go's %v prints a *metav1.LabelSelector: &LabelSelector{MatchLabels:map[...],...}. */
