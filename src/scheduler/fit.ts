@@ -100,12 +100,18 @@ export function matchesNodeSelector(pod: Pod, node: Node): boolean {
   );
 }
 
-/** The FailedScheduling message for one node, as the 1.32 scheduler words it. */
-export function unschedulableMessage(reasons: readonly string[], nodes = 1): string {
+/**
+ * The FailedScheduling message for one node, as the 1.32 scheduler words it: the filter reasons,
+ * then what preemption (PostFilter) said: `postFilter` when given ('' after a successful
+ * preemption), else the default for these reasons.
+ */
+export function unschedulableMessage(reasons: readonly string[], nodes = 1, postFilter?: string): string {
   const counts = [...new Set(reasons)].sort().map((r) => `1 ${r}`);
+  const head = `0/${nodes} nodes are available: ${counts.join(', ')}.`;
+  if (postFilter !== undefined) return postFilter ? `${head} ${postFilter}` : head;
   // NodeUnschedulable's status is UnschedulableAndUnresolvable: preemption does not try the node.
   const preemption = reasons.includes(UNSCHEDULABLE_REASON)
     ? `${nodes} Preemption is not helpful for scheduling.`
     : `${nodes} No preemption victims found for incoming pod.`;
-  return `0/${nodes} nodes are available: ${counts.join(', ')}. preemption: 0/${nodes} nodes are available: ${preemption}`;
+  return `${head} preemption: 0/${nodes} nodes are available: ${preemption}`;
 }

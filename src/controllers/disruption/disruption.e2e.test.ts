@@ -249,4 +249,41 @@ describe('PodDisruptionBudgets, eviction, drain and PriorityClasses (kubectl, ro
     ]);
     assert.match(refused.stderr, /pods "nope" is forbidden: no PriorityClass with name missing was found/);
   });
+
+  test('a high-priority pod that does not fit preempts a lower-priority one', async () => {
+    const n = JSON.parse(await server.k(['get', 'node', node, '-o', 'json']));
+    const cpuMilli = (q: string): number => (q.endsWith('m') ? Number.parseInt(q, 10) : Number(q) * 1000);
+    const free = cpuMilli(n.status.allocatable.cpu);
+    await server.k(['create', 'priorityclass', 'low', '--value=10']);
+    // `high` (preemptionPolicy Never) may not preempt: `urgent` may.
+    await server.k(['create', 'priorityclass', 'urgent', '--value=100000']);
+    const run = (name: string, klass: string, cpu: number) =>
+      server.k([
+        'run',
+        name,
+        '--image=busybox:1.36',
+        `--labels=app=${name}`,
+        `--overrides=${JSON.stringify({
+          spec: {
+            priorityClassName: klass,
+            terminationGracePeriodSeconds: 1,
+            containers: [
+              {
+                name,
+                image: 'busybox:1.36',
+                command: ['sleep', '3600'],
+                resources: { requests: { cpu: `${cpu}m` } },
+              },
+            ],
+          },
+        })}`,
+      ]);
+    await run('hog', 'low', free - 200);
+    await waitFor(async () => (await pods('app=hog'))[0]?.phase === 'Running', 'hog running', 60_000);
+    await run('urgent', 'urgent', 500);
+    await waitFor(async () => (await pods('app=urgent'))[0]?.phase === 'Running', 'urgent running', 60_000);
+    const urgentUid = JSON.parse(await server.k(['get', 'pod', 'urgent', '-o', 'json'])).metadata.uid;
+    assert.match(await ps.events('hog'), new RegExp(`Preempted by pod ${urgentUid} on node ${node}`));
+    assert.equal((await pods('app=hog')).length, 0, 'the victim is gone');
+  });
 });
