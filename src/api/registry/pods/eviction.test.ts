@@ -90,7 +90,10 @@ function rejects(fn: () => unknown): ApiError {
 describe('evictPod', () => {
   test('a pod no budget covers is deleted, after the DisruptionTarget condition', () => {
     const name = pod({ app: 'free' });
-    assert.equal(evict(name).code, 201);
+    assert.deepEqual(evict(name), {
+      code: 201,
+      status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 },
+    });
     const p = getPod(name)!;
     assert.ok(p.metadata.deletionTimestamp, 'being deleted gracefully');
     const c = p.status?.conditions?.find((x) => x.type === 'DisruptionTarget');

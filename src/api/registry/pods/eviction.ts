@@ -230,9 +230,10 @@ export interface EvictionResult {
   };
 }
 
+/** The create handler fills a returned Status's zero code with its own 201. */
 const SUCCESS: EvictionResult = {
   code: 201,
-  status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' },
+  status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 },
 };
 
 /** Evicts namespace/name (EvictionREST.Create after decoding); failures are thrown ApiErrors. */
