@@ -131,4 +131,29 @@ describe('Scheduler preemption', () => {
     assert.equal(client.get<PodObj>('pods', 'default', 'high')!.spec?.nodeName, 'node1');
     assert.equal(client.get<PodObj>('pods', 'default', 'a-replacement')!.spec?.nodeName, undefined);
   });
+
+  test('freed room goes to the higher-priority pending pod first (PrioritySort), whatever the names', async () => {
+    const clock = new ManualClock();
+    const client = new FakeClient({ clock, resources: DEFAULT_RESOURCES });
+    const deps = { client, events: new FakeEventRecorder(), clock, log: () => {} };
+    client.create('nodes', { apiVersion: 'v1', kind: 'Node', ...structuredClone(NODE) } as KubeObject);
+    const scheduler = new Scheduler(deps, { resyncPeriodMs: 0 });
+    scheduler.start();
+    stop = () => scheduler.stop();
+    const create = (name: string, cpu: string, priority: number) => {
+      const pod = p(name, cpu, priority);
+      delete pod.spec!.nodeName;
+      pod.spec!.preemptionPolicy = 'Never';
+      return client.create<PodObj>('pods', { apiVersion: 'v1', kind: 'Pod', ...pod } as PodObj);
+    };
+    create('blocker', '2', 0);
+    await settle(client, [scheduler]);
+    create('a-low', '1500m', 0);
+    create('b-high', '1500m', 5);
+    await settle(client, [scheduler]);
+    client.delete('pods', 'default', 'blocker');
+    await settle(client, [scheduler]);
+    assert.equal(client.get<PodObj>('pods', 'default', 'b-high')!.spec?.nodeName, 'node1');
+    assert.equal(client.get<PodObj>('pods', 'default', 'a-low')!.spec?.nodeName, undefined);
+  });
 });

@@ -45,8 +45,17 @@ export class Scheduler extends QueueController {
     return [];
   }
 
+  /** Pending pods in the active queue's order (PrioritySort): higher priority first, then older. */
   protected allKeys(): readonly string[] {
-    return this.deps.client.scan<PodObj>('pods').filter(pending).map(keyOf);
+    return this.deps.client
+      .scan<PodObj>('pods')
+      .filter(pending)
+      .sort(
+        (a, b) =>
+          podPriority(b) - podPriority(a) ||
+          (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+      )
+      .map(keyOf);
   }
 
   protected sync(key: string): void {
