@@ -20,6 +20,7 @@ export const SUBRESOURCES: Readonly<
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
     { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
     { name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+    { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
   ],
   namespaces: [
     { name: 'status', kind: 'Namespace', verbs: ['get', 'patch', 'update'] },
@@ -45,6 +46,7 @@ export const SUBRESOURCES: Readonly<
     { name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
   ],
+  poddisruptionbudgets: [{ name: 'status', kind: 'PodDisruptionBudget', verbs: ['get', 'patch', 'update'] }],
   statefulsets: [
     { name: 'status', kind: 'StatefulSet', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },

@@ -1,7 +1,8 @@
 /**
  * Starts every controller podbay runs, as kube-controller-manager does: deployment,
  * replicaset, daemonset, statefulset, garbage collector, namespace, service account, root CA publisher, endpoints,
- * endpointslice, endpointslicemirroring, resourcequota, clusterrole-aggregation and horizontal pod autoscaling.
+ * endpointslice, endpointslicemirroring, resourcequota, clusterrole-aggregation, horizontal pod autoscaling,
+ * disruption and node-lifecycle (the unschedulable taint).
  * `stop()` stops them all and is safe to call twice.
  */
 import type { PodMetricsSource } from '../api/metrics/source.js';
@@ -10,12 +11,14 @@ import { ClusterRoleAggregationController } from './clusterrole-aggregation/cont
 import { CronJobController } from './cronjob/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
+import { DisruptionController } from './disruption/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
 import { EndpointSliceMirroringController } from './endpointslice/mirroring-controller.js';
 import { GarbageCollector } from './garbage-collector/controller.js';
 import { JobController } from './job/controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { HorizontalPodAutoscalerController } from './podautoscaler/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
@@ -62,6 +65,8 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
         downscaleStabilizationMs: opts.hpaDownscaleStabilizationMs,
       }),
     }),
+    new DisruptionController(deps, o),
+    new NodeLifecycleController(deps, o),
   ];
   if (opts.rootCAPem !== undefined)
     controllers.push(new RootCACertPublisher(deps, { ...o, rootCAPem: opts.rootCAPem }));

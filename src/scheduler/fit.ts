@@ -8,13 +8,17 @@ import type { Node, NodeSelectorRequirement, Pod, Taint, Toleration } from 'kube
 import { parseQuantity, quantityMillis, quantityValue } from '../api/quantity.js';
 import { podRequests, sumRequests } from './requests.js';
 
+export const UNSCHEDULABLE_REASON = 'node(s) were unschedulable';
+
 export function fitReasons(pod: Pod, node: Node, podsOnNode: readonly Pod[]): string[] {
   const reasons: string[] = [];
   if (
     node.spec?.unschedulable &&
     !tolerates(pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })
   ) {
-    reasons.push('node(s) were unschedulable');
+    // NodeUnschedulable is the first filter plugin: its failure ends the node's filtering (so the
+    // node.kubernetes.io/unschedulable taint the node lifecycle controller adds is not reported twice).
+    return [UNSCHEDULABLE_REASON];
   }
   if (!matchesNodeSelector(pod, node)) reasons.push("node(s) didn't match Pod's node affinity/selector");
   const untolerated = (node.spec?.taints ?? []).find(
@@ -96,8 +100,18 @@ export function matchesNodeSelector(pod: Pod, node: Node): boolean {
   );
 }
 
-/** The FailedScheduling message for one node, as the 1.32 scheduler words it. */
-export function unschedulableMessage(reasons: readonly string[], nodes = 1): string {
+/**
+ * The FailedScheduling message for one node, as the 1.32 scheduler words it: the filter reasons,
+ * then what preemption (PostFilter) said: `postFilter` when given ('' after a successful
+ * preemption), else the default for these reasons.
+ */
+export function unschedulableMessage(reasons: readonly string[], nodes = 1, postFilter?: string): string {
   const counts = [...new Set(reasons)].sort().map((r) => `1 ${r}`);
-  return `0/${nodes} nodes are available: ${counts.join(', ')}. preemption: 0/${nodes} nodes are available: ${nodes} No preemption victims found for incoming pod.`;
+  const head = `0/${nodes} nodes are available: ${counts.join(', ')}.`;
+  if (postFilter !== undefined) return postFilter ? `${head} ${postFilter}` : head;
+  // NodeUnschedulable's status is UnschedulableAndUnresolvable: preemption does not try the node.
+  const preemption = reasons.includes(UNSCHEDULABLE_REASON)
+    ? `${nodes} Preemption is not helpful for scheduling.`
+    : `${nodes} No preemption victims found for incoming pod.`;
+  return `${head} preemption: 0/${nodes} nodes are available: ${preemption}`;
 }

@@ -4,13 +4,17 @@
  * fits is bound through pods/binding with a `Scheduled` event ("Successfully assigned ns/p to
  * node"); one that does not fit stays Pending with PodScheduled=False (reason Unschedulable)
  * and a `FailedScheduling` warning, and is retried when pods or the node change (resources
- * freed, labels or taints edited) and on resync.
+ * freed, labels or taints edited) and on resync. A pod that does not fit for want of resources
+ * preempts lower-priority pods (preemption.ts): they are deleted with `Preempted` events and the
+ * pod, nominated to the node (status.nominatedNodeName), is bound once they are gone.
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import { nowRFC3339 } from '../api/registry/util.js';
 import type { KubeObject, WatchEvent } from '../api/types.js';
 import { QueueController, type WatchSpec } from '../controllers/runtime/queue-controller.js';
 import { fitReasons, unschedulableMessage } from './fit.js';
+import { podPriority, preempt } from './preemption.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -41,8 +45,17 @@ export class Scheduler extends QueueController {
     return [];
   }
 
+  /** Pending pods in the active queue's order (PrioritySort): higher priority first, then older. */
   protected allKeys(): readonly string[] {
-    return this.deps.client.scan<PodObj>('pods').filter(pending).map(keyOf);
+    return this.deps.client
+      .scan<PodObj>('pods')
+      .filter(pending)
+      .sort(
+        (a, b) =>
+          podPriority(b) - podPriority(a) ||
+          (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+      )
+      .map(keyOf);
   }
 
   protected sync(key: string): void {
@@ -52,13 +65,25 @@ export class Scheduler extends QueueController {
     if (!pod || !pending(pod)) return;
     const nodes = client.scan<Node & KubeObject>('nodes');
     const node = nodes[0];
-    const reasons = node
-      ? fitReasons(
-          pod,
-          node,
-          client.scan<PodObj>('pods').filter((p) => p.spec?.nodeName === node.metadata.name && !terminal(p)),
-        )
+    const podsOnNode = node
+      ? client.scan<PodObj>('pods').filter((p) => p.spec?.nodeName === node.metadata.name && !terminal(p))
       : [];
+    // RunFilterPluginsWithNominatedPods: pods nominated to the node (preemptors waiting for their
+    // victims) of at least this pod's priority count as if they were on it, so the room a
+    // preemption frees is not taken by a lower-priority pod.
+    const nominatedHere = node
+      ? client
+          .scan<PodObj>('pods')
+          .filter(
+            (p) =>
+              p.status?.nominatedNodeName === node.metadata.name &&
+              !p.spec?.nodeName &&
+              p.metadata.uid !== pod.metadata.uid &&
+              !p.metadata.deletionTimestamp &&
+              podPriority(p) >= podPriority(pod),
+          )
+      : [];
+    const reasons = node ? fitReasons(pod, node, [...podsOnNode, ...nominatedHere]) : [];
     if (node && reasons.length === 0) {
       client.bind(namespace, name, node.metadata.name!);
       events.event(
@@ -72,12 +97,22 @@ export class Scheduler extends QueueController {
       );
       return;
     }
-    const message = node
-      ? unschedulableMessage(reasons, nodes.length)
-      : 'no nodes available to schedule pods';
+    let nominated = pod.status?.nominatedNodeName;
+    let message = 'no nodes available to schedule pods';
+    if (node) {
+      const result = preempt(pod, node, podsOnNode, reasons, this.#budgets());
+      if ('victims' in result) {
+        for (const v of result.victims) this.#preemptVictim(pod, v as PodObj, node.metadata.name!);
+        nominated = node.metadata.name;
+        message = unschedulableMessage(reasons, nodes.length, '');
+      } else {
+        message = unschedulableMessage(reasons, nodes.length, result.message);
+      }
+    }
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     const prior = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (prior?.status === 'False' && prior.message === message) return;
+    if (prior?.status === 'False' && prior.message === message && nominated === pod.status?.nominatedNodeName)
+      return;
     conditions.push({
       type: 'PodScheduled',
       status: 'False',
@@ -86,7 +121,53 @@ export class Scheduler extends QueueController {
       lastProbeTime: null as unknown as string,
       lastTransitionTime: nowRFC3339(clock.now()),
     });
-    client.updateStatus('pods', { ...pod, status: { ...(pod.status ?? {}), conditions } });
+    const status = { ...(pod.status ?? {}), conditions };
+    if (nominated) status.nominatedNodeName = nominated;
+    client.updateStatus('pods', { ...pod, status });
     events.event(pod, 'Warning', 'FailedScheduling', message, { component: DEFAULT_SCHEDULER_NAME });
+  }
+
+  /** The budgets preemption tries not to break (none when PodDisruptionBudgets are not served). */
+  #budgets(): readonly PodDisruptionBudget[] {
+    const { client } = this.deps;
+    if (!client.resources().some((r) => r.resource === 'poddisruptionbudgets')) return [];
+    return client.scan<PodDisruptionBudget & KubeObject>('poddisruptionbudgets');
+  }
+
+  /** prepareCandidate for one victim: DisruptionTarget (PreemptionByScheduler), the delete, the event. */
+  #preemptVictim(preemptor: PodObj, victim: PodObj, nodeName: string): void {
+    const { client, events, clock } = this.deps;
+    const ns = victim.metadata.namespace ?? '';
+    const vname = victim.metadata.name ?? '';
+    try {
+      if (!victim.metadata.deletionTimestamp) {
+        const cur = client.get<PodObj>('pods', ns, vname);
+        if (!cur) return;
+        const message = `${preemptor.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME}: preempting to accommodate a higher priority pod`;
+        const conditions = (cur.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
+        conditions.push({
+          type: 'DisruptionTarget',
+          status: 'True',
+          reason: 'PreemptionByScheduler',
+          message,
+          lastProbeTime: null as unknown as string,
+          lastTransitionTime: nowRFC3339(clock.now()),
+        });
+        client.updateStatus('pods', { ...cur, status: { ...(cur.status ?? {}), conditions } });
+        client.delete('pods', ns, vname);
+      }
+    } catch (e) {
+      if ((e as { code?: number }).code !== 404) throw e;
+      return;
+    }
+    events.event(
+      victim,
+      'Normal',
+      'Preempted',
+      `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`,
+      {
+        component: DEFAULT_SCHEDULER_NAME,
+      },
+    );
   }
 }

@@ -1,7 +1,10 @@
 /**
- * Objects a cluster has from its first second: the four system namespaces and this Node.
+ * Objects a cluster has from its first second: the four system namespaces, this Node and the two
+ * system PriorityClasses.
  * Idempotent: a restart finds them and leaves them (and the user's changes to them) alone.
  */
+
+import { SYSTEM_PRIORITY_CLASSES } from '../api/registry/priorityclasses/system-classes.js';
 import type { Registry } from '../api/registry/registry.js';
 import { microTime } from '../api/registry/util.js';
 import type { KubeObject } from '../api/types.js';
@@ -29,6 +32,18 @@ export function ensureBootstrapObjects(registry: Registry, dataDir: string, now:
   ensureSystemNamespaces(registry);
   heartbeatNode(registry, dataDir, now);
   renewNodeLease(registry, now);
+  ensureSystemPriorityClasses(registry);
+}
+
+/**
+ * kube-apiserver's scheduling/bootstrap-system-priority-classes post-start hook: each system
+ * PriorityClass is created when missing; one that exists is left as it is.
+ */
+export function ensureSystemPriorityClasses(registry: Registry): void {
+  for (const pc of SYSTEM_PRIORITY_CLASSES) {
+    if (registry.getStored('priorityclasses', '', pc.metadata!.name!)) continue;
+    registry.create('priorityclasses', structuredClone(pc) as unknown as KubeObject);
+  }
 }
 
 /** Creates the Node, or refreshes its status (capacity, heartbeat) as the kubelet's status loop does. */

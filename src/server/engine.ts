@@ -22,6 +22,7 @@ import { ApiEventRecorder } from '../api/events/recorder.js';
 import { unscheduledPodSubresources } from '../api/http/pod-subresources.js';
 import { createStrategies } from '../api/registry/catalog.js';
 import { recordManagedFields } from '../api/registry/managed-fields.js';
+import { EVICTION_SUBRESOURCE_KEY, evictionHandler } from '../api/registry/pods/eviction-subresource.js';
 import { Registry } from '../api/registry/registry.js';
 import {
   serviceAccountTokenHandler,
@@ -182,6 +183,7 @@ export class Engine {
       TOKEN_SUBRESOURCE_KEY,
       serviceAccountTokenHandler({ get: storedObject, issuer: saTokens, now: () => clock.now() }),
     );
+    subresources.set(EVICTION_SUBRESOURCE_KEY, evictionHandler(registry, clock));
     const api = new ApiServer({
       registry,
       host: o.host,

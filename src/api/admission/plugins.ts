@@ -1,9 +1,11 @@
 /**
  * The admission plugins the engine runs, in kube-apiserver's order (its recommended plugin order
- * puts LimitRanger before ResourceQuota, so quota charges the resources LimitRanger defaulted).
+ * puts LimitRanger before ResourceQuota, so quota charges the resources LimitRanger defaulted, and
+ * Priority before ResourceQuota, so the PriorityClass scope sees the class a pod was given).
  */
 import { limitRanger } from './limitranger.js';
+import { priority } from './priority.js';
 import { resourceQuota } from './resourcequota.js';
 import type { AdmissionPlugin } from './types.js';
 
-export const admissionPlugins = (): readonly AdmissionPlugin[] => [limitRanger, resourceQuota];
+export const admissionPlugins = (): readonly AdmissionPlugin[] => [limitRanger, priority, resourceQuota];

@@ -146,6 +146,48 @@ describe('ResourceQuota admission and controller', () => {
     assert.deepEqual(status('nt')!.used, { pods: '1' });
   });
 
+  test('PriorityClass scope with real classes: the class admission gives (globalDefault included) is charged', async () => {
+    for (const [name, value, globalDefault] of [
+      ['high', 1000, false],
+      ['low', 10, true],
+    ] as const) {
+      t.registry.create('priorityclasses', {
+        apiVersion: 'scheduling.k8s.io/v1',
+        kind: 'PriorityClass',
+        metadata: { name },
+        value,
+        globalDefault,
+      } as KubeObject);
+    }
+    await quota('hi', {
+      hard: { pods: '1' },
+      scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] },
+    });
+    await quota('lo', {
+      hard: { pods: '1' },
+      scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['low'] }] },
+    });
+    const withClass = (name: string, priorityClassName?: string) => {
+      const p = podWith(name, { app: undefined });
+      if (priorityClassName) (p.spec as { priorityClassName?: string }).priorityClassName = priorityClassName;
+      return p;
+    };
+    t.registry.create('pods', withClass('h1', 'high'));
+    assert.match(
+      thrownMessage(() => t.registry.create('pods', withClass('h2', 'high'))),
+      /exceeded quota: hi,/,
+    );
+    // No class named: Priority admission gives it the globalDefault `low`, which the `lo` quota charges.
+    t.registry.create('pods', withClass('d1'));
+    assert.match(
+      thrownMessage(() => t.registry.create('pods', withClass('d2'))),
+      /exceeded quota: lo,/,
+    );
+    await settle();
+    assert.deepEqual(status('hi')!.used, { pods: '1' });
+    assert.deepEqual(status('lo')!.used, { pods: '1' });
+  });
+
   test('object counts and services', async () => {
     await quota('q', {
       hard: { configmaps: '1', 'count/secrets': '1', 'services.nodeports': '2', services: '5' },

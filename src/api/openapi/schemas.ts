@@ -24,6 +24,8 @@ const PACKAGE_PATHS: Readonly<Record<string, string>> = {
   coordination: 'io.k8s.api.coordination',
   rbac: 'io.k8s.api.rbac',
   networking: 'io.k8s.api.networking',
+  policy: 'io.k8s.api.policy',
+  scheduling: 'io.k8s.api.scheduling',
   meta: 'io.k8s.apimachinery.pkg.apis.meta',
   resource: 'io.k8s.apimachinery.pkg.api.resource',
   intstr: 'io.k8s.apimachinery.pkg.util.intstr',

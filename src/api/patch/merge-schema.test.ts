@@ -28,10 +28,12 @@ describe('merge schema table', () => {
       'coordination.k8s.io/Lease',
       'discovery.k8s.io/EndpointSlice',
       'networking.k8s.io/NetworkPolicy',
+      'policy/PodDisruptionBudget',
       'rbac.authorization.k8s.io/ClusterRole',
       'rbac.authorization.k8s.io/ClusterRoleBinding',
       'rbac.authorization.k8s.io/Role',
       'rbac.authorization.k8s.io/RoleBinding',
+      'scheduling.k8s.io/PriorityClass',
     ]);
   });
 

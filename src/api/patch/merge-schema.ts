@@ -162,6 +162,9 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   // autoscaling/v2 (the stored version): metrics, currentMetrics and policies are +listType=atomic.
   'autoscaling/HorizontalPodAutoscaler': { 'status.conditions': CONDITIONS },
   'networking.k8s.io/NetworkPolicy': {},
+  // policy/v1: the selector is +patchStrategy=replace (LabelSelector is atomic), conditions merge by type.
+  'policy/PodDisruptionBudget': { 'spec.selector': ATOMIC, 'status.conditions': CONDITIONS },
+  'scheduling.k8s.io/PriorityClass': {},
 };
 
 const kindKey = (k: KindRef): string => `${k.group}/${k.kind}`;
@@ -220,6 +223,7 @@ const ZERO_VALUE_STRUCTS: Readonly<Record<string, readonly string[]>> = {
   '/Event': ['involvedObject', 'source'],
   'autoscaling/Scale': ['spec', 'status'],
   'autoscaling/HorizontalPodAutoscaler': ['spec', 'spec.scaleTargetRef', 'status'],
+  'policy/PodDisruptionBudget': ['spec', 'status'],
 };
 
 export const zeroValueStructs = (kind: KindRef): readonly string[] => ZERO_VALUE_STRUCTS[kindKey(kind)] ?? [];

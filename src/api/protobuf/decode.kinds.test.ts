@@ -355,4 +355,51 @@ describe('other kinds', () => {
       },
     });
   });
+
+  // What `kubectl create pdb web --selector=app=web --min-available=50%` sends, and drain's Eviction.
+  test('policy/v1 PodDisruptionBudget (IntOrString, selector), Eviction (DeleteOptions), PriorityClass', () => {
+    const pdb = envelope('policy/v1', 'PodDisruptionBudget', (e) => {
+      e.message(1, (m) => m.string(1, 'web').string(3, 'default'));
+      e.message(2, (s) =>
+        s
+          .message(1, intOrString('50%'))
+          .message(2, (sel) => sel.message(1, (kv) => kv.string(1, 'app').string(2, 'web')))
+          .string(4, 'AlwaysAllow'),
+      );
+      e.message(3, () => undefined);
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(pdb), {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        minAvailable: '50%',
+        selector: { matchLabels: { app: 'web' } },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+      status: {},
+    });
+    const eviction = envelope('policy/v1', 'Eviction', (e) => {
+      e.message(1, (m) => m.string(1, 'web-0').string(3, 'default'));
+      e.message(2, (d) => d.varint(1, 30).string(5, 'All'));
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(eviction), {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: 'web-0', namespace: 'default' },
+      deleteOptions: { gracePeriodSeconds: 30, dryRun: ['All'] },
+    });
+    const pc = envelope('scheduling.k8s.io/v1', 'PriorityClass', (e) => {
+      e.message(1, (m) => m.string(1, 'high'));
+      e.varint(2, 1000).varint(3, true).string(5, 'Never');
+    });
+    assert.deepStrictEqual(decodeKubernetesProtobuf(pc), {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'high' },
+      value: 1000,
+      globalDefault: true,
+      preemptionPolicy: 'Never',
+    });
+  });
 });

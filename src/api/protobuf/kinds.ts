@@ -39,6 +39,9 @@ const KINDS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1/ClusterRole': 'rbac.v1.ClusterRole',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'rbac.v1.ClusterRoleBinding',
   'networking.k8s.io/v1/NetworkPolicy': 'networking.v1.NetworkPolicy',
+  'policy/v1/PodDisruptionBudget': 'policy.v1.PodDisruptionBudget',
+  'policy/v1/Eviction': 'policy.v1.Eviction',
+  'scheduling.k8s.io/v1/PriorityClass': 'scheduling.v1.PriorityClass',
 };
 
 /**
@@ -55,6 +58,8 @@ const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
   'coordination.k8s.io/v1',
   'rbac.authorization.k8s.io/v1',
   'networking.k8s.io/v1',
+  'policy/v1',
+  'scheduling.k8s.io/v1',
   'meta.k8s.io/v1',
 ]);
 

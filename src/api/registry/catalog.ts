@@ -22,7 +22,9 @@ import { limitRangeStrategy } from './limitranges/strategy.js';
 import { namespaceStrategy } from './namespaces/strategy.js';
 import { networkPolicyStrategy } from './networkpolicies/strategy.js';
 import { nodeStrategy } from './nodes/strategy.js';
+import { podDisruptionBudgetStrategy } from './poddisruptionbudgets/strategy.js';
 import { podStrategy } from './pods/strategy.js';
+import { priorityClassStrategy } from './priorityclasses/strategy.js';
 import {
   clusterRoleBindingStrategy,
   clusterRoleStrategy,
@@ -86,5 +88,9 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     endpointSliceStrategy,
     // networking.k8s.io/v1
     networkPolicyStrategy,
+    // policy/v1
+    podDisruptionBudgetStrategy,
+    // scheduling.k8s.io/v1
+    priorityClassStrategy,
   ];
 }

@@ -11,7 +11,9 @@ import { CORE_V1_DOCS } from './core-v1.generated.js';
 import { DISCOVERY_V1_DOCS } from './discovery-v1.generated.js';
 import { META_V1_DOCS } from './meta-v1.generated.js';
 import { NETWORKING_V1_DOCS } from './networking-v1.generated.js';
+import { POLICY_V1_DOCS } from './policy-v1.generated.js';
 import { RBAC_V1_DOCS } from './rbac-v1.generated.js';
+import { SCHEDULING_V1_DOCS } from './scheduling-v1.generated.js';
 
 export const DOCS: DocTable = {
   ...CORE_V1_DOCS,
@@ -25,5 +27,7 @@ export const DOCS: DocTable = {
   ...COORDINATION_V1_DOCS,
   ...RBAC_V1_DOCS,
   ...NETWORKING_V1_DOCS,
+  ...POLICY_V1_DOCS,
+  ...SCHEDULING_V1_DOCS,
   ...META_V1_DOCS,
 };

@@ -14,7 +14,9 @@ import { CORE_V1_MESSAGES } from './core-v1.generated.js';
 import { DISCOVERY_V1_MESSAGES } from './discovery-v1.generated.js';
 import { META_V1_MESSAGES } from './meta-v1.generated.js';
 import { NETWORKING_V1_MESSAGES } from './networking-v1.generated.js';
+import { POLICY_V1_MESSAGES } from './policy-v1.generated.js';
 import { RBAC_V1_MESSAGES } from './rbac-v1.generated.js';
+import { SCHEDULING_V1_MESSAGES } from './scheduling-v1.generated.js';
 import type { MessageTable } from './types.js';
 
 export type { FieldSchema, MessageSchema, MessageTable, ScalarType } from './types.js';
@@ -31,5 +33,7 @@ export const MESSAGES: MessageTable = {
   ...COORDINATION_V1_MESSAGES,
   ...RBAC_V1_MESSAGES,
   ...NETWORKING_V1_MESSAGES,
+  ...POLICY_V1_MESSAGES,
+  ...SCHEDULING_V1_MESSAGES,
   ...META_V1_MESSAGES,
 };

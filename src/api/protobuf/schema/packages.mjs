@@ -81,6 +81,20 @@ export const PACKAGES = [
     from: 'k8s.io/api networking/v1',
   },
   {
+    pkg: 'k8s.io.api.policy.v1',
+    short: 'policy.v1',
+    stem: 'policy_v1',
+    out: 'policy-v1',
+    from: 'k8s.io/api policy/v1',
+  },
+  {
+    pkg: 'k8s.io.api.scheduling.v1',
+    short: 'scheduling.v1',
+    stem: 'scheduling_v1',
+    out: 'scheduling-v1',
+    from: 'k8s.io/api scheduling/v1',
+  },
+  {
     pkg: 'k8s.io.apimachinery.pkg.apis.meta.v1',
     short: 'meta.v1',
     stem: 'meta_v1',

@@ -53,7 +53,9 @@ describe('generated schema tables', () => {
       'discovery-v1.generated.ts',
       'meta-v1.generated.ts',
       'networking-v1.generated.ts',
+      'policy-v1.generated.ts',
       'rbac-v1.generated.ts',
+      'scheduling-v1.generated.ts',
     ]);
     for (const f of generated) {
       const first = readFileSync(join(dir, f), 'utf8').split('\n')[0]!;

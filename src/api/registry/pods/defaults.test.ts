@@ -47,8 +47,6 @@ describe('defaultPod', () => {
         ],
         dnsPolicy: 'ClusterFirst',
         enableServiceLinks: true,
-        preemptionPolicy: 'PreemptLowerPriority',
-        priority: 0,
         restartPolicy: 'Always',
         schedulerName: 'default-scheduler',
         securityContext: {},

@@ -4,7 +4,6 @@
  * admission plugins kube-apiserver runs by default, which podbay folds into defaulting because
  * it has no admission chain of its own:
  *  - ServiceAccount: spec.serviceAccountName (and its deprecated alias serviceAccount) `default`.
- *  - Priority: spec.priority 0 and preemptionPolicy PreemptLowerPriority when no class is named.
  *  - DefaultTolerationSeconds: tolerate not-ready / unreachable nodes for 300 s.
  * The ServiceAccount plugin's projected token volume is not added here (the lead's registry owns
  * token volumes). Mutates its argument; idempotent.
@@ -67,11 +66,6 @@ export function defaultPod(pod: Pod): void {
   // ServiceAccount admission. serviceAccount is the deprecated alias upstream mirrors on output.
   spec.serviceAccountName ||= spec.serviceAccount || DEFAULT_SERVICE_ACCOUNT;
   spec.serviceAccount = spec.serviceAccountName;
-  // Priority admission, for a pod naming no PriorityClass (podbay serves none).
-  if (!spec.priorityClassName) {
-    spec.priority ??= 0;
-    spec.preemptionPolicy ||= 'PreemptLowerPriority';
-  }
   // DefaultTolerationSeconds admission.
   spec.tolerations = defaultTolerationSeconds(spec.tolerations ?? []);
 }
