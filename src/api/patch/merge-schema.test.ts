@@ -11,6 +11,8 @@ describe('merge schema table', () => {
       '/LimitRange',
       '/Namespace',
       '/Node',
+      '/PersistentVolume',
+      '/PersistentVolumeClaim',
       '/Pod',
       '/ResourceQuota',
       '/Secret',
@@ -30,6 +32,7 @@ describe('merge schema table', () => {
       'rbac.authorization.k8s.io/ClusterRoleBinding',
       'rbac.authorization.k8s.io/Role',
       'rbac.authorization.k8s.io/RoleBinding',
+      'storage.k8s.io/StorageClass',
     ]);
   });
 

@@ -159,6 +159,10 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   '/Event': { involvedObject: ATOMIC, related: ATOMIC },
   '/ServiceAccount': { secrets: mergeList('name') },
   'autoscaling/Scale': {},
+  // PersistentVolumeSpec lists are +listType=atomic (no patchStrategy); claimRef is granular.
+  '/PersistentVolume': {},
+  '/PersistentVolumeClaim': { 'status.conditions': CONDITIONS },
+  'storage.k8s.io/StorageClass': {},
 };
 
 const kindKey = (k: KindRef): string => `${k.group}/${k.kind}`;
@@ -216,6 +220,8 @@ const ZERO_VALUE_STRUCTS: Readonly<Record<string, readonly string[]>> = {
   ],
   '/Event': ['involvedObject', 'source'],
   'autoscaling/Scale': ['spec', 'status'],
+  '/PersistentVolume': ['spec', 'status'],
+  '/PersistentVolumeClaim': ['spec', 'spec.resources', 'status'],
 };
 
 export const zeroValueStructs = (kind: KindRef): readonly string[] => ZERO_VALUE_STRUCTS[kindKey(kind)] ?? [];

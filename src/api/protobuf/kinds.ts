@@ -16,6 +16,8 @@ const KINDS: Readonly<Record<string, string>> = {
   'v1/Node': 'core.v1.Node',
   'v1/LimitRange': 'core.v1.LimitRange',
   'v1/ResourceQuota': 'core.v1.ResourceQuota',
+  'v1/PersistentVolume': 'core.v1.PersistentVolume',
+  'v1/PersistentVolumeClaim': 'core.v1.PersistentVolumeClaim',
   'apps/v1/ControllerRevision': 'apps.v1.ControllerRevision',
   'apps/v1/DaemonSet': 'apps.v1.DaemonSet',
   'apps/v1/Deployment': 'apps.v1.Deployment',
@@ -36,6 +38,7 @@ const KINDS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': 'rbac.v1.RoleBinding',
   'rbac.authorization.k8s.io/v1/ClusterRole': 'rbac.v1.ClusterRole',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'rbac.v1.ClusterRoleBinding',
+  'storage.k8s.io/v1/StorageClass': 'storage.v1.StorageClass',
 };
 
 /**
@@ -50,6 +53,7 @@ const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
   'discovery.k8s.io/v1',
   'coordination.k8s.io/v1',
   'rbac.authorization.k8s.io/v1',
+  'storage.k8s.io/v1',
   'meta.k8s.io/v1',
 ]);
 

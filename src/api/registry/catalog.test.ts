@@ -35,6 +35,8 @@ describe('tableConvertors', () => {
       'limitranges',
       'namespaces',
       'nodes',
+      'persistentvolumeclaims',
+      'persistentvolumes',
       'pods',
       'replicasets.apps',
       'resourcequotas',
@@ -44,6 +46,7 @@ describe('tableConvertors', () => {
       'serviceaccounts',
       'services',
       'statefulsets.apps',
+      'storageclasses.storage.k8s.io',
     ]);
   });
 

@@ -20,6 +20,8 @@ import { leaseStrategy } from './leases/strategy.js';
 import { limitRangeStrategy } from './limitranges/strategy.js';
 import { namespaceStrategy } from './namespaces/strategy.js';
 import { nodeStrategy } from './nodes/strategy.js';
+import { persistentVolumeClaimStrategy } from './persistentvolumeclaims/strategy.js';
+import { persistentVolumeStrategy } from './persistentvolumes/strategy.js';
 import { podStrategy } from './pods/strategy.js';
 import {
   clusterRoleBindingStrategy,
@@ -34,6 +36,7 @@ import { serviceAccountStrategy } from './serviceaccounts/strategy.js';
 import { newServiceAllocator } from './services/allocator.js';
 import { serviceStrategy } from './services/strategy.js';
 import { statefulSetStrategy } from './statefulsets/strategy.js';
+import { storageClassStrategy } from './storageclasses/strategy.js';
 import type { Strategy } from './strategy.js';
 
 export interface CatalogOptions {
@@ -62,6 +65,8 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     nodeStrategy,
     limitRangeStrategy,
     resourceQuotaStrategy,
+    persistentVolumeStrategy,
+    persistentVolumeClaimStrategy,
     // apps/v1
     controllerRevisionStrategy,
     daemonSetStrategy,
@@ -80,5 +85,7 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     leaseStrategy,
     // discovery.k8s.io/v1
     endpointSliceStrategy,
+    // storage.k8s.io/v1
+    storageClassStrategy,
   ];
 }

@@ -39,6 +39,9 @@ export const DEFAULT_RESOURCES: readonly FakeResource[] = [
   { resource: 'controllerrevisions', namespaced: true, group: 'apps', kind: 'ControllerRevision' },
   { resource: 'jobs', namespaced: true, group: 'batch', kind: 'Job' },
   { resource: 'cronjobs', namespaced: true, group: 'batch', kind: 'CronJob' },
+  { resource: 'persistentvolumeclaims', namespaced: true, group: '', kind: 'PersistentVolumeClaim' },
+  { resource: 'persistentvolumes', namespaced: false, group: '', kind: 'PersistentVolume' },
+  { resource: 'storageclasses', namespaced: false, group: 'storage.k8s.io', kind: 'StorageClass' },
 ];
 
 /** Resources whose status is a subresource: update keeps it, updateStatus writes only it. */
@@ -49,6 +52,7 @@ const NO_STATUS_SUBRESOURCE = new Set([
   'events',
   'endpoints',
   'controllerrevisions',
+  'storageclasses',
 ]);
 
 const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

@@ -10,6 +10,7 @@ import { CORE_V1_DOCS } from './core-v1.generated.js';
 import { DISCOVERY_V1_DOCS } from './discovery-v1.generated.js';
 import { META_V1_DOCS } from './meta-v1.generated.js';
 import { RBAC_V1_DOCS } from './rbac-v1.generated.js';
+import { STORAGE_V1_DOCS } from './storage-v1.generated.js';
 
 export const DOCS: DocTable = {
   ...CORE_V1_DOCS,
@@ -21,5 +22,6 @@ export const DOCS: DocTable = {
   ...DISCOVERY_V1_DOCS,
   ...COORDINATION_V1_DOCS,
   ...RBAC_V1_DOCS,
+  ...STORAGE_V1_DOCS,
   ...META_V1_DOCS,
 };
