@@ -1,7 +1,8 @@
 /**
  * Starts every controller podbay runs, as kube-controller-manager does: deployment,
  * replicaset, daemonset, statefulset, garbage collector, namespace, service account, root CA publisher, endpoints,
- * endpointslice, endpointslicemirroring, resourcequota and clusterrole-aggregation.
+ * endpointslice, endpointslicemirroring, resourcequota, clusterrole-aggregation, persistentvolume-binder,
+ * pvc-protection and pv-protection.
  * `stop()` stops them all and is safe to call twice.
  */
 import type { Controller, ControllerDeps } from './client.js';
@@ -21,6 +22,8 @@ import { ServiceAccountsController } from './serviceaccount/controller.js';
 import { RootCACertPublisher } from './serviceaccount/root-ca-publisher.js';
 import { StatefulSetController } from './statefulset/controller.js';
 import { TTLAfterFinishedController } from './ttl-after-finished/controller.js';
+import { PersistentVolumeController } from './volume/persistentvolume/controller.js';
+import { PVCProtectionController, PVProtectionController } from './volume/protection.js';
 
 export interface ControllerOptions {
   /** PEM of the API server's CA, published as ConfigMap kube-root-ca.crt in every namespace. */
@@ -47,6 +50,9 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
     new EndpointSliceMirroringController(deps, o),
     new ResourceQuotaController(deps, o),
     new ClusterRoleAggregationController(deps, o),
+    new PersistentVolumeController(deps, o),
+    new PVCProtectionController(deps, o),
+    new PVProtectionController(deps, o),
   ];
   if (opts.rootCAPem !== undefined)
     controllers.push(new RootCACertPublisher(deps, { ...o, rootCAPem: opts.rootCAPem }));

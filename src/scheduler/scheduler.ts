@@ -4,13 +4,15 @@
  * fits is bound through pods/binding with a `Scheduled` event ("Successfully assigned ns/p to
  * node"); one that does not fit stays Pending with PodScheduled=False (reason Unschedulable)
  * and a `FailedScheduling` warning, and is retried when pods or the node change (resources
- * freed, labels or taints edited) and on resync.
+ * freed, labels or taints edited) and on resync. Pods with PersistentVolumeClaims go through the
+ * VolumeBinding plugin's checks first (volume-binding.ts).
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { nowRFC3339 } from '../api/registry/util.js';
 import type { KubeObject, WatchEvent } from '../api/types.js';
 import { QueueController, type WatchSpec } from '../controllers/runtime/queue-controller.js';
 import { fitReasons, unschedulableMessage } from './fit.js';
+import { checkPodVolumes, preFilterMessage, selectNodeForClaims } from './volume-binding.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -30,6 +32,8 @@ export class Scheduler extends QueueController {
     return [
       { resource: 'pods', keysFor: (ev) => this.#keysForPod(ev) },
       { resource: 'nodes', keysFor: () => this.allKeys() },
+      // A claim created, bound or deleted may unblock (or block) pending pods that use it.
+      { resource: 'persistentvolumeclaims', keysFor: () => this.allKeys() },
     ];
   }
 
@@ -46,12 +50,17 @@ export class Scheduler extends QueueController {
   }
 
   protected sync(key: string): void {
-    const { client, events, clock } = this.deps;
+    const { client, events } = this.deps;
     const [namespace, name] = key.split('/') as [string, string];
     const pod = client.get<PodObj>('pods', namespace, name);
     if (!pod || !pending(pod)) return;
     const nodes = client.scan<Node & KubeObject>('nodes');
     const node = nodes[0];
+    const volumes = checkPodVolumes(client, pod);
+    if (volumes.kind === 'unschedulable') {
+      this.#unschedulable(pod, preFilterMessage(volumes.message, nodes.length));
+      return;
+    }
     const reasons = node
       ? fitReasons(
           pod,
@@ -60,6 +69,11 @@ export class Scheduler extends QueueController {
         )
       : [];
     if (node && reasons.length === 0) {
+      if (volumes.kind === 'bindClaims') {
+        // PreBind: the pod waits (unbound, no condition) until its claims are bound on this node.
+        selectNodeForClaims(client, volumes.claims, node.metadata.name!);
+        return;
+      }
       client.bind(namespace, name, node.metadata.name!);
       events.event(
         pod,
@@ -72,9 +86,15 @@ export class Scheduler extends QueueController {
       );
       return;
     }
-    const message = node
-      ? unschedulableMessage(reasons, nodes.length)
-      : 'no nodes available to schedule pods';
+    this.#unschedulable(
+      pod,
+      node ? unschedulableMessage(reasons, nodes.length) : 'no nodes available to schedule pods',
+    );
+  }
+
+  /** PodScheduled=False (Unschedulable) and a FailedScheduling event, once per distinct message. */
+  #unschedulable(pod: PodObj, message: string): void {
+    const { client, events, clock } = this.deps;
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     const prior = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (prior?.status === 'False' && prior.message === message) return;

@@ -5,7 +5,8 @@
  *  - emptyDir: a 0777 directory; medium Memory mounts a tmpfs sized by emptyDirMemorySize;
  *  - configMap, downwardAPI: a directory filled by the atomic writer (update in place on change);
  *  - secret, projected: the same on a tmpfs of their own, so secret bytes never reach a disk;
- *  - hostPath: the type check only; the host path itself is mounted.
+ *  - hostPath: the type check only; the host path itself is mounted;
+ *  - persistentVolumeClaim: the bound volume's directory (persistent-volume.ts), mounted likewise.
  * With pod.spec.securityContext.fsGroup, every volume but hostPath is given to that group.
  * Calling setUpVolume again for a mounted volume refreshes its contents (kubelet's remount on
  * sync). Errors carry upstream's text; callers prefix `MountVolume.SetUp failed for volume "x" : `.
@@ -28,6 +29,7 @@ import {
   secretPayload,
   VolumeSetupError,
 } from './payloads.js';
+import { resolveClaimVolume } from './persistent-volume.js';
 
 export interface VolumeDeps {
   readonly lookups: PayloadLookups;
@@ -45,6 +47,8 @@ export interface PreparedVolume {
   readonly memoryBacked: boolean;
   /** Contents changed in this call (projected kinds only). */
   readonly changed: boolean;
+  /** Every mount of it is read-only (a persistentVolumeClaim volume with readOnly). */
+  readonly readOnly?: boolean;
 }
 
 const PLUGIN_DIRS = {
@@ -70,6 +74,17 @@ export async function setUpVolume(
   if (volume.hostPath) {
     await checkHostPathType(volume.hostPath.path, volume.hostPath.type);
     return { name, hostPath: volume.hostPath.path, memoryBacked: false, changed: false };
+  }
+  if (volume.persistentVolumeClaim) {
+    const claim = await resolveClaimVolume(pod, volume, deps.lookups);
+    if (claim.ownershipManaged) await applyFsGroup(pod, claim.hostPath, claim.readOnly);
+    return {
+      name,
+      hostPath: claim.hostPath,
+      memoryBacked: false,
+      changed: false,
+      ...(claim.readOnly && { readOnly: true }),
+    };
   }
   if (volume.emptyDir) {
     const dir = volumeDir(podDir, 'emptyDir', name);
