@@ -86,7 +86,8 @@ describe('storage admission (DefaultStorageClass, StorageObjectInUseProtection, 
     );
     claim('elastic', { storageClassName: 'elastic' });
     bind('elastic');
-    const c = t.registry.get('persistentvolumeclaims', 'default', 'elastic') as PersistentVolumeClaim & KubeObject;
+    const c = t.registry.get('persistentvolumeclaims', 'default', 'elastic') as PersistentVolumeClaim &
+      KubeObject;
     const grown = t.registry.update('persistentvolumeclaims', {
       ...c,
       spec: { ...c.spec, resources: { requests: { storage: '2Gi' } } },
