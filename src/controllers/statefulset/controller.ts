@@ -7,8 +7,10 @@
  *     recreated next sync); a missing one is created from the current revision below the
  *     partition and the update revision above it; with OrderedReady, stop at the first pod
  *     created, terminating, or not Running and Ready (and available), so web-1 waits for web-0;
+ *     a pod's volumeClaimTemplates claims are created before it (claims.ts), and recreated for a
+ *     pending pod that lost them;
  *  3. condemned pods (ordinals past the end), highest first: with OrderedReady one at a time,
- *     each only once the rest are healthy;
+ *     each only once the rest are healthy (whenScaled Delete first makes the pod own its claims);
  *  4. RollingUpdate: from the highest ordinal down to the partition, delete the first pod not on
  *     the update revision (the next syncs recreate it), waiting for unhealthy ones; OnDelete
  *     waits for the user;

@@ -132,6 +132,64 @@ spec:
     assert.equal((await k(['get', 'pvc', '-o', 'name'])).trim(), '');
   });
 
+  test('fsGroup, subPath and a read-only claim volume', async () => {
+    await k(
+      ['apply', '-f', '-'],
+      `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: shared}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 10Mi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: owner}
+spec:
+  terminationGracePeriodSeconds: 0
+  securityContext: {runAsUser: 1000, fsGroup: 2000}
+  containers:
+  - name: c
+    image: busybox
+    command: [sh, -c, 'sleep 3600']
+    volumeMounts:
+    - {name: data, mountPath: /data}
+    - {name: data, mountPath: /logs, subPath: logs}
+  volumes: [{name: data, persistentVolumeClaim: {claimName: shared}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: ro}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: c
+    image: busybox
+    command: [sh, -c, 'sleep 3600']
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes: [{name: data, persistentVolumeClaim: {claimName: shared, readOnly: true}}]
+`,
+    );
+    await waitFor(
+      async () => (await podRunning('owner')) && (await podRunning('ro')),
+      'pods running',
+      60_000,
+    );
+    assert.equal(await k(['exec', 'owner', '--', 'stat', '-c', '%g', '/data']), '2000\n');
+    await k(['exec', 'owner', '--', 'sh', '-c', 'echo log > /logs/a']);
+    assert.equal(await k(['exec', 'ro', '--', 'cat', '/data/logs/a']), 'log\n');
+    const write = await server.kubectl(['-n', NS, 'exec', 'ro', '--', 'sh', '-c', 'echo no > /data/b']);
+    assert.notEqual(write.code, 0, 'a readOnly claim volume is mounted read-only');
+    assert.match(write.stderr, /Read-only file system/);
+    await k(['delete', 'pod', 'owner', 'ro', '--wait=true']);
+    await k(['delete', 'pvc', 'shared']);
+    await waitFor(
+      async () => (await server.k(['get', 'pv', '-o', 'name'])).trim() === '',
+      'volume deleted',
+      30_000,
+    );
+  });
+
   test('a static hostPath volume bound by a claim with storageClassName ""', async () => {
     await server.k(
       ['apply', '-f', '-'],

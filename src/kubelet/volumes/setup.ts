@@ -37,6 +37,11 @@ export interface VolumeDeps {
   readonly nodeAllocatableMemoryBytes: number;
   /** The pod's memory limit (pod cgroup), when every container sets one. */
   readonly podMemoryLimitBytes?: number;
+  /**
+   * A periodic refresh of volumes already set up (not a mount for starting containers): persistent
+   * volumes are not walked for fsGroup again, as the kubelet sets ownership only when it mounts.
+   */
+  readonly resync?: boolean;
 }
 
 export interface PreparedVolume {
@@ -77,7 +82,7 @@ export async function setUpVolume(
   }
   if (volume.persistentVolumeClaim) {
     const claim = await resolveClaimVolume(pod, volume, deps.lookups);
-    if (claim.ownershipManaged) await applyFsGroup(pod, claim.hostPath, claim.readOnly);
+    if (claim.ownershipManaged && !deps.resync) await applyClaimFsGroup(pod, claim.hostPath, claim.readOnly);
     return {
       name,
       hostPath: claim.hostPath,
@@ -167,6 +172,22 @@ async function writeVolume(
   // Ownership covers the whole volume (new files may appear outside the timestamped directory).
   const changed = await new AtomicWriter(dir).write(payload, () => applyFsGroup(pod, dir, true));
   return { name, hostPath: dir, memoryBacked: tmpfsBytes !== undefined, changed };
+}
+
+/**
+ * fsGroup on a persistent volume, with the pod's fsGroupChangePolicy: OnRootMismatch skips the walk
+ * when the volume's root already has the group and setgid (skipPermissionChange).
+ */
+async function applyClaimFsGroup(pod: Pod, dir: string, readOnly: boolean): Promise<void> {
+  const sc = pod.spec?.securityContext;
+  const fsGroup = sc?.fsGroup;
+  if (fsGroup === undefined || fsGroup === null) return;
+  if (sc?.fsGroupChangePolicy === 'OnRootMismatch') {
+    const st = await fs.stat(dir);
+    const want = readOnly ? 0o440 : 0o660;
+    if (st.gid === fsGroup && (st.mode & 0o2000) !== 0 && (st.mode & want) === want) return;
+  }
+  await setVolumeOwnership(dir, fsGroup, readOnly);
 }
 
 /** pod.spec.securityContext.fsGroup, applied with policy Always. */

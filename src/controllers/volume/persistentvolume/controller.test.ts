@@ -154,9 +154,12 @@ describe('PersistentVolumeController', () => {
       'podbay.io/local-path',
     );
     // Repeated at each sync while the claim waits (the recorder aggregates them, as upstream's).
-    assert.deepEqual([...new Set(h.events.lines('ExternalProvisioning'))], [
-      "Normal ExternalProvisioning Waiting for a volume to be created either by the external provisioner 'podbay.io/local-path' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.",
-    ]);
+    assert.deepEqual(
+      [...new Set(h.events.lines('ExternalProvisioning'))],
+      [
+        "Normal ExternalProvisioning Waiting for a volume to be created either by the external provisioner 'podbay.io/local-path' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.",
+      ],
+    );
   });
 
   test("reclaim Delete: a provisioner's volume is left to it; a static one fails as upstream", async () => {
