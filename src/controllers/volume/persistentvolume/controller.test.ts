@@ -122,6 +122,20 @@ describe('PersistentVolumeController', () => {
     assert.deepEqual(h.events.lines('FailedBinding'), [
       'Normal FailedBinding no persistent volumes available for this claim and no storage class is set',
     ]);
+    // A default class appearing later is given to the classless claim (retroactive assignment).
+    h.client.create('storageclasses', {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'late', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'example.com/late',
+      volumeBindingMode: 'Immediate',
+    } as KubeObject);
+    await h.settle();
+    assert.equal(getPVC(h, 'data').spec?.storageClassName, 'late');
+    assert.equal(
+      getPVC(h, 'data').metadata.annotations?.['volume.kubernetes.io/storage-provisioner'],
+      'example.com/late',
+    );
   });
 
   test('WaitForFirstConsumer waits; the selected node hands the claim to its provisioner', async () => {

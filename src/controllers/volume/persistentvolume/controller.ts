@@ -9,6 +9,7 @@
  *    WaitForFirstConsumer; a class: the claim is annotated with the class's provisioner and left to it
  *    (ExternalProvisioning); no class: Pending with FailedBinding;
  *  - volumeName set by the user: bound to that volume if it is free and satisfies the claim;
+ *  - no class at all (not even ""): the default class, once there is one (retroactive assignment);
  *  - bound (bind-completed): stays Bound while its volume points back, Lost when the volume is gone.
  * Volume sync (syncVolume): no claimRef or one without uid: Available; claim bound to it: Bound;
  * claim gone: Released, then the reclaim policy: Retain keeps it, Delete is left to the provisioner
@@ -18,8 +19,9 @@
  */
 import type { ObjectReference } from 'kubernetes-types/core/v1';
 import type { StorageClass } from 'kubernetes-types/storage/v1';
+import { defaultStorageClass } from '../../../api/admission/storage.js';
 import { compareQuantities } from '../../../api/quantity.js';
-import { claimClass, volumeClass } from '../../../api/registry/persistentvolumes/helpers.js';
+import { claimClass, claimHasNoClass, volumeClass } from '../../../api/registry/persistentvolumes/helpers.js';
 import type { KubeObject, WatchEvent } from '../../../api/types.js';
 import { QueueController, type WatchSpec } from '../../runtime/queue-controller.js';
 import { splitKey } from '../../runtime/work-queue.js';
@@ -144,6 +146,7 @@ export class PersistentVolumeController extends QueueController {
       setClaimPhase(client, pvc, 'Pending');
       return;
     }
+    if (claimHasNoClass(pvc) && this.#assignDefaultClass(pvc)) return;
     const cls = claimClass(pvc);
     const sc = this.#class(cls);
     const delay = sc?.volumeBindingMode === 'WaitForFirstConsumer' && !annotations(pvc)[ANN_SELECTED_NODE];
@@ -173,6 +176,20 @@ export class PersistentVolumeController extends QueueController {
       return;
     }
     setClaimPhase(client, pvc, 'Pending');
+  }
+
+  /**
+   * Retroactive default StorageClass assignment (GA in 1.28): a claim created with no class while
+   * there was no default gets the default once one exists; its next sync goes on with that class.
+   */
+  #assignDefaultClass(pvc: PVCObj): boolean {
+    const def = defaultStorageClass(this.deps.client.list<StorageClass & KubeObject>('storageclasses'));
+    if (!def?.metadata?.name) return false;
+    this.deps.client.update('persistentvolumeclaims', {
+      ...pvc,
+      spec: { ...pvc.spec, storageClassName: def.metadata.name },
+    });
+    return true;
   }
 
   /** provisionClaimOperationExternal: name the provisioner on the claim and wait for its volume. */
