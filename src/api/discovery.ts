@@ -32,6 +32,10 @@ export const SUBRESOURCES: Readonly<
   ],
   nodes: [{ name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'] }],
   resourcequotas: [{ name: 'status', kind: 'ResourceQuota', verbs: ['get', 'patch', 'update'] }],
+  persistentvolumes: [{ name: 'status', kind: 'PersistentVolume', verbs: ['get', 'patch', 'update'] }],
+  persistentvolumeclaims: [
+    { name: 'status', kind: 'PersistentVolumeClaim', verbs: ['get', 'patch', 'update'] },
+  ],
   daemonsets: [{ name: 'status', kind: 'DaemonSet', verbs: ['get', 'patch', 'update'] }],
   deployments: [
     { name: 'status', kind: 'Deployment', verbs: ['get', 'patch', 'update'] },

@@ -2,7 +2,7 @@
  * Starts every controller podbay runs, as kube-controller-manager does: deployment,
  * replicaset, daemonset, statefulset, garbage collector, namespace, service account, root CA publisher, endpoints,
  * endpointslice, endpointslicemirroring, resourcequota, clusterrole-aggregation, horizontal pod autoscaling,
- * disruption and node-lifecycle (the unschedulable taint).
+ * disruption, node-lifecycle (the unschedulable taint), persistentvolume-binder, pvc-protection and pv-protection.
  * `stop()` stops them all and is safe to call twice.
  */
 import type { PodMetricsSource } from '../api/metrics/source.js';
@@ -26,6 +26,8 @@ import { ServiceAccountsController } from './serviceaccount/controller.js';
 import { RootCACertPublisher } from './serviceaccount/root-ca-publisher.js';
 import { StatefulSetController } from './statefulset/controller.js';
 import { TTLAfterFinishedController } from './ttl-after-finished/controller.js';
+import { PersistentVolumeController } from './volume/persistentvolume/controller.js';
+import { PVCProtectionController, PVProtectionController } from './volume/protection.js';
 
 export interface ControllerOptions {
   /** PEM of the API server's CA, published as ConfigMap kube-root-ca.crt in every namespace. */
@@ -67,6 +69,9 @@ export function createControllers(deps: ControllerDeps, opts: ControllerOptions 
     }),
     new DisruptionController(deps, o),
     new NodeLifecycleController(deps, o),
+    new PersistentVolumeController(deps, o),
+    new PVCProtectionController(deps, o),
+    new PVProtectionController(deps, o),
   ];
   if (opts.rootCAPem !== undefined)
     controllers.push(new RootCACertPublisher(deps, { ...o, rootCAPem: opts.rootCAPem }));

@@ -123,7 +123,12 @@ async function buildMounts(
         : vm.mountPropagation === 'HostToContainer'
           ? 'hostToContainer'
           : 'private';
-    mounts.push({ hostPath, containerPath: vm.mountPath, readonly: vm.readOnly === true, propagation });
+    mounts.push({
+      hostPath,
+      containerPath: vm.mountPath,
+      readonly: vm.readOnly === true || volume.readOnly === true,
+      propagation,
+    });
   }
   return mounts;
 }

@@ -15,7 +15,15 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConfigMap, Node, Pod, Secret, Service } from 'kubernetes-types/core/v1';
+import type {
+  ConfigMap,
+  Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  Secret,
+  Service,
+} from 'kubernetes-types/core/v1';
 import { withFieldPath } from '../api/events/recorder.js';
 import { parseQuantity, quantityValue } from '../api/quantity.js';
 import type { KubeObject, WatchEvent } from '../api/types.js';
@@ -116,6 +124,9 @@ export class Kubelet implements Controller {
         configMap: (ns, name) => client.get<ConfigMap & KubeObject>('configmaps', ns, name),
         secret: (ns, name) => client.get<Secret & KubeObject>('secrets', ns, name),
         services: () => client.scan<Service & KubeObject>('services'),
+        persistentVolumeClaim: (ns, name) =>
+          client.get<PersistentVolumeClaim & KubeObject>('persistentvolumeclaims', ns, name),
+        persistentVolume: (name) => client.get<PersistentVolume & KubeObject>('persistentvolumes', '', name),
         ...(o.serviceAccountToken && { serviceAccountToken: o.serviceAccountToken }),
       },
       statusManager,

@@ -200,6 +200,7 @@ async function setUpVolumes(
           lookups: deps.lookups,
           allocatable: deps.allocatable,
           nodeAllocatableMemoryBytes: deps.nodeAllocatableMemoryBytes,
+          resync: !required,
         }),
       );
     } catch (err) {

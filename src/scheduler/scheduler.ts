@@ -4,9 +4,10 @@
  * fits is bound through pods/binding with a `Scheduled` event ("Successfully assigned ns/p to
  * node"); one that does not fit stays Pending with PodScheduled=False (reason Unschedulable)
  * and a `FailedScheduling` warning, and is retried when pods or the node change (resources
- * freed, labels or taints edited) and on resync. A pod that does not fit for want of resources
- * preempts lower-priority pods (preemption.ts): they are deleted with `Preempted` events and the
- * pod, nominated to the node (status.nominatedNodeName), is bound once they are gone.
+ * freed, labels or taints edited) and on resync. Pods with PersistentVolumeClaims go through the
+ * VolumeBinding plugin's checks first (volume-binding.ts). A pod that does not fit for want of
+ * resources preempts lower-priority pods (preemption.ts): they are deleted with `Preempted` events
+ * and the pod, nominated to the node (status.nominatedNodeName), is bound once they are gone.
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
@@ -15,6 +16,7 @@ import type { KubeObject, WatchEvent } from '../api/types.js';
 import { QueueController, type WatchSpec } from '../controllers/runtime/queue-controller.js';
 import { fitReasons, unschedulableMessage } from './fit.js';
 import { podPriority, preempt } from './preemption.js';
+import { checkPodVolumes, preFilterMessage, selectNodeForClaims } from './volume-binding.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -34,6 +36,8 @@ export class Scheduler extends QueueController {
     return [
       { resource: 'pods', keysFor: (ev) => this.#keysForPod(ev) },
       { resource: 'nodes', keysFor: () => this.allKeys() },
+      // A claim created, bound or deleted may unblock (or block) pending pods that use it.
+      { resource: 'persistentvolumeclaims', keysFor: () => this.allKeys() },
     ];
   }
 
@@ -59,12 +63,21 @@ export class Scheduler extends QueueController {
   }
 
   protected sync(key: string): void {
-    const { client, events, clock } = this.deps;
+    const { client, events } = this.deps;
     const [namespace, name] = key.split('/') as [string, string];
     const pod = client.get<PodObj>('pods', namespace, name);
     if (!pod || !pending(pod)) return;
     const nodes = client.scan<Node & KubeObject>('nodes');
     const node = nodes[0];
+    const volumes = checkPodVolumes(client, pod);
+    if (volumes.kind === 'unschedulable') {
+      this.#unschedulable(
+        pod,
+        preFilterMessage(volumes.message, nodes.length),
+        pod.status?.nominatedNodeName,
+      );
+      return;
+    }
     const podsOnNode = node
       ? client.scan<PodObj>('pods').filter((p) => p.spec?.nodeName === node.metadata.name && !terminal(p))
       : [];
@@ -85,6 +98,11 @@ export class Scheduler extends QueueController {
       : [];
     const reasons = node ? fitReasons(pod, node, [...podsOnNode, ...nominatedHere]) : [];
     if (node && reasons.length === 0) {
+      if (volumes.kind === 'bindClaims') {
+        // PreBind: the pod waits (unbound, no condition) until its claims are bound on this node.
+        selectNodeForClaims(client, volumes.claims, node.metadata.name!);
+        return;
+      }
       client.bind(namespace, name, node.metadata.name!);
       events.event(
         pod,
@@ -109,6 +127,15 @@ export class Scheduler extends QueueController {
         message = unschedulableMessage(reasons, nodes.length, result.message);
       }
     }
+    this.#unschedulable(pod, message, nominated);
+  }
+
+  /**
+   * PodScheduled=False (Unschedulable) and a FailedScheduling event, once per distinct message and
+   * nomination; `nominated` is the node a preemption freed room on (status.nominatedNodeName).
+   */
+  #unschedulable(pod: PodObj, message: string, nominated: string | undefined): void {
+    const { client, events, clock } = this.deps;
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     const prior = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (prior?.status === 'False' && prior.message === message && nominated === pod.status?.nominatedNodeName)

@@ -41,6 +41,7 @@ import {
   renewNodeLease,
   SYSTEM_NAMESPACES_EVERY_MS,
 } from './bootstrap.js';
+import { ensureDefaultStorageClass } from './default-storage-class.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { internalIP, nodeName } from './node.js';
 import { claimNode } from './node-claim.js';
@@ -152,6 +153,7 @@ export class Engine {
     const saTokens = ServiceAccountTokens.load(o.dataDir);
     ensureBootstrapObjects(registry, o.dataDir, clock.now());
     reconcileBootstrapPolicy(registry);
+    ensureDefaultStorageClass(registry, o.dataDir);
     const resolvConf = o.resolvConf ?? process.env.PODBAY_RESOLV_CONF;
     const wildcard = o.host === '0.0.0.0' || o.host === '::';
     // The node agent (runtime, kubelet, streaming, metrics) is loaded only when pods run: an

@@ -14,8 +14,10 @@
  *                    the proxy's rules and the bridge are removed and the machine left clean,
  *                    otherwise containers and rules keep running for the next start
  */
+
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { SubresourceHandler } from '../api/http/resource-handler.js';
 import { bridgeUpgrades, createStreamingSubresources } from '../api/http/streaming/index.js';
@@ -25,6 +27,7 @@ import { ProcNodeMetricsSource } from '../api/metrics/node-usage.js';
 import type { Registry } from '../api/registry/registry.js';
 import type { ResourceInfo } from '../api/types.js';
 import type { ControllerDeps } from '../controllers/client.js';
+import { LocalPathProvisioner } from '../controllers/volume/local-path/provisioner.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { KubeletStreamingBackend } from '../kubelet/streaming-backend.js';
 import type { AddressPlan } from '../network/address-plan.js';
@@ -84,6 +87,7 @@ export class NodeAgent {
   #unbridge: (() => void) | undefined;
   #kubelet: Kubelet | undefined;
   #scheduler: Scheduler | undefined;
+  #provisioner: LocalPathProvisioner | undefined;
   #network: NodeNetwork | undefined;
   #apiListener: ApiGatewayListener | undefined;
   /** Set once the network is up: kube-dns then points at a DNS server that answers. */
@@ -162,6 +166,11 @@ export class NodeAgent {
     }
     this.#scheduler = new Scheduler(deps);
     this.#scheduler.start();
+    this.#provisioner = new LocalPathProvisioner(deps, {
+      volumesDir: join(this.o.dataDir, 'volumes'),
+      nodeName: this.o.nodeName,
+    });
+    this.#provisioner.start();
     this.#kubelet = new Kubelet(deps, {
       runtime: this.runtime,
       images: this.images,
@@ -197,6 +206,7 @@ export class NodeAgent {
     this.#unbridge?.();
     this.#unbridge = undefined;
     this.#scheduler?.stop();
+    this.#provisioner?.stop();
     this.#apiListener?.close();
     this.#apiListener = undefined;
     if (cleanup) {

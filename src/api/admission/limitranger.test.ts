@@ -134,4 +134,28 @@ describe('LimitRanger admission', () => {
       /maximum cpu usage per Container is 1, but limit is 2/,
     );
   });
+
+  test("PersistentVolumeClaim items: min and max against the claim's storage request", () => {
+    limitRange('storage', {
+      type: 'PersistentVolumeClaim',
+      min: { storage: '1Gi' },
+      max: { storage: '5Gi' },
+    });
+    const claim = (name: string, storage: string) => () =>
+      t.registry.create('persistentvolumeclaims', {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name, namespace: 'default' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } },
+      });
+    assert.equal(
+      thrownMessage(claim('big', '10Gi')),
+      'persistentvolumeclaims "big" is forbidden: maximum storage usage per PersistentVolumeClaim is 5Gi, but request is 10Gi',
+    );
+    assert.equal(
+      thrownMessage(claim('small', '500Mi')),
+      'persistentvolumeclaims "small" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi',
+    );
+    claim('ok', '2Gi')();
+  });
 });

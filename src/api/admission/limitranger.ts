@@ -1,6 +1,7 @@
 /**
  * The LimitRanger admission plugin, as plugin/pkg/admission/limitranger/admission.go (1.32), for
- * pods (PersistentVolumeClaims are not served):
+ * pods and PersistentVolumeClaims (PersistentVolumeClaim items' min / max against the claim's
+ * storage request, on create and update: PersistentVolumeClaimValidateLimitFunc):
  *   admit:    each Container item's default / defaultRequest fill what a container or init container
  *             leaves unset, and the pod is annotated `kubernetes.io/limit-ranger` with what was set;
  *   validate: each container and init container against Container items' min / max /
@@ -12,7 +13,7 @@
  * LimitRange with any refuses the pod: 403 `pods "x" is forbidden: maximum cpu usage per
  * Container is 1, but limit is 2`.
  */
-import type { Container, LimitRange, Pod } from 'kubernetes-types/core/v1';
+import type { Container, LimitRange, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1';
 import {
   formatQuantity,
   MAX_MILLI_VALUE,
@@ -195,6 +196,39 @@ export function podLimitViolations(lr: LimitRange, pod: Pod): string[] {
   return out;
 }
 
+/** maxRequestConstraint: the claim's request (there is no limit) against a max. */
+const maxRequestConstraint: Constraint = (type, name, enforced, requests) => {
+  const req = requests.get(name);
+  const v = comparable(req, undefined, enforced);
+  const e = formatQuantity(enforced);
+  if (!req) return `maximum ${name} usage per ${type} is ${e}.  No request is specified`;
+  if (v.req > v.enforced)
+    return `maximum ${name} usage per ${type} is ${e}, but request is ${formatQuantity(req)}`;
+  return undefined;
+};
+
+/** PersistentVolumeClaimValidateLimitFunc. */
+export function claimLimitViolations(lr: LimitRange, pvc: PersistentVolumeClaim): string[] {
+  const out: string[] = [];
+  const requests = parseList(pvc.spec?.resources?.requests as Record<string, unknown> | undefined);
+  const none: ResourceList = new Map();
+  for (const item of lr.spec?.limits ?? []) {
+    if (item.type !== 'PersistentVolumeClaim') continue;
+    for (const [name, enforced] of parseList(item.min as Record<string, string> | undefined)) {
+      const msg = minConstraint('PersistentVolumeClaim', name, enforced, requests, none);
+      if (msg) out.push(msg);
+    }
+    for (const [name, enforced] of parseList(item.max as Record<string, string> | undefined)) {
+      const msg = maxRequestConstraint('PersistentVolumeClaim', name, enforced, requests, none);
+      if (msg) out.push(msg);
+    }
+  }
+  return out;
+}
+
+const handlesClaim = (a: AdmissionAttributes): boolean =>
+  a.subresource === '' && a.resource.group === '' && a.resource.resource === 'persistentvolumeclaims';
+
 export const limitRanger: AdmissionPlugin = {
   name: 'LimitRanger',
   admit(a) {
@@ -202,6 +236,13 @@ export const limitRanger: AdmissionPlugin = {
     for (const lr of limitRangesOf(a)) defaultPodResources(lr, a.object as Pod);
   },
   validate(a) {
+    if (handlesClaim(a)) {
+      for (const lr of limitRangesOf(a)) {
+        const violations = claimLimitViolations(lr, a.object as PersistentVolumeClaim);
+        if (violations.length > 0) throw admissionForbidden(a, aggregateMessages(violations));
+      }
+      return;
+    }
     if (!handles(a)) return;
     for (const lr of limitRangesOf(a)) {
       const violations = podLimitViolations(lr, a.object as Pod);

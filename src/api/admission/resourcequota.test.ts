@@ -245,4 +245,45 @@ describe('ResourceQuota admission and controller', () => {
     assert.equal(t.registry.get('pods', 'default', 'loser'), undefined);
     assert.deepEqual(status()!.used, { pods: '1' });
   });
+
+  test('claims: persistentvolumeclaims, requests.storage and the per-class names', async () => {
+    t.registry.create('storageclasses', {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'gold', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'example.com/gold',
+    } as KubeObject);
+    await quota('q', {
+      hard: {
+        persistentvolumeclaims: '3',
+        'requests.storage': '10Gi',
+        'gold.storageclass.storage.k8s.io/requests.storage': '3Gi',
+      },
+    });
+    const claim = (name: string, storage: string, storageClassName?: string) => () =>
+      t.registry.create('persistentvolumeclaims', {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name, namespace: 'default' },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage } },
+          ...(storageClassName !== undefined && { storageClassName }),
+        },
+      });
+    claim('a', '2Gi')();
+    await settle();
+    assert.deepEqual(status()!.used, {
+      'gold.storageclass.storage.k8s.io/requests.storage': '2Gi',
+      persistentvolumeclaims: '1',
+      'requests.storage': '2Gi',
+    });
+    assert.equal(
+      thrownMessage(claim('b', '2Gi')),
+      'persistentvolumeclaims "b" is forbidden: exceeded quota: q, requested: gold.storageclass.storage.k8s.io/requests.storage=2Gi, used: gold.storageclass.storage.k8s.io/requests.storage=2Gi, limited: gold.storageclass.storage.k8s.io/requests.storage=3Gi',
+    );
+    claim('c', '5Gi', '')();
+    await settle();
+    assert.equal(status()!.used?.['requests.storage'], '7Gi');
+  });
 });

@@ -26,6 +26,7 @@ const PACKAGE_PATHS: Readonly<Record<string, string>> = {
   networking: 'io.k8s.api.networking',
   policy: 'io.k8s.api.policy',
   scheduling: 'io.k8s.api.scheduling',
+  storage: 'io.k8s.api.storage',
   meta: 'io.k8s.apimachinery.pkg.apis.meta',
   resource: 'io.k8s.apimachinery.pkg.api.resource',
   intstr: 'io.k8s.apimachinery.pkg.util.intstr',

@@ -11,6 +11,8 @@ describe('merge schema table', () => {
       '/LimitRange',
       '/Namespace',
       '/Node',
+      '/PersistentVolume',
+      '/PersistentVolumeClaim',
       '/Pod',
       '/ResourceQuota',
       '/Secret',
@@ -34,6 +36,7 @@ describe('merge schema table', () => {
       'rbac.authorization.k8s.io/Role',
       'rbac.authorization.k8s.io/RoleBinding',
       'scheduling.k8s.io/PriorityClass',
+      'storage.k8s.io/StorageClass',
     ]);
   });
 

@@ -165,6 +165,10 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   // policy/v1: the selector is +patchStrategy=replace (LabelSelector is atomic), conditions merge by type.
   'policy/PodDisruptionBudget': { 'spec.selector': ATOMIC, 'status.conditions': CONDITIONS },
   'scheduling.k8s.io/PriorityClass': {},
+  // PersistentVolumeSpec lists are +listType=atomic (no patchStrategy); claimRef is granular.
+  '/PersistentVolume': {},
+  '/PersistentVolumeClaim': { 'status.conditions': CONDITIONS },
+  'storage.k8s.io/StorageClass': {},
 };
 
 const kindKey = (k: KindRef): string => `${k.group}/${k.kind}`;
@@ -224,6 +228,8 @@ const ZERO_VALUE_STRUCTS: Readonly<Record<string, readonly string[]>> = {
   'autoscaling/Scale': ['spec', 'status'],
   'autoscaling/HorizontalPodAutoscaler': ['spec', 'spec.scaleTargetRef', 'status'],
   'policy/PodDisruptionBudget': ['spec', 'status'],
+  '/PersistentVolume': ['spec', 'status'],
+  '/PersistentVolumeClaim': ['spec', 'spec.resources', 'status'],
 };
 
 export const zeroValueStructs = (kind: KindRef): readonly string[] => ZERO_VALUE_STRUCTS[kindKey(kind)] ?? [];

@@ -80,9 +80,9 @@ describe('envelope errors', () => {
 
   test('unknown kinds and versions are 415 naming the kind', () => {
     const e = rejects(
-      envelope('v1', 'PersistentVolumeClaim', () => undefined),
+      envelope('v1', 'ReplicationController', () => undefined),
       415,
-      /kind "PersistentVolumeClaim" in version "v1"/,
+      /kind "ReplicationController" in version "v1"/,
     );
     assert.equal(e.reason, 'UnsupportedMediaType');
     rejects(

@@ -16,6 +16,8 @@ const KINDS: Readonly<Record<string, string>> = {
   'v1/Node': 'core.v1.Node',
   'v1/LimitRange': 'core.v1.LimitRange',
   'v1/ResourceQuota': 'core.v1.ResourceQuota',
+  'v1/PersistentVolume': 'core.v1.PersistentVolume',
+  'v1/PersistentVolumeClaim': 'core.v1.PersistentVolumeClaim',
   'apps/v1/ControllerRevision': 'apps.v1.ControllerRevision',
   'apps/v1/DaemonSet': 'apps.v1.DaemonSet',
   'apps/v1/Deployment': 'apps.v1.Deployment',
@@ -42,6 +44,7 @@ const KINDS: Readonly<Record<string, string>> = {
   'policy/v1/PodDisruptionBudget': 'policy.v1.PodDisruptionBudget',
   'policy/v1/Eviction': 'policy.v1.Eviction',
   'scheduling.k8s.io/v1/PriorityClass': 'scheduling.v1.PriorityClass',
+  'storage.k8s.io/v1/StorageClass': 'storage.v1.StorageClass',
 };
 
 /**
@@ -60,6 +63,7 @@ const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
   'networking.k8s.io/v1',
   'policy/v1',
   'scheduling.k8s.io/v1',
+  'storage.k8s.io/v1',
   'meta.k8s.io/v1',
 ]);
 

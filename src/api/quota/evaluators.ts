@@ -1,11 +1,12 @@
 /**
  * Quota evaluators: what a quota counts for each kind, as k8s.io/kubernetes pkg/quota/v1/evaluator/core
- * (pods.go, services.go) and k8s.io/apiserver pkg/quota/v1/generic (the object count evaluator every
+ * (pods.go, services.go, persistent_volume_claims.go) and k8s.io/apiserver pkg/quota/v1/generic (the object count evaluator every
  * other kind gets: `count/<resource>[.<group>]`, plus the legacy names `configmaps`, `secrets`,
  * `resourcequotas`). The ResourceQuota admission plugin charges with them; the quota controller
  * recomputes usage with them. One source for both, so the two always agree.
  */
 import type {
+  PersistentVolumeClaim,
   Pod,
   PodAffinityTerm,
   ScopedResourceSelectorRequirement,
@@ -13,6 +14,7 @@ import type {
   WeightedPodAffinityTerm,
 } from 'kubernetes-types/core/v1';
 import type { Quantity } from '../quantity.js';
+import { claimClass } from '../registry/persistentvolumes/helpers.js';
 import { podQOSClass } from '../registry/pods/qos.js';
 import type { KubeObject } from '../types.js';
 import { isNative } from '../validation/resources.js';
@@ -286,9 +288,54 @@ const podEvaluator: Evaluator = {
   },
 };
 
-/** The evaluator for a resource: pods and services have their own, every other kind counts objects. */
+// ---- persistentvolumeclaims -----------------------------------------------------------------------
+
+const PVC_RESOURCES = ['count/persistentvolumeclaims', 'persistentvolumeclaims', 'requests.storage'];
+/** V1ResourceByStorageClass: `<class>.storageclass.storage.k8s.io/<resource>`. */
+const STORAGE_CLASS_SUFFIX = '.storageclass.storage.k8s.io/';
+export const resourceByStorageClass = (cls: string, resource: string): string =>
+  `${cls}${STORAGE_CLASS_SUFFIX}${resource}`;
+
+/**
+ * pkg/quota/v1/evaluator/core/persistent_volume_claims.go: each claim counts once (also per class)
+ * and requests its storage (also per class); creates and updates (expansion) are charged.
+ */
+const persistentVolumeClaimEvaluator: Evaluator = {
+  group: '',
+  resource: 'persistentvolumeclaims',
+  handles: (r) => (r.operation === 'CREATE' || r.operation === 'UPDATE') && r.subresource === '',
+  matchingResources: (input) =>
+    input.filter(
+      (n) =>
+        PVC_RESOURCES.includes(n) ||
+        (n.includes(STORAGE_CLASS_SUFFIX) &&
+          (n.endsWith('/requests.storage') || n.endsWith('/persistentvolumeclaims'))),
+    ),
+  matchesScope: () => false,
+  constraints: () => undefined,
+  usage: (obj) => {
+    const pvc = obj as PersistentVolumeClaim;
+    const out = new Map<string, Quantity>([
+      ['count/persistentvolumeclaims', count(1)],
+      ['persistentvolumeclaims', count(1)],
+    ]);
+    const storage = parseList(pvc.spec?.resources?.requests as Record<string, unknown> | undefined).get(
+      'storage',
+    );
+    if (storage) out.set('requests.storage', storage);
+    const cls = claimClass(pvc);
+    if (cls) {
+      out.set(resourceByStorageClass(cls, 'persistentvolumeclaims'), count(1));
+      if (storage) out.set(resourceByStorageClass(cls, 'requests.storage'), storage);
+    }
+    return out;
+  },
+};
+
+/** The evaluator for a resource: pods, services and claims have their own, every other kind counts objects. */
 export function evaluatorFor(group: string, resource: string): Evaluator {
   if (group === '' && resource === 'pods') return podEvaluator;
   if (group === '' && resource === 'services') return serviceEvaluator;
+  if (group === '' && resource === 'persistentvolumeclaims') return persistentVolumeClaimEvaluator;
   return objectCountEvaluator(group, resource);
 }

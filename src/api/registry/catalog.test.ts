@@ -37,6 +37,8 @@ describe('tableConvertors', () => {
       'namespaces',
       'networkpolicies.networking.k8s.io',
       'nodes',
+      'persistentvolumeclaims',
+      'persistentvolumes',
       'poddisruptionbudgets.policy',
       'pods',
       'priorityclasses.scheduling.k8s.io',
@@ -48,6 +50,7 @@ describe('tableConvertors', () => {
       'serviceaccounts',
       'services',
       'statefulsets.apps',
+      'storageclasses.storage.k8s.io',
     ]);
   });
 

@@ -22,6 +22,8 @@ import { limitRangeStrategy } from './limitranges/strategy.js';
 import { namespaceStrategy } from './namespaces/strategy.js';
 import { networkPolicyStrategy } from './networkpolicies/strategy.js';
 import { nodeStrategy } from './nodes/strategy.js';
+import { persistentVolumeClaimStrategy } from './persistentvolumeclaims/strategy.js';
+import { persistentVolumeStrategy } from './persistentvolumes/strategy.js';
 import { podDisruptionBudgetStrategy } from './poddisruptionbudgets/strategy.js';
 import { podStrategy } from './pods/strategy.js';
 import { priorityClassStrategy } from './priorityclasses/strategy.js';
@@ -38,6 +40,7 @@ import { serviceAccountStrategy } from './serviceaccounts/strategy.js';
 import { newServiceAllocator } from './services/allocator.js';
 import { serviceStrategy } from './services/strategy.js';
 import { statefulSetStrategy } from './statefulsets/strategy.js';
+import { storageClassStrategy } from './storageclasses/strategy.js';
 import type { Strategy } from './strategy.js';
 
 export interface CatalogOptions {
@@ -66,6 +69,8 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     nodeStrategy,
     limitRangeStrategy,
     resourceQuotaStrategy,
+    persistentVolumeStrategy,
+    persistentVolumeClaimStrategy,
     // apps/v1
     controllerRevisionStrategy,
     daemonSetStrategy,
@@ -92,5 +97,7 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     podDisruptionBudgetStrategy,
     // scheduling.k8s.io/v1
     priorityClassStrategy,
+    // storage.k8s.io/v1
+    storageClassStrategy,
   ];
 }

@@ -61,7 +61,7 @@ function validateNodeSelectorRequirement(
   return errs;
 }
 
-function validateNodeSelector(selector: NodeSelector, path: string): FieldError[] {
+export function validateNodeSelector(selector: NodeSelector, path: string): FieldError[] {
   const termsPath = child(path, 'nodeSelectorTerms');
   const terms = selector.nodeSelectorTerms ?? [];
   if (terms.length === 0) return [required(termsPath, 'must have at least one node selector term')];

@@ -178,4 +178,51 @@ describe('StatefulSetController', () => {
     assert.deepEqual(names(h), ['web-0']);
     assert.notEqual(get(h, 'web-0').metadata.uid, before.metadata.uid);
   });
+
+  test('volumeClaimTemplates: <template>-<set>-<ordinal> claims before each pod; retention owners', async () => {
+    const h = newHarness();
+    start(h);
+    h.client.create(
+      'statefulsets',
+      statefulSet(2, (s) => {
+        s.spec!.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Delete' };
+        s.spec!.volumeClaimTemplates = [
+          {
+            metadata: { name: 'data', labels: { tier: 'db' } },
+            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+          },
+        ];
+      }),
+    );
+    await h.settle();
+    await readyAll(h);
+    const claims = () =>
+      h.client
+        .list<KubeObject>('persistentvolumeclaims')
+        .map((c) => c.metadata.name)
+        .sort();
+    assert.deepEqual(claims(), ['data-web-0', 'data-web-1']);
+    const c0 = h.client.get<KubeObject>('persistentvolumeclaims', 'default', 'data-web-0')!;
+    assert.deepEqual(c0.metadata.labels, { tier: 'db', app: 'web' });
+    const sts = stsOf(h);
+    assert.deepEqual(c0.metadata.ownerReferences, [
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: sts.metadata.uid },
+    ]);
+    assert.deepEqual(get(h, 'web-1').spec?.volumes?.[0], {
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'data-web-1' },
+    });
+    assert.ok(
+      h.events
+        .lines('SuccessfulCreate')
+        .includes('Normal SuccessfulCreate create Claim data-web-0 Pod web-0 in StatefulSet web success'),
+    );
+    // Scaled down: the condemned pod owns its claim (whenScaled Delete) before it goes.
+    const cur = stsOf(h);
+    cur.spec!.replicas = 1;
+    h.client.update('statefulsets', cur);
+    await h.settle();
+    const c1 = h.client.get<KubeObject>('persistentvolumeclaims', 'default', 'data-web-1')!;
+    assert.deepEqual(c1.metadata.ownerReferences?.map((r) => r.kind).sort(), ['Pod', 'StatefulSet']);
+  });
 });

@@ -7,8 +7,10 @@
  *     recreated next sync); a missing one is created from the current revision below the
  *     partition and the update revision above it; with OrderedReady, stop at the first pod
  *     created, terminating, or not Running and Ready (and available), so web-1 waits for web-0;
+ *     a pod's volumeClaimTemplates claims are created before it (claims.ts), and recreated for a
+ *     pending pod that lost them;
  *  3. condemned pods (ordinals past the end), highest first: with OrderedReady one at a time,
- *     each only once the rest are healthy;
+ *     each only once the rest are healthy (whenScaled Delete first makes the pod own its claims);
  *  4. RollingUpdate: from the highest ordinal down to the partition, delete the first pod not on
  *     the update revision (the next syncs recreate it), waiting for unhealthy ones; OnDelete
  *     waits for the user;
@@ -28,6 +30,7 @@ import { claimObjects } from '../util/claim.js';
 import { controllerKeyOfKind, keyOf } from '../util/owners.js';
 import { controllerKeysForPodEvent, podSelectorOf } from '../util/pod-controllers.js';
 import { isPodAvailable } from '../util/pods.js';
+import { ensureClaims, reconcileClaimOwners } from './claims.js';
 import {
   identityMatches,
   isMemberOf,
@@ -187,12 +190,19 @@ export class StatefulSetController extends QueueController {
         return;
       }
       if (!slot.created) {
+        this.#ensureClaims(sts, pod);
         this.#createPod(sts, pod);
         s.replicas++;
         if (podRevision(pod) === status.currentRevision) s.currentReplicas++;
         if (podRevision(pod) === status.updateRevision) s.updatedReplicas++;
         if (monotonic) return;
         continue;
+      }
+      // A pending pod whose claims went away gets them back (processReplica's
+      // createMissingPersistentVolumeClaims); every live pod's claims carry the retention owners.
+      if (sts.spec?.volumeClaimTemplates?.length && !isTerminating(pod)) {
+        if (pod.status?.phase === 'Pending') this.#ensureClaims(sts, pod);
+        reconcileClaimOwners(this.deps.client, sts, pod, ordinalOf(pod).ordinal, false);
       }
       if (monotonic && (isTerminating(pod) || !isRunningAndReady(pod) || !available(pod))) return;
       if (!identityMatches(sts, pod)) this.#fixIdentity(sts, pod);
@@ -204,6 +214,8 @@ export class StatefulSetController extends QueueController {
         continue;
       }
       if (monotonic && pod !== firstUnhealthy && (!isRunningAndReady(pod) || !available(pod))) return;
+      if (sts.spec?.volumeClaimTemplates?.length)
+        reconcileClaimOwners(this.deps.client, sts, pod, ordinalOf(pod).ordinal, true);
       this.#deletePod(sts, pod);
       if (monotonic) return;
     }
@@ -218,6 +230,26 @@ export class StatefulSetController extends QueueController {
       }
       if (!healthy(pod)) return;
     }
+  }
+
+  /** createPersistentVolumeClaims, with upstream's claim events on the set. */
+  #ensureClaims(sts: STS, pod: PodObj): void {
+    ensureClaims(this.deps.client, sts, ordinalOf(pod).ordinal, {
+      created: (claim) =>
+        this.#event(
+          sts,
+          'Normal',
+          'SuccessfulCreate',
+          `create Claim ${claim} Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} success`,
+        ),
+      failed: (claim, e) =>
+        this.#event(
+          sts,
+          'Warning',
+          'FailedCreate',
+          `create Claim ${claim} for Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} failed error: ${errorMessage(e)}`,
+        ),
+    });
   }
 
   #createPod(sts: STS, pod: PodObj): void {

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../api/types.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../daemonset/daemon-pods.js';
 import type { Revision } from '../daemonset/history.js';
 import { podFromTemplate } from '../replicaset/pod-template.js';
+import { withClaimVolumes } from './claims.js';
 
 export type STS = StatefulSet & KubeObject;
 export type PodObj = Pod & KubeObject;
@@ -55,6 +56,8 @@ export function newStatefulSetPod(sts: STS, rev: Revision, ordinal: number): Pod
   };
   pod.spec!.hostname = pod.metadata.name;
   if (sts.spec?.serviceName) pod.spec!.subdomain = sts.spec.serviceName;
+  if (sts.spec?.volumeClaimTemplates?.length)
+    pod.spec!.volumes = withClaimVolumes(sts, ordinal, pod.spec!.volumes);
   return pod;
 }
 

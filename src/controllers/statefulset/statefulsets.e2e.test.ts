@@ -3,7 +3,7 @@
  * pods (kubelet testing/pod-server.ts). Three replicas behind a headless Service come up in order
  * (web-1 only once web-0 is Ready, then web-2), `kubectl rollout status` returns, each pod resolves
  * as `web-N.nginx` through the cluster DNS from another pod, `kubectl scale` removes web-2 first,
- * volumeClaimTemplates are refused with a 422 naming the field, `kubectl explain` knows the kinds,
+ * `kubectl explain` knows the kinds (volumeClaimTemplates: src/controllers/volume/volumes.e2e.test.ts),
  * and deleting the namespace takes everything with it.
  */
 import assert from 'node:assert/strict';
@@ -141,30 +141,6 @@ describe('apps/v1 StatefulSets (kubectl, root)', { timeout: 240_000 }, () => {
     );
     assert.equal(scale.spec.replicas, 2);
     assert.equal(scale.status.selector, 'app=web');
-  });
-
-  test('volumeClaimTemplates: a 422 that says PVCs are not served', async () => {
-    const r = await server.kubectl(
-      ['-n', NS, 'create', '-f', '-'],
-      `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db}
-spec:
-  serviceName: db
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec: {containers: [{name: c, image: busybox}]}
-  volumeClaimTemplates:
-  - metadata: {name: data}
-    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
-`,
-    );
-    assert.notEqual(r.code, 0);
-    assert.match(
-      r.stderr,
-      /The StatefulSet "db" is invalid: spec\.volumeClaimTemplates: Forbidden: PersistentVolumeClaims are not served/,
-    );
   });
 
   test('explain knows DaemonSet, StatefulSet and ControllerRevision', async () => {

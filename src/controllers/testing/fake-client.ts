@@ -45,6 +45,9 @@ export const DEFAULT_RESOURCES: readonly FakeResource[] = [
     group: 'autoscaling',
     kind: 'HorizontalPodAutoscaler',
   },
+  { resource: 'persistentvolumeclaims', namespaced: true, group: '', kind: 'PersistentVolumeClaim' },
+  { resource: 'persistentvolumes', namespaced: false, group: '', kind: 'PersistentVolume' },
+  { resource: 'storageclasses', namespaced: false, group: 'storage.k8s.io', kind: 'StorageClass' },
 ];
 
 /** Resources whose status is a subresource: update keeps it, updateStatus writes only it. */
@@ -55,6 +58,7 @@ const NO_STATUS_SUBRESOURCE = new Set([
   'events',
   'endpoints',
   'controllerrevisions',
+  'storageclasses',
 ]);
 
 const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

@@ -14,6 +14,7 @@ import type {
 import type { ObjectLookups } from '../env.js';
 import { extractFieldPath, type NodeAllocatable, resourceFieldRefValue } from '../env-fields.js';
 import type { FileProjection } from './atomic-writer.js';
+import type { ClaimLookups } from './persistent-volume.js';
 
 /** SetDefaults_SecretVolumeSource / ConfigMap / DownwardAPI / Projected: 0644. */
 export const DEFAULT_VOLUME_MODE = 0o644;
@@ -23,7 +24,7 @@ export class VolumeSetupError extends Error {
   override readonly name = 'VolumeSetupError';
 }
 
-export interface PayloadLookups extends ObjectLookups {
+export interface PayloadLookups extends ObjectLookups, ClaimLookups {
   /** TokenRequest for a projected serviceAccountToken source; absent: tokens are unavailable. */
   serviceAccountToken?(
     pod: Pod,

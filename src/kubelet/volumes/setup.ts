@@ -5,7 +5,8 @@
  *  - emptyDir: a 0777 directory; medium Memory mounts a tmpfs sized by emptyDirMemorySize;
  *  - configMap, downwardAPI: a directory filled by the atomic writer (update in place on change);
  *  - secret, projected: the same on a tmpfs of their own, so secret bytes never reach a disk;
- *  - hostPath: the type check only; the host path itself is mounted.
+ *  - hostPath: the type check only; the host path itself is mounted;
+ *  - persistentVolumeClaim: the bound volume's directory (persistent-volume.ts), mounted likewise.
  * With pod.spec.securityContext.fsGroup, every volume but hostPath is given to that group.
  * Calling setUpVolume again for a mounted volume refreshes its contents (kubelet's remount on
  * sync). Errors carry upstream's text; callers prefix `MountVolume.SetUp failed for volume "x" : `.
@@ -28,6 +29,7 @@ import {
   secretPayload,
   VolumeSetupError,
 } from './payloads.js';
+import { resolveClaimVolume } from './persistent-volume.js';
 
 export interface VolumeDeps {
   readonly lookups: PayloadLookups;
@@ -35,6 +37,11 @@ export interface VolumeDeps {
   readonly nodeAllocatableMemoryBytes: number;
   /** The pod's memory limit (pod cgroup), when every container sets one. */
   readonly podMemoryLimitBytes?: number;
+  /**
+   * A periodic refresh of volumes already set up (not a mount for starting containers): persistent
+   * volumes are not walked for fsGroup again, as the kubelet sets ownership only when it mounts.
+   */
+  readonly resync?: boolean;
 }
 
 export interface PreparedVolume {
@@ -45,6 +52,8 @@ export interface PreparedVolume {
   readonly memoryBacked: boolean;
   /** Contents changed in this call (projected kinds only). */
   readonly changed: boolean;
+  /** Every mount of it is read-only (a persistentVolumeClaim volume with readOnly). */
+  readonly readOnly?: boolean;
 }
 
 const PLUGIN_DIRS = {
@@ -70,6 +79,17 @@ export async function setUpVolume(
   if (volume.hostPath) {
     await checkHostPathType(volume.hostPath.path, volume.hostPath.type);
     return { name, hostPath: volume.hostPath.path, memoryBacked: false, changed: false };
+  }
+  if (volume.persistentVolumeClaim) {
+    const claim = await resolveClaimVolume(pod, volume, deps.lookups);
+    if (claim.ownershipManaged && !deps.resync) await applyClaimFsGroup(pod, claim.hostPath, claim.readOnly);
+    return {
+      name,
+      hostPath: claim.hostPath,
+      memoryBacked: false,
+      changed: false,
+      ...(claim.readOnly && { readOnly: true }),
+    };
   }
   if (volume.emptyDir) {
     const dir = volumeDir(podDir, 'emptyDir', name);
@@ -152,6 +172,22 @@ async function writeVolume(
   // Ownership covers the whole volume (new files may appear outside the timestamped directory).
   const changed = await new AtomicWriter(dir).write(payload, () => applyFsGroup(pod, dir, true));
   return { name, hostPath: dir, memoryBacked: tmpfsBytes !== undefined, changed };
+}
+
+/**
+ * fsGroup on a persistent volume, with the pod's fsGroupChangePolicy: OnRootMismatch skips the walk
+ * when the volume's root already has the group and setgid (skipPermissionChange).
+ */
+async function applyClaimFsGroup(pod: Pod, dir: string, readOnly: boolean): Promise<void> {
+  const sc = pod.spec?.securityContext;
+  const fsGroup = sc?.fsGroup;
+  if (fsGroup === undefined || fsGroup === null) return;
+  if (sc?.fsGroupChangePolicy === 'OnRootMismatch') {
+    const st = await fs.stat(dir);
+    const want = readOnly ? 0o440 : 0o660;
+    if (st.gid === fsGroup && (st.mode & 0o2000) !== 0 && (st.mode & want) === want) return;
+  }
+  await setVolumeOwnership(dir, fsGroup, readOnly);
 }
 
 /** pod.spec.securityContext.fsGroup, applied with policy Always. */

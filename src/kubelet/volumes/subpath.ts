@@ -32,7 +32,11 @@ export function expandSubPath(mount: VolumeMount, env: readonly { name: string; 
   return expanded;
 }
 
-/** The host path a mount with `subPath` binds, created as a directory (0755) if missing. */
+/**
+ * The host path a mount with `subPath` binds, created as a directory if missing with the volume
+ * root's permission bits (makeMounts: GetMode + SafeMakeDir, chmod-ed past the umask), so an
+ * fsGroup-writable volume gives fsGroup-writable subdirectories (they inherit its setgid group).
+ */
 export async function resolveSubPath(volumePath: string, subPath: string): Promise<string> {
   if (path.isAbsolute(subPath))
     throw new SubPathError(`error SubPath \`${subPath}\` must not be an absolute path`);
@@ -40,13 +44,17 @@ export async function resolveSubPath(volumePath: string, subPath: string): Promi
     throw new SubPathError(`unable to provision SubPath \`${subPath}\`: must not contain '..'`);
   }
   const base = await fs.realpath(volumePath);
+  const perm = (await fs.stat(base)).mode & 0o777;
   const target = path.join(base, subPath);
   // Create missing components one by one, refusing to create through a symlink that leaves the volume.
   let current = base;
   for (const part of path.relative(base, target).split(path.sep).filter(Boolean)) {
     const next = path.join(current, part);
     const stat = await fs.lstat(next).catch(() => undefined);
-    if (!stat) await fs.mkdir(next, { mode: 0o755 });
+    if (!stat) {
+      await fs.mkdir(next);
+      await fs.chmod(next, perm);
+    }
     current = await fs.realpath(next);
     if (!within(base, current)) throw new SubPathError(`subpath "${next}" not within volume path "${base}"`);
   }

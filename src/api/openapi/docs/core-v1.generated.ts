@@ -65,6 +65,18 @@ export const CORE_V1_DOCS: DocTable = {
     },
     required: ['diskName', 'diskURI'],
   },
+  'core.v1.AzureFilePersistentVolumeSource': {
+    doc: 'AzureFile represents an Azure File Service mount on the host and bind mount to the pod.',
+    fields: {
+      readOnly:
+        'readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.',
+      secretName: 'secretName is the name of secret that contains Azure Storage Account Name and Key',
+      secretNamespace:
+        'secretNamespace is the namespace of the secret that contains Azure Storage Account Name and Key default is the same as the Pod',
+      shareName: 'shareName is the azure Share Name',
+    },
+    required: ['secretName', 'shareName'],
+  },
   'core.v1.AzureFileVolumeSource': {
     doc: 'AzureFile represents an Azure File Service mount on the host and bind mount to the pod.',
     fields: {
@@ -74,6 +86,29 @@ export const CORE_V1_DOCS: DocTable = {
       shareName: 'shareName is the azure share Name',
     },
     required: ['secretName', 'shareName'],
+  },
+  'core.v1.CSIPersistentVolumeSource': {
+    doc: 'Represents storage that is managed by an external CSI volume driver',
+    fields: {
+      controllerExpandSecretRef:
+        'controllerExpandSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI ControllerExpandVolume call. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.',
+      controllerPublishSecretRef:
+        'controllerPublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI ControllerPublishVolume and ControllerUnpublishVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.',
+      driver: 'driver is the name of the driver to use for this volume. Required.',
+      fsType:
+        'fsType to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs".',
+      nodeExpandSecretRef:
+        'nodeExpandSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeExpandVolume call. This field is optional, may be omitted if no secret is required. If the secret object contains more than one secret, all secrets are passed.',
+      nodePublishSecretRef:
+        'nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.',
+      nodeStageSecretRef:
+        'nodeStageSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeStageVolume and NodeStageVolume and NodeUnstageVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.',
+      readOnly: 'readOnly value to pass to ControllerPublishVolumeRequest. Defaults to false (read/write).',
+      volumeAttributes: 'volumeAttributes of the volume to publish.',
+      volumeHandle:
+        'volumeHandle is the unique volume name returned by the CSI volume plugin’s CreateVolume to refer to the volume on all subsequent calls. Required.',
+    },
+    required: ['driver', 'volumeHandle'],
   },
   'core.v1.CSIVolumeSource': {
     doc: 'Represents a source location of a volume to mount, managed by an external CSI driver',
@@ -98,6 +133,22 @@ export const CORE_V1_DOCS: DocTable = {
       drop: 'Removed capabilities',
     },
   },
+  'core.v1.CephFSPersistentVolumeSource': {
+    doc: 'Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs volumes do not support ownership management or SELinux relabeling.',
+    fields: {
+      monitors:
+        'monitors is Required: Monitors is a collection of Ceph monitors More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it',
+      path: 'path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /',
+      readOnly:
+        'readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it',
+      secretFile:
+        'secretFile is Optional: SecretFile is the path to key ring for User, default is /etc/ceph/user.secret More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it',
+      secretRef:
+        'secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it',
+      user: 'user is Optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it',
+    },
+    required: ['monitors'],
+  },
   'core.v1.CephFSVolumeSource': {
     doc: 'Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs volumes do not support ownership management or SELinux relabeling.',
     fields: {
@@ -113,6 +164,20 @@ export const CORE_V1_DOCS: DocTable = {
       user: 'user is optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it',
     },
     required: ['monitors'],
+  },
+  'core.v1.CinderPersistentVolumeSource': {
+    doc: 'Represents a cinder volume resource in Openstack. A Cinder volume must exist before mounting to a container. The volume must also be in the same region as the kubelet. Cinder volumes support ownership management and SELinux relabeling.',
+    fields: {
+      fsType:
+        'fsType Filesystem type to mount. Must be a filesystem type supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://examples.k8s.io/mysql-cinder-pd/README.md',
+      readOnly:
+        'readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/mysql-cinder-pd/README.md',
+      secretRef:
+        'secretRef is Optional: points to a secret object containing parameters used to connect to OpenStack.',
+      volumeID:
+        'volumeID used to identify the volume in cinder. More info: https://examples.k8s.io/mysql-cinder-pd/README.md',
+    },
+    required: ['volumeID'],
   },
   'core.v1.CinderVolumeSource': {
     doc: 'Represents a cinder volume resource in Openstack. A Cinder volume must exist before mounting to a container. The volume must also be in the same region as the kubelet. Cinder volumes support ownership management and SELinux relabeling.',
@@ -601,6 +666,20 @@ export const CORE_V1_DOCS: DocTable = {
         'wwids Optional: FC volume world wide identifiers (wwids) Either wwids or combination of targetWWNs and lun must be set, but not both simultaneously.',
     },
   },
+  'core.v1.FlexPersistentVolumeSource': {
+    doc: 'FlexPersistentVolumeSource represents a generic persistent volume resource that is provisioned/attached using an exec based plugin.',
+    fields: {
+      driver: 'driver is the name of the driver to use for this volume.',
+      fsType:
+        'fsType is the Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default filesystem depends on FlexVolume script.',
+      options: 'options is Optional: this field holds extra command options if any.',
+      readOnly:
+        'readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.',
+      secretRef:
+        'secretRef is Optional: SecretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. This may be empty if no secret object is specified. If the secret object contains more than one secret, all secrets are passed to the plugin scripts.',
+    },
+    required: ['driver'],
+  },
   'core.v1.FlexVolumeSource': {
     doc: 'FlexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin.',
     fields: {
@@ -655,6 +734,19 @@ export const CORE_V1_DOCS: DocTable = {
       revision: 'revision is the commit hash for the specified revision.',
     },
     required: ['repository'],
+  },
+  'core.v1.GlusterfsPersistentVolumeSource': {
+    doc: 'Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs volumes do not support ownership management or SELinux relabeling.',
+    fields: {
+      endpoints:
+        'endpoints is the endpoint name that details Glusterfs topology. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod',
+      endpointsNamespace:
+        'endpointsNamespace is the namespace that contains Glusterfs endpoint. If this field is empty, the EndpointNamespace defaults to the same namespace as the bound PVC. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod',
+      path: 'path is the Glusterfs volume path. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod',
+      readOnly:
+        'readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod',
+    },
+    required: ['endpoints', 'path'],
   },
   'core.v1.GlusterfsVolumeSource': {
     doc: 'Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs volumes do not support ownership management or SELinux relabeling.',
@@ -724,6 +816,28 @@ export const CORE_V1_DOCS: DocTable = {
       ],
     },
     required: ['path'],
+  },
+  'core.v1.ISCSIPersistentVolumeSource': {
+    doc: 'ISCSIPersistentVolumeSource represents an ISCSI disk. ISCSI volumes can only be mounted as read/write once. ISCSI volumes support ownership management and SELinux relabeling.',
+    fields: {
+      chapAuthDiscovery: 'chapAuthDiscovery defines whether support iSCSI Discovery CHAP authentication',
+      chapAuthSession: 'chapAuthSession defines whether support iSCSI Session CHAP authentication',
+      fsType:
+        'fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#iscsi',
+      initiatorName:
+        'initiatorName is the custom iSCSI Initiator Name. If initiatorName is specified with iscsiInterface simultaneously, new iSCSI interface <target portal>:<volume name> will be created for the connection.',
+      iqn: 'iqn is Target iSCSI Qualified Name.',
+      iscsiInterface:
+        "iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).",
+      lun: 'lun is iSCSI Target Lun number.',
+      portals:
+        'portals is the iSCSI Target Portal List. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).',
+      readOnly: 'readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false.',
+      secretRef: 'secretRef is the CHAP Secret for iSCSI target and initiator authentication',
+      targetPortal:
+        'targetPortal is iSCSI Target Portal. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).',
+    },
+    required: ['targetPortal', 'iqn', 'lun'],
   },
   'core.v1.ISCSIVolumeSource': {
     doc: 'Represents an ISCSI disk. ISCSI volumes can only be mounted as read/write once. ISCSI volumes support ownership management and SELinux relabeling.',
@@ -851,6 +965,15 @@ export const CORE_V1_DOCS: DocTable = {
     fields: {
       name: 'Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names',
     },
+  },
+  'core.v1.LocalVolumeSource': {
+    doc: 'Local represents directly-attached storage with node affinity',
+    fields: {
+      fsType:
+        'fsType is the filesystem type to mount. It applies only when the Path is a block device. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default value is to auto-select a filesystem if unspecified.',
+      path: 'path of the full path to the volume on the node. It can be either a directory or block device (disk, partition, ...).',
+    },
+    required: ['path'],
   },
   'core.v1.ModifyVolumeStatus': {
     doc: 'ModifyVolumeStatus represents the status object of ControllerModifyVolume operation',
@@ -1129,6 +1252,17 @@ export const CORE_V1_DOCS: DocTable = {
       uid: 'UID of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#uids',
     },
   },
+  'core.v1.PersistentVolume': {
+    doc: 'PersistentVolume (PV) is a storage resource provisioned by an administrator. It is analogous to a node. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes',
+    fields: {
+      metadata:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      spec: 'spec defines a specification of a persistent volume owned by the cluster. Provisioned by an administrator. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes',
+      status:
+        'status represents the current information/status for the persistent volume. Populated by the system. Read-only. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes',
+    },
+    typeMeta: true,
+  },
   'core.v1.PersistentVolumeClaim': {
     doc: "PersistentVolumeClaim is a user's request for and claim to a persistent volume",
     fields: {
@@ -1221,6 +1355,94 @@ export const CORE_V1_DOCS: DocTable = {
       readOnly: 'readOnly Will force the ReadOnly setting in VolumeMounts. Default false.',
     },
     required: ['claimName'],
+  },
+  'core.v1.PersistentVolumeSource': {
+    doc: 'PersistentVolumeSource is similar to VolumeSource but meant for the administrator who creates PVs. Exactly one of its members must be set.',
+    fields: {
+      awsElasticBlockStore:
+        "awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Deprecated: AWSElasticBlockStore is deprecated. All operations for the in-tree awsElasticBlockStore type are redirected to the ebs.csi.aws.com CSI driver. More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore",
+      azureDisk:
+        'azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod. Deprecated: AzureDisk is deprecated. All operations for the in-tree azureDisk type are redirected to the disk.csi.azure.com CSI driver.',
+      azureFile:
+        'azureFile represents an Azure File Service mount on the host and bind mount to the pod. Deprecated: AzureFile is deprecated. All operations for the in-tree azureFile type are redirected to the file.csi.azure.com CSI driver.',
+      cephfs:
+        "cephFS represents a Ceph FS mount on the host that shares a pod's lifetime. Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer supported.",
+      cinder:
+        'cinder represents a cinder volume attached and mounted on kubelets host machine. Deprecated: Cinder is deprecated. All operations for the in-tree cinder type are redirected to the cinder.csi.openstack.org CSI driver. More info: https://examples.k8s.io/mysql-cinder-pd/README.md',
+      csi: 'csi represents storage that is handled by an external CSI driver.',
+      fc: "fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod.",
+      flexVolume:
+        'flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin. Deprecated: FlexVolume is deprecated. Consider using a CSIDriver instead.',
+      flocker:
+        "flocker represents a Flocker volume attached to a kubelet's host machine and exposed to the pod for its usage. This depends on the Flocker control service being running. Deprecated: Flocker is deprecated and the in-tree flocker type is no longer supported.",
+      gcePersistentDisk:
+        "gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Provisioned by an admin. Deprecated: GCEPersistentDisk is deprecated. All operations for the in-tree gcePersistentDisk type are redirected to the pd.csi.storage.gke.io CSI driver. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk",
+      glusterfs:
+        'glusterfs represents a Glusterfs volume that is attached to a host and exposed to the pod. Provisioned by an admin. Deprecated: Glusterfs is deprecated and the in-tree glusterfs type is no longer supported. More info: https://examples.k8s.io/volumes/glusterfs/README.md',
+      hostPath:
+        'hostPath represents a directory on the host. Provisioned by a developer or tester. This is useful for single-node development and testing only! On-host storage is not supported in any way and WILL NOT WORK in a multi-node cluster. More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath',
+      iscsi:
+        "iscsi represents an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Provisioned by an admin.",
+      local: 'local represents directly-attached storage with node affinity',
+      nfs: 'nfs represents an NFS mount on the host. Provisioned by an admin. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs',
+      photonPersistentDisk:
+        'photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is deprecated and the in-tree photonPersistentDisk type is no longer supported.',
+      portworxVolume:
+        'portworxVolume represents a portworx volume attached and mounted on kubelets host machine. Deprecated: PortworxVolume is deprecated. All operations for the in-tree portworxVolume type are redirected to the pxd.portworx.com CSI driver when the CSIMigrationPortworx feature-gate is on.',
+      quobyte:
+        "quobyte represents a Quobyte mount on the host that shares a pod's lifetime. Deprecated: Quobyte is deprecated and the in-tree quobyte type is no longer supported.",
+      rbd: "rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. Deprecated: RBD is deprecated and the in-tree rbd type is no longer supported. More info: https://examples.k8s.io/volumes/rbd/README.md",
+      scaleIO:
+        'scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes. Deprecated: ScaleIO is deprecated and the in-tree scaleIO type is no longer supported.',
+      storageos:
+        "storageOS represents a StorageOS volume that is attached to the kubelet's host machine and mounted into the pod. Deprecated: StorageOS is deprecated and the in-tree storageos type is no longer supported. More info: https://examples.k8s.io/volumes/storageos/README.md",
+      vsphereVolume:
+        'vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine. Deprecated: VsphereVolume is deprecated. All operations for the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com CSI driver.',
+    },
+  },
+  'core.v1.PersistentVolumeSpec': {
+    doc: 'PersistentVolumeSpec is the specification of a persistent volume.',
+    fields: {
+      accessModes:
+        'accessModes contains all ways the volume can be mounted. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes\n\nPossible enum values:\n - `"ReadOnlyMany"` can be mounted in read-only mode to many hosts\n - `"ReadWriteMany"` can be mounted in read/write mode to many hosts\n - `"ReadWriteOnce"` can be mounted in read/write mode to exactly 1 host\n - `"ReadWriteOncePod"` can be mounted in read/write mode to exactly 1 pod cannot be used in combination with other access modes',
+      capacity:
+        "capacity is the description of the persistent volume's resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity",
+      claimRef:
+        'claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding',
+      mountOptions:
+        'mountOptions is the list of mount options, e.g. ["ro", "soft"]. Not validated - mount will simply fail if one is invalid. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes/#mount-options',
+      nodeAffinity:
+        'nodeAffinity defines constraints that limit what nodes this volume can be accessed from. This field influences the scheduling of pods that use this volume.',
+      persistentVolumeReclaimPolicy:
+        'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this PersistentVolume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming\n\nPossible enum values:\n - `"Delete"` PersistentVolumeReclaimDelete means the volume will be deleted from Kubernetes on release from its claim. The volume plugin must support Deletion.\n - `"Recycle"` PersistentVolumeReclaimRecycle means the volume will be recycled back into the pool of unbound persistent volumes on release from its claim. The volume plugin must support Recycling.\n - `"Retain"` PersistentVolumeReclaimRetain means the volume will be left in its current phase (Released) for manual reclamation by the administrator. The default policy is Retain.',
+      storageClassName:
+        'storageClassName is the name of StorageClass to which this persistent volume belongs. Empty value means that this volume does not belong to any StorageClass.',
+      volumeAttributesClassName:
+        'Name of VolumeAttributesClass to which this persistent volume belongs. Empty value is not allowed. When this field is not set, it indicates that this volume does not belong to any VolumeAttributesClass. This field is mutable and can be changed by the CSI driver after a volume has been updated successfully to a new class. For an unbound PersistentVolume, the volumeAttributesClassName will be matched with unbound PersistentVolumeClaims during the binding process. This is a beta field and requires enabling VolumeAttributesClass feature (off by default).',
+      volumeMode:
+        'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.\n\nPossible enum values:\n - `"Block"` PersistentVolumeBlock means the volume will not be formatted with a filesystem and will remain a raw block device.\n - `"Filesystem"` PersistentVolumeFilesystem means the volume will be or is formatted with a filesystem.',
+    },
+    enums: {
+      accessModes: ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'],
+      persistentVolumeReclaimPolicy: ['Delete', 'Recycle', 'Retain'],
+      volumeMode: ['Block', 'Filesystem'],
+    },
+  },
+  'core.v1.PersistentVolumeStatus': {
+    doc: 'PersistentVolumeStatus is the current status of a persistent volume.',
+    fields: {
+      lastPhaseTransitionTime:
+        'lastPhaseTransitionTime is the time the phase transitioned from one to another and automatically resets to current time everytime a volume phase transitions.',
+      message:
+        'message is a human-readable message indicating details about why the volume is in this state.',
+      phase:
+        'phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase\n\nPossible enum values:\n - `"Available"` used for PersistentVolumes that are not yet bound Available volumes are held by the binder and matched to PersistentVolumeClaims\n - `"Bound"` used for PersistentVolumes that are bound\n - `"Failed"` used for PersistentVolumes that failed to be correctly recycled or deleted after being released from a claim\n - `"Pending"` used for PersistentVolumes that are not available\n - `"Released"` used for PersistentVolumes where the bound PersistentVolumeClaim was deleted released volumes must be recycled before becoming available again this phase is used by the persistent volume claim binder to signal to another process to reclaim the resource',
+      reason:
+        'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.',
+    },
+    enums: {
+      phase: ['Available', 'Bound', 'Failed', 'Pending', 'Released'],
+    },
   },
   'core.v1.PhotonPersistentDiskVolumeSource': {
     doc: 'Represents a Photon Controller persistent disk resource.',
@@ -1607,6 +1829,26 @@ export const CORE_V1_DOCS: DocTable = {
     },
     required: ['registry', 'volume'],
   },
+  'core.v1.RBDPersistentVolumeSource': {
+    doc: 'Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.',
+    fields: {
+      fsType:
+        'fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#rbd',
+      image:
+        'image is the rados image name. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it',
+      keyring:
+        'keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it',
+      monitors:
+        'monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it',
+      pool: 'pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it',
+      readOnly:
+        'readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it',
+      secretRef:
+        'secretRef is name of the authentication secret for RBDUser. If provided overrides keyring. Default is nil. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it',
+      user: 'user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it',
+    },
+    required: ['monitors', 'image'],
+  },
   'core.v1.RBDVolumeSource': {
     doc: 'Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.',
     fields: {
@@ -1722,6 +1964,28 @@ export const CORE_V1_DOCS: DocTable = {
       user: 'User is a SELinux user label that applies to the container.',
     },
   },
+  'core.v1.ScaleIOPersistentVolumeSource': {
+    doc: 'ScaleIOPersistentVolumeSource represents a persistent ScaleIO volume',
+    fields: {
+      fsType:
+        'fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs"',
+      gateway: 'gateway is the host address of the ScaleIO API Gateway.',
+      protectionDomain:
+        'protectionDomain is the name of the ScaleIO Protection Domain for the configured storage.',
+      readOnly:
+        'readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.',
+      secretRef:
+        'secretRef references to the secret for ScaleIO user and other sensitive information. If this is not provided, Login operation will fail.',
+      sslEnabled: 'sslEnabled is the flag to enable/disable SSL communication with Gateway, default false',
+      storageMode:
+        'storageMode indicates whether the storage for a volume should be ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.',
+      storagePool: 'storagePool is the ScaleIO Storage Pool associated with the protection domain.',
+      system: 'system is the name of the storage system as configured in ScaleIO.',
+      volumeName:
+        'volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.',
+    },
+    required: ['gateway', 'system', 'secretRef'],
+  },
   'core.v1.ScaleIOVolumeSource': {
     doc: 'ScaleIOVolumeSource represents a persistent ScaleIO volume',
     fields: {
@@ -1819,6 +2083,13 @@ export const CORE_V1_DOCS: DocTable = {
       items:
         "items if unspecified, each key-value pair in the Data field of the referenced Secret will be projected into the volume as a file whose name is the key and content is the value. If specified, the listed keys will be projected into the specified paths, and unlisted keys will not be present. If a key is specified which is not present in the Secret, the volume setup will error unless it is marked optional. Paths must be relative and may not contain the '..' path or start with '..'.",
       optional: 'optional field specify whether the Secret or its key must be defined',
+    },
+  },
+  'core.v1.SecretReference': {
+    doc: 'SecretReference represents a Secret Reference. It has enough information to retrieve secret in any namespace',
+    fields: {
+      name: 'name is unique within a namespace to reference a secret resource.',
+      namespace: 'namespace defines the space within which the secret name must be unique.',
     },
   },
   'core.v1.SecretVolumeSource': {
@@ -1991,6 +2262,21 @@ export const CORE_V1_DOCS: DocTable = {
     },
     required: ['seconds'],
   },
+  'core.v1.StorageOSPersistentVolumeSource': {
+    doc: 'Represents a StorageOS persistent volume resource.',
+    fields: {
+      fsType:
+        'fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.',
+      readOnly:
+        'readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.',
+      secretRef:
+        'secretRef specifies the secret to use for obtaining the StorageOS API credentials.  If not specified, default values will be attempted.',
+      volumeName:
+        'volumeName is the human-readable name of the StorageOS volume.  Volume names are only unique within a namespace.',
+      volumeNamespace:
+        'volumeNamespace specifies the scope of the volume within StorageOS.  If no namespace is specified then the Pod\'s namespace will be used.  This allows the Kubernetes name scoping to be mirrored within StorageOS for tighter integration. Set VolumeName to any name to override the default behaviour. Set to "default" if you are not using namespaces within StorageOS. Namespaces that do not pre-exist within StorageOS will be created.',
+    },
+  },
   'core.v1.StorageOSVolumeSource': {
     doc: 'Represents a StorageOS persistent volume resource.',
     fields: {
@@ -2053,6 +2339,21 @@ export const CORE_V1_DOCS: DocTable = {
     enums: {
       effect: ['NoExecute', 'NoSchedule', 'PreferNoSchedule'],
       operator: ['Equal', 'Exists'],
+    },
+  },
+  'core.v1.TopologySelectorLabelRequirement': {
+    doc: 'A topology selector requirement is a selector that matches given label. This is an alpha feature and may change in the future.',
+    fields: {
+      key: 'The label key that the selector applies to.',
+      values:
+        'An array of string values. One value must match the label to be selected. Each entry in Values is ORed.',
+    },
+    required: ['key', 'values'],
+  },
+  'core.v1.TopologySelectorTerm': {
+    doc: 'A topology selector term represents the result of label queries. A null or empty topology selector term matches no objects. The requirements of them are ANDed. It provides a subset of functionality as NodeSelectorTerm. This is an alpha feature and may change in the future.',
+    fields: {
+      matchLabelExpressions: 'A list of topology selector requirements by labels.',
     },
   },
   'core.v1.TopologySpreadConstraint': {
@@ -2149,6 +2450,12 @@ export const CORE_V1_DOCS: DocTable = {
         'RecursiveReadOnly must be set to Disabled, Enabled, or unspecified (for non-readonly mounts). An IfPossible value in the original VolumeMount must be translated to Disabled or Enabled, depending on the mount result.',
     },
     required: ['name', 'mountPath'],
+  },
+  'core.v1.VolumeNodeAffinity': {
+    doc: 'VolumeNodeAffinity defines constraints that limit what nodes this volume can be accessed from.',
+    fields: {
+      required: 'required specifies hard node constraints that must be met.',
+    },
   },
   'core.v1.VolumeProjection': {
     doc: 'Projection that may be projected along with other supported volume types. Exactly one of these fields must be set.',

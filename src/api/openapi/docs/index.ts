@@ -14,6 +14,7 @@ import { NETWORKING_V1_DOCS } from './networking-v1.generated.js';
 import { POLICY_V1_DOCS } from './policy-v1.generated.js';
 import { RBAC_V1_DOCS } from './rbac-v1.generated.js';
 import { SCHEDULING_V1_DOCS } from './scheduling-v1.generated.js';
+import { STORAGE_V1_DOCS } from './storage-v1.generated.js';
 
 export const DOCS: DocTable = {
   ...CORE_V1_DOCS,
@@ -29,5 +30,6 @@ export const DOCS: DocTable = {
   ...NETWORKING_V1_DOCS,
   ...POLICY_V1_DOCS,
   ...SCHEDULING_V1_DOCS,
+  ...STORAGE_V1_DOCS,
   ...META_V1_DOCS,
 };

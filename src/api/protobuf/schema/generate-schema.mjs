@@ -8,7 +8,7 @@
 //
 // Usage (upstream files are fetched into a scratch directory and never committed):
 //   D=$(mktemp -d)
-//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 autoscaling/v2 authentication/v1 authorization/v1 batch/v1 discovery/v1 coordination/v1 rbac/v1 networking/v1 policy/v1 scheduling/v1; do n=$(echo $p | tr / _);
+//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 autoscaling/v2 authentication/v1 authorization/v1 batch/v1 discovery/v1 coordination/v1 rbac/v1 networking/v1 policy/v1 scheduling/v1 storage/v1; do n=$(echo $p | tr / _);
 //      git show v0.32.9:$p/generated.proto >$D/$n.proto; git show v0.32.9:$p/types.go >$D/$n.go; done)
 //   (cd k8s.io/apimachinery checkout && git show v0.32.9:pkg/apis/meta/v1/generated.proto >$D/meta_v1.proto &&
 //      git show v0.32.9:pkg/apis/meta/v1/types.go >$D/meta_v1.go)
@@ -55,6 +55,8 @@ const ROOTS = [
   'core.v1.Node',
   'core.v1.LimitRange',
   'core.v1.ResourceQuota',
+  'core.v1.PersistentVolume',
+  'core.v1.PersistentVolumeClaim',
   'apps.v1.ControllerRevision',
   'apps.v1.DaemonSet',
   'apps.v1.Deployment',
@@ -81,6 +83,7 @@ const ROOTS = [
   'policy.v1.PodDisruptionBudget',
   'policy.v1.Eviction',
   'scheduling.v1.PriorityClass',
+  'storage.v1.StorageClass',
   'meta.v1.DeleteOptions',
 ];
 const SCALARS = new Set(['string', 'bytes', 'bool', 'int32', 'int64']);

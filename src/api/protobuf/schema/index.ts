@@ -17,6 +17,7 @@ import { NETWORKING_V1_MESSAGES } from './networking-v1.generated.js';
 import { POLICY_V1_MESSAGES } from './policy-v1.generated.js';
 import { RBAC_V1_MESSAGES } from './rbac-v1.generated.js';
 import { SCHEDULING_V1_MESSAGES } from './scheduling-v1.generated.js';
+import { STORAGE_V1_MESSAGES } from './storage-v1.generated.js';
 import type { MessageTable } from './types.js';
 
 export type { FieldSchema, MessageSchema, MessageTable, ScalarType } from './types.js';
@@ -35,5 +36,6 @@ export const MESSAGES: MessageTable = {
   ...NETWORKING_V1_MESSAGES,
   ...POLICY_V1_MESSAGES,
   ...SCHEDULING_V1_MESSAGES,
+  ...STORAGE_V1_MESSAGES,
   ...META_V1_MESSAGES,
 };

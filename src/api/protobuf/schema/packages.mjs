@@ -95,6 +95,13 @@ export const PACKAGES = [
     from: 'k8s.io/api scheduling/v1',
   },
   {
+    pkg: 'k8s.io.api.storage.v1',
+    short: 'storage.v1',
+    stem: 'storage_v1',
+    out: 'storage-v1',
+    from: 'k8s.io/api storage/v1',
+  },
+  {
     pkg: 'k8s.io.apimachinery.pkg.apis.meta.v1',
     short: 'meta.v1',
     stem: 'meta_v1',

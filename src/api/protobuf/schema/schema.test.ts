@@ -56,6 +56,7 @@ describe('generated schema tables', () => {
       'policy-v1.generated.ts',
       'rbac-v1.generated.ts',
       'scheduling-v1.generated.ts',
+      'storage-v1.generated.ts',
     ]);
     for (const f of generated) {
       const first = readFileSync(join(dir, f), 'utf8').split('\n')[0]!;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { StatefulSet } from 'kubernetes-types/apps/v1';
-import { type FieldError, formatFieldError, invalid } from '../../validation/field.js';
+import { type FieldError, formatFieldError } from '../../validation/field.js';
 import { NOW } from '../printers/testing/pod-fixtures.js';
 import { defaultStatefulSet } from './defaults.js';
 import { statefulSetTable } from './table.js';
@@ -54,18 +54,24 @@ describe('defaultStatefulSet', () => {
 
 describe('validateStatefulSet', () => {
   test('valid', () => assert.deepEqual(validateStatefulSet(sts()), []));
-  test('volumeClaimTemplates are refused: PVCs are not served', () => {
-    const errs = validateStatefulSet(
-      sts((s) => {
-        s.spec!.volumeClaimTemplates = [
-          { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'] } },
-        ];
-      }),
-    );
-    assert.equal(
-      invalid('apps', 'StatefulSet', 'web', errs).message,
-      'StatefulSet.apps "web" is invalid: spec.volumeClaimTemplates: Forbidden: PersistentVolumeClaims are not served by podbay yet, so volumeClaimTemplates cannot be provisioned; use volumes in spec.template instead',
-    );
+  test('volumeMounts may name volumeClaimTemplates (each pod gets them as volumes)', () => {
+    const withMount = (templates: boolean) =>
+      validateStatefulSet(
+        sts((s) => {
+          s.spec!.template.spec!.containers[0]!.volumeMounts = [{ name: 'data', mountPath: '/data' }];
+          if (templates)
+            s.spec!.volumeClaimTemplates = [
+              {
+                metadata: { name: 'data' },
+                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+              },
+            ];
+        }),
+      );
+    assert.deepEqual(withMount(true), []);
+    assert.deepEqual(msgs(withMount(false)), [
+      'spec.template.spec.containers[0].volumeMounts[0].name: Not found: "data"',
+    ]);
   });
   const cases: [string, (s: StatefulSet) => void, string[]][] = [
     [

@@ -1,10 +1,12 @@
 /**
  * StatefulSet validation, as upstream's ValidateStatefulSetSpec / ValidateStatefulSetUpdate
- * (pkg/apis/apps/validation/validation.go) and the apps/v1 strategy's immutable selector, plus
- * one podbay rule: PersistentVolumeClaims are not served, so a StatefulSet asking for
- * volumeClaimTemplates is refused rather than run without its storage.
+ * (pkg/apis/apps/validation/validation.go) and the apps/v1 strategy's immutable selector. Upstream
+ * skips the template's PodSpec (its volumeMounts may name volumeClaimTemplates, which its volumes
+ * lack); podbay validates it with the templates added as persistentVolumeClaim volumes, as each pod
+ * will have them.
  */
 import type { StatefulSet } from 'kubernetes-types/apps/v1';
+import type { PersistentVolumeClaim, PodTemplateSpec } from 'kubernetes-types/core/v1';
 import { selectorFromLabelSelector } from '../../selectors/label-selector.js';
 import { validateKubeFinalizerNames } from '../../validation/core-meta.js';
 import { type FieldError, forbidden, invalidValue, notSupported, required } from '../../validation/field.js';
@@ -12,9 +14,6 @@ import { selectorIsEmpty, validateLabelSelector } from '../../validation/labels.
 import { deepEqual, validateNonnegativeField } from '../../validation/objectmeta.js';
 import { validatePodTemplateSpec } from '../../validation/podspec.js';
 import { SELECTOR_MISMATCH_MSG } from '../../validation/workload.js';
-
-export const NO_PVC_MSG =
-  'PersistentVolumeClaims are not served by podbay yet, so volumeClaimTemplates cannot be provisioned; use volumes in spec.template instead';
 
 const RETENTION = ['Retain', 'Delete'];
 
@@ -93,15 +92,33 @@ function validateSpec(sts: StatefulSet): FieldError[] {
     errs.push(
       invalidValue('spec.template.metadata.labels', template.metadata?.labels ?? {}, SELECTOR_MISMATCH_MSG),
     );
-  errs.push(...validatePodTemplateSpec(template, 'spec.template'));
+  errs.push(
+    ...validatePodTemplateSpec(withClaimVolumes(template, spec?.volumeClaimTemplates), 'spec.template'),
+  );
   const restartPolicy = template.spec?.restartPolicy ?? '';
   if (restartPolicy !== 'Always')
     errs.push(notSupported('spec.template.spec.restartPolicy', restartPolicy, ['Always']));
   const deadline = template.spec?.activeDeadlineSeconds;
   if (deadline !== undefined)
     errs.push(invalidValue('spec.template.spec.activeDeadlineSeconds', deadline, 'must not be specified'));
-  if (spec?.volumeClaimTemplates?.length) errs.push(forbidden('spec.volumeClaimTemplates', NO_PVC_MSG));
   return errs;
+}
+
+/** The template as its pods get it: each claim template a persistentVolumeClaim volume (updateStorage). */
+function withClaimVolumes(
+  template: PodTemplateSpec,
+  claims: readonly PersistentVolumeClaim[] | undefined,
+): PodTemplateSpec {
+  if (!claims?.length) return template;
+  const names = new Set(claims.map((c) => c.metadata?.name ?? ''));
+  const volumes = [
+    ...claims.map((c) => ({
+      name: c.metadata?.name ?? '',
+      persistentVolumeClaim: { claimName: c.metadata?.name ?? '' },
+    })),
+    ...(template.spec?.volumes ?? []).filter((v) => !names.has(v.name)),
+  ];
+  return { ...template, spec: { ...template.spec!, volumes } };
 }
 
 export function validateStatefulSet(sts: StatefulSet): FieldError[] {
