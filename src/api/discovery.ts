@@ -42,6 +42,7 @@ export const SUBRESOURCES: Readonly<
     { name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
   ],
+  ingresses: [{ name: 'status', kind: 'Ingress', verbs: ['get', 'patch', 'update'] }],
   statefulsets: [
     { name: 'status', kind: 'StatefulSet', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },

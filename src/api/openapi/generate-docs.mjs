@@ -11,7 +11,7 @@
 //
 // Usage (upstream files are fetched into a scratch directory and never committed):
 //   D=$(mktemp -d)
-//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 authentication/v1 authorization/v1 batch/v1 discovery/v1 coordination/v1 rbac/v1; do
+//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 authentication/v1 authorization/v1 batch/v1 discovery/v1 coordination/v1 rbac/v1 networking/v1; do
 //      n=$(echo $p | tr / _); git show v0.32.9:$p/types_swagger_doc_generated.go >$D/${n}_doc.go;
 //      git show v0.32.9:$p/types.go >$D/$n.go; done)
 //   (cd k8s.io/apimachinery checkout && git show v0.32.9:pkg/apis/meta/v1/types_swagger_doc_generated.go >$D/meta_v1_doc.go &&

@@ -23,6 +23,7 @@ const PACKAGE_PATHS: Readonly<Record<string, string>> = {
   discovery: 'io.k8s.api.discovery',
   coordination: 'io.k8s.api.coordination',
   rbac: 'io.k8s.api.rbac',
+  networking: 'io.k8s.api.networking',
   meta: 'io.k8s.apimachinery.pkg.apis.meta',
   resource: 'io.k8s.apimachinery.pkg.api.resource',
   intstr: 'io.k8s.apimachinery.pkg.util.intstr',

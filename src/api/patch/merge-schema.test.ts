@@ -26,6 +26,8 @@ describe('merge schema table', () => {
       'batch/Job',
       'coordination.k8s.io/Lease',
       'discovery.k8s.io/EndpointSlice',
+      'networking.k8s.io/Ingress',
+      'networking.k8s.io/IngressClass',
       'rbac.authorization.k8s.io/ClusterRole',
       'rbac.authorization.k8s.io/ClusterRoleBinding',
       'rbac.authorization.k8s.io/Role',

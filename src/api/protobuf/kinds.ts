@@ -36,6 +36,8 @@ const KINDS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': 'rbac.v1.RoleBinding',
   'rbac.authorization.k8s.io/v1/ClusterRole': 'rbac.v1.ClusterRole',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'rbac.v1.ClusterRoleBinding',
+  'networking.k8s.io/v1/Ingress': 'networking.v1.Ingress',
+  'networking.k8s.io/v1/IngressClass': 'networking.v1.IngressClass',
 };
 
 /**
@@ -50,6 +52,7 @@ const DELETE_OPTIONS_VERSIONS: ReadonlySet<string> = new Set([
   'discovery.k8s.io/v1',
   'coordination.k8s.io/v1',
   'rbac.authorization.k8s.io/v1',
+  'networking.k8s.io/v1',
   'meta.k8s.io/v1',
 ]);
 

@@ -30,6 +30,8 @@ describe('tableConvertors', () => {
       'endpoints',
       'endpointslices.discovery.k8s.io',
       'events',
+      'ingressclasses.networking.k8s.io',
+      'ingresses.networking.k8s.io',
       'jobs.batch',
       'leases.coordination.k8s.io',
       'limitranges',

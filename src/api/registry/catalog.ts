@@ -15,6 +15,8 @@ import { deploymentStrategy } from './deployments/strategy.js';
 import { endpointsStrategy } from './endpoints/strategy.js';
 import { endpointSliceStrategy } from './endpointslices/strategy.js';
 import { eventStrategy } from './events/strategy.js';
+import { ingressClassStrategy } from './ingressclasses/strategy.js';
+import { ingressStrategy } from './ingresses/strategy.js';
 import { jobStrategy } from './jobs/strategy.js';
 import { leaseStrategy } from './leases/strategy.js';
 import { limitRangeStrategy } from './limitranges/strategy.js';
@@ -80,5 +82,8 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     leaseStrategy,
     // discovery.k8s.io/v1
     endpointSliceStrategy,
+    // networking.k8s.io/v1 (Ingress)
+    ingressClassStrategy,
+    ingressStrategy,
   ];
 }

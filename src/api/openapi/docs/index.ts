@@ -9,6 +9,7 @@ import { COORDINATION_V1_DOCS } from './coordination-v1.generated.js';
 import { CORE_V1_DOCS } from './core-v1.generated.js';
 import { DISCOVERY_V1_DOCS } from './discovery-v1.generated.js';
 import { META_V1_DOCS } from './meta-v1.generated.js';
+import { NETWORKING_V1_DOCS } from './networking-v1.generated.js';
 import { RBAC_V1_DOCS } from './rbac-v1.generated.js';
 
 export const DOCS: DocTable = {
@@ -21,5 +22,6 @@ export const DOCS: DocTable = {
   ...DISCOVERY_V1_DOCS,
   ...COORDINATION_V1_DOCS,
   ...RBAC_V1_DOCS,
+  ...NETWORKING_V1_DOCS,
   ...META_V1_DOCS,
 };

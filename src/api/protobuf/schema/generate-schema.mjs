@@ -8,7 +8,7 @@
 //
 // Usage (upstream files are fetched into a scratch directory and never committed):
 //   D=$(mktemp -d)
-//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 authentication/v1 authorization/v1 batch/v1 discovery/v1 coordination/v1 rbac/v1; do n=$(echo $p | tr / _);
+//   (cd k8s.io/api checkout && for p in core/v1 apps/v1 autoscaling/v1 authentication/v1 authorization/v1 batch/v1 discovery/v1 coordination/v1 rbac/v1 networking/v1; do n=$(echo $p | tr / _);
 //      git show v0.32.9:$p/generated.proto >$D/$n.proto; git show v0.32.9:$p/types.go >$D/$n.go; done)
 //   (cd k8s.io/apimachinery checkout && git show v0.32.9:pkg/apis/meta/v1/generated.proto >$D/meta_v1.proto &&
 //      git show v0.32.9:pkg/apis/meta/v1/types.go >$D/meta_v1.go)
@@ -75,6 +75,8 @@ const ROOTS = [
   'rbac.v1.RoleBinding',
   'rbac.v1.ClusterRole',
   'rbac.v1.ClusterRoleBinding',
+  'networking.v1.Ingress',
+  'networking.v1.IngressClass',
   'meta.v1.DeleteOptions',
 ];
 const SCALARS = new Set(['string', 'bytes', 'bool', 'int32', 'int64']);

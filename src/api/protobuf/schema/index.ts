@@ -12,6 +12,7 @@ import { COORDINATION_V1_MESSAGES } from './coordination-v1.generated.js';
 import { CORE_V1_MESSAGES } from './core-v1.generated.js';
 import { DISCOVERY_V1_MESSAGES } from './discovery-v1.generated.js';
 import { META_V1_MESSAGES } from './meta-v1.generated.js';
+import { NETWORKING_V1_MESSAGES } from './networking-v1.generated.js';
 import { RBAC_V1_MESSAGES } from './rbac-v1.generated.js';
 import type { MessageTable } from './types.js';
 
@@ -27,5 +28,6 @@ export const MESSAGES: MessageTable = {
   ...DISCOVERY_V1_MESSAGES,
   ...COORDINATION_V1_MESSAGES,
   ...RBAC_V1_MESSAGES,
+  ...NETWORKING_V1_MESSAGES,
   ...META_V1_MESSAGES,
 };

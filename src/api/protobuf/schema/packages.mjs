@@ -67,6 +67,13 @@ export const PACKAGES = [
     from: 'k8s.io/api rbac/v1',
   },
   {
+    pkg: 'k8s.io.api.networking.v1',
+    short: 'networking.v1',
+    stem: 'networking_v1',
+    out: 'networking-v1',
+    from: 'k8s.io/api networking/v1',
+  },
+  {
     pkg: 'k8s.io.apimachinery.pkg.apis.meta.v1',
     short: 'meta.v1',
     stem: 'meta_v1',

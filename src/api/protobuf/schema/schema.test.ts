@@ -51,6 +51,7 @@ describe('generated schema tables', () => {
       'core-v1.generated.ts',
       'discovery-v1.generated.ts',
       'meta-v1.generated.ts',
+      'networking-v1.generated.ts',
       'rbac-v1.generated.ts',
     ]);
     for (const f of generated) {
