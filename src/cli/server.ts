@@ -3,6 +3,7 @@
  * cleanly (watches ended, store closed) and exits 0.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_INGRESS_HTTP, DEFAULT_INGRESS_HTTPS } from '../network/ingress/ingress-class.js';
 import { Engine } from '../server/engine.js';
 import { parseListen } from './listen.js';
 import { klog } from './log.js';
@@ -32,6 +33,12 @@ Runs the podbay API server (Kubernetes 1.32 API) in the foreground.
                        -1 = unlimited)
   --image-catalog FILE image catalog entries above DIR/images/catalog.yaml and the repository's
                        images/catalog.yaml (repeatable)
+  --ingress-http HOST:PORT
+                       the ingress controller's HTTP listener, serving Ingresses of the class
+                       podbay (default ${DEFAULT_INGRESS_HTTP.host}:${DEFAULT_INGRESS_HTTP.port}; port 0 picks a free one)
+  --ingress-https HOST:PORT
+                       its HTTPS listener, certificates from the Ingresses' TLS Secrets by SNI
+                       (default ${DEFAULT_INGRESS_HTTPS.host}:${DEFAULT_INGRESS_HTTPS.port})
 
 Once ready it writes DIR/kubeconfig; point kubectl at it:
   export KUBECONFIG=DIR/kubeconfig; kubectl get nodes`;
@@ -54,6 +61,8 @@ export async function serverCommand(argv: string[]): Promise<number> {
       'resolv-conf': { type: 'string' },
       'image-catalog': { type: 'string', multiple: true },
       'pod-max-pids': { type: 'string' },
+      'ingress-http': { type: 'string' },
+      'ingress-https': { type: 'string' },
       // Test-only: CrashLoopBackOff base period in ms (upstream's 10000); not in the usage text.
       'test-backoff-base-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -104,6 +113,12 @@ export async function serverCommand(argv: string[]): Promise<number> {
     // kubelet's -1 (unlimited) is the kubelet's 0 here.
     ...(podPidsLimit !== undefined && { podPidsLimit: podPidsLimit === -1 ? 0 : podPidsLimit }),
     ...(backoffBaseMs !== undefined && { backoffBaseMs }),
+    ...(values['ingress-http'] !== undefined && {
+      ingressHttp: parseListen(values['ingress-http'], '--ingress-http'),
+    }),
+    ...(values['ingress-https'] !== undefined && {
+      ingressHttps: parseListen(values['ingress-https'], '--ingress-https'),
+    }),
     log: (m) => klog('I', m),
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
