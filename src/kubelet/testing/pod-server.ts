@@ -16,9 +16,10 @@ export const SERVER_ARGS = ['--run-pods', '--cleanup-on-exit', '--test-backoff-b
 export class PodServer {
   readonly server = new TestServer();
 
-  async start(): Promise<void> {
+  /** `extraArgs` go after SERVER_ARGS (e.g. the ingress listeners on free ports). */
+  async start(extraArgs: string[] = []): Promise<void> {
     buildShim();
-    await this.server.start('127.0.0.1:0', SERVER_ARGS);
+    await this.server.start('127.0.0.1:0', [...SERVER_ARGS, ...extraArgs]);
   }
 
   async close(): Promise<void> {

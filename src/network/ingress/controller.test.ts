@@ -241,23 +241,31 @@ describe('ingress controller (in process)', { timeout: 60_000 }, () => {
   });
 
   test('HTTPS: the TLS Secret’s certificate for its host by SNI, the fake one otherwise', async () => {
-    const { cert, key } = await selfSignedCertificate(new Date(), 'CN=secure.local', ['secure.local']);
-    api.client.create('secrets', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'secure-tls', namespace: 'default' },
-      type: 'kubernetes.io/tls',
-      data: {
-        'tls.crt': Buffer.from(cert).toString('base64'),
-        'tls.key': Buffer.from(key).toString('base64'),
-      },
-    });
+    // RSA (what openssl and `kubectl create secret tls` recipes make) and ECDSA keys.
+    const secret = async (name: string, host: string, keyType: 'RSA' | 'ECDSA') => {
+      const { cert, key } = await selfSignedCertificate(new Date(), `CN=${host}`, [host], keyType);
+      api.client.create('secrets', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: 'default' },
+        type: 'kubernetes.io/tls',
+        data: {
+          'tls.crt': Buffer.from(cert).toString('base64'),
+          'tls.key': Buffer.from(key).toString('base64'),
+        },
+      });
+    };
+    await secret('secure-tls', 'secure.local', 'RSA');
+    await secret('ec-tls', 'ec.local', 'ECDSA');
     api.client.create('ingresses', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: 'secure', namespace: 'default' },
       spec: {
-        tls: [{ hosts: ['secure.local'], secretName: 'secure-tls' }],
+        tls: [
+          { hosts: ['secure.local'], secretName: 'secure-tls' },
+          { hosts: ['ec.local'], secretName: 'ec-tls' },
+        ],
         rules: [{ host: 'secure.local', http: { paths: [path('/', 'Prefix', 'svc-b')] } }],
       },
     });
@@ -265,6 +273,7 @@ describe('ingress controller (in process)', { timeout: 60_000 }, () => {
       "the secret's certificate",
       async () => (await peerCN(https, 'secure.local')) === 'secure.local',
     );
+    assert.equal(await peerCN(https, 'ec.local'), 'ec.local');
     assert.equal(await peerCN(https, 'elsewhere.local'), 'Kubernetes Ingress Controller Fake Certificate');
     assert.equal(await peerCN(https, undefined), 'Kubernetes Ingress Controller Fake Certificate');
   });
