@@ -170,6 +170,7 @@ export class NodeAgent {
       address: anyAddress(http.host) ? (this.o.hostIPs[0] ?? '127.0.0.1') : http.host,
       clock: this.o.clock,
       log,
+      events: deps.events,
     });
     await this.#ingress.start();
     this.#scheduler = new Scheduler(deps);

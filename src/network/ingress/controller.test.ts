@@ -126,6 +126,7 @@ describe('ingress controller (in process)', { timeout: 60_000 }, () => {
   let controller: IngressController;
   let http = 0;
   let https = 0;
+  const events: string[] = [];
 
   before(async () => {
     api = startTestApi();
@@ -154,6 +155,9 @@ describe('ingress controller (in process)', { timeout: 60_000 }, () => {
       address: '127.0.0.1',
       clock: { now: () => new Date() },
       log: () => {},
+      events: {
+        event: (o, type, reason, message) => events.push(`${o.metadata?.name} ${type} ${reason} ${message}`),
+      },
     });
     await controller.start();
     http = controller.ports.http!;
@@ -217,6 +221,13 @@ describe('ingress controller (in process)', { timeout: 60_000 }, () => {
     assert.equal((await get(http, 'other.local', '/a')).status, 404);
     assert.match((await get(http, 'foo.local', '/gone')).body, /503 Service Temporarily Unavailable/);
     assert.equal((await get(http, 'foo.local', '/empty')).status, 503);
+    // Status writes do not announce again; a spec change does.
+    assert.deepEqual(events, ['demo Normal Sync Scheduled for sync']);
+    const demo = api.client.get<Ingress & KubeObject>('ingresses', 'default', 'demo')!;
+    demo.spec!.rules![0]!.http!.paths.push(path('/c', 'Exact', 'svc-b'));
+    api.client.update('ingresses', demo);
+    await waitFor('a second Sync event', () => events.length === 2);
+    assert.equal((await get(http, 'foo.local', '/c')).body.split(' ')[0], 'b');
   });
 
   test('round-robin over the endpoints of a Service port', async () => {

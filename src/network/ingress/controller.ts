@@ -33,7 +33,7 @@ import type { Secret, Service } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { Ingress, IngressClass, IngressLoadBalancerIngress } from 'kubernetes-types/networking/v1';
 import type { KubeObject } from '../../api/types.js';
-import type { ObjectClient } from '../../controllers/client.js';
+import type { EventRecorder, ObjectClient } from '../../controllers/client.js';
 import { ObjectMirror } from '../object-mirror.js';
 import { type BackendIndex, indexBackends, resolveBackend } from './backends.js';
 import { CertificateStore } from './certificates.js';
@@ -57,7 +57,12 @@ export interface IngressControllerOptions {
   address: string;
   clock: { now(): Date };
   log: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Where the `Sync` events go (ingress-nginx's "Scheduled for sync"); none when absent. */
+  events?: EventRecorder;
 }
+
+/** The events' source, as kubectl describe shows it (ingress-nginx's is nginx-ingress-controller). */
+const EVENT_SOURCE = { component: 'podbay-ingress-controller' };
 
 export class IngressController {
   readonly #o: IngressControllerOptions;
@@ -76,6 +81,8 @@ export class IngressController {
   #unsubscribe: (() => void) | undefined;
   #started = false;
   #lastProblems = '';
+  /** uid → metadata.generation of each served Ingress already announced with a Sync event. */
+  #announced = new Map<string, number>();
 
   constructor(o: IngressControllerOptions) {
     this.#o = o;
@@ -212,6 +219,30 @@ export class IngressController {
     if (text && text !== this.#lastProblems) this.#o.log('ingress: TLS secrets not served', { problems });
     this.#lastProblems = text;
     this.#writeStatus(ingresses, new Set(served));
+    this.#announce(served);
+  }
+
+  /** ingress-nginx's `Normal Sync  Scheduled for sync`, once per Ingress and spec generation. */
+  #announce(served: readonly Ingress[]): void {
+    const next = new Map<string, number>();
+    for (const ing of served) {
+      const uid = ing.metadata?.uid ?? '';
+      const generation = ing.metadata?.generation ?? 0;
+      next.set(uid, generation);
+      if (this.#announced.get(uid) === generation) continue;
+      try {
+        this.#o.events?.event(
+          ing as Ingress & KubeObject,
+          'Normal',
+          'Sync',
+          'Scheduled for sync',
+          EVENT_SOURCE,
+        );
+      } catch (err) {
+        this.#o.log('ingress: event failed', { error: (err as Error).message });
+      }
+    }
+    this.#announced = next;
   }
 
   #published(): IngressLoadBalancerIngress[] {
