@@ -246,8 +246,32 @@ describe('ingress controller (in process)', { timeout: 60_000 }, () => {
     assert.match(got, /b:ping$/);
   });
 
-  test('a malformed request is answered 400 and closed; the listener goes on', async () => {
-    assert.match(await raw(http, 'NOT A REQUEST\r\n\r\n'), /^HTTP\/1\.1 400 Bad Request/);
+  test('malformed or unusual requests get an answer, never a crash; the listener goes on', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['garbage', 'NOT A REQUEST\r\n\r\n', /^HTTP\/1\.1 400 Bad Request/],
+      [
+        'headers over 16 KiB',
+        `GET /b HTTP/1.1\r\nHost: foo.local\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`,
+        /^HTTP\/1\.1 400 /,
+      ],
+      [
+        'a bad Content-Length',
+        'POST /b HTTP/1.1\r\nHost: foo.local\r\nContent-Length: abc\r\n\r\n',
+        /^HTTP\/1\.1 400 /,
+      ],
+      [
+        'absolute-form target',
+        'GET http://foo.local/b HTTP/1.1\r\nHost: foo.local\r\nConnection: close\r\n\r\n',
+        /^HTTP\/1\.1 200 [\s\S]*\r\n\r\nb GET \/b /,
+      ],
+      ['HTTP/1.0 without Host: no host-less rule, 404', 'GET /b HTTP/1.0\r\n\r\n', /^HTTP\/1\.1 404 /],
+      [
+        'an upgrade nothing routes: 404, closed',
+        'GET /x HTTP/1.1\r\nHost: nope\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+        /^HTTP\/1\.1 404 /,
+      ],
+    ];
+    for (const [name, text, want] of cases) assert.match(await raw(http, text, want), want, name);
     assert.equal((await get(http, 'foo.local', '/b')).status, 200);
   });
 
