@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Ingress } from 'kubernetes-types/networking/v1';
+import { defaultIngressClass } from './defaultingressclass.js';
 import { type AdmissionTestRegistry, openAdmissionRegistry } from './testing/registry.js';
 
 describe('DefaultIngressClass admission', () => {
@@ -49,6 +50,26 @@ describe('DefaultIngressClass admission', () => {
     assert.equal(ingress('a', { className: 'other' }).spec?.ingressClassName, 'other');
     assert.equal(ingress('b', { annotation: 'nginx' }).spec?.ingressClassName, undefined);
   });
+  test('several defaults: the newest, then the first name', () => {
+    const at = (name: string, ts: string) => ({
+      metadata: {
+        name,
+        creationTimestamp: ts,
+        annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' },
+      },
+    });
+    assert.equal(
+      defaultIngressClass([at('old', '2026-01-01T00:00:00Z'), at('new', '2026-02-01T00:00:00Z')])?.metadata
+        ?.name,
+      'new',
+    );
+    assert.equal(
+      defaultIngressClass([at('b', '2026-01-01T00:00:00Z'), at('a', '2026-01-01T00:00:00Z')])?.metadata?.name,
+      'a',
+    );
+    assert.equal(defaultIngressClass([{ metadata: { name: 'x' } }]), undefined);
+  });
+
   test('updates are not defaulted', () => {
     const created = ingress('a');
     ingressClass('podbay', true);

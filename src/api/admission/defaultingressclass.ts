@@ -3,7 +3,7 @@
  * (1.32): an Ingress created without spec.ingressClassName and without the deprecated
  * `kubernetes.io/ingress.class` annotation gets the IngressClass annotated
  * `ingressclass.kubernetes.io/is-default-class: "true"`. With several defaults the newest wins
- * (ties: the name first in reverse order), as upstream picks since 1.25 instead of failing;
+ * (ties: the first name in order), as upstream picks since 1.25 instead of failing;
  * with none the Ingress keeps no class. Only creates, only the main resource.
  */
 import type { Ingress, IngressClass } from 'kubernetes-types/networking/v1';
@@ -21,7 +21,7 @@ export function defaultIngressClass(classes: readonly IngressClass[]): IngressCl
     if (dt !== 0) return dt;
     const an = a.metadata?.name ?? '';
     const bn = b.metadata?.name ?? '';
-    return an < bn ? 1 : an > bn ? -1 : 0;
+    return an < bn ? -1 : an > bn ? 1 : 0;
   });
   return defaults[0];
 }
