@@ -160,6 +160,7 @@ describe('ingress controller (in process)', { timeout: 60_000 }, () => {
       },
     });
     await controller.start();
+    await controller.httpsReady;
     http = controller.ports.http!;
     https = controller.ports.https!;
   });

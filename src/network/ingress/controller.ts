@@ -16,8 +16,9 @@
  * EndpointSlices through the node network's shared mirror (the one the service proxy reads), so
  * a backend is routable as soon as the proxy would route its ClusterIP.
  *
- *   start: fake certificate → listeners (a port that cannot be bound is logged, and that
- *          listener stays off: the rest of the node runs) → mirror → first sync
+ *   start: HTTP listener (a port that cannot be bound is logged, and that listener stays off:
+ *          the rest of the node runs) → mirror → first sync; in the background, the fallback
+ *          certificate, then the HTTPS listener and a sync that publishes its port
  *   sync:  on every change, coalesced to one per turn of the event loop: table, certificates, status
  *   stop:  mirror → listeners closed, open connections and tunnels destroyed. Safe to call twice.
  */
@@ -74,6 +75,7 @@ export class IngressController {
   #servers: Server[] = [];
   #https: HttpsServer | undefined;
   #httpsPair: unknown;
+  #httpsStarting: Promise<void> = Promise.resolve();
   readonly #sockets = new Set<Socket>();
   #ports: { http?: number; https?: number } = {};
   #syncQueued = false;
@@ -99,33 +101,53 @@ export class IngressController {
     return { ...this.#ports };
   }
 
+  /**
+   * Starts the HTTP listener and the sync; the HTTPS listener follows in the background once its
+   * fallback certificate is made (about half a second of RSA key generation and X.509 loading the
+   * engine's start does not wait for). `httpsReady` settles when it listens, or could not.
+   */
   async start(): Promise<void> {
     this.#started = true;
-    this.#certs = new CertificateStore(await fakeCertificate(this.#o.clock.now()));
-    const certs = this.#certs;
     const http = createHttpServer({
       headersTimeout: HEADERS_TIMEOUT_MS,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     });
+    this.#ports.http = await this.#listen(http, 'http', this.#o.http);
+    this.#unsubscribe = this.#o.serviceMirror.onChange(() => {
+      this.#backends = undefined;
+    });
+    this.#mirror.onChange(() => this.#queueSync());
+    this.#mirror.start();
+    this.#httpsStarting = this.#startHttps().catch((err) =>
+      this.#o.log('ingress: HTTPS listener not started', { error: (err as Error).message }),
+    );
+    this.#o.log('ingress: controller ready', {
+      http: this.#ports.http && `${this.#o.http.host}:${this.#ports.http}`,
+    });
+  }
+
+  /** Settles once the HTTPS listener listens (or failed to); for tests and logs. */
+  get httpsReady(): Promise<void> {
+    return this.#httpsStarting;
+  }
+
+  async #startHttps(): Promise<void> {
+    const certs = new CertificateStore(await fakeCertificate(this.#o.clock.now()));
+    if (!this.#started) return;
     const https = createHttpsServer({
       ...certs.defaultPair,
       headersTimeout: HEADERS_TIMEOUT_MS,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       SNICallback: (name, cb) => cb(null, certs.contextFor(name)),
     });
-    this.#ports.http = await this.#listen(http, 'http', this.#o.http);
-    this.#ports.https = await this.#listen(https, 'https', this.#o.https);
+    this.#certs = certs;
     this.#https = https;
     this.#httpsPair = certs.defaultPair;
-    this.#unsubscribe = this.#o.serviceMirror.onChange(() => {
-      this.#backends = undefined;
-    });
-    this.#mirror.onChange(() => this.#queueSync());
-    this.#mirror.start();
-    this.#o.log('ingress: controller ready', {
-      http: this.#ports.http && `${this.#o.http.host}:${this.#ports.http}`,
-      https: this.#ports.https && `${this.#o.https.host}:${this.#ports.https}`,
-    });
+    this.#ports.https = await this.#listen(https, 'https', this.#o.https);
+    if (this.#ports.https !== undefined)
+      this.#o.log('ingress: HTTPS listener ready', { https: `${this.#o.https.host}:${this.#ports.https}` });
+    // Certificates from the Secrets, and the HTTPS port into status.
+    this.#queueSync();
   }
 
   async #listen(
@@ -292,6 +314,8 @@ export class IngressController {
   /** Safe to call twice, and before start. */
   async stop(): Promise<void> {
     this.#started = false;
+    // A listener still being started joins #servers first, so it is closed below.
+    await this.#httpsStarting;
     clearTimeout(this.#retry);
     this.#retry = undefined;
     this.#unsubscribe?.();

@@ -62,7 +62,8 @@ async function ingressPorts(name: string): Promise<{ ip: string; http: number; h
   await waitFor(async () => {
     const ing = JSON.parse(await server.k(['get', 'ingress', name, '-o', 'json']));
     lb = ing.status?.loadBalancer?.ingress?.[0];
-    return lb !== undefined;
+    // The HTTPS port joins once that listener is up (its certificate is made in the background).
+    return lb?.ports?.length === 2;
   }, `status.loadBalancer of ingress ${name}`);
   return { ip: lb!.ip, http: lb!.ports[0]!.port, https: lb!.ports[1]!.port };
 }
