@@ -231,6 +231,31 @@ describe('ingress controller (in process)', { timeout: 60_000 }, () => {
     assert.equal((await get(http, 'foo.local', '/c')).body.split(' ')[0], 'b');
   });
 
+  test('rewrite-target (ingress-nginx): the upstream gets the rewritten path', async () => {
+    api.client.create('ingresses', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        name: 'rewrite',
+        namespace: 'default',
+        annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': '/$2' },
+      },
+      spec: {
+        rules: [
+          {
+            host: 'rewrite.local',
+            http: { paths: [path('/something(/|$)(.*)', 'ImplementationSpecific', 'svc-b')] },
+          },
+        ],
+      },
+    });
+    await waitFor(
+      'the rewrite route',
+      async () => (await get(http, 'rewrite.local', '/something/x')).status === 200,
+    );
+    assert.match((await get(http, 'rewrite.local', '/something/new?q=1')).body, /^b GET \/new\?q=1 /);
+  });
+
   test('round-robin over the endpoints of a Service port', async () => {
     const seen = [];
     for (let i = 0; i < 4; i++) seen.push((await get(http, 'foo.local', '/a')).body.split(' ')[0]);

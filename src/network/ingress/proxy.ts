@@ -24,7 +24,7 @@ import {
 } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Resolution, Upstream } from './backends.js';
-import type { Route } from './routes.js';
+import { type Route, upstreamTarget } from './routes.js';
 
 export const CONNECT_TIMEOUT_MS = 5_000;
 export const READ_TIMEOUT_MS = 60_000;
@@ -129,8 +129,11 @@ export class IngressProxy {
 
   constructor(private readonly deps: ProxyDeps) {}
 
-  /** Picks the upstream, or answers the error itself and returns undefined. */
-  #target(req: IncomingMessage, fail: (code: number) => void): Upstream | undefined {
+  /**
+   * Picks the upstream and the request target it gets (origin-form, rewritten by rewrite-target),
+   * or answers the error itself and returns undefined.
+   */
+  #target(req: IncomingMessage, fail: (code: number) => void): { up: Upstream; url: string } | undefined {
     const path = requestPath(req.url);
     if (path === undefined) {
       fail(400);
@@ -152,7 +155,10 @@ export class IngressProxy {
       fail(503);
       return undefined;
     }
-    return this.#rr.pick(backendKey(route), r.upstreams);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const query = q < 0 ? '' : url.slice(q).split('#')[0]!;
+    return { up: this.#rr.pick(backendKey(route), r.upstreams), url: upstreamTarget(route, path, query) };
   }
 
   handleRequest(
@@ -170,16 +176,17 @@ export class IngressProxy {
       res.writeHead(code, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(body) });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    const up = this.#target(req, fail);
-    if (!up) {
+    const target = this.#target(req, fail);
+    if (!target) {
       req.resume(); // drain what the client sends; the answer is already written
       return;
     }
+    const { up } = target;
     const out = request({
       host: up.ip,
       port: up.port,
       method: req.method,
-      path: req.url!.startsWith('/') ? req.url : new URL(req.url!).pathname + new URL(req.url!).search,
+      path: target.url,
       headers: forwardedHeaders(req, scheme, listenPort),
       agent: this.#agent,
     });
@@ -243,8 +250,9 @@ export class IngressProxy {
         `HTTP/1.1 ${code} ${STATUS_TEXT[code]}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     };
-    const up = this.#target(req, fail);
-    if (!up) return;
+    const target = this.#target(req, fail);
+    if (!target) return;
+    const { up } = target;
     const upstream = connect({ host: up.ip, port: up.port });
     let tunnel = false;
     const connectTimer = setTimeout(() => {
@@ -258,7 +266,7 @@ export class IngressProxy {
       // The upgrade itself is what this connection is for: keep its two headers.
       headers.connection = 'Upgrade';
       headers.upgrade = String(req.headers.upgrade ?? '');
-      let text = `${req.method} ${req.url} HTTP/1.1\r\n`;
+      let text = `${req.method} ${target.url} HTTP/1.1\r\n`;
       for (const [k, v] of Object.entries(headers)) {
         for (const one of Array.isArray(v) ? v : [v]) text += `${k}: ${one}\r\n`;
       }

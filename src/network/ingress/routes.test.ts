@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { HTTPIngressPath, Ingress, IngressRule } from 'kubernetes-types/networking/v1';
-import { buildRoutingTable, matchRoute, normalizeHost } from './routes.js';
+import { buildRoutingTable, matchRoute, normalizeHost, upstreamTarget } from './routes.js';
 
 /** One path: `[path, type, service]`. */
 type P = [string, string, string];
@@ -171,5 +171,55 @@ describe('routing: several Ingresses and default backends', () => {
       reach([ingress('n', T0, [{ host: 'x.local', paths: [['/a', 'Exact', 'a']] }])], 'y.local', '/'),
       '404',
     );
+  });
+});
+
+// ingress-nginx's rewrite examples (docs/examples/rewrite) and Kubernetes' minimal-ingress example.
+describe('routing: use-regex and rewrite-target (ingress-nginx annotations)', () => {
+  const annotated = (annotations: Record<string, string>, paths: P[]): Ingress => {
+    const i = ingress('r', T0, [{ host: 'rewrite.bar.com', paths }]);
+    i.metadata!.annotations = annotations;
+    return i;
+  };
+  const upstream = (i: Ingress[], path: string, query = ''): string | undefined => {
+    const r = matchRoute(buildRoutingTable(i), 'rewrite.bar.com', path);
+    return r && upstreamTarget(r, path, query);
+  };
+  const capture = annotated({ 'nginx.ingress.kubernetes.io/rewrite-target': '/$2' }, [
+    ['/something(/|$)(.*)', 'ImplementationSpecific', 'http-svc'],
+  ]);
+  const cases: [string, string, string | undefined][] = [
+    ['/something', '/something', '/'],
+    ['/something/', '/something/', '/'],
+    ['/something/new', '/something/new', '/new'],
+    ['case-insensitive', '/SomeThing/new', '/new'],
+    ['no match: 404', '/other', undefined],
+  ];
+  for (const [name, path, want] of cases)
+    test(`capture groups: ${name}`, () => assert.equal(upstream([capture], path), want));
+
+  test('a plain target replaces the path; the query is kept', () => {
+    const minimal = annotated({ 'nginx.ingress.kubernetes.io/rewrite-target': '/' }, [
+      ['/testpath', 'Prefix', 'test'],
+    ]);
+    assert.equal(upstream([minimal], '/testpath', '?a=1'), '/?a=1');
+  });
+  test('use-regex alone matches by regex and does not rewrite', () => {
+    const regex = annotated({ 'nginx.ingress.kubernetes.io/use-regex': 'true' }, [
+      ['/api/v[0-9]+', 'Prefix', 'api'],
+    ]);
+    assert.equal(upstream([regex], '/api/v2/users'), '/api/v2/users');
+    assert.equal(upstream([regex], '/api/vx'), undefined);
+  });
+  test('without the annotations, a path with regex characters is literal', () => {
+    const plain = ingress('p', T0, [{ host: 'rewrite.bar.com', paths: [['/a.c', 'Prefix', 'x']] }]);
+    assert.equal(upstream([plain], '/abc'), undefined);
+    assert.equal(upstream([plain], '/a.c/d'), '/a.c/d');
+  });
+  test('an invalid regex routes nothing', () => {
+    const bad = annotated({ 'nginx.ingress.kubernetes.io/use-regex': 'true' }, [
+      ['/(unclosed', 'Prefix', 'x'],
+    ]);
+    assert.equal(upstream([bad], '/(unclosed'), undefined);
   });
 });

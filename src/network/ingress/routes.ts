@@ -16,10 +16,21 @@
  *    then namespace/name), as ingress-nginx merges them.
  *  - nothing matches: the defaultBackend of the oldest Ingress that has rules for the request's
  *    host, else of the oldest Ingress with one; else no route (the proxy answers 404).
+ *
+ * Two ingress-nginx annotations, because Kubernetes' own Ingress examples and CKAD tasks use them:
+ * with `nginx.ingress.kubernetes.io/use-regex: "true"` or `.../rewrite-target`, the Ingress's
+ * paths are case-insensitive regular expressions anchored at the start (nginx `location ~* ^path`),
+ * whatever their pathType, ranked by length with the others; `rewrite-target` then replaces the
+ * first match of the path in the request path (`$1`… are the path's groups), as nginx's
+ * `rewrite (?i)path target break` does, the query kept. ingress-nginx applies regex mode to every
+ * path of the host; here it applies to the annotated Ingress's own paths.
  */
 import type { Ingress, IngressBackend } from 'kubernetes-types/networking/v1';
 
-export type PathType = 'Exact' | 'Prefix';
+export type PathType = 'Exact' | 'Prefix' | 'Regex';
+
+export const USE_REGEX_ANNOTATION = 'nginx.ingress.kubernetes.io/use-regex';
+export const REWRITE_TARGET_ANNOTATION = 'nginx.ingress.kubernetes.io/rewrite-target';
 
 export interface Route {
   /** Namespace of the Ingress: its backend Service lives there. */
@@ -27,9 +38,13 @@ export interface Route {
   /** `<namespace>/<name>` of the Ingress, for logs and tests. */
   ingress: string;
   backend: IngressBackend;
+  /** With rewrite-target: the path the upstream gets is `rewrite(requestPath)`. */
+  rewrite?: { pattern: RegExp; target: string };
 }
 
 interface PathEntry extends Route {
+  /** Regex paths: the compiled `^path`, case-insensitive. */
+  regex?: RegExp;
   path: string;
   type: PathType;
   /** Path elements of a Prefix path (`/a/b/` → ['a', 'b']). */
@@ -64,11 +79,12 @@ function byAge(a: Ingress, b: Ingress): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+const TYPE_RANK: Record<PathType, number> = { Exact: 0, Prefix: 1, Regex: 2 };
+
 /** Longest path first; equally long, Exact first. Stable for the rest (Ingress age). */
 function byPrecedence(a: PathEntry, b: PathEntry): number {
   if (a.path.length !== b.path.length) return b.path.length - a.path.length;
-  if (a.type !== b.type) return a.type === 'Exact' ? -1 : 1;
-  return 0;
+  return TYPE_RANK[a.type] - TYPE_RANK[b.type];
 }
 
 export function buildRoutingTable(ingresses: readonly Ingress[]): RoutingTable {
@@ -101,19 +117,31 @@ export function buildRoutingTable(ingresses: readonly Ingress[]): RoutingTable {
     for (const rule of ing.spec?.rules ?? []) {
       const group = groupFor((rule.host ?? '').toLowerCase());
       group.fallback ??= defRoute;
+      const annotations = ing.metadata?.annotations ?? {};
+      const target = annotations[REWRITE_TARGET_ANNOTATION];
+      const regexMode = target !== undefined || annotations[USE_REGEX_ANNOTATION] === 'true';
       for (const p of rule.http?.paths ?? []) {
-        const type: PathType = p.pathType === 'Exact' ? 'Exact' : 'Prefix';
+        const type: PathType = regexMode ? 'Regex' : p.pathType === 'Exact' ? 'Exact' : 'Prefix';
         const path = p.path || '/';
         // An older Ingress already routes this host, path and type: it keeps it.
         if (group.paths.some((e) => e.path === path && e.type === type)) continue;
-        group.paths.push({
+        const entry: PathEntry = {
           namespace,
           ingress: id,
           backend: p.backend,
           path,
           type,
           elements: elementsOf(path),
-        });
+        };
+        if (regexMode) {
+          try {
+            entry.regex = new RegExp(`^${path}`, 'i');
+            if (target !== undefined) entry.rewrite = { pattern: new RegExp(path, 'i'), target };
+          } catch {
+            continue; // nginx would refuse the configuration; the path routes nothing
+          }
+        }
+        group.paths.push(entry);
       }
     }
   }
@@ -125,9 +153,17 @@ export function buildRoutingTable(ingresses: readonly Ingress[]): RoutingTable {
 }
 
 function pathMatches(e: PathEntry, path: string, requestElements: string[]): boolean {
+  if (e.regex) return e.regex.test(path);
   if (e.type === 'Exact') return e.path === path;
   if (e.elements.length > requestElements.length) return false;
   return e.elements.every((el, i) => requestElements[i] === el);
+}
+
+/** The path and query the upstream gets: the request's, or rewritten by rewrite-target. */
+export function upstreamTarget(route: Route, path: string, query: string): string {
+  if (!route.rewrite) return `${path}${query}`;
+  const rewritten = path.replace(route.rewrite.pattern, route.rewrite.target);
+  return `${rewritten.startsWith('/') ? rewritten : `/${rewritten}`}${query}`;
 }
 
 /** `Host` header → the host name routes are keyed by: lower case, without port or trailing dot. */
@@ -160,7 +196,13 @@ export function matchRoute(
   if (group) {
     const requestElements = elementsOf(path);
     const hit = group.paths.find((e) => pathMatches(e, path, requestElements));
-    if (hit) return { namespace: hit.namespace, ingress: hit.ingress, backend: hit.backend };
+    if (hit)
+      return {
+        namespace: hit.namespace,
+        ingress: hit.ingress,
+        backend: hit.backend,
+        ...(hit.rewrite && { rewrite: hit.rewrite }),
+      };
     if (group.fallback) return group.fallback;
   }
   return table.defaultBackend;
