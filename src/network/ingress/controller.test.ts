@@ -286,6 +286,11 @@ describe('ingress controller (in process)', { timeout: 60_000 }, () => {
         /^HTTP\/1\.1 400 /,
       ],
       [
+        'response headers keep their case',
+        'GET /b HTTP/1.1\r\nHost: foo.local\r\nConnection: close\r\n\r\n',
+        /\r\nContent-Length: \d+\r\n/,
+      ],
+      [
         'absolute-form target',
         'GET http://foo.local/b HTTP/1.1\r\nHost: foo.local\r\nConnection: close\r\n\r\n',
         /^HTTP\/1\.1 200 [\s\S]*\r\n\r\nb GET \/b /,

@@ -208,16 +208,19 @@ export class IngressProxy {
       out.destroy(Object.assign(new Error('read timeout'), { code: 'ETIMEDOUT' })),
     );
     out.on('response', (upRes) => {
-      const headers: Record<string, string | string[]> = {};
+      // The upstream's headers as it spelled them (raw, in order, repeats kept), hop-by-hop ones dropped.
       const connectionTokens = new Set(
         String(upRes.headers.connection ?? '')
           .toLowerCase()
           .split(',')
           .map((t) => t.trim()),
       );
-      for (const [name, value] of Object.entries(upRes.headers)) {
-        if (value === undefined || HOP_BY_HOP.has(name) || connectionTokens.has(name)) continue;
-        headers[name] = value;
+      const headers: string[] = [];
+      for (let i = 0; i + 1 < upRes.rawHeaders.length; i += 2) {
+        const name = upRes.rawHeaders[i]!;
+        const lower = name.toLowerCase();
+        if (HOP_BY_HOP.has(lower) || connectionTokens.has(lower)) continue;
+        headers.push(name, upRes.rawHeaders[i + 1]!);
       }
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
       upRes.pipe(res);
