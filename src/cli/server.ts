@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseGoDuration } from '../api/registry/cronjobs/go-duration.js';
+import { DEFAULT_INGRESS_HTTP, DEFAULT_INGRESS_HTTPS } from '../network/ingress/ingress-class.js';
 import { Engine } from '../server/engine.js';
 import { parseListen } from './listen.js';
 import { klog } from './log.js';
@@ -39,6 +40,12 @@ Runs the podbay API server (Kubernetes 1.32 API) in the foreground.
   --horizontal-pod-autoscaler-downscale-stabilization DURATION
                        how long an HPA without spec.behavior looks back before scaling down
                        (kube-controller-manager's flag; default 5m0s)
+  --ingress-http HOST:PORT
+                       the ingress controller's HTTP listener, serving Ingresses of the class
+                       podbay (default ${DEFAULT_INGRESS_HTTP.host}:${DEFAULT_INGRESS_HTTP.port}; port 0 picks a free one)
+  --ingress-https HOST:PORT
+                       its HTTPS listener, certificates from the Ingresses' TLS Secrets by SNI
+                       (default ${DEFAULT_INGRESS_HTTPS.host}:${DEFAULT_INGRESS_HTTPS.port})
 
 Once ready it writes DIR/kubeconfig; point kubectl at it:
   export KUBECONFIG=DIR/kubeconfig; kubectl get nodes`;
@@ -63,6 +70,8 @@ export async function serverCommand(argv: string[]): Promise<number> {
       'pod-max-pids': { type: 'string' },
       'horizontal-pod-autoscaler-sync-period': { type: 'string' },
       'horizontal-pod-autoscaler-downscale-stabilization': { type: 'string' },
+      'ingress-http': { type: 'string' },
+      'ingress-https': { type: 'string' },
       // Test-only: CrashLoopBackOff base period in ms (upstream's 10000); not in the usage text.
       'test-backoff-base-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -121,6 +130,12 @@ export async function serverCommand(argv: string[]): Promise<number> {
     ...(backoffBaseMs !== undefined && { backoffBaseMs }),
     ...(hpaSyncPeriodMs !== undefined && { hpaSyncPeriodMs }),
     ...(hpaDownscaleStabilizationMs !== undefined && { hpaDownscaleStabilizationMs }),
+    ...(values['ingress-http'] !== undefined && {
+      ingressHttp: parseListen(values['ingress-http'], '--ingress-http'),
+    }),
+    ...(values['ingress-https'] !== undefined && {
+      ingressHttps: parseListen(values['ingress-https'], '--ingress-https'),
+    }),
     log: (m) => klog('I', m),
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

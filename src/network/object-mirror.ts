@@ -17,7 +17,16 @@
 import type { KubeObject, WatchEvent } from '../api/types.js';
 import type { ObjectClient } from '../controllers/client.js';
 
-export type MirroredResource = 'services' | 'endpointslices' | 'pods' | 'namespaces' | 'networkpolicies';
+export type MirroredResource =
+  | 'services'
+  | 'endpointslices'
+  | 'pods'
+  | 'namespaces'
+  | 'networkpolicies'
+  // the ingress controller's own mirror (ingress/controller.ts)
+  | 'ingresses'
+  | 'ingressclasses'
+  | 'secrets';
 
 /** What the service proxy and cluster DNS read: Services, their EndpointSlices, and Pods. */
 export const SERVICE_NETWORK_RESOURCES: readonly MirroredResource[] = ['services', 'endpointslices', 'pods'];

@@ -3,12 +3,13 @@
  * system PriorityClasses.
  * Idempotent: a restart finds them and leaves them (and the user's changes to them) alone.
  */
-
+import { IS_DEFAULT_CLASS_ANNOTATION } from '../api/admission/defaultingressclass.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../api/registry/priorityclasses/system-classes.js';
 import type { Registry } from '../api/registry/registry.js';
 import { microTime } from '../api/registry/util.js';
 import type { KubeObject } from '../api/types.js';
 import { DEFAULT_ADDRESS_PLAN } from '../network/address-plan.js';
+import { INGRESS_CLASS_NAME, INGRESS_CONTROLLER_NAME } from '../network/ingress/ingress-class.js';
 import { buildNode, nodeName } from './node.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
@@ -30,6 +31,7 @@ export function ensureSystemNamespaces(registry: Registry): void {
 
 export function ensureBootstrapObjects(registry: Registry, dataDir: string, now: Date): void {
   ensureSystemNamespaces(registry);
+  ensureIngressClass(registry);
   heartbeatNode(registry, dataDir, now);
   renewNodeLease(registry, now);
   ensureSystemPriorityClasses(registry);
@@ -44,6 +46,27 @@ export function ensureSystemPriorityClasses(registry: Registry): void {
     if (registry.getStored('priorityclasses', '', pc.metadata!.name!)) continue;
     registry.create('priorityclasses', structuredClone(pc) as unknown as KubeObject);
   }
+}
+
+/**
+ * The IngressClass `podbay` (controller podbay.io/ingress, the default class), which the engine's
+ * ingress controller serves (src/network/ingress), created on first start as an ingress
+ * controller's install manifest creates its class. Created when missing at each start (as an addon
+ * manager in EnsureExists mode does); once it exists, a user's changes to it (taking the default
+ * annotation away, another controller) are left alone.
+ */
+export function ensureIngressClass(registry: Registry): void {
+  if (registry.getStored('ingressclasses', '', INGRESS_CLASS_NAME)) return;
+  registry.createIn('ingressclasses', '', {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: {
+      name: INGRESS_CLASS_NAME,
+      labels: { 'app.kubernetes.io/name': 'podbay-ingress', 'app.kubernetes.io/component': 'controller' },
+      annotations: { [IS_DEFAULT_CLASS_ANNOTATION]: 'true' },
+    },
+    spec: { controller: INGRESS_CONTROLLER_NAME },
+  });
 }
 
 /** Creates the Node, or refreshes its status (capacity, heartbeat) as the kubelet's status loop does. */

@@ -31,6 +31,7 @@ import {
 import { ApiServer } from '../api/server.js';
 import { startControllers } from '../controllers/index.js';
 import { addressPlan, persistedAddressPlan } from '../network/address-plan.js';
+import { DEFAULT_INGRESS_HTTP, DEFAULT_INGRESS_HTTPS } from '../network/ingress/ingress-class.js';
 import { Store } from '../store/sqlite-store.js';
 import {
   ensureBootstrapObjects,
@@ -83,6 +84,10 @@ export interface EngineOptions {
   hpaSyncPeriodMs?: number;
   /** --horizontal-pod-autoscaler-downscale-stabilization (5 min), for HPAs without a scaleDown window. */
   hpaDownscaleStabilizationMs?: number;
+  /** With runPods: the ingress controller's HTTP listener (`--ingress-http`; default 127.0.0.1:8080). */
+  ingressHttp?: { host: string; port: number };
+  /** With runPods: its HTTPS listener (`--ingress-https`; default 127.0.0.1:8443). */
+  ingressHttps?: { host: string; port: number };
 }
 
 const COMPACT_EVERY_MS = 5 * 60 * 1000;
@@ -173,6 +178,10 @@ export class Engine {
           imageCatalogs: o.imageCatalogs ?? [],
           serviceAccountTokens: saTokens,
           ...(o.podPidsLimit !== undefined && { podPidsLimit: o.podPidsLimit }),
+          ingress: {
+            http: o.ingressHttp ?? DEFAULT_INGRESS_HTTP,
+            https: o.ingressHttps ?? DEFAULT_INGRESS_HTTPS,
+          },
         })
       : undefined;
 

@@ -7,10 +7,11 @@
  *   create (before the API listens): runtime + image catalog, streaming handlers, metrics routes
  *   attach(server):  WebSocket/SPDY upgrades reach the streaming handlers
  *   start(deps, api): service networking (bridge, service proxy, cluster DNS, the API on the
- *                    gateway address and the kube-dns Service), then scheduler, then kubelet
+ *                    gateway address and the kube-dns Service), the ingress controller (its HTTP
+ *                    and HTTPS listeners on the host), then scheduler, then kubelet
  *                    (re-adopts what the runtime still runs): DNS and Services work before the
  *                    first pod starts
- *   stop(cleanup):   kubelet and scheduler stop, then DNS and the proxy; with cleanup every pod,
+ *   stop(cleanup):   kubelet and scheduler stop, then the ingress controller, DNS and the proxy; with cleanup every pod,
  *                    the proxy's rules and the bridge are removed and the machine left clean,
  *                    otherwise containers and rules keep running for the next start
  */
@@ -33,6 +34,7 @@ import { KubeletStreamingBackend } from '../kubelet/streaming-backend.js';
 import type { AddressPlan } from '../network/address-plan.js';
 import { ApiGatewayListener } from '../network/api-listener.js';
 import type { BridgeConfig } from '../network/bridge.js';
+import { IngressController } from '../network/ingress/controller.js';
 import { CLUSTER_DNS_PORT, NodeNetwork } from '../network/node-network.js';
 import { ImageCatalog } from '../runtime/catalog.js';
 import { CatalogImageService } from '../runtime/image-service.js';
@@ -62,6 +64,8 @@ export interface NodeAgentOptions {
   serviceAccountTokens: ServiceAccountTokens;
   /** pids.max of every pod cgroup (0 = unlimited); the kubelet's default otherwise. */
   podPidsLimit?: number;
+  /** The ingress controller's listeners (`--ingress-http`, `--ingress-https`); port 0 picks one. */
+  ingress: { http: { host: string; port: number }; https: { host: string; port: number } };
 }
 
 /** The API server as the node agent needs it: where it accepts connections, and on which port. */
@@ -90,6 +94,7 @@ export class NodeAgent {
   #provisioner: LocalPathProvisioner | undefined;
   #network: NodeNetwork | undefined;
   #apiListener: ApiGatewayListener | undefined;
+  #ingress: IngressController | undefined;
   /** Set once the network is up: kube-dns then points at a DNS server that answers. */
   #dnsServiceOwned = false;
 
@@ -164,6 +169,20 @@ export class NodeAgent {
     if (!api.wildcard) {
       this.#apiListener = await ApiGatewayListener.listen(api.server, this.gatewayIP, api.port);
     }
+    const { http, https } = this.o.ingress;
+    const anyAddress = (h: string) => h === '0.0.0.0' || h === '::';
+    this.#ingress = new IngressController({
+      client: deps.client,
+      serviceMirror: this.#network.mirror,
+      http,
+      https,
+      // What `kubectl get ing` shows as ADDRESS: where the listeners are reached from this machine.
+      address: anyAddress(http.host) ? (this.o.hostIPs[0] ?? '127.0.0.1') : http.host,
+      clock: this.o.clock,
+      log,
+      events: deps.events,
+    });
+    await this.#ingress.start();
     this.#scheduler = new Scheduler(deps);
     this.#scheduler.start();
     this.#provisioner = new LocalPathProvisioner(deps, {
@@ -195,6 +214,11 @@ export class NodeAgent {
     this.#kubelet.start();
   }
 
+  /** The running ingress controller (for tests). */
+  get ingress(): IngressController | undefined {
+    return this.#ingress;
+  }
+
   /** The running kubelet (for tests and the engine's shutdown). */
   get kubelet(): Kubelet | undefined {
     return this.#kubelet;
@@ -214,6 +238,7 @@ export class NodeAgent {
       if (this.#kubelet) await this.#kubelet.shutdown();
       else await this.runtime.cleanupAll();
     } else this.#kubelet?.stop();
+    await this.#ingress?.stop();
     await this.#network?.stop(cleanup);
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The admission plugins the engine runs, in kube-apiserver's order (its recommended plugin order
- * puts LimitRanger, Priority, then DefaultStorageClass, StorageObjectInUseProtection and
- * PersistentVolumeClaimResize, all before ResourceQuota, so quota charges the resources LimitRanger
- * defaulted and the PriorityClass scope sees the class a pod was given).
+ * puts LimitRanger, Priority, then DefaultStorageClass, StorageObjectInUseProtection,
+ * PersistentVolumeClaimResize and DefaultIngressClass, all before ResourceQuota, so quota charges the
+ * resources LimitRanger defaulted and the PriorityClass scope sees the class a pod was given).
  */
+import { defaultIngressClassPlugin } from './defaultingressclass.js';
 import { limitRanger } from './limitranger.js';
 import { priority } from './priority.js';
 import { resourceQuota } from './resourcequota.js';
@@ -20,5 +21,6 @@ export const admissionPlugins = (): readonly AdmissionPlugin[] => [
   defaultStorageClassPlugin,
   storageObjectInUseProtection,
   persistentVolumeClaimResize,
+  defaultIngressClassPlugin,
   resourceQuota,
 ];

@@ -29,6 +29,8 @@ describe('merge schema table', () => {
       'batch/Job',
       'coordination.k8s.io/Lease',
       'discovery.k8s.io/EndpointSlice',
+      'networking.k8s.io/Ingress',
+      'networking.k8s.io/IngressClass',
       'networking.k8s.io/NetworkPolicy',
       'policy/PodDisruptionBudget',
       'rbac.authorization.k8s.io/ClusterRole',

@@ -135,6 +135,8 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   // Kinds whose lists are all atomic (no patchStrategy, +listType=atomic): ObjectMeta rules only.
   'coordination.k8s.io/Lease': {},
   'discovery.k8s.io/EndpointSlice': {},
+  'networking.k8s.io/Ingress': {},
+  'networking.k8s.io/IngressClass': {},
   '/LimitRange': {},
   '/ResourceQuota': {},
   'rbac.authorization.k8s.io/Role': {},

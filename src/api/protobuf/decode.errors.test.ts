@@ -86,9 +86,9 @@ describe('envelope errors', () => {
     );
     assert.equal(e.reason, 'UnsupportedMediaType');
     rejects(
-      envelope('networking.k8s.io/v1', 'Ingress', () => undefined),
+      envelope('certificates.k8s.io/v1', 'CertificateSigningRequest', () => undefined),
       415,
-      /kind "Ingress"/,
+      /kind "CertificateSigningRequest"/,
     );
     rejects(
       envelope('apps/v1beta1', 'Deployment', () => undefined),

@@ -45,6 +45,8 @@ const KINDS: Readonly<Record<string, string>> = {
   'policy/v1/Eviction': 'policy.v1.Eviction',
   'scheduling.k8s.io/v1/PriorityClass': 'scheduling.v1.PriorityClass',
   'storage.k8s.io/v1/StorageClass': 'storage.v1.StorageClass',
+  'networking.k8s.io/v1/Ingress': 'networking.v1.Ingress',
+  'networking.k8s.io/v1/IngressClass': 'networking.v1.IngressClass',
 };
 
 /**

@@ -31,6 +31,8 @@ describe('tableConvertors', () => {
       'endpointslices.discovery.k8s.io',
       'events',
       'horizontalpodautoscalers.autoscaling',
+      'ingressclasses.networking.k8s.io',
+      'ingresses.networking.k8s.io',
       'jobs.batch',
       'leases.coordination.k8s.io',
       'limitranges',

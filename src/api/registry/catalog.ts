@@ -16,6 +16,8 @@ import { endpointsStrategy } from './endpoints/strategy.js';
 import { endpointSliceStrategy } from './endpointslices/strategy.js';
 import { eventStrategy } from './events/strategy.js';
 import { horizontalPodAutoscalerStrategy } from './horizontalpodautoscalers/strategy.js';
+import { ingressClassStrategy } from './ingressclasses/strategy.js';
+import { ingressStrategy } from './ingresses/strategy.js';
 import { jobStrategy } from './jobs/strategy.js';
 import { leaseStrategy } from './leases/strategy.js';
 import { limitRangeStrategy } from './limitranges/strategy.js';
@@ -93,6 +95,8 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     endpointSliceStrategy,
     // networking.k8s.io/v1
     networkPolicyStrategy,
+    ingressClassStrategy,
+    ingressStrategy,
     // policy/v1
     podDisruptionBudgetStrategy,
     // scheduling.k8s.io/v1

@@ -199,3 +199,36 @@ export function isHTTPHeaderName(value: string): string[] {
         ),
       ];
 }
+
+const WILDCARD_DNS1123_SUBDOMAIN_FMT = `\\*\\.${DNS1123_SUBDOMAIN_FMT}`;
+const WILDCARD_DNS1123_SUBDOMAIN_MSG =
+  "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character";
+const WILDCARD_DNS1123_SUBDOMAIN_RE = new RegExp(`^${WILDCARD_DNS1123_SUBDOMAIN_FMT}$`);
+
+/** `*.example.com` (IsWildcardDNS1123Subdomain): Ingress rule and TLS hosts. */
+export function isWildcardDNS1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > DNS1123_SUBDOMAIN_MAX) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX));
+  if (!WILDCARD_DNS1123_SUBDOMAIN_RE.test(value))
+    errs.push(regexError(WILDCARD_DNS1123_SUBDOMAIN_MSG, WILDCARD_DNS1123_SUBDOMAIN_FMT, '*.example.com'));
+  return errs;
+}
+
+const HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
+const HTTP_PATH_RE = new RegExp(`^${HTTP_PATH_FMT}$`);
+
+/**
+ * IsDomainPrefixedPath (`acme.io/foo`): the problems as [badValue, message] pairs, since upstream
+ * reports the host part and the path part as separate bad values. Empty input is the caller's
+ * Required.
+ */
+export function domainPrefixedPathProblems(value: string): [string, string][] {
+  const slash = value.indexOf('/');
+  const host = slash < 0 ? value : value.slice(0, slash);
+  const path = slash < 0 ? '' : value.slice(slash + 1);
+  if (slash < 0 || host === '' || path === '')
+    return [[value, 'must be a domain-prefixed path (such as "acme.io/foo")']];
+  const out: [string, string][] = isDNS1123Subdomain(host).map((m) => [host, m]);
+  if (!HTTP_PATH_RE.test(path)) out.push([path, regexError('Invalid path', HTTP_PATH_FMT)]);
+  return out;
+}

@@ -16,7 +16,7 @@ export const SERVER_ARGS = ['--run-pods', '--cleanup-on-exit', '--test-backoff-b
 export class PodServer {
   readonly server = new TestServer();
 
-  /** `extraArgs` are more `podbay server` flags (e.g. a shorter HPA sync period). */
+  /** `extraArgs` are more `podbay server` flags, after SERVER_ARGS (a shorter HPA sync period, the ingress listeners on free ports). */
   async start(extraArgs: string[] = []): Promise<void> {
     buildShim();
     await this.server.start('127.0.0.1:0', [...SERVER_ARGS, ...extraArgs]);

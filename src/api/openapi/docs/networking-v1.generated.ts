@@ -2,6 +2,23 @@
 import type { DocTable } from '../types.js';
 
 export const NETWORKING_V1_DOCS: DocTable = {
+  'networking.v1.HTTPIngressPath': {
+    doc: 'HTTPIngressPath associates a path with a backend. Incoming urls matching the path are forwarded to the backend.',
+    fields: {
+      backend: 'backend defines the referenced service endpoint to which the traffic will be forwarded to.',
+      path: 'path is matched against the path of an incoming request. Currently it can contain characters disallowed from the conventional "path" part of a URL as defined by RFC 3986. Paths must begin with a \'/\' and must be present when using PathType with value "Exact" or "Prefix".',
+      pathType:
+        "pathType determines the interpretation of the path matching. PathType can be one of the following values: * Exact: Matches the URL path exactly. * Prefix: Matches based on a URL path prefix split by '/'. Matching is\n  done on a path element by element basis. A path element refers is the\n  list of labels in the path split by the '/' separator. A request is a\n  match for path p if every p is an element-wise prefix of p of the\n  request path. Note that if the last element of the path is a substring\n  of the last element in request path, it is not a match (e.g. /foo/bar\n  matches /foo/bar/baz, but does not match /foo/barbaz).\n* ImplementationSpecific: Interpretation of the Path matching is up to\n  the IngressClass. Implementations can treat this as a separate PathType\n  or treat it identically to Prefix or Exact path types.\nImplementations are required to support all path types.",
+    },
+    required: ['pathType', 'backend'],
+  },
+  'networking.v1.HTTPIngressRuleValue': {
+    doc: "HTTPIngressRuleValue is a list of http selectors pointing to backends. In the example: http://<host>/<path>?<searchpart> -> backend where where parts of the url correspond to RFC 3986, this resource will be used to match against everything after the last '/' and before the first '?' or '#'.",
+    fields: {
+      paths: 'paths is a collection of paths that map requests to backends.',
+    },
+    required: ['paths'],
+  },
   'networking.v1.IPBlock': {
     doc: 'IPBlock describes a particular CIDR (Ex. "192.168.1.0/24","2001:db8::/64") that is allowed to the pods matched by a NetworkPolicySpec\'s podSelector. The except entry describes CIDRs that should not be included within this rule.',
     fields: {
@@ -10,6 +27,131 @@ export const NETWORKING_V1_DOCS: DocTable = {
         'except is a slice of CIDRs that should not be included within an IPBlock Valid examples are "192.168.1.0/24" or "2001:db8::/64" Except values will be rejected if they are outside the cidr range',
     },
     required: ['cidr'],
+  },
+  'networking.v1.Ingress': {
+    doc: 'Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend. An Ingress can be configured to give services externally-reachable urls, load balance traffic, terminate SSL, offer name based virtual hosting etc.',
+    fields: {
+      metadata:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      spec: 'spec is the desired state of the Ingress. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+      status:
+        'status is the current state of the Ingress. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+    },
+    typeMeta: true,
+  },
+  'networking.v1.IngressBackend': {
+    doc: 'IngressBackend describes all endpoints for a given service and port.',
+    fields: {
+      resource:
+        'resource is an ObjectRef to another Kubernetes resource in the namespace of the Ingress object. If resource is specified, a service.Name and service.Port must not be specified. This is a mutually exclusive setting with "Service".',
+      service:
+        'service references a service as a backend. This is a mutually exclusive setting with "Resource".',
+    },
+  },
+  'networking.v1.IngressClass': {
+    doc: 'IngressClass represents the class of the Ingress, referenced by the Ingress Spec. The `ingressclass.kubernetes.io/is-default-class` annotation can be used to indicate that an IngressClass should be considered default. When a single IngressClass resource has this annotation set to true, new Ingress resources without a class specified will be assigned this default class.',
+    fields: {
+      metadata:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      spec: 'spec is the desired state of the IngressClass. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+    },
+    typeMeta: true,
+  },
+  'networking.v1.IngressClassParametersReference': {
+    doc: 'IngressClassParametersReference identifies an API object. This can be used to specify a cluster or namespace-scoped resource.',
+    fields: {
+      apiGroup:
+        'apiGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.',
+      kind: 'kind is the type of resource being referenced.',
+      name: 'name is the name of resource being referenced.',
+      namespace:
+        'namespace is the namespace of the resource being referenced. This field is required when scope is set to "Namespace" and must be unset when scope is set to "Cluster".',
+      scope:
+        'scope represents if this refers to a cluster or namespace scoped resource. This may be set to "Cluster" (default) or "Namespace".',
+    },
+    required: ['kind', 'name'],
+  },
+  'networking.v1.IngressClassSpec': {
+    doc: 'IngressClassSpec provides information about the class of an Ingress.',
+    fields: {
+      controller:
+        'controller refers to the name of the controller that should handle this class. This allows for different "flavors" that are controlled by the same controller. For example, you may have different parameters for the same implementing controller. This should be specified as a domain-prefixed path no more than 250 characters in length, e.g. "acme.io/ingress-controller". This field is immutable.',
+      parameters:
+        'parameters is a link to a custom resource containing additional configuration for the controller. This is optional if the controller does not require extra parameters.',
+    },
+  },
+  'networking.v1.IngressLoadBalancerIngress': {
+    doc: 'IngressLoadBalancerIngress represents the status of a load-balancer ingress point.',
+    fields: {
+      hostname: 'hostname is set for load-balancer ingress points that are DNS based.',
+      ip: 'ip is set for load-balancer ingress points that are IP based.',
+      ports: 'ports provides information about the ports exposed by this LoadBalancer.',
+    },
+  },
+  'networking.v1.IngressLoadBalancerStatus': {
+    doc: 'IngressLoadBalancerStatus represents the status of a load-balancer.',
+    fields: {
+      ingress: 'ingress is a list containing ingress points for the load-balancer.',
+    },
+  },
+  'networking.v1.IngressPortStatus': {
+    doc: 'IngressPortStatus represents the error condition of a service port',
+    fields: {
+      error:
+        'error is to record the problem with the service port The format of the error shall comply with the following rules: - built-in error values shall be specified in this file and those shall use\n  CamelCase names\n- cloud provider specific error values must have names that comply with the\n  format foo.example.com/CamelCase.',
+      port: 'port is the port number of the ingress port.',
+      protocol:
+        'protocol is the protocol of the ingress port. The supported values are: "TCP", "UDP", "SCTP"\n\nPossible enum values:\n - `"SCTP"` ProtocolSCTP is the SCTP protocol.\n - `"TCP"` ProtocolTCP is the TCP protocol.\n - `"UDP"` ProtocolUDP is the UDP protocol.',
+    },
+    enums: {
+      protocol: ['SCTP', 'TCP', 'UDP'],
+    },
+    required: ['port', 'protocol'],
+  },
+  'networking.v1.IngressRule': {
+    doc: 'IngressRule represents the rules mapping the paths under a specified host to the related backend services. Incoming requests are first evaluated for a host match, then routed to the backend associated with the matching IngressRuleValue.',
+    fields: {
+      host: 'host is the fully qualified domain name of a network host, as defined by RFC 3986. Note the following deviations from the "host" part of the URI as defined in RFC 3986: 1. IPs are not allowed. Currently an IngressRuleValue can only apply to\n   the IP in the Spec of the parent Ingress.\n2. The `:` delimiter is not respected because ports are not allowed.\n\t  Currently the port of an Ingress is implicitly :80 for http and\n\t  :443 for https.\nBoth these may change in the future. Incoming requests are matched against the host before the IngressRuleValue. If the host is unspecified, the Ingress routes all traffic based on the specified IngressRuleValue.\n\nhost can be "precise" which is a domain name without the terminating dot of a network host (e.g. "foo.bar.com") or "wildcard", which is a domain name prefixed with a single wildcard label (e.g. "*.foo.com"). The wildcard character \'*\' must appear by itself as the first DNS label and matches only a single label. You cannot have a wildcard label by itself (e.g. Host == "*"). Requests will be matched against the Host field in the following way: 1. If host is precise, the request matches this rule if the http host header is equal to Host. 2. If host is a wildcard, then the request matches this rule if the http host header is to equal to the suffix (removing the first label) of the wildcard rule.',
+    },
+  },
+  'networking.v1.IngressRuleValue': {
+    doc: 'IngressRuleValue represents a rule to apply against incoming requests. If the rule is satisfied, the request is routed to the specified backend. Currently mixing different types of rules in a single Ingress is disallowed, so exactly one of the following must be set.',
+    fields: {},
+  },
+  'networking.v1.IngressServiceBackend': {
+    doc: 'IngressServiceBackend references a Kubernetes Service as a Backend.',
+    fields: {
+      name: 'name is the referenced service. The service must exist in the same namespace as the Ingress object.',
+      port: 'port of the referenced service. A port name or port number is required for a IngressServiceBackend.',
+    },
+    required: ['name'],
+  },
+  'networking.v1.IngressSpec': {
+    doc: 'IngressSpec describes the Ingress the user wishes to exist.',
+    fields: {
+      defaultBackend:
+        "defaultBackend is the backend that should handle requests that don't match any rule. If Rules are not specified, DefaultBackend must be specified. If DefaultBackend is not set, the handling of requests that do not match any of the rules will be up to the Ingress controller.",
+      ingressClassName:
+        'ingressClassName is the name of an IngressClass cluster resource. Ingress controller implementations use this field to know whether they should be serving this Ingress resource, by a transitive connection (controller -> IngressClass -> Ingress resource). Although the `kubernetes.io/ingress.class` annotation (simple constant name) was never formally defined, it was widely supported by Ingress controllers to create a direct binding between Ingress controller and Ingress resources. Newly created Ingress resources should prefer using the field. However, even though the annotation is officially deprecated, for backwards compatibility reasons, ingress controllers should still honor that annotation if present.',
+      rules:
+        'rules is a list of host rules used to configure the Ingress. If unspecified, or no rule matches, all traffic is sent to the default backend.',
+      tls: 'tls represents the TLS configuration. Currently the Ingress only supports a single TLS port, 443. If multiple members of this list specify different hosts, they will be multiplexed on the same port according to the hostname specified through the SNI TLS extension, if the ingress controller fulfilling the ingress supports SNI.',
+    },
+  },
+  'networking.v1.IngressStatus': {
+    doc: 'IngressStatus describe the current state of the Ingress.',
+    fields: {
+      loadBalancer: 'loadBalancer contains the current status of the load-balancer.',
+    },
+  },
+  'networking.v1.IngressTLS': {
+    doc: 'IngressTLS describes the transport layer security associated with an ingress.',
+    fields: {
+      hosts:
+        'hosts is a list of hosts included in the TLS certificate. The values in this list must match the name/s used in the tlsSecret. Defaults to the wildcard host setting for the loadbalancer controller fulfilling this Ingress, if left unspecified.',
+      secretName:
+        'secretName is the name of the secret used to terminate TLS traffic on port 443. Field is left optional to allow TLS routing based on SNI hostname alone. If the SNI host in a listener conflicts with the "Host" header field used by an IngressRule, the SNI host is used for termination and value of the "Host" header is used for routing.',
+    },
   },
   'networking.v1.NetworkPolicy': {
     doc: 'NetworkPolicy describes what network traffic is allowed for a set of Pods',
@@ -76,5 +218,13 @@ export const NETWORKING_V1_DOCS: DocTable = {
       policyTypes: ['Egress', 'Ingress'],
     },
     required: ['podSelector'],
+  },
+  'networking.v1.ServiceBackendPort': {
+    doc: 'ServiceBackendPort is the service port being referenced.',
+    fields: {
+      name: 'name is the name of the port on the Service. This is a mutually exclusive setting with "Number".',
+      number:
+        'number is the numerical port number (e.g. 80) on the Service. This is a mutually exclusive setting with "Name".',
+    },
   },
 };

@@ -84,6 +84,8 @@ const ROOTS = [
   'policy.v1.Eviction',
   'scheduling.v1.PriorityClass',
   'storage.v1.StorageClass',
+  'networking.v1.Ingress',
+  'networking.v1.IngressClass',
   'meta.v1.DeleteOptions',
 ];
 const SCALARS = new Set(['string', 'bytes', 'bool', 'int32', 'int64']);
