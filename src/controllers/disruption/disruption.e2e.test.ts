@@ -28,8 +28,14 @@ spec:
     metadata: {labels: {app: web}}
     spec:
       terminationGracePeriodSeconds: 1
+      # Ready only after 3 s: a replacement made right after an eviction must not be counted healthy
+      # before the test reads the budget (podbay starts a busybox pod in well under a second).
       containers:
-      - {name: c, image: 'busybox:1.36', command: [sh, -c, 'sleep 3600'], volumeMounts: [{name: scratch, mountPath: /scratch}]}
+      - name: c
+        image: 'busybox:1.36'
+        command: [sh, -c, 'sleep 3600']
+        readinessProbe: {exec: {command: ['true']}, initialDelaySeconds: 3, periodSeconds: 1}
+        volumeMounts: [{name: scratch, mountPath: /scratch}]
       volumes: [{name: scratch, emptyDir: {}}]
 ---
 apiVersion: apps/v1
