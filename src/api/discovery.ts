@@ -52,6 +52,9 @@ export const SUBRESOURCES: Readonly<
   ],
   poddisruptionbudgets: [{ name: 'status', kind: 'PodDisruptionBudget', verbs: ['get', 'patch', 'update'] }],
   ingresses: [{ name: 'status', kind: 'Ingress', verbs: ['get', 'patch', 'update'] }],
+  customresourcedefinitions: [
+    { name: 'status', kind: 'CustomResourceDefinition', verbs: ['get', 'patch', 'update'] },
+  ],
   statefulsets: [
     { name: 'status', kind: 'StatefulSet', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
