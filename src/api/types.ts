@@ -32,6 +32,11 @@ export interface ResourceInfo {
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
   readonly verbs: readonly string[];
+  /**
+   * A custom resource's schema (apiextensions.k8s.io): the fields of `obj` it does not declare,
+   * for fieldValidation, where built-in kinds use the protobuf tables. Unset for built-in kinds.
+   */
+  readonly customSchema?: { unknownFields(obj: KubeObject): string[] };
 }
 
 /** `group/version`, or `version` alone for the core group (as apiVersion is written). */

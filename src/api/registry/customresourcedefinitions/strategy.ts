@@ -6,6 +6,9 @@ import { establish } from './naming.js';
 import { customResourceDefinitionTable } from './table.js';
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from './validation.js';
 
+/** Held by every CRD until its objects are gone (../../apiextensions/serving.ts removes it). */
+export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
+
 export const CRD_INFO = resourceInfo({
   group: 'apiextensions.k8s.io',
   resource: 'customresourcedefinitions',
@@ -42,6 +45,9 @@ export function customResourceDefinitionStrategy(
     table: customResourceDefinitionTable,
     prepareForCreate: (crd) => {
       delete crd.status;
+      const meta = crd.metadata as { finalizers?: string[] };
+      if (!meta.finalizers?.includes(CRD_CLEANUP_FINALIZER))
+        meta.finalizers = [...(meta.finalizers ?? []), CRD_CLEANUP_FINALIZER];
     },
     prepareForUpdate: (crd, old) => {
       if (old.status === undefined) delete crd.status;
