@@ -61,6 +61,9 @@ export const SUBRESOURCES: Readonly<
   ],
 };
 
+/** The subresources discovery lists for a resource: the table above, or a custom resource's own. */
+const subresourcesOf = (r: ResourceInfo) => SUBRESOURCES[r.resource] ?? r.subresources;
+
 export const AGGREGATED_DISCOVERY_CONTENT_TYPE =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -114,13 +117,13 @@ export function aggregatedDiscovery(resources: readonly ResourceInfo[], prefix: 
           verbs: r.verbs,
           ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
           ...(r.categories.length ? { categories: r.categories } : {}),
-          ...(SUBRESOURCES[r.resource]
+          ...(subresourcesOf(r)
             ? {
-                subresources: SUBRESOURCES[r.resource]!.map((sr) => ({
+                subresources: subresourcesOf(r)!.map((sr) => ({
                   subresource: sr.name,
                   responseKind: {
-                    group: sr.group ?? r.group,
-                    version: sr.version ?? r.version,
+                    group: ('group' in sr && sr.group) || r.group,
+                    version: ('version' in sr && sr.version) || r.version,
                     kind: sr.kind,
                   },
                   verbs: sr.verbs,
@@ -178,11 +181,13 @@ export function legacyResourceList(resources: readonly ResourceInfo[], group: st
         ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
         ...(r.categories.length ? { categories: r.categories } : {}),
       },
-      ...(SUBRESOURCES[r.resource] ?? []).map((sr) => ({
+      ...(subresourcesOf(r) ?? []).map((sr) => ({
         name: `${r.resource}/${sr.name}`,
         singularName: '',
         namespaced: r.namespaced,
-        ...(sr.group ? { group: sr.group, version: sr.version } : {}),
+        ...('group' in sr && sr.group
+          ? { group: sr.group, version: (sr as { version?: string }).version }
+          : {}),
         kind: sr.kind,
         verbs: sr.verbs,
       })),

@@ -37,6 +37,8 @@ export interface ResourceInfo {
    * for fieldValidation, where built-in kinds use the protobuf tables. Unset for built-in kinds.
    */
   readonly customSchema?: { unknownFields(obj: KubeObject): string[] };
+  /** Subresources discovery lists for a custom resource (built-in kinds: discovery's SUBRESOURCES). */
+  readonly subresources?: readonly { name: string; kind: string; verbs: readonly string[] }[];
 }
 
 /** `group/version`, or `version` alone for the core group (as apiVersion is written). */

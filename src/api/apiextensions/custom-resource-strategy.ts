@@ -32,6 +32,9 @@ function infoFor(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersi
     singular: names.singular || names.kind.toLowerCase(),
     listKind: names.listKind || `${names.kind}List`,
     customSchema: { unknownFields: (obj: KubeObject) => prune(structuredClone(obj), schema) },
+    ...(v.subresources?.status !== undefined && {
+      subresources: [{ name: 'status', kind: names.kind, verbs: ['get', 'patch', 'update'] }],
+    }),
   };
 }
 
