@@ -36,7 +36,11 @@ export interface ResourceInfo {
    * A custom resource's schema (apiextensions.k8s.io): the fields of `obj` it does not declare,
    * for fieldValidation, where built-in kinds use the protobuf tables. Unset for built-in kinds.
    */
-  readonly customSchema?: { unknownFields(obj: KubeObject): string[] };
+  readonly customSchema?: {
+    unknownFields(obj: KubeObject): string[];
+    /** The version's openAPIV3Schema, published in /openapi/v3 for `kubectl explain`. */
+    readonly openAPIV3Schema: object;
+  };
   /** Subresources discovery lists for a custom resource (built-in kinds: discovery's SUBRESOURCES). */
   readonly subresources?: readonly { name: string; kind: string; verbs: readonly string[] }[];
 }

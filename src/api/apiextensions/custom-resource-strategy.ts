@@ -31,7 +31,10 @@ function infoFor(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersi
     }),
     singular: names.singular || names.kind.toLowerCase(),
     listKind: names.listKind || `${names.kind}List`,
-    customSchema: { unknownFields: (obj: KubeObject) => prune(structuredClone(obj), schema) },
+    customSchema: {
+      unknownFields: (obj: KubeObject) => prune(structuredClone(obj), schema),
+      openAPIV3Schema: schema,
+    },
     ...(v.subresources?.status !== undefined && {
       subresources: [{ name: 'status', kind: names.kind, verbs: ['get', 'patch', 'update'] }],
     }),

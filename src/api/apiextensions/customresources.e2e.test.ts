@@ -124,6 +124,13 @@ describe('CustomResourceDefinitions and custom resources (kubectl)', { timeout: 
     assert.equal(obj.metadata.namespace, 'default');
   });
 
+  test('kubectl explain reads the kind from the CRD schema', async () => {
+    const out = await server.k(['explain', 'ct.spec']);
+    assert.match(out, /^GROUP:\s+stable\.example\.com\nKIND:\s+CronTab\nVERSION:\s+v1\n/);
+    assert.match(out, /cronSpec\t<string>/);
+    assert.match(out, /replicas\t<integer>/);
+  });
+
   test('an invalid object is refused with the fields named', async () => {
     const r = await server.kubectl(
       ['apply', '-f', '-'],
