@@ -62,7 +62,8 @@ export const SUBRESOURCES: Readonly<
 };
 
 /** The subresources discovery lists for a resource: the table above, or a custom resource's own. */
-const subresourcesOf = (r: ResourceInfo) => SUBRESOURCES[r.resource] ?? r.subresources;
+const subresourcesOf = (r: ResourceInfo) =>
+  SUBRESOURCES[r.resource] ?? (r.subresources?.length ? r.subresources : undefined);
 
 export const AGGREGATED_DISCOVERY_CONTENT_TYPE =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -122,8 +123,8 @@ export function aggregatedDiscovery(resources: readonly ResourceInfo[], prefix: 
                 subresources: subresourcesOf(r)!.map((sr) => ({
                   subresource: sr.name,
                   responseKind: {
-                    group: ('group' in sr && sr.group) || r.group,
-                    version: ('version' in sr && sr.version) || r.version,
+                    group: sr.group ?? r.group,
+                    version: sr.version ?? r.version,
                     kind: sr.kind,
                   },
                   verbs: sr.verbs,

@@ -34,10 +34,24 @@ function infoFor(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersi
     customSchema: {
       unknownFields: (obj: KubeObject) => prune(structuredClone(obj), schema),
       openAPIV3Schema: schema,
+      ...(v.subresources?.scale && { scale: v.subresources.scale }),
     },
-    ...(v.subresources?.status !== undefined && {
-      subresources: [{ name: 'status', kind: names.kind, verbs: ['get', 'patch', 'update'] }],
-    }),
+    subresources: [
+      ...(v.subresources?.status !== undefined
+        ? [{ name: 'status', kind: names.kind, verbs: ['get', 'patch', 'update'] }]
+        : []),
+      ...(v.subresources?.scale
+        ? [
+            {
+              name: 'scale',
+              kind: 'Scale',
+              group: 'autoscaling',
+              version: 'v1',
+              verbs: ['get', 'patch', 'update'],
+            },
+          ]
+        : []),
+    ],
   };
 }
 

@@ -45,6 +45,9 @@ spec:
                   type: integer
       subresources:
         status: {}
+        scale:
+          specReplicasPath: .spec.replicas
+          statusReplicasPath: .status.replicas
       additionalPrinterColumns:
       - name: Spec
         type: string
@@ -183,6 +186,25 @@ describe('CustomResourceDefinitions and custom resources (kubectl)', { timeout: 
       '{"spec":{"replicas":0}}',
     ]);
     assert.match(bad.stderr, /spec\.replicas in body should be greater than or equal to 1/);
+  });
+
+  test('status and scale subresources as the CRD declares them', async () => {
+    await server.k([
+      'patch',
+      'ct',
+      'my-new-cron-object',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"replicas":2}}',
+    ]);
+    // Through the main resource, status is the server's.
+    await server.k(['patch', 'ct', 'my-new-cron-object', '--type=merge', '-p', '{"status":{"replicas":9}}']);
+    await server.k(['scale', 'ct', 'my-new-cron-object', '--replicas=5']);
+    const obj = JSON.parse(await server.k(['get', 'ct', 'my-new-cron-object', '-o', 'json']));
+    assert.deepEqual([obj.spec.replicas, obj.status.replicas], [5, 2]);
+    const tooMany = await server.kubectl(['scale', 'ct', 'my-new-cron-object', '--replicas=40']);
+    assert.match(tooMany.stderr, /spec\.replicas in body should be less than or equal to 10/);
   });
 
   test('kubectl delete crd deletes its objects and stops serving the kind', async () => {
