@@ -9,6 +9,7 @@ import type {
   CustomResourceDefinition,
   CustomResourceDefinitionVersion,
 } from 'kubernetes-types/apiextensions/v1';
+import { methodNotAllowed } from '../errors.js';
 import type { Schema } from '../registry/customresourcedefinitions/schema-validation.js';
 import { defineStrategy, resourceInfo } from '../registry/define.js';
 import type { Strategy, VersionView } from '../registry/strategy.js';
@@ -75,6 +76,12 @@ export function customResourceStrategy(crd: CustomResourceDefinition): Strategy 
     hasStatus: storage.subresources?.status !== undefined,
     tracksGeneration: true,
     table: customResourceTable(storage.additionalPrinterColumns),
+    prepareForCreate: (obj) => {
+      // As upstream's crdHandler: the objects of a terminating CRD are being deleted, none are added.
+      if (crd.metadata?.deletionTimestamp)
+        throw methodNotAllowed('create not allowed while custom resource definition is terminating');
+      if (storage.subresources?.status !== undefined) delete obj.status;
+    },
     defaults: (obj) => {
       prune(obj, schema);
       applyDefaults(obj, schema);
