@@ -66,7 +66,7 @@ describe('CustomResourceServing', () => {
       () => !!t.registry.getStored('gadgets', 'default', 'held')?.object.metadata.deletionTimestamp,
     );
     const conds = (
-      t.registry.getStored('customresourcedefinitions', '', 'gadgets.example.com')?.object.status as {
+      t.registry.mustGet('customresourcedefinitions', '', 'gadgets.example.com').object.status as {
         conditions: { type: string; reason: string }[];
       }
     ).conditions;
