@@ -210,6 +210,21 @@ describe('CustomResourceDefinitions and custom resources (kubectl)', { timeout: 
   test('kubectl delete crd deletes its objects and stops serving the kind', async () => {
     await server.k(['create', 'namespace', 'crd-e2e']);
     await server.k(['-n', 'crd-e2e', 'create', '-f', '-'], cronTab('other', '  cronSpec: "* * * * */5"'));
+    // ResourceQuota counts the kind by its count/<plural>.<group> name, served after the engine started.
+    await server.k(['-n', 'crd-e2e', 'create', 'quota', 'q', '--hard=count/crontabs.stable.example.com=1']);
+    await server.k([
+      '-n',
+      'crd-e2e',
+      'wait',
+      '--for=jsonpath={.status.used.count/crontabs\\.stable\\.example\\.com}=1',
+      '--timeout=20s',
+      'quota/q',
+    ]);
+    const over = await server.kubectl(
+      ['-n', 'crd-e2e', 'create', '-f', '-'],
+      cronTab('second', '  cronSpec: "* * * * */5"'),
+    );
+    assert.match(over.stderr, /exceeded quota: q, requested: count\/crontabs\.stable\.example\.com=1/);
     await server.k(['delete', 'crd', 'crontabs.stable.example.com']);
     assert.equal((await server.k(['get', 'crds', '-o', 'name'])).trim(), '');
     const gone = await server.kubectl(['get', 'crontabs.stable.example.com', '-A']);
