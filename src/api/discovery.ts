@@ -52,11 +52,18 @@ export const SUBRESOURCES: Readonly<
   ],
   poddisruptionbudgets: [{ name: 'status', kind: 'PodDisruptionBudget', verbs: ['get', 'patch', 'update'] }],
   ingresses: [{ name: 'status', kind: 'Ingress', verbs: ['get', 'patch', 'update'] }],
+  customresourcedefinitions: [
+    { name: 'status', kind: 'CustomResourceDefinition', verbs: ['get', 'patch', 'update'] },
+  ],
   statefulsets: [
     { name: 'status', kind: 'StatefulSet', verbs: ['get', 'patch', 'update'] },
     { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
   ],
 };
+
+/** The subresources discovery lists for a resource: the table above, or a custom resource's own. */
+const subresourcesOf = (r: ResourceInfo) =>
+  SUBRESOURCES[r.resource] ?? (r.subresources?.length ? r.subresources : undefined);
 
 export const AGGREGATED_DISCOVERY_CONTENT_TYPE =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -111,9 +118,9 @@ export function aggregatedDiscovery(resources: readonly ResourceInfo[], prefix: 
           verbs: r.verbs,
           ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
           ...(r.categories.length ? { categories: r.categories } : {}),
-          ...(SUBRESOURCES[r.resource]
+          ...(subresourcesOf(r)
             ? {
-                subresources: SUBRESOURCES[r.resource]!.map((sr) => ({
+                subresources: subresourcesOf(r)!.map((sr) => ({
                   subresource: sr.name,
                   responseKind: {
                     group: sr.group ?? r.group,
@@ -175,11 +182,13 @@ export function legacyResourceList(resources: readonly ResourceInfo[], group: st
         ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
         ...(r.categories.length ? { categories: r.categories } : {}),
       },
-      ...(SUBRESOURCES[r.resource] ?? []).map((sr) => ({
+      ...(subresourcesOf(r) ?? []).map((sr) => ({
         name: `${r.resource}/${sr.name}`,
         singularName: '',
         namespaced: r.namespaced,
-        ...(sr.group ? { group: sr.group, version: sr.version } : {}),
+        ...('group' in sr && sr.group
+          ? { group: sr.group, version: (sr as { version?: string }).version }
+          : {}),
         kind: sr.kind,
         verbs: sr.verbs,
       })),

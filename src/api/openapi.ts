@@ -20,6 +20,42 @@ export interface OpenAPIDocs {
   byPath: Map<string, { body: string; hash: string }>;
 }
 
+/** The metadata every custom resource has, as apiextensions-apiserver adds it to the CRD's schema. */
+const OBJECT_META_DOC =
+  "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
+
+/**
+ * Custom resources' component schemas (apiextensions-apiserver's builder): the version's
+ * openAPIV3Schema with apiVersion, kind and metadata added, named `<reversed group>.<version>.<Kind>`.
+ */
+function customSchemas(list: readonly ResourceInfo[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const r of list) {
+    if (!r.customSchema) continue;
+    const s = structuredClone(r.customSchema.openAPIV3Schema) as { properties?: Record<string, unknown> };
+    const name = `${r.group.split('.').reverse().join('.')}.${r.version}.${r.kind}`;
+    out[name] = {
+      ...s,
+      properties: {
+        apiVersion: {
+          type: 'string',
+          description:
+            'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+        },
+        kind: {
+          type: 'string',
+          description:
+            'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+        },
+        metadata: { type: 'object', description: OBJECT_META_DOC },
+        ...s.properties,
+      },
+      'x-kubernetes-group-version-kind': [{ group: r.group, version: r.version, kind: r.kind }],
+    };
+  }
+  return out;
+}
+
 export function buildOpenAPI(resources: readonly ResourceInfo[], serverVersion: string): OpenAPIDocs {
   const byGV = new Map<string, ResourceInfo[]>();
   for (const r of resources) {
@@ -55,7 +91,7 @@ export function buildOpenAPI(resources: readonly ResourceInfo[], serverVersion: 
       openapi: '3.0.0',
       info: { title: 'Kubernetes', version: serverVersion },
       paths,
-      components: { schemas: componentSchemas(roots) },
+      components: { schemas: { ...componentSchemas(roots), ...customSchemas(list) } },
     };
     const body = JSON.stringify(doc);
     const hash = createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase();

@@ -87,6 +87,7 @@ export class ApiServer {
   readonly #deps: ResourceHandlerDeps;
   readonly #authorizer: Authorizer;
   #openapi: OpenAPIDocs | undefined;
+  #openapiKey = '';
 
   constructor(o: ApiServerOptions) {
     this.#o = o;
@@ -285,7 +286,15 @@ export class ApiServer {
   }
 
   #openAPI(): OpenAPIDocs {
-    this.#openapi ??= buildOpenAPI(this.resources(), VERSION_INFO.gitVersion);
+    // Rebuilt when the served resources change (a CRD established, updated or deleted).
+    const resources = this.resources();
+    const key = JSON.stringify(
+      resources.map((r) => [r.group, r.version, r.kind, r.namespaced, r.customSchema?.openAPIV3Schema]),
+    );
+    if (!this.#openapi || this.#openapiKey !== key) {
+      this.#openapi = buildOpenAPI(resources, VERSION_INFO.gitVersion);
+      this.#openapiKey = key;
+    }
     return this.#openapi;
   }
 }

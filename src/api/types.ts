@@ -32,6 +32,29 @@ export interface ResourceInfo {
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
   readonly verbs: readonly string[];
+  /**
+   * A custom resource's schema (apiextensions.k8s.io): the fields of `obj` it does not declare,
+   * for fieldValidation, where built-in kinds use the protobuf tables. Unset for built-in kinds.
+   */
+  readonly customSchema?: {
+    unknownFields(obj: KubeObject): string[];
+    /** The version's openAPIV3Schema, published in /openapi/v3 for `kubectl explain`. */
+    readonly openAPIV3Schema: object;
+    /** The scale subresource's JSON paths (`.spec.replicas`), when the version declares one. */
+    readonly scale?: {
+      readonly specReplicasPath: string;
+      readonly statusReplicasPath: string;
+      readonly labelSelectorPath?: string;
+    };
+  };
+  /** Subresources discovery lists for a custom resource (built-in kinds: discovery's SUBRESOURCES). */
+  readonly subresources?: readonly {
+    name: string;
+    kind: string;
+    group?: string;
+    version?: string;
+    verbs: readonly string[];
+  }[];
 }
 
 /** `group/version`, or `version` alone for the core group (as apiVersion is written). */

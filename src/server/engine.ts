@@ -13,6 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { admissionPlugins } from '../api/admission/plugins.js';
+import { CustomResourceServing } from '../api/apiextensions/serving.js';
 import { rbacAuthorizer } from '../api/auth/rbac/authorizer.js';
 import { rbacEscalationCheck } from '../api/auth/rbac/escalation.js';
 import { reconcileBootstrapPolicy } from '../api/auth/rbac/reconcile.js';
@@ -158,6 +159,9 @@ export class Engine {
     const saTokens = ServiceAccountTokens.load(o.dataDir);
     ensureBootstrapObjects(registry, o.dataDir, clock.now());
     reconcileBootstrapPolicy(registry);
+    // apiextensions: the established CRDs' custom resources, and their cleanup on CRD deletion.
+    const customResources = new CustomResourceServing({ registry, clock, log: o.log });
+    customResources.start();
     ensureDefaultStorageClass(registry, o.dataDir);
     const resolvConf = o.resolvConf ?? process.env.PODBAY_RESOLV_CONF;
     const wildcard = o.host === '0.0.0.0' || o.host === '::';
@@ -239,6 +243,7 @@ export class Engine {
     });
     if (agent) engine.#stops.push(() => agent.stop(o.cleanupOnExit === true));
     engine.#stops.push(() => controllers.stop());
+    engine.#stops.push(() => customResources.stop());
     // A periodic task that fails is logged and tried again on its next tick, as the kubelet's
     // lease and status loops do: a thrown error in a timer would end the whole engine (deleting the
     // kube-node-lease namespace once did exactly that).

@@ -82,6 +82,7 @@ function walk(
 /** The unknown field paths in `obj` for this resource's kind (empty when all are known). */
 export function unknownFields(info: ResourceInfo, obj: KubeObject, patch = false): string[] {
   const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+  if (info.customSchema) return info.customSchema.unknownFields(obj);
   const schema = kindSchema(apiVersion, info.kind);
   if (!schema) return [];
   const out: string[] = [];

@@ -71,6 +71,14 @@ export function applyPatchRequest(
   o: PatchOptions,
 ): { object: KubeObject; created: boolean } {
   const type = patchMediaType(contentType);
+  // Custom resources have no Go struct tags to merge by: upstream serves them no strategic merge.
+  if (type === 'application/strategic-merge-patch+json' && s.info.customSchema) {
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.filter((t) => t !== type).join(', ')}`,
+    );
+  }
   if (body.length === 0) throw badRequest('the patch body is empty');
   const stored = registry.getStored(r.resource, r.namespace, r.name);
   const gk = { group: s.info.group, kind: s.info.kind };

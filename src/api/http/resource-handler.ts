@@ -116,7 +116,10 @@ export async function handleResource(
     const external = deps.subresources.get(`${r.resource}/${r.subresource}`);
     if (external) return external(req, res, r, url);
     // The resources discovery lists with a scale subresource (autoscaling/v1 Scale).
-    if (r.subresource === 'scale' && SUBRESOURCES[r.resource]?.some((x) => x.name === 'scale')) {
+    if (
+      r.subresource === 'scale' &&
+      (SUBRESOURCES[r.resource]?.some((x) => x.name === 'scale') || s.info.customSchema?.scale)
+    ) {
       return scaleSubresource(deps, req, res, r, url, s);
     }
     if (r.subresource === EPHEMERAL_CONTAINERS_SUBRESOURCE && r.resource === 'pods' && r.name) {

@@ -24,7 +24,54 @@ interface Scale extends KubeObject {
   status?: { replicas: number; selector?: string };
 }
 
-function toScale(obj: KubeObject): Scale {
+/** A custom resource's declared paths (`.spec.replicas`): the value there, or undefined. */
+function atPath(obj: KubeObject, path: string): unknown {
+  let cur: unknown = obj;
+  for (const k of path.split('.').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+function setPath(obj: KubeObject, path: string, value: unknown): void {
+  const keys = path.split('.').slice(1);
+  let cur = obj as Record<string, unknown>;
+  for (const k of keys.slice(0, -1)) {
+    if (cur[k] === null || typeof cur[k] !== 'object') cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]!] = value;
+}
+
+type ScalePaths = NonNullable<NonNullable<ResourceInfo['customSchema']>['scale']>;
+
+/** The Scale of a custom resource, read through the CRD's scale paths (as apiextensions-apiserver). */
+function customScale(obj: KubeObject, p: ScalePaths): Scale {
+  const m = obj.metadata;
+  const selector = p.labelSelectorPath ? atPath(obj, p.labelSelectorPath) : undefined;
+  const spec = atPath(obj, p.specReplicasPath);
+  const status = atPath(obj, p.statusReplicasPath);
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: m.name!,
+      ...(m.namespace && { namespace: m.namespace }),
+      uid: m.uid!,
+      resourceVersion: m.resourceVersion!,
+      creationTimestamp: m.creationTimestamp!,
+    },
+    spec: { replicas: typeof spec === 'number' ? spec : 0 },
+    status: {
+      replicas: typeof status === 'number' ? status : 0,
+      ...(typeof selector === 'string' && { selector }),
+    },
+  };
+}
+
+function toScale(obj: KubeObject, custom?: ScalePaths): Scale {
+  if (custom) return customScale(obj, custom);
   const spec = obj.spec as { replicas?: number; selector?: LabelSelector };
   const status = obj.status as { replicas?: number } | undefined;
   const m = obj.metadata;
@@ -58,9 +105,10 @@ export async function scaleSubresource(
   s: Strategy,
 ): Promise<void> {
   const { registry } = deps;
+  const custom = s.info.customSchema?.scale;
   const current = registry.mustGet(r.resource, r.namespace, r.name).object;
   const method = req.method ?? 'GET';
-  if (method === 'GET') return sendJSON(res, 200, toScale(current));
+  if (method === 'GET') return sendJSON(res, 200, toScale(current, custom));
   if (method !== 'PUT' && method !== 'PATCH')
     throw methodNotAllowed('the server does not allow this method on the requested resource');
   const w =
@@ -68,7 +116,7 @@ export async function scaleSubresource(
       ? parseWriteOptions(url.searchParams, 'Update')
       : parseWriteOptions(url.searchParams, 'Patch', patchMediaType(req.headers['content-type']));
   const body = await readBody(req);
-  const scale = toScale(current);
+  const scale = toScale(current, custom);
   let next: Scale;
   if (method === 'PUT') {
     next = parseJSON(body, 'Scale') as Scale;
@@ -96,10 +144,11 @@ export async function scaleSubresource(
     ]);
   }
   const updated = structuredClone(current);
-  (updated.spec as { replicas?: number }).replicas = replicas;
+  if (custom) setPath(updated, custom.specReplicasPath, replicas);
+  else (updated.spec as { replicas?: number }).replicas = replicas;
   const out = registry.updateIn(r.resource, r.namespace, r.name, updated, false, {
     dryRun: w.dryRun,
     fieldManager: w.fieldManager,
   });
-  sendJSON(res, 200, toScale(out));
+  sendJSON(res, 200, toScale(out, custom));
 }

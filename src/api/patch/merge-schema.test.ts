@@ -18,6 +18,7 @@ describe('merge schema table', () => {
       '/Secret',
       '/Service',
       '/ServiceAccount',
+      'apiextensions.k8s.io/CustomResourceDefinition',
       'apps/ControllerRevision',
       'apps/DaemonSet',
       'apps/Deployment',

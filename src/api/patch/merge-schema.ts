@@ -137,6 +137,8 @@ const KIND_TABLES: Readonly<Record<string, SchemaTable>> = {
   'discovery.k8s.io/EndpointSlice': {},
   'networking.k8s.io/Ingress': {},
   'networking.k8s.io/IngressClass': {},
+  // CRD lists carry no patchStrategy (versions, names.shortNames, conditions are replaced whole).
+  'apiextensions.k8s.io/CustomResourceDefinition': {},
   '/LimitRange': {},
   '/ResourceQuota': {},
   'rbac.authorization.k8s.io/Role': {},

@@ -25,6 +25,7 @@ describe('tableConvertors', () => {
       'configmaps',
       'controllerrevisions.apps',
       'cronjobs.batch',
+      'customresourcedefinitions.apiextensions.k8s.io',
       'daemonsets.apps',
       'deployments.apps',
       'endpoints',

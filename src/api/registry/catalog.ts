@@ -3,6 +3,7 @@
  * routing and the controllers' `resources()` all derive from this one list.
  */
 
+import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import type { ServiceAccount } from 'kubernetes-types/core/v1';
 import { parseCidr } from '../../network/cidr.js';
 import { DEFAULT_SERVICE_CIDR } from '../../network/defaults.js';
@@ -10,6 +11,7 @@ import type { Store } from '../../store/sqlite-store.js';
 import { configMapStrategy } from './configmaps/strategy.js';
 import { controllerRevisionStrategy } from './controllerrevisions/strategy.js';
 import { cronJobStrategy } from './cronjobs/strategy.js';
+import { customResourceDefinitionStrategy } from './customresourcedefinitions/strategy.js';
 import { daemonSetStrategy } from './daemonsets/strategy.js';
 import { deploymentStrategy } from './deployments/strategy.js';
 import { endpointsStrategy } from './endpoints/strategy.js';
@@ -103,5 +105,12 @@ export function createStrategies(o: CatalogOptions): Strategy[] {
     priorityClassStrategy,
     // storage.k8s.io/v1
     storageClassStrategy,
+    // apiextensions.k8s.io/v1
+    customResourceDefinitionStrategy(
+      () =>
+        o.store
+          .list('customresourcedefinitions', '')
+          .map((s) => s.object) as unknown as CustomResourceDefinition[],
+    ),
   ];
 }

@@ -70,6 +70,8 @@ export { hasFinalizers };
 export class Registry implements ObjectClient {
   readonly #store: Store;
   readonly #byResource = new Map<string, Strategy>();
+  /** The custom resources of the established CRDs (../apiextensions/serving.ts keeps it current). */
+  #custom = new Map<string, Strategy>();
   readonly #clock: { now(): Date };
   readonly #onWrite: RegistryDeps['onWrite'];
   readonly #admission: readonly AdmissionPlugin[];
@@ -93,13 +95,28 @@ export class Registry implements ObjectClient {
   }
 
   strategy(resource: string): Strategy {
-    const s = this.#byResource.get(resource);
+    const s = this.#byResource.get(resource) ?? this.#custom.get(resource);
     if (!s) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     return s;
   }
 
   strategies(): Strategy[] {
-    return [...this.#byResource.values()];
+    return [...this.#byResource.values(), ...this.#custom.values()];
+  }
+
+  /**
+   * Replaces the served custom resources. A plural a built-in kind already has is skipped (objects
+   * are stored by plural): returns the skipped ones.
+   */
+  setCustomStrategies(list: readonly Strategy[]): Strategy[] {
+    const next = new Map<string, Strategy>();
+    const skipped: Strategy[] = [];
+    for (const s of list) {
+      if (this.#byResource.has(s.info.resource) || next.has(s.info.resource)) skipped.push(s);
+      else next.set(s.info.resource, s);
+    }
+    this.#custom = next;
+    return skipped;
   }
 
   resources(): readonly ServedResource[] {

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreatePki } from '../../server/pki.js';
+import { CustomResourceServing } from '../apiextensions/serving.js';
 import { ApiServer, type ApiServerOptions } from '../server.js';
 import { openTestRegistry, type TestRegistry } from './registry.js';
 
@@ -39,6 +40,11 @@ export async function startTestApiServer(o: TestApiServerOptions = {}): Promise<
     log: () => {},
     ...o,
   });
+  const customResources = new CustomResourceServing({
+    registry: registry.registry,
+    clock: { now: () => new Date() },
+  });
+  customResources.start();
   const { port } = await api.listen();
   return {
     api,
@@ -47,6 +53,7 @@ export async function startTestApiServer(o: TestApiServerOptions = {}): Promise<
     token: pki.token,
     ca: pki.caCert,
     async close() {
+      customResources.stop();
       await api.close();
       registry.store.close();
       rmSync(dir, { recursive: true, force: true });

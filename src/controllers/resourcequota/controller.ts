@@ -50,6 +50,15 @@ export class ResourceQuotaController extends QueueController {
     return this.deps.client.scan<Quota>('resourcequotas').map(keyOf);
   }
 
+  #servedEvaluators(): Evaluator[] {
+    const known = new Set(this.#evaluators.map((e) => e.resource));
+    const added = this.deps.client
+      .resources()
+      .filter((r) => r.namespaced && !known.has(r.resource) && !isIgnoredResource(r.group, r.resource))
+      .map((r) => evaluatorFor(r.group, r.resource));
+    return added.length ? [...this.#evaluators, ...added] : this.#evaluators;
+  }
+
   protected sync(key: string): void {
     const [namespace, name] = splitKey(key);
     const { client, clock } = this.deps;
@@ -58,7 +67,9 @@ export class ResourceQuotaController extends QueueController {
     const spec = rq.spec ?? {};
     const hard = parseList(spec.hard as Record<string, unknown> | undefined);
     const counted = calculateUsage(namespace, spec, {
-      evaluators: this.#evaluators,
+      // Served now: custom resources (CRDs) come and go after start, as upstream's quota controller
+      // rediscovers the API's resources.
+      evaluators: this.#servedEvaluators(),
       // Plurals are unique across the groups served (the client's contract).
       list: (e, ns) => client.scan(e.resource, { namespace: ns }),
       now: clock.now(),
