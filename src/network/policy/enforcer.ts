@@ -3,14 +3,9 @@
  * and Namespaces (their labels), as a CNI's policy agent (Calico's Felix, Cilium's agent) does.
  * It is the only writer of that table.
  *
- * Lifecycle (the service proxy's):
- *   start   → first full sync from the (already started) shared mirror: the table is rebuilt
- *             from the store, whatever a previous run left
- *   change  → debounced (`debounceMs`, default 100 ms) sync; never two at once, and changes
- *             during a sync trigger exactly one more
- *   resync  → every `resyncMs` the table is re-applied even if unchanged (repairs a table
- *             someone flushed or deleted)
- *   stop    → no more syncs; with `teardown` the table is deleted. Safe to call twice.
+ * Lifecycle: the service proxy's SyncLoop (../sync-loop.ts; debounceMs 100 ms, resyncMs 30 s),
+ * the first sync rebuilding the table from the (already started) shared mirror whatever a
+ * previous run left; `stop({ teardown })` also deletes the table. Safe to call twice.
  *
  * Each sync is one `nft -f` transaction that replaces the whole table (model.ts → ruleset.ts);
  * with no NetworkPolicy at all the table is deleted, so a node without policies pays nothing.
@@ -19,6 +14,7 @@ import type { Namespace, Pod } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import type { ObjectMirror } from '../object-mirror.js';
 import { type HostCommands, runCommand } from '../proxy/nft.js';
+import { SyncLoop } from '../sync-loop.js';
 import { clusterDnsPeer, computeEnforcementPlan, type EnforcementPlan } from './model.js';
 import { POLICY_NFT_TABLE, policyTransaction, renderPolicyRuleset } from './ruleset.js';
 
@@ -45,12 +41,7 @@ export class NetworkPolicyEnforcer {
   readonly #table: string;
   readonly #o: Required<Pick<PolicyEnforcerOptions, 'debounceMs' | 'resyncMs' | 'commands'>> &
     PolicyEnforcerOptions;
-  #unsubscribe: (() => void) | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #resync: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = true;
+  readonly #loop: SyncLoop;
   /** The text last applied; '' when the table was deleted; undefined before the first sync. */
   #lastApplied: string | undefined;
   #syncs = 0;
@@ -59,6 +50,12 @@ export class NetworkPolicyEnforcer {
     this.#mirror = deps.mirror;
     this.#o = { debounceMs: 100, resyncMs: 30_000, commands: { prefix: [] }, ...o };
     this.#table = o.table ?? POLICY_NFT_TABLE;
+    this.#loop = new SyncLoop({
+      debounceMs: this.#o.debounceMs,
+      resyncMs: this.#o.resyncMs,
+      apply: (force) => this.#apply(force),
+      onError: (err) => this.#o.log?.('policy: sync failed', { error: String(err) }),
+    });
   }
 
   /** How many transactions were applied (for tests and metrics). */
@@ -67,22 +64,11 @@ export class NetworkPolicyEnforcer {
   }
 
   async start(): Promise<void> {
-    this.#stopped = false;
-    this.#unsubscribe?.();
-    this.#unsubscribe = this.#mirror.onChange(() => this.#schedule());
-    await this.syncNow(true);
-    if (this.#o.resyncMs > 0)
-      this.#resync = setInterval(() => void this.syncNow(true).catch(() => {}), this.#o.resyncMs);
+    await this.#loop.start((onChange) => this.#mirror.onChange(onChange));
   }
 
   async stop(opts: { teardown?: boolean } = {}): Promise<void> {
-    this.#stopped = true;
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    clearTimeout(this.#timer);
-    clearInterval(this.#resync);
-    this.#timer = undefined;
-    await this.#running?.catch(() => {});
+    await this.#loop.stop();
     if (opts.teardown) {
       await runCommand(this.#o.commands, ['nft', 'delete', 'table', 'ip', this.#table]).catch(() => {});
       this.#lastApplied = undefined;
@@ -106,31 +92,9 @@ export class NetworkPolicyEnforcer {
     return renderPolicyRuleset(plan, { table: this.#table, gatewayIP: this.#o.gatewayIP });
   }
 
-  /**
-   * Applies the current state now (skipped when identical to the last applied text, unless
-   * `force`). Serialised: a call during a running sync waits for it and then runs once more.
-   */
-  async syncNow(force = false): Promise<void> {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    this.#running = this.#apply(force).finally(() => {
-      this.#running = undefined;
-      if (this.#again && !this.#stopped) {
-        this.#again = false;
-        void this.syncNow().catch((err) => this.#o.log?.('policy: sync failed', { error: String(err) }));
-      }
-    });
-    return this.#running;
-  }
-
-  #schedule(): void {
-    if (this.#stopped || this.#timer) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.syncNow().catch((err) => this.#o.log?.('policy: sync failed', { error: String(err) }));
-    }, this.#o.debounceMs);
+  /** Applies the current state now (see SyncLoop.syncNow). */
+  syncNow(force = false): Promise<void> {
+    return this.#loop.syncNow(force);
   }
 
   async #apply(force: boolean): Promise<void> {

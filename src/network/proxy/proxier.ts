@@ -4,12 +4,9 @@
  * `table ip <table>`; nothing else in podbay touches that table.
  *
  * Lifecycle:
- *   start   → route_localnet on → first full sync from the (already started) shared mirror
- *             (table rebuilt from the store, whatever was or was not there before)
- *   change  → debounced (`debounceMs`, default 100 ms) sync; a sync never overlaps another,
- *             and changes during a sync trigger exactly one more
- *   resync  → every `resyncMs` the table is re-applied even if unchanged, which repairs a
- *             table someone flushed or deleted
+ *   start   → route_localnet on → the SyncLoop (../sync-loop.ts: debounced syncs on change,
+ *             never overlapping, a forced re-apply every `resyncMs`), whose first sync rebuilds
+ *             the table from the (already started) shared mirror, whatever was there before
  *   stop    → no more syncs; with `teardown` the table is deleted and route_localnet put
  *             back as start found it. Safe to call twice.
  *
@@ -26,6 +23,7 @@ import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { KubeObject } from '../../api/types.js';
 import { DEFAULT_POD_CIDR } from '../defaults.js';
 import type { ObjectMirror } from '../object-mirror.js';
+import { SyncLoop } from '../sync-loop.js';
 import { computeProxyPlan } from './model.js';
 import { type HostCommands, PROXY_NFT_TABLE, runCommand } from './nft.js';
 import { ROUTE_LOCALNET } from './route-localnet.js';
@@ -66,12 +64,7 @@ export class ServiceProxy {
     Pick<ServiceProxyOptions, 'debounceMs' | 'resyncMs' | 'localhostNodePorts' | 'commands'>
   > &
     ServiceProxyOptions;
-  #unsubscribe: (() => void) | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #resync: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = true;
+  readonly #loop: SyncLoop;
   #lastApplied = '';
   #syncs = 0;
   /** route_localnet as found before start, put back on teardown (undefined: not changed). */
@@ -86,6 +79,12 @@ export class ServiceProxy {
       podCidr: o.podCidr ?? DEFAULT_POD_CIDR,
       masqueradeMark: DEFAULT_MASQUERADE_MARK,
     };
+    this.#loop = new SyncLoop({
+      debounceMs: this.#o.debounceMs,
+      resyncMs: this.#o.resyncMs,
+      apply: (force) => this.#apply(force),
+      onError: (err) => this.#o.log?.('proxy: sync failed', { error: String(err) }),
+    });
   }
 
   /** How many transactions were applied (for tests and metrics). */
@@ -94,7 +93,6 @@ export class ServiceProxy {
   }
 
   async start(): Promise<void> {
-    this.#stopped = false;
     if (this.#o.localhostNodePorts) {
       const now = (await runCommand(this.#o.commands, ['sysctl', '-n', ROUTE_LOCALNET])).trim();
       // A restart finds the 1 its predecessor set: the value from before that is the one kept.
@@ -102,21 +100,11 @@ export class ServiceProxy {
       this.#saveRouteLocalnet(this.#routeLocalnetBefore);
       if (now !== '1') await runCommand(this.#o.commands, ['sysctl', '-q', '-w', `${ROUTE_LOCALNET}=1`]);
     }
-    this.#unsubscribe?.();
-    this.#unsubscribe = this.#mirror.onChange(() => this.#schedule());
-    await this.syncNow(true);
-    if (this.#o.resyncMs > 0)
-      this.#resync = setInterval(() => void this.syncNow(true).catch(() => {}), this.#o.resyncMs);
+    await this.#loop.start((onChange) => this.#mirror.onChange(onChange));
   }
 
   async stop(opts: { teardown?: boolean } = {}): Promise<void> {
-    this.#stopped = true;
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    clearTimeout(this.#timer);
-    clearInterval(this.#resync);
-    this.#timer = undefined;
-    await this.#running?.catch(() => {});
+    await this.#loop.stop();
     if (opts.teardown) {
       await runCommand(this.#o.commands, ['nft', 'delete', 'table', 'ip', this.#ruleset.table]).catch(
         () => {},
@@ -160,23 +148,9 @@ export class ServiceProxy {
     return renderRuleset(this.#plan(), this.#ruleset);
   }
 
-  /**
-   * Applies the current state now (skipped when identical to the last applied text, unless
-   * `force`). Serialised: a call during a running sync waits for it and then runs once more.
-   */
-  async syncNow(force = false): Promise<void> {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    this.#running = this.#apply(force).finally(() => {
-      this.#running = undefined;
-      if (this.#again && !this.#stopped) {
-        this.#again = false;
-        void this.syncNow().catch((err) => this.#o.log?.('proxy: sync failed', { error: String(err) }));
-      }
-    });
-    return this.#running;
+  /** Applies the current state now (see SyncLoop.syncNow). */
+  syncNow(force = false): Promise<void> {
+    return this.#loop.syncNow(force);
   }
 
   #plan() {
@@ -185,14 +159,6 @@ export class ServiceProxy {
       this.#mirror.list<EndpointSlice & KubeObject>('endpointslices'),
       this.#mirror.list('pods') as Pod[],
     );
-  }
-
-  #schedule(): void {
-    if (this.#stopped || this.#timer) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.syncNow().catch((err) => this.#o.log?.('proxy: sync failed', { error: String(err) }));
-    }, this.#o.debounceMs);
   }
 
   async #apply(force: boolean): Promise<void> {
