@@ -3,8 +3,10 @@ import { describe, test } from 'node:test';
 import { objectKey, splitKey, WorkQueue } from './work-queue.js';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
-async function until(cond: () => boolean, maxTicks = 2000): Promise<void> {
-  for (let i = 0; i < maxTicks && !cond(); i++) await tick();
+/** Waits for `cond` up to `maxMs` of wall time: counting ticks alone raced the 5 ms timers below on a fast loop. */
+async function until(cond: () => boolean, maxMs = 2000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  while (!cond() && Date.now() < deadline) await tick();
   assert.ok(cond(), 'condition not reached');
 }
 
